@@ -1,0 +1,27 @@
+//! Liveness and readiness probes for orchestrators and the Docker HEALTHCHECK.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::app::AppState;
+use crate::error::ApiError;
+
+/// The process is up and answering.
+pub async fn healthz() -> Response {
+    axum::Json(json!({ "status": "ok" })).into_response()
+}
+
+/// The process can serve: its database answers.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    if crate::db::is_ready(&state.pool).await {
+        axum::Json(json!({ "status": "ok", "database": "ok" })).into_response()
+    } else {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The database is unreachable",
+        )
+        .into_response()
+    }
+}

@@ -1,0 +1,123 @@
+//! The application state and the router with its middleware stack.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::routing::get;
+use sqlx::PgPool;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::http::json::BODY_LIMIT;
+use crate::http::middleware;
+
+/// What every handler can reach. Cheap to clone: everything inside is shared.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, config: Config, clock: Clock) -> Self {
+        AppState {
+            pool,
+            config: Arc::new(config),
+            clock,
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let api = api_router().layer(cors(&state.config));
+    let routes = Router::new()
+        .route("/healthz", get(crate::api::health::healthz))
+        .route("/readyz", get(crate::api::health::readyz))
+        .nest("/api/v1", api)
+        .fallback(middleware::not_found);
+    with_middleware(routes, &state.config).with_state(state)
+}
+
+/// The middleware stack every request passes through; public so tests can wrap their
+/// own routes (a handler that panics, say) in exactly the stack the app uses.
+pub fn with_middleware<S: Clone + Send + Sync + 'static>(
+    routes: Router<S>,
+    config: &Config,
+) -> Router<S> {
+    let request_id = HeaderName::from_static(middleware::REQUEST_ID);
+    routes.layer(
+        // Listed outermost first.
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(middleware::request_span)
+                    .on_response(DefaultOnResponse::new().level(Level::INFO)),
+            )
+            .layer(PropagateRequestIdLayer::new(request_id))
+            .layer(CompressionLayer::new())
+            .layer(axum::middleware::from_fn(middleware::json_errors))
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                config.request_timeout,
+            ))
+            .layer(CatchPanicLayer::custom(middleware::panic_response))
+            .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+            .layer(DefaultBodyLimit::max(BODY_LIMIT)),
+    )
+}
+
+/// Everything under `/api/v1`.
+fn api_router() -> Router<AppState> {
+    Router::new().fallback(middleware::not_found)
+}
+
+/// CORS for `/api/v1` only (the OAuth pages must never answer cross-origin).
+fn cors(config: &Config) -> CorsLayer {
+    let origins = &config.cors_allowed_origins;
+    let allow_origin = if origins.is_empty() {
+        return CorsLayer::new();
+    } else if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o).ok())
+                .collect::<Vec<_>>(),
+        )
+    };
+    CorsLayer::new()
+        .allow_origin(allow_origin)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PATCH,
+            Method::PUT,
+            Method::DELETE,
+        ])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::LOCATION,
+            header::LINK,
+            header::RETRY_AFTER,
+            HeaderName::from_static("x-request-id"),
+        ])
+}

@@ -1,0 +1,241 @@
+//! Typed configuration read from the environment (and a `.env` file, if present).
+//!
+//! Every variable is listed with its default in `.env.example`. A bad value stops startup
+//! with one line that names the variable, so a self-hoster knows what to fix.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub host: IpAddr,
+    pub port: u16,
+    pub public_url: String,
+    pub log_format: LogFormat,
+    /// Origins allowed to call `/api/v1` from a browser: empty means no CORS headers,
+    /// `*` means any origin.
+    pub cors_allowed_origins: Vec<String>,
+    pub request_timeout: Duration,
+}
+
+/// Secrets live in the database URL (a password), so Debug prints it redacted.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("database_max_connections", &self.database_max_connections)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("public_url", &self.public_url)
+            .field("log_format", &self.log_format)
+            .field("cors_allowed_origins", &self.cors_allowed_origins)
+            .field("request_timeout", &self.request_timeout)
+            .finish()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// One bad variable: rendered as the single line printed before exiting.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {var} {problem} (got {value:?})")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub value: String,
+    pub problem: &'static str,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/koteshen";
+
+impl Config {
+    /// Reads the process environment, after loading `.env` if there is one.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        // A missing .env is normal; a malformed one is reported by the variables it breaks.
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Builds the configuration from any lookup, so tests need not touch the process env.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |name: &'static str| get(name).filter(|v| !v.trim().is_empty());
+
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err(ConfigError {
+                var: "DATABASE_URL",
+                value: redact_url(&database_url),
+                problem: "must be a postgres:// URL",
+            });
+        }
+        let public_url = var("PUBLIC_URL").unwrap_or_else(|| "http://localhost:3000".into());
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError {
+                var: "PUBLIC_URL",
+                value: public_url,
+                problem: "must be an http:// or https:// URL",
+            });
+        }
+        let log_format = match var("LOG_FORMAT").as_deref() {
+            None | Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(ConfigError {
+                    var: "LOG_FORMAT",
+                    value: other.into(),
+                    problem: "must be `pretty` or `json`",
+                });
+            }
+        };
+        let cors_allowed_origins = var("CORS_ALLOWED_ORIGINS")
+            .map(|v| {
+                v.split(',')
+                    .map(|o| o.trim().trim_end_matches('/').to_string())
+                    .filter(|o| !o.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+
+        Ok(Config {
+            database_url,
+            database_max_connections: parse(
+                &var,
+                "DATABASE_MAX_CONNECTIONS",
+                10,
+                "must be a whole number from 1 to 1000",
+                |n: &u32| (1..=1000).contains(n),
+            )?,
+            host: parse(
+                &var,
+                "HOST",
+                IpAddr::from([0, 0, 0, 0]),
+                "must be an IP address",
+                |_| true,
+            )?,
+            port: parse(&var, "PORT", 3000, "must be a port number", |_| true)?,
+            public_url: public_url.trim_end_matches('/').to_string(),
+            log_format,
+            cors_allowed_origins,
+            request_timeout: Duration::from_secs(parse(
+                &var,
+                "REQUEST_TIMEOUT_SECONDS",
+                30,
+                "must be a whole number of seconds from 1 to 3600",
+                |n: &u64| (1..=3600).contains(n),
+            )?),
+        })
+    }
+
+    /// The same configuration pointed at another database (tests use one per test).
+    pub fn with_database_url(mut self, url: impl Into<String>) -> Self {
+        self.database_url = url.into();
+        self
+    }
+}
+
+fn parse<T: FromStr>(
+    var: &impl Fn(&'static str) -> Option<String>,
+    name: &'static str,
+    default: T,
+    problem: &'static str,
+    valid: impl Fn(&T) -> bool,
+) -> Result<T, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => match raw.trim().parse::<T>() {
+            Ok(v) if valid(&v) => Ok(v),
+            _ => Err(ConfigError {
+                var: name,
+                value: raw,
+                problem,
+            }),
+        },
+    }
+}
+
+/// Hides the password of a connection URL for logs and error lines.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &creds[..colon],
+                    &url[at..]
+                ),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(c.port, 3000);
+        assert_eq!(c.host.to_string(), "0.0.0.0");
+        assert_eq!(c.public_url, "http://localhost:3000");
+        assert_eq!(c.log_format, LogFormat::Pretty);
+        assert!(c.cors_allowed_origins.is_empty());
+    }
+
+    #[test]
+    fn a_bad_port_names_the_variable() {
+        let err = config(&[("PORT", "abc")]).unwrap_err();
+        assert_eq!(err.var, "PORT");
+        assert!(err.to_string().contains("PORT"));
+    }
+
+    #[test]
+    fn every_bad_value_is_rejected_with_its_name() {
+        for (var, value) in [
+            ("HOST", "localhost:1"),
+            ("DATABASE_MAX_CONNECTIONS", "0"),
+            ("LOG_FORMAT", "xml"),
+            ("PUBLIC_URL", "ftp://x"),
+            ("DATABASE_URL", "mysql://x"),
+            ("REQUEST_TIMEOUT_SECONDS", "-1"),
+        ] {
+            let err = config(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var, "{value}");
+        }
+    }
+
+    #[test]
+    fn public_url_loses_its_trailing_slash() {
+        let c = config(&[("PUBLIC_URL", "https://billing.example.com/")]).unwrap();
+        assert_eq!(c.public_url, "https://billing.example.com");
+    }
+
+    #[test]
+    fn debug_output_hides_the_database_password() {
+        let c = config(&[("DATABASE_URL", "postgres://app:s3cret@db:5432/k")]).unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("s3cret"));
+        assert!(shown.contains("app:***@db"));
+    }
+}

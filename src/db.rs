@@ -1,0 +1,71 @@
+//! The PostgreSQL pool: creating the database on first start, connecting, migrating.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::migrate::{MigrateDatabase, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres};
+
+use crate::config::{Config, redact_url};
+
+/// The migrations in `migrations/`, embedded in the binary.
+pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// Creates the database named in the URL if it does not exist yet. Two processes may
+/// race here; the loser finds it created and carries on.
+pub async fn ensure_database(url: &str) -> anyhow::Result<()> {
+    let exists = Postgres::database_exists(url)
+        .await
+        .with_context(|| format!("cannot reach PostgreSQL at {}", redact_url(url)))?;
+    if !exists {
+        if let Err(err) = Postgres::create_database(url).await {
+            // 42P04 duplicate_database: another process created it first.
+            let raced =
+                matches!(&err, sqlx::Error::Database(db) if db.code().as_deref() == Some("42P04"));
+            if !raced {
+                return Err(err)
+                    .with_context(|| format!("cannot create database {}", redact_url(url)));
+            }
+        }
+        tracing::info!(database = %redact_url(url), "created database");
+    }
+    Ok(())
+}
+
+pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
+    let options: PgConnectOptions = config
+        .database_url
+        .parse()
+        .context("DATABASE_URL is not a valid PostgreSQL URL")?;
+    let pool = PgPoolOptions::new()
+        .max_connections(config.database_max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options.application_name("koteshen"))
+        .await
+        .with_context(|| {
+            format!(
+                "cannot connect to PostgreSQL at {}",
+                redact_url(&config.database_url)
+            )
+        })?;
+    Ok(pool)
+}
+
+/// Applies pending migrations. sqlx holds an advisory lock meanwhile, so several
+/// processes starting together apply each migration once.
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    MIGRATOR
+        .run(pool)
+        .await
+        .context("applying database migrations failed")
+}
+
+/// Database reachable: a trivial query answers within a second.
+pub async fn is_ready(pool: &PgPool) -> bool {
+    let ping = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(pool);
+    matches!(
+        tokio::time::timeout(Duration::from_secs(1), ping).await,
+        Ok(Ok(1))
+    )
+}

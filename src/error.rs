@@ -1,0 +1,244 @@
+//! The one error type every handler returns, and the one JSON shape every failure answers:
+//! `{"error": "<reason phrase>", "message": "<human sentence>", "errors": {field: [..]}}`.
+//!
+//! `errors` appears on 422 answers only. A 500 logs its cause chain and shows the client
+//! nothing but "Internal Server Error".
+
+use std::collections::BTreeMap;
+
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// Field name → messages, keyed by path for nested fields (`items_attributes[2].quantity`).
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct FieldErrors(BTreeMap<String, Vec<String>>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.entry(field.into()).or_default().push(message.into());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn contains(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+
+    /// Moves another set of errors in, each field prefixed (`items_attributes[0].`).
+    pub fn merge_prefixed(&mut self, prefix: &str, other: FieldErrors) {
+        for (field, messages) in other.0 {
+            self.0
+                .entry(format!("{prefix}{field}"))
+                .or_default()
+                .extend(messages);
+        }
+    }
+
+    /// `Ok(())` when nothing was added, else the 422 that names every field.
+    pub fn into_result(self) -> Result<(), ApiError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(self))
+        }
+    }
+
+    /// "name can't be blank, email is invalid": the sentence for `message`.
+    fn sentence(&self) -> String {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .flat_map(|(field, msgs)| msgs.iter().map(move |m| format!("{field} {m}")))
+            .collect();
+        parts.join(", ")
+    }
+}
+
+/// Boxed so `Result<T, ApiError>` stays one pointer wide on the happy path.
+#[derive(Debug)]
+pub struct ApiError(Box<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    status: StatusCode,
+    message: String,
+    errors: Option<FieldErrors>,
+    headers: HeaderMap,
+    /// The cause of a 500, logged and never shown.
+    source: Option<anyhow::Error>,
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        ApiError(Box::new(Inner {
+            status,
+            message: message.into(),
+            errors: None,
+            headers: HeaderMap::new(),
+            source: None,
+        }))
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, message)
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, message)
+    }
+
+    /// A 422 naming every invalid field.
+    pub fn validation(errors: FieldErrors) -> Self {
+        let message = format!("Validation failed: {}", errors.sentence());
+        let mut err = Self::new(StatusCode::UNPROCESSABLE_ENTITY, message);
+        err.0.errors = Some(errors);
+        err
+    }
+
+    /// A 422 about one field.
+    pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut errors = FieldErrors::new();
+        errors.add(field, message);
+        Self::validation(errors)
+    }
+
+    /// A 422 about the request as a whole (a rule rather than a field).
+    pub fn unprocessable(message: impl Into<String>) -> Self {
+        let mut err = Self::new(StatusCode::UNPROCESSABLE_ENTITY, message);
+        err.0.errors = Some(FieldErrors::new());
+        err
+    }
+
+    pub fn internal(source: impl Into<anyhow::Error>) -> Self {
+        let mut err = Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
+        err.0.source = Some(source.into());
+        err
+    }
+
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.0.headers.insert(name, value);
+        self
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.0.status
+    }
+
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    pub fn field_errors(&self) -> Option<&FieldErrors> {
+        self.0.errors.as_ref()
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.0.status, self.0.message)
+    }
+}
+
+/// The body of every error answer.
+#[derive(Serialize)]
+pub struct ErrorBody<'a> {
+    pub error: &'a str,
+    pub message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<&'a FieldErrors>,
+}
+
+/// The reason phrase used as `error`, e.g. "Unprocessable Entity".
+pub fn reason_phrase(status: StatusCode) -> &'static str {
+    status.canonical_reason().unwrap_or("Error")
+}
+
+/// Renders the documented shape for any status; used by `ApiError` and by the middleware
+/// that turns the framework's own plain-text errors into JSON.
+pub fn json_error_response(
+    status: StatusCode,
+    message: &str,
+    errors: Option<&FieldErrors>,
+) -> Response {
+    let body = ErrorBody {
+        error: reason_phrase(status),
+        message,
+        errors,
+    };
+    let bytes = serde_json::to_vec(&body).unwrap_or_else(|_| b"{}".to_vec());
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        bytes,
+    )
+        .into_response()
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let inner = *self.0;
+        if let Some(source) = &inner.source {
+            // `{:#}` prints the whole cause chain on one line.
+            tracing::error!(error = format!("{source:#}"), "request failed");
+        }
+        let mut response = json_error_response(inner.status, &inner.message, inner.errors.as_ref());
+        response.headers_mut().extend(inner.headers);
+        response
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> Self {
+        ApiError::internal(err)
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(err: anyhow::Error) -> Self {
+        ApiError::internal(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_message_names_every_field() {
+        let mut errors = FieldErrors::new();
+        errors.add("name", "can't be blank");
+        errors.add("email", "is invalid");
+        let err = ApiError::validation(errors);
+        assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            err.message(),
+            "Validation failed: email is invalid, name can't be blank"
+        );
+    }
+
+    #[test]
+    fn prefixed_merge_keys_nested_fields_by_path() {
+        let mut inner = FieldErrors::new();
+        inner.add("quantity", "must be greater than or equal to 0");
+        let mut outer = FieldErrors::new();
+        outer.merge_prefixed("items_attributes[2].", inner);
+        assert!(outer.contains("items_attributes[2].quantity"));
+    }
+}

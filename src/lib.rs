@@ -1,0 +1,13 @@
+//! koteshen: a self-hostable billing server that speaks the Koteshen API.
+//!
+//! `ARCHITECTURE.md` maps the modules to their responsibilities.
+
+pub mod api;
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod startup;
+pub mod telemetry;

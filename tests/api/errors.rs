@@ -1,0 +1,67 @@
+//! Every failure path answers the documented JSON error shape, never text.
+
+use reqwest::Method;
+
+use crate::helpers::{TestApp, assert_error};
+
+#[tokio::test]
+async fn an_unknown_route_answers_404_json() {
+    let app = TestApp::spawn().await;
+    let body = assert_error(app.get("/nowhere").await, 404).await;
+    assert_eq!(body["error"], "Not Found");
+    let body = assert_error(app.get("/api/v1/nowhere").await, 404).await;
+    assert_eq!(body["message"], "No route matches GET /api/v1/nowhere");
+}
+
+#[tokio::test]
+async fn malformed_json_to_an_unknown_api_route_answers_json() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .request(Method::POST, "/api/v1/anything")
+        .header("content-type", "application/json")
+        .body("{")
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, 404).await;
+}
+
+#[tokio::test]
+async fn a_wrong_method_answers_405_json_with_allow() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .request(Method::DELETE, "/healthz")
+        .send()
+        .await
+        .unwrap();
+    let allow = response.headers()["allow"].to_str().unwrap().to_string();
+    assert!(allow.contains("GET"), "{allow}");
+    let body = assert_error(response, 405).await;
+    assert_eq!(body["error"], "Method Not Allowed");
+}
+
+#[tokio::test]
+async fn a_body_over_one_mebibyte_answers_413_json() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .request(Method::POST, "/api/v1/anything")
+        .header("content-type", "application/json")
+        .body(vec![b' '; 1024 * 1024 + 1])
+        .send()
+        .await
+        .unwrap();
+    let body = assert_error(response, 413).await;
+    assert_eq!(body["error"], "Payload Too Large");
+}
+
+#[tokio::test]
+async fn error_bodies_are_json_even_when_compressed_responses_are_asked_for() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .request(Method::GET, "/nowhere")
+        .header("accept-encoding", "identity")
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, 404).await;
+}

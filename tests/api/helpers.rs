@@ -1,0 +1,268 @@
+#![allow(dead_code)] // not every test uses every helper
+//! `TestApp`: the real router on port 0 over a fresh database cloned from a migrated
+//! template, dropped again when the test ends.
+
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Utc};
+use koteshen::clock::Clock;
+use koteshen::config::Config;
+use koteshen::db::MIGRATOR;
+use koteshen::startup::Application;
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{AssertSqlSafe, Connection, Executor, PgConnection, PgPool};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The server PostgreSQL the tests create their databases in; any database on it serves
+/// as the maintenance connection.
+pub fn admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+/// The same server, another database.
+pub fn database_url(name: &str) -> String {
+    let admin = admin_url();
+    let (base, _) = admin
+        .rsplit_once('/')
+        .expect("TEST_DATABASE_URL has a database");
+    format!("{base}/{name}")
+}
+
+/// The migrated template's name changes whenever a migration does.
+fn template_name() -> &'static str {
+    static NAME: OnceLock<String> = OnceLock::new();
+    NAME.get_or_init(|| {
+        let mut hash: u64 = 0xcbf29ce484222325;
+        for migration in MIGRATOR.iter() {
+            for byte in migration
+                .version
+                .to_le_bytes()
+                .iter()
+                .chain(migration.checksum.iter())
+            {
+                hash ^= u64::from(*byte);
+                hash = hash.wrapping_mul(0x100000001b3);
+            }
+        }
+        format!("koteshen_tpl_{hash:016x}")
+    })
+}
+
+/// Creates the migrated template once per schema; test processes running at the same
+/// time wait for each other on an advisory lock.
+async fn ensure_template(admin: &mut PgConnection) {
+    let template = template_name();
+    admin
+        .execute("SELECT pg_advisory_lock(727274)")
+        .await
+        .expect("advisory lock");
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(template)
+            .fetch_one(&mut *admin)
+            .await
+            .expect("look up template");
+    if !exists {
+        let building = format!("{template}_building");
+        admin
+            .execute(sqlx::raw_sql(AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {building} WITH (FORCE)"
+            ))))
+            .await
+            .expect("drop half-built template");
+        admin
+            .execute(sqlx::raw_sql(AssertSqlSafe(format!(
+                "CREATE DATABASE {building}"
+            ))))
+            .await
+            .expect("create template");
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&database_url(&building))
+            .await
+            .expect("connect to template");
+        MIGRATOR.run(&pool).await.expect("migrate template");
+        pool.close().await;
+        admin
+            .execute(sqlx::raw_sql(AssertSqlSafe(format!(
+                "ALTER DATABASE {building} RENAME TO {template}"
+            ))))
+            .await
+            .expect("publish template");
+    }
+    admin
+        .execute("SELECT pg_advisory_unlock(727274)")
+        .await
+        .expect("advisory unlock");
+}
+
+/// A fresh, migrated, uniquely named database; dropped by `DatabaseGuard`.
+pub async fn fresh_database() -> DatabaseGuard {
+    let mut admin = PgConnection::connect(&admin_url())
+        .await
+        .expect("PostgreSQL must be running; see README (TEST_DATABASE_URL)");
+    ensure_template(&mut admin).await;
+    let name = format!("koteshen_test_{}", uuid::Uuid::new_v4().simple());
+    admin
+        .execute(sqlx::raw_sql(AssertSqlSafe(format!(
+            "CREATE DATABASE {name} TEMPLATE {}",
+            template_name()
+        ))))
+        .await
+        .expect("create test database");
+    DatabaseGuard { name }
+}
+
+/// Drops its database when the test ends, passed or failed.
+pub struct DatabaseGuard {
+    pub name: String,
+}
+
+impl DatabaseGuard {
+    pub fn url(&self) -> String {
+        database_url(&self.name)
+    }
+}
+
+impl Drop for DatabaseGuard {
+    fn drop(&mut self) {
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime, which cannot be blocked on: use a thread
+        // with a runtime of its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                if let Ok(mut admin) = PgConnection::connect(&admin_url()).await {
+                    let _ = admin
+                        .execute(sqlx::raw_sql(AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        ))))
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+pub fn test_config(database_url: &str) -> Config {
+    let mut config = Config::from_lookup(|_| None).expect("default config");
+    config.database_url = database_url.to_string();
+    config.host = [127, 0, 0, 1].into();
+    config.port = 0;
+    config.public_url = "http://localhost:3000".into();
+    config
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub pool: PgPool,
+    pub clock: Clock,
+    pub client: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<JoinHandle<anyhow::Result<()>>>,
+    // Last: the database is dropped after the server has stopped.
+    _database: DatabaseGuard,
+}
+
+pub fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2025-10-21T03:39:57.825Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Starts the server with a configuration the test may adjust.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let database = fresh_database().await;
+        let mut config = test_config(&database.url());
+        adjust(&mut config);
+        let pool = koteshen::db::connect(&config).await.expect("connect");
+        let clock = Clock::manual(t0());
+        let app = Application::with_pool(config, pool.clone(), clock.clone())
+            .await
+            .expect("build app");
+        let address = format!("http://{}", app.local_addr());
+        let (tx, rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(app.run_until(async {
+            let _ = rx.await;
+        }));
+        TestApp {
+            address,
+            pool,
+            clock,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            shutdown: Some(tx),
+            server: Some(server),
+            _database: database,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client.request(method, self.url(path))
+    }
+
+    /// Signals shutdown and waits for the server task to end.
+    pub fn begin_shutdown(&mut self) -> JoinHandle<anyhow::Result<()>> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.server.take().expect("server still running")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+/// The body of a response as JSON, failing loudly when it is not JSON.
+pub async fn json(response: reqwest::Response) -> serde_json::Value {
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    let text = response.text().await.expect("body");
+    assert!(
+        content_type.starts_with("application/json"),
+        "{status}: expected JSON, got {content_type:?}: {text}"
+    );
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{status}: invalid JSON {e}: {text}"))
+}
+
+/// Asserts the documented error shape and returns it.
+pub async fn assert_error(response: reqwest::Response, status: u16) -> serde_json::Value {
+    assert_eq!(response.status().as_u16(), status, "unexpected status");
+    let body = json(response).await;
+    assert!(body["error"].is_string(), "no error field: {body}");
+    assert!(body["message"].is_string(), "no message field: {body}");
+    body
+}

@@ -1,0 +1,9 @@
+//! Integration tests: each test starts the real server on an ephemeral port against a
+//! fresh PostgreSQL database, and talks HTTP to it. Folders mirror `src/api/`.
+
+mod helpers;
+
+mod errors;
+mod health;
+mod middleware;
+mod shutdown;
