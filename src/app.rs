@@ -41,7 +41,7 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    let api = api_router().layer(cors(&state.config));
+    let api = api_router(&state).layer(cors(&state.config));
     let routes = Router::new()
         .route("/healthz", get(crate::api::health::healthz))
         .route("/readyz", get(crate::api::health::readyz))
@@ -79,9 +79,18 @@ pub fn with_middleware<S: Clone + Send + Sync + 'static>(
     )
 }
 
-/// Everything under `/api/v1`.
-fn api_router() -> Router<AppState> {
-    Router::new().fallback(middleware::not_found)
+/// Everything under `/api/v1`. The bearer check is a route layer, so a path that
+/// matches no route answers 404 with or without a token.
+fn api_router(state: &AppState) -> Router<AppState> {
+    let protected = Router::new()
+        .route("/me", get(crate::api::me::show))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::bearer::require_bearer,
+        ));
+    Router::new()
+        .merge(protected)
+        .fallback(middleware::not_found)
 }
 
 /// CORS for `/api/v1` only (the OAuth pages must never answer cross-origin).

@@ -3,5 +3,6 @@
 
 pub mod json;
 pub mod middleware;
+pub mod timestamp;
 
 pub use json::Json;

@@ -266,3 +266,82 @@ pub async fn assert_error(response: reqwest::Response, status: u16) -> serde_jso
     assert!(body["message"].is_string(), "no message field: {body}");
     body
 }
+
+/// A business with its owner and a token, as an API client would hold one.
+pub struct Tenant {
+    pub business_id: i64,
+    pub user_id: i64,
+    pub email: String,
+    pub token: String,
+    pub refresh_token: String,
+    pub application_id: i64,
+}
+
+impl TestApp {
+    /// Creates a business, its owner, an application and a `read write` token.
+    pub async fn tenant(&self, business_name: &str) -> Tenant {
+        self.tenant_with_scopes(business_name, "read write").await
+    }
+
+    pub async fn tenant_with_scopes(&self, business_name: &str, scopes: &str) -> Tenant {
+        use koteshen::auth::{accounts, tokens};
+        let email = format!(
+            "owner-{}@example.com",
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
+        let now = self.clock.now();
+        let user = accounts::create_business_with_owner(
+            &self.pool,
+            business_name,
+            &email,
+            "a long enough password",
+            now,
+        )
+        .await
+        .expect("create business");
+        let app = tokens::create_application(
+            &self.pool,
+            tokens::NewApplication {
+                name: "Test client".into(),
+                redirect_uris: vec!["http://localhost:9999/callback".into()],
+                scopes: "read write".into(),
+                confidential: true,
+            },
+            now,
+        )
+        .await
+        .expect("create application");
+        let mut conn = self.pool.acquire().await.unwrap();
+        let issued = tokens::issue(
+            &mut conn,
+            tokens::TokenRequest {
+                application_id: app.id,
+                user_id: user.id,
+                scopes: scopes.into(),
+                family_id: None,
+                previous_token_id: None,
+            },
+            now,
+        )
+        .await
+        .expect("issue token");
+        Tenant {
+            business_id: user.business_id,
+            user_id: user.id,
+            email,
+            token: issued.access_token,
+            refresh_token: issued.refresh_token,
+            application_id: app.id,
+        }
+    }
+
+    /// A request carrying the tenant's bearer token.
+    pub fn authed(
+        &self,
+        tenant: &Tenant,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
+        self.request(method, path).bearer_auth(&tenant.token)
+    }
+}

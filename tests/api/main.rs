@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod bearer;
 mod errors;
 mod health;
 mod middleware;

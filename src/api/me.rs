@@ -1,0 +1,42 @@
+//! `GET /api/v1/me`: the caller's user and business.
+
+use axum::extract::State;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::api::business::{BusinessView, find_business};
+use crate::app::AppState;
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::http::timestamp;
+
+#[derive(Serialize, sqlx::FromRow)]
+pub struct UserView {
+    pub id: i64,
+    pub email: String,
+    pub name: Option<String>,
+    pub business_id: i64,
+    #[serde(serialize_with = "timestamp::serialize")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> ApiResult<axum::Json<serde_json::Value>> {
+    let user = sqlx::query_as::<_, UserView>(
+        "SELECT id, email, name, business_id, created_at, updated_at FROM users WHERE id = $1",
+    )
+    .bind(auth.user_id)
+    .fetch_optional(&state.pool)
+    .await?
+    .ok_or_else(|| ApiError::not_found("User not found"))?;
+    let business: BusinessView = find_business(&state.pool, auth.business_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("Business not found"))?;
+    Ok(axum::Json(
+        json!({ "data": { "user": user, "business": business } }),
+    ))
+}

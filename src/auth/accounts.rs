@@ -1,0 +1,147 @@
+//! Businesses and their users.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+
+use crate::auth::secrets;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub business_id: i64,
+    pub email: String,
+    pub name: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    #[error("a user with email {0} already exists")]
+    EmailTaken(String),
+    #[error("{0}")]
+    Invalid(&'static str),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Turns a business name into a URL slug, made unique with a numeric suffix if needed.
+fn slugify(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.trim().to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_string();
+    if slug.is_empty() {
+        "business".into()
+    } else {
+        slug
+    }
+}
+
+/// Creates a business and its owner in one transaction.
+pub async fn create_business_with_owner(
+    pool: &PgPool,
+    business_name: &str,
+    email: &str,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<User, CreateUserError> {
+    let email = email.trim();
+    if business_name.trim().is_empty() {
+        return Err(CreateUserError::Invalid("the business name can't be blank"));
+    }
+    if !email.contains('@') || email.len() > 254 {
+        return Err(CreateUserError::Invalid("the email address is invalid"));
+    }
+    if password.chars().count() < 8 {
+        return Err(CreateUserError::Invalid(
+            "the password must be at least 8 characters",
+        ));
+    }
+    let password_hash = secrets::hash_password(password.to_string()).await?;
+
+    let mut tx = pool.begin().await.map_err(anyhow::Error::from)?;
+    let base = slugify(business_name);
+    // Unique slug: the base, else the base with the lowest free numeric suffix.
+    let taken: Vec<String> =
+        sqlx::query_scalar("SELECT slug FROM businesses WHERE slug = $1 OR slug LIKE $1 || '-%'")
+            .bind(&base)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(anyhow::Error::from)?;
+    let slug = (1..)
+        .map(|n| {
+            if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            }
+        })
+        .find(|s| !taken.contains(s))
+        .expect("an unbounded range has a free slug");
+
+    let business_id: i64 = sqlx::query_scalar(
+        "INSERT INTO businesses (name, slug, created_at, updated_at) VALUES ($1, $2, $3, $3)
+         RETURNING id",
+    )
+    .bind(business_name.trim())
+    .bind(&slug)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(anyhow::Error::from)?;
+
+    let user = sqlx::query_as::<_, User>(
+        "INSERT INTO users (business_id, email, password_hash, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $4)
+         RETURNING id, business_id, email, name, created_at, updated_at",
+    )
+    .bind(business_id)
+    .bind(email)
+    .bind(&password_hash)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|err| match &err {
+        sqlx::Error::Database(db) if db.constraint() == Some("users_email_key") => {
+            CreateUserError::EmailTaken(email.to_string())
+        }
+        _ => CreateUserError::Other(err.into()),
+    })?;
+
+    sqlx::query("UPDATE businesses SET user_id = $1 WHERE id = $2")
+        .bind(user.id)
+        .bind(business_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(anyhow::Error::from)?;
+    tx.commit().await.map_err(anyhow::Error::from)?;
+    Ok(user)
+}
+
+pub async fn find_user_by_email(pool: &PgPool, email: &str) -> sqlx::Result<Option<User>> {
+    sqlx::query_as::<_, User>(
+        "SELECT id, business_id, email, name, created_at, updated_at
+         FROM users WHERE lower(email) = lower($1)",
+    )
+    .bind(email.trim())
+    .fetch_optional(pool)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slugify;
+
+    #[test]
+    fn slugs_are_lowercase_words_joined_by_dashes() {
+        assert_eq!(slugify("Flixtechs"), "flixtechs");
+        assert_eq!(slugify("  Acme & Sons, Ltd. "), "acme-sons-ltd");
+        assert_eq!(slugify("!!!"), "business");
+    }
+}

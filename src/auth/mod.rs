@@ -1,0 +1,10 @@
+//! Who is calling: accounts, OAuth applications and tokens, and the bearer check that
+//! guards `/api/v1`.
+
+pub mod accounts;
+pub mod bearer;
+pub mod scopes;
+pub mod secrets;
+pub mod tokens;
+
+pub use bearer::Auth;

@@ -1,0 +1,167 @@
+//! OAuth applications and the access/refresh tokens issued to them, stored as hashes.
+//! The authorization server's flows and the admin CLI both issue tokens through here.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::auth::secrets::{hash_password, random_token, token_hash};
+
+/// Access tokens live two hours, as Doorkeeper's default.
+pub const ACCESS_TOKEN_TTL_SECONDS: i64 = 7200;
+
+pub struct NewApplication {
+    pub name: String,
+    pub redirect_uris: Vec<String>,
+    pub scopes: String,
+    pub confidential: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CreatedApplication {
+    pub id: i64,
+    pub name: String,
+    pub client_id: String,
+    /// Shown once; only its argon2 hash is stored. `None` for public clients.
+    pub client_secret: Option<String>,
+    pub redirect_uris: Vec<String>,
+    pub scopes: String,
+    pub confidential: bool,
+}
+
+pub async fn create_application(
+    pool: &PgPool,
+    app: NewApplication,
+    now: DateTime<Utc>,
+) -> anyhow::Result<CreatedApplication> {
+    let client_id = random_token();
+    let client_secret = app.confidential.then(random_token);
+    let secret_hash = match &client_secret {
+        Some(secret) => Some(hash_password(secret.clone()).await?),
+        None => None,
+    };
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO oauth_applications
+             (name, uid, secret_hash, confidential, redirect_uris, scopes, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+         RETURNING id",
+    )
+    .bind(&app.name)
+    .bind(&client_id)
+    .bind(&secret_hash)
+    .bind(app.confidential)
+    .bind(&app.redirect_uris)
+    .bind(&app.scopes)
+    .bind(now)
+    .fetch_one(pool)
+    .await?;
+    Ok(CreatedApplication {
+        id,
+        name: app.name,
+        client_id,
+        client_secret,
+        redirect_uris: app.redirect_uris,
+        scopes: app.scopes,
+        confidential: app.confidential,
+    })
+}
+
+/// A token response, shaped as Doorkeeper answers `/oauth/token`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssuedToken {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    pub refresh_token: String,
+    pub scope: String,
+    /// Epoch seconds.
+    pub created_at: i64,
+    #[serde(skip)]
+    pub id: i64,
+    #[serde(skip)]
+    pub family_id: Uuid,
+}
+
+/// What issuing needs to know.
+pub struct TokenRequest {
+    pub application_id: i64,
+    pub user_id: i64,
+    pub scopes: String,
+    /// The family of the token being refreshed; `None` starts a new family (a new grant).
+    pub family_id: Option<Uuid>,
+    pub previous_token_id: Option<i64>,
+}
+
+/// Issues an access token and its refresh token. Takes a connection so callers can issue
+/// inside their own transaction (a refresh revokes the old pair in the same one).
+pub async fn issue(
+    conn: &mut PgConnection,
+    request: TokenRequest,
+    now: DateTime<Utc>,
+) -> sqlx::Result<IssuedToken> {
+    let access_token = random_token();
+    let refresh_token = random_token();
+    let family_id = request.family_id.unwrap_or_else(Uuid::new_v4);
+    let expires_at = now + Duration::seconds(ACCESS_TOKEN_TTL_SECONDS);
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO oauth_access_tokens
+             (family_id, application_id, user_id, token_hash, refresh_token_hash, scopes,
+              expires_at, previous_token_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         RETURNING id",
+    )
+    .bind(family_id)
+    .bind(request.application_id)
+    .bind(request.user_id)
+    .bind(token_hash(&access_token))
+    .bind(token_hash(&refresh_token))
+    .bind(&request.scopes)
+    .bind(expires_at)
+    .bind(request.previous_token_id)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(IssuedToken {
+        access_token,
+        token_type: "Bearer",
+        expires_in: ACCESS_TOKEN_TTL_SECONDS,
+        refresh_token,
+        scope: request.scopes,
+        created_at: now.timestamp(),
+        id,
+        family_id,
+    })
+}
+
+/// A live access token and whom it speaks for.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenContext {
+    pub token_id: i64,
+    pub family_id: Uuid,
+    pub application_id: i64,
+    pub user_id: i64,
+    pub business_id: i64,
+    pub scopes: String,
+    pub expires_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The context of a bearer token that is neither expired nor revoked.
+pub async fn find_live_access_token(
+    pool: &PgPool,
+    token: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<TokenContext>> {
+    sqlx::query_as::<_, TokenContext>(
+        "SELECT t.id AS token_id, t.family_id, t.application_id, t.user_id, u.business_id,
+                t.scopes, t.expires_at, t.created_at
+         FROM oauth_access_tokens t
+         JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2",
+    )
+    .bind(token_hash(token))
+    .bind(now)
+    .fetch_optional(pool)
+    .await
+}
