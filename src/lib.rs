@@ -10,5 +10,6 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod money;
 pub mod startup;
 pub mod telemetry;

@@ -1,0 +1,49 @@
+//! Money: currencies, exact decimal input, and the totals of an invoice or quote.
+//! Pure code (no I/O), shared by the API and the recurring-invoice job.
+//!
+//! Amounts are `i64` minor units ("cents") of an ISO 4217 currency whose exponent is
+//! respected (USD 2, JPY 0, KWD 3). Inputs (quantity, unit price, discount value, tax rate)
+//! are exact decimals parsed from JSON numbers or strings, never floats, with at most 4
+//! decimal places.
+//!
+//! # How totals are computed
+//! Exact until each output is rounded once to minor units, half away from zero:
+//! 1. line total = quantity × unit price, rounded once; subtotal = Σ line totals, so the
+//!    lines shown always add up to the subtotal.
+//! 2. discount = percent × subtotal / 100 rounded once, or the fixed amount rounded once
+//!    to minor units (an error if it exceeds the subtotal).
+//! 3. taxable base = subtotal − discount. The discount is spread over the lines in
+//!    proportion to their totals by largest remainder (ties to the lower line), so the
+//!    shares add up exactly to the discount; a line's base = its total − its share.
+//! 4. each tax = (Σ bases of the lines it covers) × rate / 100, rounded once per tax. An
+//!    invoice-level tax covers every line (its base is the taxable base); an item-level
+//!    tax covers the lines that name it. A tax is never applied twice to a line: one that
+//!    is both invoice-level and named on an item counts once.
+//! 5. tax total = Σ taxes; total = base + tax total; balance = total − payments.
+//!
+//! All arithmetic is checked: a value too large for an `i64` of minor units is an error,
+//! never an overflow or a panic.
+
+mod allocate;
+mod currency;
+mod decimal;
+mod format;
+mod limits;
+mod minor;
+mod totals;
+
+#[cfg(test)]
+mod tests;
+
+pub use allocate::allocate;
+pub use currency::{Currency, UnknownCurrency};
+pub use decimal::{AmountError, parse_decimal, parse_decimal_str};
+pub use format::{format_amount, format_decimal};
+pub use limits::{
+    MAX_DECIMALS, check_fixed_amount, check_percent, check_quantity, check_unit_price,
+};
+pub use minor::{cents_to_decimal, decimal_to_cents};
+pub use totals::{
+    Discount, LineInput, LineTotals, TaxId, TaxRate, TaxTotal, Totals, TotalsError, balance,
+    compute,
+};

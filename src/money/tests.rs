@@ -1,0 +1,668 @@
+//! Table tests of known documents and property tests of the totals' invariants.
+
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+use std::str::FromStr;
+
+use super::*;
+
+fn cur(code: &str) -> Currency {
+    Currency::parse(code).unwrap()
+}
+
+fn dec(text: &str) -> Decimal {
+    Decimal::from_str(text).unwrap()
+}
+
+fn line(quantity: &str, unit_price: &str, tax_ids: &[TaxId]) -> LineInput {
+    LineInput {
+        quantity: dec(quantity),
+        unit_price: dec(unit_price),
+        tax_ids: tax_ids.to_vec(),
+    }
+}
+
+fn tax(id: TaxId, rate: &str) -> TaxRate {
+    TaxRate {
+        id,
+        rate: dec(rate),
+    }
+}
+
+/// (subtotal, discount, base, tax_total, total)
+fn summary(totals: &Totals) -> (i64, i64, i64, i64, i64) {
+    (
+        totals.subtotal_cents,
+        totals.discount_cents,
+        totals.base_cents,
+        totals.tax_total_cents,
+        totals.total_cents,
+    )
+}
+
+#[test]
+fn the_documents_invoice_example_read_consistently() {
+    // The request as documented: quantity a number, unit_price and discount_value strings.
+    let request: Value = json!({"quantity": 1, "unit_price": "400.0", "discount_value": "5"});
+    let lines = [LineInput {
+        quantity: parse_decimal(&request["quantity"]).unwrap(),
+        unit_price: parse_decimal(&request["unit_price"]).unwrap(),
+        tax_ids: vec![],
+    }];
+    let discount = Discount::Percent(parse_decimal(&request["discount_value"]).unwrap());
+    let vat = tax(1, "15.0");
+
+    let totals = compute(cur("usd"), &lines, discount, &[vat], &[]).unwrap();
+
+    assert_eq!(summary(&totals), (40000, 2000, 38000, 5700, 43700));
+    assert_eq!(balance(totals.total_cents, 0), Some(43700));
+    assert_eq!(
+        totals.lines,
+        vec![LineTotals {
+            total_cents: 40000,
+            discount_cents: 2000,
+            base_cents: 38000
+        }]
+    );
+    assert_eq!(
+        totals.taxes,
+        vec![TaxTotal {
+            id: 1,
+            rate: dec("15"),
+            invoice_level: true,
+            base_cents: 38000,
+            amount_cents: 5700
+        }]
+    );
+    // As the response renders them.
+    assert_eq!(format_decimal(lines[0].unit_price), "400.0");
+    assert_eq!(format_decimal(cents_to_decimal(40000, cur("USD"))), "400.0");
+    assert_eq!(format_decimal(dec("5")), "5.0");
+    assert_eq!(format_decimal(vat.rate), "15.0");
+    assert_eq!(format_amount(totals.total_cents, cur("USD")), "USD 437.00");
+}
+
+#[test]
+fn the_documents_quote_example_applies_its_discount() {
+    let request: Value = json!({"quantity": 12, "unit_price": 340, "discount_value": 10});
+    let lines = [LineInput {
+        quantity: parse_decimal(&request["quantity"]).unwrap(),
+        unit_price: parse_decimal(&request["unit_price"]).unwrap(),
+        tax_ids: vec![],
+    }];
+    let discount = Discount::Percent(parse_decimal(&request["discount_value"]).unwrap());
+
+    let totals = compute(cur("USD"), &lines, discount, &[], &[]).unwrap();
+
+    assert_eq!(summary(&totals), (408000, 40800, 367200, 0, 367200));
+    assert!(totals.taxes.is_empty());
+    let line_total = cents_to_decimal(totals.lines[0].total_cents, cur("USD"));
+    assert_eq!(format_decimal(line_total), "4080.0");
+    assert_eq!(format_decimal(lines[0].unit_price), "340.0");
+}
+
+#[test]
+fn yen_has_no_minor_digits() {
+    // 3 × 333.5 = 1000.5 → 1001; 10 % → 100.1 → 100; 8 % of 901 = 72.08 → 72.
+    let totals = compute(
+        cur("JPY"),
+        &[line("3", "333.5", &[])],
+        Discount::Percent(dec("10")),
+        &[tax(1, "8")],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(summary(&totals), (1001, 100, 901, 72, 973));
+    assert_eq!(format_amount(totals.total_cents, cur("JPY")), "JPY 973");
+    assert_eq!(cents_to_decimal(973, cur("JPY")).to_string(), "973");
+}
+
+#[test]
+fn dinar_has_three_minor_digits() {
+    // 2 × 1.2345 = 2.469 → 2469 fils; fixed 0.5 → 500; 5 % of 1969 = 98.45 → 98.
+    let totals = compute(
+        cur("KWD"),
+        &[line("2", "1.2345", &[])],
+        Discount::Fixed(dec("0.5")),
+        &[tax(1, "5")],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(summary(&totals), (2469, 500, 1969, 98, 2067));
+    assert_eq!(format_amount(2067, cur("KWD")), "KWD 2.067");
+    assert_eq!(format_decimal(cents_to_decimal(2067, cur("KWD"))), "2.067");
+}
+
+#[test]
+fn item_level_taxes_apply_to_the_lines_that_name_them() {
+    let totals = compute(
+        cur("USD"),
+        &[
+            line("1", "100", &[2]),
+            line("1", "50", &[]),
+            line("1", "25", &[2, 3]),
+        ],
+        Discount::None,
+        &[],
+        &[tax(2, "10"), tax(3, "20"), tax(4, "99")],
+    )
+    .unwrap();
+    assert_eq!(summary(&totals), (17500, 0, 17500, 1750, 19250));
+    let taxes: Vec<_> = totals
+        .taxes
+        .iter()
+        .map(|t| (t.id, t.invoice_level, t.base_cents, t.amount_cents))
+        .collect();
+    assert_eq!(taxes, vec![(2, false, 12500, 1250), (3, false, 2500, 500)]);
+}
+
+#[test]
+fn item_level_taxes_apply_to_the_discounted_share_of_the_line() {
+    // 10 % off 300.00 = 30.00, spread 20.00 / 10.00; tax 3 on line 0 only: 20 % of 180.00.
+    let totals = compute(
+        cur("USD"),
+        &[line("2", "100", &[3]), line("1", "100", &[])],
+        Discount::Percent(dec("10")),
+        &[],
+        &[tax(3, "20")],
+    )
+    .unwrap();
+    assert_eq!(summary(&totals), (30000, 3000, 27000, 3600, 30600));
+    assert_eq!(totals.lines[0].discount_cents, 2000);
+    assert_eq!(totals.lines[0].base_cents, 18000);
+}
+
+#[test]
+fn a_tax_both_invoice_level_and_on_an_item_counts_once() {
+    let totals = compute(
+        cur("USD"),
+        &[line("1", "100", &[1, 1]), line("1", "50", &[])],
+        Discount::None,
+        &[tax(1, "15"), tax(1, "15")],
+        &[tax(1, "15")],
+    )
+    .unwrap();
+    assert_eq!(summary(&totals), (15000, 0, 15000, 2250, 17250));
+    assert_eq!(totals.taxes.len(), 1);
+    assert!(totals.taxes[0].invoice_level);
+}
+
+#[test]
+fn each_tax_is_rounded_once_over_its_lines() {
+    // Two lines of 0.05 with 10 % each: per line 0.5 cent would round to 1 + 1 = 2;
+    // rounded once over both lines it is 10 % of 10 cents = 1 cent.
+    let totals = compute(
+        cur("USD"),
+        &[line("1", "0.05", &[7]), line("1", "0.05", &[7])],
+        Discount::None,
+        &[],
+        &[tax(7, "10")],
+    )
+    .unwrap();
+    assert_eq!(totals.tax_total_cents, 1);
+}
+
+#[test]
+fn rounding_goes_half_away_from_zero() {
+    let usd = cur("USD");
+    // 1 × 0.005 = 0.5 cent → 1; 3 × 0.0050 = 1.5 cents → 2; 2 × 0.0025 = 0.5 → 1.
+    let totals = compute(
+        usd,
+        &[
+            line("1", "0.005", &[]),
+            line("3", "0.0050", &[]),
+            line("2", "0.0025", &[]),
+        ],
+        Discount::None,
+        &[],
+        &[],
+    )
+    .unwrap();
+    let line_totals: Vec<_> = totals.lines.iter().map(|l| l.total_cents).collect();
+    assert_eq!(line_totals, vec![1, 2, 1]);
+    // 50 % of 1 cent = 0.5 → 1; 12.5 % of 4 cents = 0.5 → 1.
+    let half = compute(
+        usd,
+        &[line("1", "0.01", &[])],
+        Discount::Percent(dec("50")),
+        &[],
+        &[],
+    );
+    assert_eq!(half.unwrap().discount_cents, 1);
+    let tax_half = compute(
+        usd,
+        &[line("4", "0.01", &[])],
+        Discount::None,
+        &[tax(1, "12.5")],
+        &[],
+    );
+    assert_eq!(tax_half.unwrap().tax_total_cents, 1);
+    // Just under the midpoint rounds down.
+    let under = compute(usd, &[line("1", "0.0049", &[])], Discount::None, &[], &[]);
+    assert_eq!(under.unwrap().subtotal_cents, 0);
+}
+
+#[test]
+fn the_discount_is_spread_by_largest_remainder_ties_to_the_first_line() {
+    let totals = compute(
+        cur("USD"),
+        &[
+            line("1", "1", &[]),
+            line("1", "1", &[]),
+            line("1", "1", &[]),
+        ],
+        Discount::Fixed(dec("1")),
+        &[],
+        &[],
+    )
+    .unwrap();
+    let shares: Vec<_> = totals.lines.iter().map(|l| l.discount_cents).collect();
+    assert_eq!(shares, vec![34, 33, 33]);
+    let bases: Vec<_> = totals.lines.iter().map(|l| l.base_cents).collect();
+    assert_eq!(bases, vec![66, 67, 67]);
+}
+
+#[test]
+fn a_fixed_discount_above_the_subtotal_is_refused() {
+    let lines = [line("1", "400", &[])];
+    let refused = compute(cur("USD"), &lines, Discount::Fixed(dec("400.01")), &[], &[]);
+    let error = refused.unwrap_err();
+    assert_eq!(error, TotalsError::Discount(AmountError::ExceedsSubtotal));
+    assert_eq!(error.field(), "discount_value");
+    assert_eq!(
+        error.to_string(),
+        "must be less than or equal to the subtotal"
+    );
+
+    let whole = compute(cur("USD"), &lines, Discount::Fixed(dec("400")), &[], &[]);
+    assert_eq!(summary(&whole.unwrap()), (40000, 40000, 0, 0, 0));
+    let empty = compute(cur("USD"), &[], Discount::Fixed(dec("0.01")), &[], &[]);
+    assert_eq!(
+        empty,
+        Err(TotalsError::Discount(AmountError::ExceedsSubtotal))
+    );
+}
+
+#[test]
+fn no_lines_make_zero_totals() {
+    let totals = compute(
+        cur("EUR"),
+        &[],
+        Discount::Percent(dec("10")),
+        &[tax(1, "20")],
+        &[],
+    );
+    assert_eq!(summary(&totals.unwrap()), (0, 0, 0, 0, 0));
+}
+
+#[test]
+fn invalid_inputs_name_their_field() {
+    let usd = cur("USD");
+    let cases = [
+        (
+            compute(
+                usd,
+                &[line("1", "1", &[]), line("1.23456", "1", &[])],
+                Discount::None,
+                &[],
+                &[],
+            ),
+            "items_attributes[1].quantity",
+            "must have at most 4 decimal places",
+        ),
+        (
+            compute(usd, &[line("1", "-1", &[])], Discount::None, &[], &[]),
+            "items_attributes[0].unit_price",
+            "must be greater than or equal to 0",
+        ),
+        (
+            compute(
+                usd,
+                &[line("1", "1", &[])],
+                Discount::Percent(dec("100.5")),
+                &[],
+                &[],
+            ),
+            "discount_value",
+            "must be less than or equal to 100",
+        ),
+        (
+            compute(
+                usd,
+                &[line("1", "1", &[])],
+                Discount::Fixed(dec("-1")),
+                &[],
+                &[],
+            ),
+            "discount_value",
+            "must be greater than or equal to 0",
+        ),
+        (
+            compute(
+                usd,
+                &[line("1", "1", &[])],
+                Discount::None,
+                &[tax(1, "150")],
+                &[],
+            ),
+            "tax_rate",
+            "must be less than or equal to 100",
+        ),
+        (
+            compute(
+                usd,
+                &[line("1", "1", &[9])],
+                Discount::None,
+                &[],
+                &[tax(8, "1")],
+            ),
+            "items_attributes[0].tax_ids",
+            "includes an unknown tax (9)",
+        ),
+    ];
+    for (result, field, message) in cases {
+        let error = result.unwrap_err();
+        assert_eq!(
+            (error.field().as_str(), error.to_string().as_str()),
+            (field, message)
+        );
+    }
+}
+
+#[test]
+fn huge_values_are_errors_not_panics() {
+    let usd = cur("USD");
+    let max = Decimal::MAX.to_string();
+    assert_eq!(
+        compute(usd, &[line(&max, &max, &[])], Discount::None, &[], &[]),
+        Err(TotalsError::LineTotal { line: 0 })
+    );
+    // One line just fits: i64::MAX cents.
+    let fits = compute(
+        usd,
+        &[line("1", "92233720368547758.07", &[])],
+        Discount::None,
+        &[],
+        &[],
+    );
+    assert_eq!(fits.unwrap().subtotal_cents, i64::MAX);
+    assert_eq!(
+        compute(
+            usd,
+            &[line("1", "92233720368547758.08", &[])],
+            Discount::None,
+            &[],
+            &[]
+        ),
+        Err(TotalsError::LineTotal { line: 0 })
+    );
+    // Two lines that fit alone overflow the subtotal.
+    let half = "50000000000000000";
+    let two = [line("1", half, &[]), line("1", half, &[])];
+    assert_eq!(
+        compute(usd, &two, Discount::None, &[], &[]),
+        Err(TotalsError::TooLarge)
+    );
+    // The taxes overflow the total.
+    let one = [line("1", "92233720368547758.07", &[])];
+    let result = compute(usd, &one, Discount::None, &[tax(1, "100")], &[]);
+    assert_eq!(result, Err(TotalsError::TooLarge));
+    assert_eq!(TotalsError::TooLarge.field(), "total");
+    // A huge fixed discount is refused, not wrapped.
+    let result = compute(usd, &one, Discount::Fixed(Decimal::MAX), &[], &[]);
+    assert_eq!(result, Err(TotalsError::Discount(AmountError::TooLarge)));
+    assert_eq!(balance(i64::MIN, 1), None);
+    assert_eq!(balance(100, 150), Some(-50));
+}
+
+// ---------------------------------------------------------------------------------------
+// Properties
+
+const MAX_MANTISSA: i128 = 79_228_162_514_264_337_593_543_950_335;
+
+fn currency() -> impl Strategy<Value = Currency> {
+    prop::sample::select(vec!["USD", "JPY", "KWD", "CLF", "EUR", "ZAR"]).prop_map(cur)
+}
+
+/// A valid input decimal of everyday size (≥ 0, ≤ 4 places, below 10^6): 8 lines of
+/// such products, taxed up to 100 % by all 10 taxes, still fit an i64 of minor units.
+fn everyday_decimal() -> impl Strategy<Value = Decimal> + Clone {
+    (0..=4_u32)
+        .prop_flat_map(|s| (0..10_i64.pow(6 + s), Just(s)))
+        .prop_map(|(m, s)| Decimal::new(m, s))
+}
+
+/// A valid input decimal (≥ 0, ≤ 4 places): mostly everyday sizes, sometimes huge.
+fn valid_decimal() -> impl Strategy<Value = Decimal> + Clone {
+    let huge = (0..=MAX_MANTISSA, 0..=4_u32)
+        .prop_map(|(m, s)| Decimal::try_from_i128_with_scale(m, s).unwrap());
+    prop_oneof![9 => everyday_decimal(), 1 => huge]
+}
+
+/// Any decimal a client could send: negative, over-precise, huge.
+fn any_decimal() -> impl Strategy<Value = Decimal> + Clone {
+    (-MAX_MANTISSA..=MAX_MANTISSA, 0..=28_u32)
+        .prop_map(|(m, s)| Decimal::try_from_i128_with_scale(m, s).unwrap())
+}
+
+fn percent() -> impl Strategy<Value = Decimal> {
+    (0..=1_000_000_i64).prop_map(|m| Decimal::new(m, 4))
+}
+
+fn tax_rates(ids: std::ops::RangeInclusive<TaxId>) -> impl Strategy<Value = Vec<TaxRate>> {
+    prop::collection::vec((ids, percent()), 0..4).prop_map(|taxes| {
+        taxes
+            .into_iter()
+            .map(|(id, rate)| TaxRate { id, rate })
+            .collect()
+    })
+}
+
+/// Definitions for every id a line may name (1 to 6), so no line names an unknown tax.
+fn item_tax_rates() -> impl Strategy<Value = Vec<TaxRate>> {
+    prop::collection::vec(percent(), 6).prop_map(|rates| {
+        (1..)
+            .zip(rates)
+            .map(|(id, rate)| TaxRate { id, rate })
+            .collect()
+    })
+}
+
+fn lines(amount: impl Strategy<Value = Decimal> + Clone) -> impl Strategy<Value = Vec<LineInput>> {
+    let line = (
+        amount.clone(),
+        amount,
+        prop::collection::vec(1..=6_i64, 0..3),
+    )
+        .prop_map(|(quantity, unit_price, tax_ids)| LineInput {
+            quantity,
+            unit_price,
+            tax_ids,
+        });
+    prop::collection::vec(line, 0..8)
+}
+
+fn discount(amount: impl Strategy<Value = Decimal>) -> impl Strategy<Value = Discount> {
+    prop_oneof![
+        Just(Discount::None),
+        percent().prop_map(Discount::Percent),
+        amount.prop_map(Discount::Fixed),
+    ]
+}
+
+/// |value − numerator / denominator| ≤ ½, for denominator > 0.
+fn within_half(value: i64, numerator: i128, denominator: i128) -> bool {
+    let difference = i128::from(value) * denominator - numerator;
+    difference.abs() * 2 <= denominator
+}
+
+/// The invariants every computed `Totals` satisfies.
+fn check_invariants(
+    currency: Currency,
+    lines: &[LineInput],
+    totals: &Totals,
+) -> Result<(), TestCaseError> {
+    let exponent = currency.exponent();
+    let sum =
+        |f: fn(&LineTotals) -> i64| totals.lines.iter().map(|l| i128::from(f(l))).sum::<i128>();
+
+    // total = subtotal − discount + tax_total, and the parts add up.
+    prop_assert_eq!(
+        i128::from(totals.total_cents),
+        i128::from(totals.subtotal_cents) - i128::from(totals.discount_cents)
+            + i128::from(totals.tax_total_cents)
+    );
+    prop_assert_eq!(
+        totals.base_cents,
+        totals.subtotal_cents - totals.discount_cents
+    );
+    prop_assert_eq!(sum(|l| l.total_cents), i128::from(totals.subtotal_cents));
+    prop_assert_eq!(sum(|l| l.discount_cents), i128::from(totals.discount_cents));
+    prop_assert_eq!(sum(|l| l.base_cents), i128::from(totals.base_cents));
+    prop_assert_eq!(
+        totals
+            .taxes
+            .iter()
+            .map(|t| i128::from(t.amount_cents))
+            .sum::<i128>(),
+        i128::from(totals.tax_total_cents)
+    );
+
+    // Nothing negative; no share larger than its line.
+    prop_assert!(totals.subtotal_cents >= 0 && totals.discount_cents >= 0);
+    prop_assert!(totals.base_cents >= 0 && totals.tax_total_cents >= 0);
+    for l in &totals.lines {
+        prop_assert!(l.discount_cents >= 0 && l.base_cents >= 0);
+        prop_assert_eq!(l.total_cents, l.discount_cents + l.base_cents);
+    }
+
+    // Each line total is quantity × unit price rounded once to the exponent's digits.
+    for (input, l) in lines.iter().zip(&totals.lines) {
+        let scale = input.quantity.scale() + input.unit_price.scale();
+        let exact = input.quantity.mantissa() * input.unit_price.mantissa() * 10_i128.pow(exponent);
+        prop_assert!(within_half(l.total_cents, exact, 10_i128.pow(scale)));
+    }
+
+    // Each discount share is within one unit of its exact proportional share.
+    if totals.subtotal_cents > 0 {
+        for l in &totals.lines {
+            let exact = i128::from(totals.discount_cents) * i128::from(l.total_cents);
+            let difference =
+                i128::from(l.discount_cents) * i128::from(totals.subtotal_cents) - exact;
+            prop_assert!(difference.abs() < i128::from(totals.subtotal_cents));
+        }
+    }
+
+    // Each tax: over the right lines, within ½ minor unit of base × rate / 100.
+    for t in &totals.taxes {
+        let expected_base: i128 = if t.invoice_level {
+            i128::from(totals.base_cents)
+        } else {
+            lines
+                .iter()
+                .zip(&totals.lines)
+                .filter(|(input, _)| input.tax_ids.contains(&t.id))
+                .map(|(_, l)| i128::from(l.base_cents))
+                .sum()
+        };
+        prop_assert_eq!(i128::from(t.base_cents), expected_base);
+        let numerator = i128::from(t.base_cents) * t.rate.mantissa();
+        prop_assert!(within_half(
+            t.amount_cents,
+            numerator,
+            100 * 10_i128.pow(t.rate.scale())
+        ));
+    }
+    let ids: Vec<_> = totals.taxes.iter().map(|t| t.id).collect();
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    prop_assert_eq!(ids.len(), unique.len());
+
+    // Amounts convert to the currency's exponent and back without loss.
+    let major = cents_to_decimal(totals.total_cents, currency);
+    prop_assert_eq!(major.scale(), exponent);
+    prop_assert_eq!(decimal_to_cents(major, currency), Ok(totals.total_cents));
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn totals_hold_their_invariants(
+        currency in currency(),
+        lines in lines(valid_decimal()),
+        discount in discount(valid_decimal()),
+        invoice_taxes in tax_rates(1..=4),
+        item_taxes in item_tax_rates(),
+    ) {
+        // Huge inputs may be refused (too large); whatever is computed must hold.
+        if let Ok(totals) = compute(currency, &lines, discount, &invoice_taxes, &item_taxes) {
+            check_invariants(currency, &lines, &totals)?;
+        }
+    }
+
+    #[test]
+    fn everyday_documents_always_compute(
+        currency in currency(),
+        lines in lines(everyday_decimal()),
+        discount in prop_oneof![Just(Discount::None), percent().prop_map(Discount::Percent)],
+        invoice_taxes in tax_rates(1..=4),
+        item_taxes in item_tax_rates(),
+    ) {
+        let totals = compute(currency, &lines, discount, &invoice_taxes, &item_taxes);
+        prop_assert!(totals.is_ok(), "{:?}", totals);
+        if let Ok(totals) = totals {
+            check_invariants(currency, &lines, &totals)?;
+        }
+    }
+
+    #[test]
+    fn totals_never_panic_whatever_the_input(
+        currency in currency(),
+        lines in lines(any_decimal()),
+        discount in discount(any_decimal()),
+        invoice_taxes in prop::collection::vec((1..=4_i64, any_decimal()), 0..4),
+        item_taxes in prop::collection::vec((1..=8_i64, any_decimal()), 0..4),
+    ) {
+        let to_rates = |taxes: Vec<(TaxId, Decimal)>| {
+            taxes.into_iter().map(|(id, rate)| TaxRate { id, rate }).collect::<Vec<_>>()
+        };
+        let result = compute(currency, &lines, discount, &to_rates(invoice_taxes), &to_rates(item_taxes));
+        if let Ok(totals) = result {
+            prop_assert!(totals.total_cents >= 0);
+        }
+    }
+
+    #[test]
+    fn allocation_adds_up_exactly(
+        amount in 0..=i64::MAX,
+        weights in prop::collection::vec(0..=i64::MAX, 1..10),
+    ) {
+        let Some(parts) = allocate(amount, &weights) else {
+            prop_assert!(weights.iter().all(|w| *w == 0));
+            return Ok(());
+        };
+        prop_assert_eq!(parts.iter().map(|p| i128::from(*p)).sum::<i128>(), i128::from(amount));
+        prop_assert!(parts.iter().all(|p| *p >= 0));
+    }
+
+    #[test]
+    fn any_decimal_survives_text_and_json(value in any_decimal()) {
+        prop_assert_eq!(parse_decimal_str(&value.to_string()), Ok(value));
+        prop_assert_eq!(parse_decimal_str(&format_decimal(value)), Ok(value));
+        let number: Value = serde_json::from_str(&value.to_string()).unwrap();
+        prop_assert_eq!(parse_decimal(&number), Ok(value));
+        prop_assert_eq!(parse_decimal(&Value::String(format!(" {value} "))), Ok(value));
+    }
+
+    #[test]
+    fn decimal_parsing_never_panics(text in "[-+ 0-9.eE]{0,40}|\\PC{0,40}") {
+        let _ = parse_decimal_str(&text);
+    }
+
+    #[test]
+    fn currency_parsing_never_panics(text in "\\PC{0,6}") {
+        let _ = Currency::parse(&text);
+    }
+}
