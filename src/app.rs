@@ -16,6 +16,9 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -41,11 +44,18 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    let api = api_router(&state).layer(cors(&state.config));
+    let (api, spec) = api_routes(&state);
+    let spec = crate::api::docs::SpecJson(Arc::new(
+        spec.to_json().expect("the OpenAPI document serialises"),
+    ));
     let routes = Router::new()
         .route("/healthz", get(crate::api::health::healthz))
         .route("/readyz", get(crate::api::health::readyz))
-        .nest("/api/v1", api)
+        .route(
+            "/api/v1/openapi.json",
+            get(crate::api::docs::serve_spec).with_state(spec),
+        )
+        .merge(api.layer(cors(&state.config)))
         .fallback(middleware::not_found);
     with_middleware(routes, &state.config).with_state(state)
 }
@@ -79,18 +89,27 @@ pub fn with_middleware<S: Clone + Send + Sync + 'static>(
     )
 }
 
-/// Everything under `/api/v1`. The bearer check is a route layer, so a path that
-/// matches no route answers 404 with or without a token.
-fn api_router(state: &AppState) -> Router<AppState> {
-    let protected = Router::new()
-        .route("/me", get(crate::api::me::show))
+/// Everything under `/api/v1` that needs a token, with the OpenAPI document describing
+/// it: both come from the same registrations, so no route exists without its spec entry.
+/// The bearer check is a route layer, so a path that matches no route answers 404 with
+/// or without a token.
+pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    use crate::api::{customers, me};
+    let protected = OpenApiRouter::<AppState>::new()
+        .routes(routes!(me::show))
+        .routes(routes!(customers::list, customers::create))
+        .routes(routes!(
+            customers::show,
+            customers::update,
+            customers::delete
+        ))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::bearer::require_bearer,
         ));
-    Router::new()
-        .merge(protected)
-        .fallback(middleware::not_found)
+    OpenApiRouter::with_openapi(crate::api::docs::ApiDoc::openapi())
+        .nest("/api/v1", protected)
+        .split_for_parts()
 }
 
 /// CORS for `/api/v1` only (the OAuth pages must never answer cross-origin).

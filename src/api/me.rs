@@ -22,6 +22,15 @@ pub struct UserView {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
+#[utoipa::path(
+    get, path = "/me", tag = "Account",
+    summary = "The current user and business",
+    responses(
+        (status = 200, description = "`{\"data\": {\"user\": …, \"business\": …}}`"),
+        (status = 401, description = "Missing or invalid token", body = crate::api::docs::ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
 pub async fn show(
     State(state): State<AppState>,
     auth: Auth,

@@ -1,5 +1,14 @@
-//! One module per resource: request and response shapes, and thin handlers.
+//! One module per resource: request and response shapes, and thin handlers. The shared
+//! conventions (envelopes, pagination, ids, lenient input) live beside them.
 
+pub mod address;
 pub mod business;
+pub mod customers;
+pub mod docs;
 pub mod health;
+pub mod ids;
+pub mod input;
 pub mod me;
+pub mod pagination;
+pub mod params;
+pub mod response;

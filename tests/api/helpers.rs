@@ -183,6 +183,7 @@ impl TestApp {
 
     /// Starts the server with a configuration the test may adjust.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        crate::query_count::install();
         let database = fresh_database().await;
         let mut config = test_config(&database.url());
         adjust(&mut config);
@@ -335,6 +336,27 @@ impl TestApp {
         }
     }
 
+    /// Gives the tenant a fresh token (after the test clock has moved past its expiry).
+    pub async fn reissue(&self, tenant: &mut Tenant) {
+        use koteshen::auth::tokens;
+        let mut conn = self.pool.acquire().await.unwrap();
+        let issued = tokens::issue(
+            &mut conn,
+            tokens::TokenRequest {
+                application_id: tenant.application_id,
+                user_id: tenant.user_id,
+                scopes: "read write".into(),
+                family_id: None,
+                previous_token_id: None,
+            },
+            self.clock.now(),
+        )
+        .await
+        .expect("issue token");
+        tenant.token = issued.access_token;
+        tenant.refresh_token = issued.refresh_token;
+    }
+
     /// A request carrying the tenant's bearer token.
     pub fn authed(
         &self,
@@ -344,4 +366,33 @@ impl TestApp {
     ) -> reqwest::RequestBuilder {
         self.request(method, path).bearer_auth(&tenant.token)
     }
+}
+
+impl TestApp {
+    /// Sends the request with a fresh request id and answers the response together with
+    /// the number of SQL statements the server ran for it.
+    pub async fn counting_queries(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> (reqwest::Response, usize) {
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let response = request
+            .header("x-request-id", &request_id)
+            .send()
+            .await
+            .expect("request");
+        // The body has been produced, so every statement of the request has finished.
+        let count = crate::query_count::queries_for(&request_id);
+        (response, count)
+    }
+}
+
+/// Sends a request and answers its status and JSON body.
+pub async fn send(request: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    if status == 204 {
+        return (status, serde_json::Value::Null);
+    }
+    (status, json(response).await)
 }

@@ -2,9 +2,12 @@
 //! fresh PostgreSQL database, and talks HTTP to it. Folders mirror `src/api/`.
 
 mod helpers;
+mod query_count;
 
 mod bearer;
+mod customers;
 mod errors;
 mod health;
 mod middleware;
+mod openapi;
 mod shutdown;

@@ -1,0 +1,375 @@
+//! `/api/v1/customers`: the five documented endpoints.
+
+use axum::extract::{OriginalUri, RawQuery, State};
+use axum::response::Response;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::address::{AddressInput, AddressView};
+use crate::api::docs::{ErrorResponse, ListMeta};
+use crate::api::ids::{Id, record_not_found};
+use crate::api::input::{Form, Obj, Patch, is_email};
+use crate::api::pagination::{Paginated, Pagination};
+use crate::api::params::ListQuery;
+use crate::api::response::{created, data, no_content, resource_url};
+use crate::app::AppState;
+use crate::auth::Auth;
+use crate::billing::addresses::AddressChanges;
+use crate::billing::customers::{self, CUSTOMER_TYPES, Changes, Customer, Filter};
+use crate::error::ApiResult;
+use crate::http::Json;
+use crate::http::timestamp;
+
+/// A customer as the documents show it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerView {
+    #[schema(example = 13)]
+    pub id: i64,
+    #[schema(example = "Texas Ins")]
+    pub name: String,
+    #[schema(example = "Texas Ins")]
+    pub company: Option<String>,
+    #[schema(example = "business")]
+    pub customer_type: String,
+    #[schema(example = "procurement@texas.com")]
+    pub email: Option<String>,
+    #[schema(example = "+27675711214")]
+    pub phone: Option<String>,
+    #[schema(example = "za")]
+    pub phone_country: Option<String>,
+    /// ISO 4217, upper-case.
+    #[schema(example = "ZAR")]
+    pub currency: Option<String>,
+    #[schema(example = "https://texas.com")]
+    pub website: Option<String>,
+    #[schema(example = "notesy")]
+    pub notes: Option<String>,
+    #[schema(example = 1)]
+    pub business_id: i64,
+    pub address: Option<AddressView>,
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub discarded_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-12T19:00:37.057Z")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-12T19:09:27.293Z")]
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    #[schema(example = "http://localhost:3000/api/v1/customers/13.json")]
+    pub url: String,
+}
+
+impl CustomerView {
+    pub fn new(c: Customer, public_url: &str) -> Self {
+        CustomerView {
+            url: resource_url(public_url, "customers", c.id),
+            id: c.id,
+            name: c.name,
+            company: c.company,
+            customer_type: c.customer_type,
+            email: c.email,
+            phone: c.phone,
+            phone_country: c.phone_country,
+            currency: c.currency,
+            website: c.website,
+            notes: c.notes,
+            business_id: c.business_id,
+            address: c.address.map(AddressView::from),
+            discarded_at: c.discarded_at,
+            created_at: c.created_at,
+            updated_at: c.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CustomerEnvelope {
+    data: CustomerView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CustomerList {
+    data: Vec<CustomerView>,
+    meta: ListMeta,
+}
+
+/// The fields a create or update may send, wrapped (`{"customer": {...}}`) or bare.
+/// On update every field is optional and `null` clears it.
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"customer": {"name": "Texas Ins", "company": "Texas Ins",
+    "customer_type": "business", "email": "procurement@texas.com", "phone": "+27675711214",
+    "phone_country": "za", "currency": "ZAR", "website": "https://texas.com",
+    "notes": "notesy", "address": {"line": "1 Mahem Pl", "line2": "Unit 23",
+    "post_code": "5256", "city": "East London", "country": "South Africa"}}}))]
+#[allow(dead_code)] // documentation only: bodies are read leniently by `input::Form`
+pub struct CustomerInput {
+    /// Required on create.
+    name: String,
+    company: Option<String>,
+    /// `business` (the default) or `individual`.
+    customer_type: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    phone_country: Option<String>,
+    /// ISO 4217, any case.
+    currency: Option<String>,
+    website: Option<String>,
+    notes: Option<String>,
+    address: Option<AddressInput>,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: read by `ListQuery`
+pub struct CustomerListParams {
+    /// Page number, from 1.
+    page: Option<i64>,
+    /// Records per page, 1 to 100 (default 20).
+    per_page: Option<i64>,
+    /// `name`, `created_at` or `updated_at`; prefix `-` for descending.
+    sort: Option<String>,
+    /// Search in name, company and email.
+    q: Option<String>,
+    /// `business` or `individual`.
+    customer_type: Option<String>,
+    /// ISO 4217 code.
+    currency: Option<String>,
+    /// Created at or after (a date or an ISO 8601 timestamp).
+    created_after: Option<String>,
+    /// Created at or before (a date or an ISO 8601 timestamp).
+    created_before: Option<String>,
+    /// Include deleted customers.
+    include_deleted: Option<bool>,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only
+pub struct ShowParams {
+    /// Show the record even if it was deleted.
+    include_deleted: Option<bool>,
+}
+
+const NAME_MAX: usize = 255;
+const TEXT_MAX: usize = 10_000;
+
+/// Reads the customer fields of a body; `creating` makes `name` required.
+fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
+    let name = if creating {
+        form.required_string(obj, "name", NAME_MAX)
+    } else {
+        match form.string(obj, "name", NAME_MAX) {
+            Patch::Set(name) => Some(name),
+            Patch::Null => {
+                form.error(obj, "name", "can't be blank");
+                None
+            }
+            _ => None,
+        }
+    };
+    let email = form.string(obj, "email", 254);
+    if let Patch::Set(e) = &email
+        && !is_email(e)
+    {
+        form.error(obj, "email", "is not an email address");
+    }
+    let currency = match form.string(obj, "currency", 16) {
+        Patch::Set(code) => match crate::money::Currency::parse(&code) {
+            Ok(c) => Patch::Set(c.code().to_string()),
+            Err(_) => {
+                form.error(obj, "currency", "is not a known ISO 4217 currency code");
+                Patch::Invalid
+            }
+        },
+        other => other,
+    };
+    let address = match form.object(obj, "address") {
+        Patch::Set(a) => Some(Some(AddressChanges {
+            line: form.string(&a, "line", NAME_MAX).change(),
+            line2: form.string(&a, "line2", NAME_MAX).change(),
+            post_code: form.string(&a, "post_code", 32).change(),
+            city: form.string(&a, "city", NAME_MAX).change(),
+            country: form.string(&a, "country", NAME_MAX).change(),
+        })),
+        Patch::Null => Some(None),
+        _ => None,
+    };
+    Changes {
+        name,
+        company: form.string(obj, "company", NAME_MAX).change(),
+        customer_type: form.one_of(obj, "customer_type", &CUSTOMER_TYPES).set(),
+        email: email.change(),
+        phone: form.string(obj, "phone", 64).change(),
+        phone_country: form.string(obj, "phone_country", 8).change(),
+        currency: currency.change(),
+        website: form.string(obj, "website", NAME_MAX).change(),
+        notes: form.string(obj, "notes", TEXT_MAX).change(),
+        address,
+    }
+}
+
+#[utoipa::path(
+    get, path = "/customers", tag = "Customers",
+    summary = "List customers (paginated)",
+    params(CustomerListParams),
+    responses(
+        (status = 200, description = "A page of customers", body = CustomerList),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 422, description = "A bad query parameter", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    OriginalUri(uri): OriginalUri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Paginated<CustomerView>> {
+    let mut query = ListQuery::parse(raw.as_deref())?;
+    let page = query.page();
+    let sort = query.sort(&customers::SORTS, ("created_at", false));
+    let currency = query.string("currency");
+    let currency = match currency {
+        Some(code) => match crate::money::Currency::parse(&code) {
+            Ok(c) => Some(c.code().to_string()),
+            Err(_) => {
+                query.reject("currency", "is not a known ISO 4217 currency code");
+                None
+            }
+        },
+        None => None,
+    };
+    let filter = Filter {
+        q: query.string("q"),
+        customer_type: query.one_of("customer_type", &CUSTOMER_TYPES),
+        currency,
+        created_from: query.from_bound("created_after"),
+        created_before: query.to_bound_exclusive("created_before"),
+        include_deleted: query.include_deleted(),
+    };
+    query.finish()?;
+    let (items, total) =
+        customers::list(&state.pool, auth.business_id, &filter, sort, page).await?;
+    let public_url = &state.config.public_url;
+    Ok(Paginated {
+        items: items
+            .into_iter()
+            .map(|c| CustomerView::new(c, public_url))
+            .collect(),
+        pagination: Pagination::new(page, total),
+        base_url: public_url.clone(),
+        uri,
+    })
+}
+
+#[utoipa::path(
+    post, path = "/customers", tag = "Customers",
+    summary = "Create a customer",
+    request_body(content = CustomerInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = CustomerEnvelope,
+         headers(("Location" = String, description = "The new customer's url"))),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    Json(body): Json<Value>,
+) -> ApiResult<Response> {
+    let obj = Obj::from_body(body, "customer")?;
+    let mut form = Form::new();
+    let changes = read_changes(&mut form, &obj, true);
+    form.finish()?;
+    let customer =
+        customers::create(&state.pool, auth.business_id, &changes, state.clock.now()).await?;
+    let view = CustomerView::new(customer, &state.config.public_url);
+    Ok(created(&view.url.clone(), view))
+}
+
+#[utoipa::path(
+    get, path = "/customers/{id}", tag = "Customers",
+    summary = "Show a customer",
+    params(("id" = i64, Path, description = "Customer id (`13` or `13.json`)"), ShowParams),
+    responses(
+        (status = 200, description = "The customer", body = CustomerEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 404, description = "No such customer in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let mut query = ListQuery::parse(raw.as_deref())?;
+    let include_deleted = query.include_deleted();
+    query.finish()?;
+    let customer = customers::find(&state.pool, auth.business_id, id, include_deleted)
+        .await?
+        .ok_or_else(record_not_found)?;
+    Ok(data(CustomerView::new(customer, &state.config.public_url)))
+}
+
+#[utoipa::path(
+    patch, path = "/customers/{id}", tag = "Customers",
+    summary = "Update a customer (only the fields sent; null clears)",
+    params(("id" = i64, Path, description = "Customer id")),
+    request_body(content = CustomerInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The updated customer", body = CustomerEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such customer in this business", body = ErrorResponse),
+        (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    Json(body): Json<Value>,
+) -> ApiResult<Response> {
+    let obj = Obj::from_body(body, "customer")?;
+    let mut form = Form::new();
+    let changes = read_changes(&mut form, &obj, false);
+    form.finish()?;
+    let customer = customers::update(
+        &state.pool,
+        auth.business_id,
+        id,
+        &changes,
+        state.clock.now(),
+    )
+    .await?
+    .ok_or_else(record_not_found)?;
+    Ok(data(CustomerView::new(customer, &state.config.public_url)))
+}
+
+#[utoipa::path(
+    delete, path = "/customers/{id}", tag = "Customers",
+    summary = "Delete a customer (soft: it stays on its invoices and quotes)",
+    params(("id" = i64, Path, description = "Customer id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such customer in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
+    if customers::discard(&state.pool, auth.business_id, id, state.clock.now()).await? {
+        Ok(no_content())
+    } else {
+        Err(record_not_found())
+    }
+}

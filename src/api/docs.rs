@@ -1,0 +1,87 @@
+//! The OpenAPI document: shared schemas, the OAuth2 security scheme, and the spec route.
+//! Every handler carries its own `#[utoipa::path]`; `utoipa_axum` collects them as the
+//! routes are registered, so a route cannot exist without its spec entry.
+
+use std::sync::Arc;
+
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::openapi::security::{AuthorizationCode, Flow, OAuth2, Scopes, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+use crate::api::pagination::Pagination;
+
+/// Every error answer.
+#[derive(Serialize, ToSchema)]
+#[allow(dead_code)] // documentation only: errors are rendered by `ApiError`
+pub struct ErrorResponse {
+    /// The HTTP reason phrase.
+    #[schema(example = "Unprocessable Entity")]
+    error: String,
+    /// A sentence for people.
+    #[schema(example = "Validation failed: name can't be blank")]
+    message: String,
+    /// On 422 only: field → messages; nested fields keyed by path
+    /// (`items_attributes[2].quantity`).
+    #[schema(value_type = Option<Object>, example = json!({"name": ["can't be blank"]}))]
+    errors: Option<serde_json::Value>,
+}
+
+/// The `meta` of a list answer.
+#[derive(Serialize, ToSchema)]
+pub struct ListMeta {
+    pub pagination: Pagination,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Koteshen API",
+        description = "Customers, invoices, quotes, payments and webhooks. \
+                       Money is integer minor units (`cents`) with an ISO 4217 currency.",
+    ),
+    modifiers(&OAuth2Scheme),
+    components(schemas(ErrorResponse, ListMeta, Pagination)),
+    tags(
+        (name = "Account", description = "The caller's user and business"),
+        (name = "Customers", description = "Clients and contacts"),
+    )
+)]
+pub struct ApiDoc;
+
+struct OAuth2Scheme;
+
+impl Modify for OAuth2Scheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "oauth2",
+            SecurityScheme::OAuth2(OAuth2::new([Flow::AuthorizationCode(
+                AuthorizationCode::new(
+                    "/oauth/authorize",
+                    "/oauth/token",
+                    Scopes::from_iter([
+                        ("read", "Read (GET) access"),
+                        ("write", "Write (POST, PATCH, DELETE) access"),
+                    ]),
+                ),
+            )])),
+        );
+    }
+}
+
+/// The rendered spec, computed once at startup.
+#[derive(Clone)]
+pub struct SpecJson(pub Arc<String>);
+
+pub async fn serve_spec(axum::extract::State(spec): axum::extract::State<SpecJson>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        spec.0.as_str().to_owned(),
+    )
+        .into_response()
+}

@@ -1,0 +1,363 @@
+//! Request bodies, read leniently so that one 422 names every invalid field at once.
+//!
+//! Bodies come in the documented wrapped form (`{"customer": {...}}`) or bare. Numbers
+//! arrive as JSON numbers or numeric strings. Unknown fields are ignored. On PATCH a field
+//! that is absent stays as it is and `null` clears it: `Patch` carries that difference.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::{Map, Value};
+
+use crate::error::{ApiError, FieldErrors};
+
+/// A field as the request gave it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Patch<T> {
+    /// Not in the body: leave it as it is.
+    Absent,
+    /// `null` (or a blank string): clear it.
+    Null,
+    Set(T),
+    /// Present but invalid; the error is already recorded.
+    Invalid,
+}
+
+impl<T> Patch<T> {
+    pub fn set(self) -> Option<T> {
+        match self {
+            Patch::Set(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Patch::Absent)
+    }
+
+    /// For an update: `None` keeps the column, `Some(None)` clears it, `Some(Some(v))`
+    /// sets it.
+    pub fn change(self) -> Option<Option<T>> {
+        match self {
+            Patch::Absent | Patch::Invalid => None,
+            Patch::Null => Some(None),
+            Patch::Set(v) => Some(Some(v)),
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Patch<U> {
+        match self {
+            Patch::Absent => Patch::Absent,
+            Patch::Null => Patch::Null,
+            Patch::Invalid => Patch::Invalid,
+            Patch::Set(v) => Patch::Set(f(v)),
+        }
+    }
+}
+
+/// A JSON object and its path in the request (`""`, `address`, `items_attributes[2]`).
+#[derive(Debug, Clone)]
+pub struct Obj {
+    map: Map<String, Value>,
+    path: String,
+}
+
+impl Obj {
+    /// The resource object of a body: `body[wrapper]` when the body is wrapped, else the
+    /// body itself.
+    pub fn from_body(body: Value, wrapper: &str) -> Result<Obj, ApiError> {
+        let Value::Object(mut map) = body else {
+            return Err(ApiError::invalid_field(
+                wrapper,
+                "the request body must be a JSON object",
+            ));
+        };
+        if let Some(Value::Object(inner)) = map.remove(wrapper) {
+            return Ok(Obj {
+                map: inner,
+                path: String::new(),
+            });
+        }
+        Ok(Obj {
+            map,
+            path: String::new(),
+        })
+    }
+
+    fn key(&self, field: &str) -> String {
+        if self.path.is_empty() {
+            field.to_string()
+        } else {
+            format!("{}.{field}", self.path)
+        }
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.map.contains_key(field)
+    }
+
+    fn raw(&self, field: &str) -> Option<&Value> {
+        self.map.get(field)
+    }
+}
+
+/// Reads fields out of `Obj`s, collecting every problem.
+#[derive(Debug, Default)]
+pub struct Form {
+    errors: FieldErrors,
+}
+
+impl Form {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn error(&mut self, obj: &Obj, field: &str, message: impl Into<String>) {
+        self.errors.add(obj.key(field), message);
+    }
+
+    pub fn has_error(&self, obj: &Obj, field: &str) -> bool {
+        self.errors.contains(&obj.key(field))
+    }
+
+    /// A string (numbers are taken as their text), trimmed; blank reads as `Null`.
+    pub fn string(&mut self, obj: &Obj, field: &str, max_len: usize) -> Patch<String> {
+        let text = match obj.raw(field) {
+            None => return Patch::Absent,
+            Some(Value::Null) => return Patch::Null,
+            Some(Value::String(s)) => s.trim().to_string(),
+            Some(Value::Number(n)) => n.to_string(),
+            Some(_) => {
+                self.error(obj, field, "must be a string");
+                return Patch::Invalid;
+            }
+        };
+        if text.is_empty() {
+            Patch::Null
+        } else if text.chars().count() > max_len {
+            self.error(
+                obj,
+                field,
+                format!("is too long (maximum is {max_len} characters)"),
+            );
+            Patch::Invalid
+        } else {
+            Patch::Set(text)
+        }
+    }
+
+    /// A string that must be present and not blank (on create).
+    pub fn required_string(&mut self, obj: &Obj, field: &str, max_len: usize) -> Option<String> {
+        match self.string(obj, field, max_len) {
+            Patch::Set(s) => Some(s),
+            Patch::Invalid => None,
+            Patch::Absent | Patch::Null => {
+                self.error(obj, field, "can't be blank");
+                None
+            }
+        }
+    }
+
+    /// One of a fixed set of values, compared case-insensitively, answered lower-case.
+    pub fn one_of(&mut self, obj: &Obj, field: &str, allowed: &[&str]) -> Patch<String> {
+        match self.string(obj, field, 64) {
+            Patch::Set(s) => {
+                let lower = s.to_ascii_lowercase();
+                if allowed.contains(&lower.as_str()) {
+                    Patch::Set(lower)
+                } else {
+                    self.error(obj, field, format!("must be one of {}", allowed.join(", ")));
+                    Patch::Invalid
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// A whole number, from a JSON number or a numeric string (`"1"`).
+    pub fn integer(&mut self, obj: &Obj, field: &str) -> Patch<i64> {
+        let parsed = match obj.raw(field) {
+            None => return Patch::Absent,
+            Some(Value::Null) => return Patch::Null,
+            Some(Value::Number(n)) => n.to_string().parse::<i64>().ok(),
+            Some(Value::String(s)) if s.trim().is_empty() => return Patch::Null,
+            Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
+            Some(_) => None,
+        };
+        match parsed {
+            Some(n) => Patch::Set(n),
+            None => {
+                self.error(obj, field, "must be a whole number");
+                Patch::Invalid
+            }
+        }
+    }
+
+    /// `true`/`false`, also as the strings `"true"`/`"false"`, `"1"`/`"0"`.
+    pub fn boolean(&mut self, obj: &Obj, field: &str) -> Patch<bool> {
+        match obj.raw(field) {
+            None => Patch::Absent,
+            Some(Value::Null) => Patch::Null,
+            Some(Value::Bool(b)) => Patch::Set(*b),
+            Some(Value::String(s)) if matches!(s.trim(), "true" | "1") => Patch::Set(true),
+            Some(Value::String(s)) if matches!(s.trim(), "false" | "0") => Patch::Set(false),
+            Some(_) => {
+                self.error(obj, field, "must be true or false");
+                Patch::Invalid
+            }
+        }
+    }
+
+    /// An ISO 8601 timestamp, or a date meaning its midnight UTC.
+    pub fn timestamp(&mut self, obj: &Obj, field: &str) -> Patch<DateTime<Utc>> {
+        match self.string(obj, field, 64) {
+            Patch::Set(s) => match parse_timestamp(&s) {
+                Some(t) => Patch::Set(t),
+                None => {
+                    self.error(obj, field, "is invalid (expected an ISO 8601 date or time)");
+                    Patch::Invalid
+                }
+            },
+            Patch::Absent => Patch::Absent,
+            Patch::Null => Patch::Null,
+            Patch::Invalid => Patch::Invalid,
+        }
+    }
+
+    /// A nested object (`address`), its fields keyed under `field.`.
+    pub fn object(&mut self, obj: &Obj, field: &str) -> Patch<Obj> {
+        match obj.raw(field) {
+            None => Patch::Absent,
+            Some(Value::Null) => Patch::Null,
+            Some(Value::Object(map)) => Patch::Set(Obj {
+                map: map.clone(),
+                path: obj.key(field),
+            }),
+            Some(_) => {
+                self.error(obj, field, "must be an object");
+                Patch::Invalid
+            }
+        }
+    }
+
+    /// A list of objects (`items_attributes`), each keyed as `field[i].`.
+    pub fn objects(&mut self, obj: &Obj, field: &str) -> Patch<Vec<Obj>> {
+        match obj.raw(field) {
+            None => Patch::Absent,
+            Some(Value::Null) => Patch::Null,
+            Some(Value::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    let path = format!("{}[{i}]", obj.key(field));
+                    match item {
+                        Value::Object(map) => out.push(Obj {
+                            map: map.clone(),
+                            path,
+                        }),
+                        _ => self.errors.add(path, "must be an object"),
+                    }
+                }
+                Patch::Set(out)
+            }
+            Some(_) => {
+                self.error(obj, field, "must be a list");
+                Patch::Invalid
+            }
+        }
+    }
+
+    /// The raw JSON of a field, for parsers that live elsewhere (decimals).
+    pub fn raw<'o>(&self, obj: &'o Obj, field: &str) -> Option<&'o Value> {
+        obj.raw(field)
+    }
+
+    /// Ends reading: a 422 naming every invalid field, if any.
+    pub fn finish(self) -> Result<(), ApiError> {
+        self.errors.into_result()
+    }
+}
+
+pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f") {
+        return Some(t.and_utc());
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+}
+
+/// A plausible email address: one `@`, something on each side, no spaces, a dot in the
+/// domain. Deliverability is the mail server's business.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn wrapped_and_bare_bodies_read_the_same() {
+        let a = Obj::from_body(json!({"customer": {"name": "A"}}), "customer").unwrap();
+        let b = Obj::from_body(json!({"name": "A"}), "customer").unwrap();
+        let mut form = Form::new();
+        assert_eq!(form.string(&a, "name", 10), Patch::Set("A".into()));
+        assert_eq!(form.string(&b, "name", 10), Patch::Set("A".into()));
+    }
+
+    #[test]
+    fn every_bad_field_is_named_with_its_path() {
+        let body = json!({"name": 5, "n": "x", "address": {"city": []},
+                          "items": [{"q": "1"}, 7]});
+        let obj = Obj::from_body(body, "customer").unwrap();
+        let mut form = Form::new();
+        assert_eq!(form.string(&obj, "name", 10), Patch::Set("5".into()));
+        assert_eq!(form.integer(&obj, "n"), Patch::Invalid);
+        let address = form.object(&obj, "address").set().unwrap();
+        assert_eq!(form.string(&address, "city", 10), Patch::Invalid);
+        let items = form.objects(&obj, "items").set().unwrap();
+        assert_eq!(form.integer(&items[0], "q"), Patch::Set(1));
+        assert!(form.required_string(&obj, "missing", 10).is_none());
+        let err = form.finish().unwrap_err();
+        let errors = err.field_errors().unwrap();
+        for key in ["n", "address.city", "items[1]", "missing"] {
+            assert!(errors.contains(key), "{key}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn null_and_blank_clear_while_absent_keeps() {
+        let obj = Obj::from_body(json!({"a": null, "b": "  "}), "x").unwrap();
+        let mut form = Form::new();
+        assert_eq!(form.string(&obj, "a", 10), Patch::Null);
+        assert_eq!(form.string(&obj, "b", 10), Patch::Null);
+        assert_eq!(form.string(&obj, "c", 10), Patch::Absent);
+    }
+
+    #[test]
+    fn timestamps_and_dates_parse() {
+        assert!(parse_timestamp("2025-10-12T10:00:00.000Z").is_some());
+        assert!(parse_timestamp("2025-10-12").is_some());
+        assert!(parse_timestamp("2025-10-12T10:00:00").is_some());
+        assert!(parse_timestamp("12/10/2025").is_none());
+    }
+
+    #[test]
+    fn emails_are_checked_for_shape() {
+        assert!(is_email("procurement@texas.com"));
+        assert!(!is_email("procurement"));
+        assert!(!is_email("a b@c.com"));
+        assert!(!is_email("a@b"));
+    }
+}

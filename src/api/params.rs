@@ -1,0 +1,275 @@
+//! Query strings of list requests: pagination, sorting, filters. Parsed leniently so one
+//! 422 names every bad parameter at once; unknown parameters are ignored.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use crate::error::{ApiError, FieldErrors};
+
+pub const DEFAULT_PER_PAGE: i64 = 20;
+pub const MAX_PER_PAGE: i64 = 100;
+/// Beyond this a page number is a mistake (or an attempt at an enormous OFFSET).
+const MAX_PAGE: i64 = 1_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl PageRequest {
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+/// `?sort=name` or `?sort=-created_at`, resolved against a resource's allow-list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    /// The SQL expression the field sorts by (from the allow-list, never from input).
+    pub column: &'static str,
+    pub descending: bool,
+}
+
+impl Sort {
+    /// `ORDER BY` body with ties broken by id in the same direction, so pages are stable.
+    pub fn order_by(&self, id_column: &str) -> String {
+        let dir = if self.descending { "DESC" } else { "ASC" };
+        format!("{} {dir}, {id_column} {dir}", self.column)
+    }
+}
+
+pub struct ListQuery {
+    params: HashMap<String, String>,
+    errors: FieldErrors,
+}
+
+impl ListQuery {
+    pub fn parse(raw: Option<&str>) -> Result<Self, ApiError> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or(""))
+            .map_err(|_| ApiError::bad_request("The query string is malformed"))?;
+        Ok(ListQuery {
+            params: pairs.into_iter().collect(),
+            errors: FieldErrors::new(),
+        })
+    }
+
+    /// A present, non-blank parameter, trimmed.
+    pub fn string(&self, name: &str) -> Option<String> {
+        self.params
+            .get(name)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    }
+
+    /// Records a problem with a parameter that a resource checks itself.
+    pub fn reject(&mut self, name: &str, message: impl Into<String>) {
+        self.errors.add(name, message);
+    }
+
+    fn error(&mut self, name: &str, message: impl Into<String>) {
+        self.reject(name, message);
+    }
+
+    pub fn page(&mut self) -> PageRequest {
+        let page = self.bounded_int("page", 1, MAX_PAGE).unwrap_or(1);
+        let per_page = self
+            .bounded_int("per_page", 1, MAX_PER_PAGE)
+            .unwrap_or(DEFAULT_PER_PAGE);
+        PageRequest { page, per_page }
+    }
+
+    fn bounded_int(&mut self, name: &str, min: i64, max: i64) -> Option<i64> {
+        let raw = self.string(name)?;
+        match raw.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Some(n),
+            Ok(_) => {
+                self.error(name, format!("must be between {min} and {max}"));
+                None
+            }
+            Err(_) => {
+                self.error(name, "must be a whole number");
+                None
+            }
+        }
+    }
+
+    /// Resolves `sort` against `allowed` (API field → SQL expression).
+    pub fn sort(
+        &mut self,
+        allowed: &[(&'static str, &'static str)],
+        default: (&'static str, bool),
+    ) -> Sort {
+        let fallback = Sort {
+            column: allowed
+                .iter()
+                .find(|(field, _)| *field == default.0)
+                .map(|(_, col)| *col)
+                .unwrap_or("id"),
+            descending: default.1,
+        };
+        let Some(raw) = self.string("sort") else {
+            return fallback;
+        };
+        let (field, descending) = match raw.strip_prefix('-') {
+            Some(field) => (field, true),
+            None => (raw.as_str(), false),
+        };
+        match allowed.iter().find(|(name, _)| *name == field) {
+            Some((_, column)) => Sort { column, descending },
+            None => {
+                let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
+                self.error(
+                    "sort",
+                    format!(
+                        "must be one of {} (prefix - for descending)",
+                        names.join(", ")
+                    ),
+                );
+                fallback
+            }
+        }
+    }
+
+    /// One of a fixed set of values.
+    pub fn one_of(&mut self, name: &str, allowed: &[&str]) -> Option<String> {
+        let raw = self.string(name)?;
+        let value = raw.to_ascii_lowercase();
+        if allowed.contains(&value.as_str()) {
+            Some(value)
+        } else {
+            self.error(name, format!("must be one of {}", allowed.join(", ")));
+            None
+        }
+    }
+
+    /// A record id.
+    pub fn id(&mut self, name: &str) -> Option<i64> {
+        self.bounded_int(name, 1, i64::MAX)
+    }
+
+    pub fn boolean(&mut self, name: &str) -> Option<bool> {
+        let raw = self.string(name)?;
+        match raw.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" => Some(true),
+            "false" | "0" | "no" => Some(false),
+            _ => {
+                self.error(name, "must be true or false");
+                None
+            }
+        }
+    }
+
+    /// `?include_deleted=true` shows discarded records too.
+    pub fn include_deleted(&mut self) -> bool {
+        self.boolean("include_deleted").unwrap_or(false)
+    }
+
+    /// An inclusive lower date bound: a date means its first instant (UTC).
+    pub fn from_bound(&mut self, name: &str) -> Option<DateTime<Utc>> {
+        let raw = self.string(name)?;
+        match parse_date_or_time(&raw) {
+            Some(DateOrTime::Date(d)) => Some(d.and_hms_opt(0, 0, 0)?.and_utc()),
+            Some(DateOrTime::Time(t)) => Some(t),
+            None => {
+                self.error(name, "must be a date (2025-10-12) or an ISO 8601 timestamp");
+                None
+            }
+        }
+    }
+
+    /// An inclusive upper bound, returned as the exclusive instant just past it: a date
+    /// covers its whole day, a timestamp itself (PostgreSQL keeps microseconds).
+    pub fn to_bound_exclusive(&mut self, name: &str) -> Option<DateTime<Utc>> {
+        let raw = self.string(name)?;
+        match parse_date_or_time(&raw) {
+            Some(DateOrTime::Date(d)) => Some(d.succ_opt()?.and_hms_opt(0, 0, 0)?.and_utc()),
+            Some(DateOrTime::Time(t)) => Some(t + Duration::microseconds(1)),
+            None => {
+                self.error(name, "must be a date (2025-10-12) or an ISO 8601 timestamp");
+                None
+            }
+        }
+    }
+
+    /// Ends parsing: a 422 naming every bad parameter, if any.
+    pub fn finish(self) -> Result<(), ApiError> {
+        self.errors.into_result()
+    }
+}
+
+enum DateOrTime {
+    Date(NaiveDate),
+    Time(DateTime<Utc>),
+}
+
+fn parse_date_or_time(raw: &str) -> Option<DateOrTime> {
+    if let Ok(date) = NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        return Some(DateOrTime::Date(date));
+    }
+    // A `+` in a query string arrives as a space; put the offset sign back.
+    let raw = raw.replace(' ', "+");
+    DateTime::parse_from_rfc3339(&raw)
+        .ok()
+        .map(|t| DateOrTime::Time(t.with_timezone(&Utc)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(raw: &str) -> ListQuery {
+        ListQuery::parse(Some(raw)).unwrap()
+    }
+
+    #[test]
+    fn pagination_defaults_and_limits() {
+        let mut q = query("");
+        assert_eq!(
+            q.page(),
+            PageRequest {
+                page: 1,
+                per_page: 20
+            }
+        );
+        assert!(q.finish().is_ok());
+
+        let mut q = query("page=0&per_page=101");
+        q.page();
+        let err = q.finish().unwrap_err();
+        let errors = err.field_errors().unwrap();
+        assert!(errors.contains("page") && errors.contains("per_page"));
+
+        let mut q = query("page=abc");
+        q.page();
+        assert!(q.finish().is_err());
+    }
+
+    #[test]
+    fn sort_uses_the_allow_list_and_breaks_ties_by_id() {
+        let allowed = [("name", "c.name"), ("created_at", "c.created_at")];
+        let mut q = query("sort=-created_at");
+        let sort = q.sort(&allowed, ("name", false));
+        assert_eq!(sort.order_by("c.id"), "c.created_at DESC, c.id DESC");
+        let mut q = query("sort=password");
+        q.sort(&allowed, ("name", false));
+        assert!(q.finish().is_err());
+    }
+
+    #[test]
+    fn date_bounds_are_inclusive() {
+        let mut q = query("from=2025-10-12&to=2025-10-12");
+        let from = q.from_bound("from").unwrap();
+        let to = q.to_bound_exclusive("to").unwrap();
+        assert_eq!(from.to_rfc3339(), "2025-10-12T00:00:00+00:00");
+        assert_eq!(to.to_rfc3339(), "2025-10-13T00:00:00+00:00");
+        let mut q = query("to=2025-10-12T10:00:00Z&bad=x");
+        let to = q.to_bound_exclusive("to").unwrap();
+        assert_eq!(to.timestamp_subsec_micros(), 1);
+        let mut q = query("from=yesterday");
+        assert!(q.from_bound("from").is_none());
+        assert!(q.finish().is_err());
+    }
+}

@@ -1,0 +1,30 @@
+//! The `{"data": …}` envelope and 201 answers with `Location`.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::json;
+
+/// `{"data": value}` with 200.
+pub fn data<T: Serialize>(value: T) -> Response {
+    axum::Json(json!({ "data": value })).into_response()
+}
+
+/// `{"data": value}` with 201 and `Location: url`.
+pub fn created<T: Serialize>(url: &str, value: T) -> Response {
+    let mut response = (StatusCode::CREATED, data(value)).into_response();
+    if let Ok(location) = HeaderValue::from_str(url) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+}
+
+/// 204 with no body (DELETE).
+pub fn no_content() -> Response {
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// `PUBLIC_URL/api/v1/<collection>/<id>.json`, the documents' `url` field.
+pub fn resource_url(public_url: &str, collection: &str, id: i64) -> String {
+    format!("{public_url}/api/v1/{collection}/{id}.json")
+}

@@ -1,0 +1,108 @@
+//! Addresses are rows of their own, referenced by businesses and customers.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+
+/// Address fields as a request gives them: `None` keeps a field, `Some(None)` clears it.
+#[derive(Debug, Default, Clone)]
+pub struct AddressChanges {
+    pub line: Option<Option<String>>,
+    pub line2: Option<Option<String>>,
+    pub post_code: Option<Option<String>>,
+    pub city: Option<Option<String>>,
+    pub country: Option<Option<String>>,
+}
+
+/// Inserts a new address row, answering its id.
+pub async fn insert(
+    conn: &mut PgConnection,
+    a: &AddressChanges,
+    now: DateTime<Utc>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO addresses (line, line2, post_code, city, country, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(a.line.clone().flatten())
+    .bind(a.line2.clone().flatten())
+    .bind(a.post_code.clone().flatten())
+    .bind(a.city.clone().flatten())
+    .bind(a.country.clone().flatten())
+    .bind(now)
+    .fetch_one(conn)
+    .await
+}
+
+/// Changes only the fields given.
+pub async fn update(
+    conn: &mut PgConnection,
+    id: i64,
+    a: &AddressChanges,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE addresses SET
+            line = CASE WHEN $2 THEN $3 ELSE line END,
+            line2 = CASE WHEN $4 THEN $5 ELSE line2 END,
+            post_code = CASE WHEN $6 THEN $7 ELSE post_code END,
+            city = CASE WHEN $8 THEN $9 ELSE city END,
+            country = CASE WHEN $10 THEN $11 ELSE country END,
+            updated_at = $12
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(a.line.is_some())
+    .bind(a.line.clone().flatten())
+    .bind(a.line2.is_some())
+    .bind(a.line2.clone().flatten())
+    .bind(a.post_code.is_some())
+    .bind(a.post_code.clone().flatten())
+    .bind(a.city.is_some())
+    .bind(a.city.clone().flatten())
+    .bind(a.country.is_some())
+    .bind(a.country.clone().flatten())
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct Address {
+    pub id: i64,
+    pub line: Option<String>,
+    pub line2: Option<String>,
+    pub post_code: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The `address_*` columns of a LEFT JOIN; all NULL when there is no address.
+#[derive(Debug, sqlx::FromRow)]
+pub struct JoinedAddress {
+    pub address_id: Option<i64>,
+    pub address_line: Option<String>,
+    pub address_line2: Option<String>,
+    pub address_post_code: Option<String>,
+    pub address_city: Option<String>,
+    pub address_country: Option<String>,
+    pub address_created_at: Option<DateTime<Utc>>,
+    pub address_updated_at: Option<DateTime<Utc>>,
+}
+
+impl JoinedAddress {
+    pub fn into_address(self) -> Option<Address> {
+        Some(Address {
+            id: self.address_id?,
+            line: self.address_line,
+            line2: self.address_line2,
+            post_code: self.address_post_code,
+            city: self.address_city,
+            country: self.address_country,
+            created_at: self.address_created_at?,
+            updated_at: self.address_updated_at?,
+        })
+    }
+}

@@ -1,0 +1,5 @@
+//! Business rules and the SQL that owns them, one module per resource. Nothing here
+//! knows about HTTP: handlers in `api/` and background jobs call the same functions.
+
+pub mod addresses;
+pub mod customers;
