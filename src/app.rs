@@ -94,7 +94,7 @@ pub fn with_middleware<S: Clone + Send + Sync + 'static>(
 /// The bearer check is a route layer, so a path that matches no route answers 404 with
 /// or without a token.
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    use crate::api::{customers, me};
+    use crate::api::{customers, me, payment_terms, taxes};
     let protected = OpenApiRouter::<AppState>::new()
         .routes(routes!(me::show))
         .routes(routes!(customers::list, customers::create))
@@ -102,6 +102,14 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
             customers::show,
             customers::update,
             customers::delete
+        ))
+        .routes(routes!(taxes::list, taxes::create))
+        .routes(routes!(taxes::show, taxes::update, taxes::delete))
+        .routes(routes!(payment_terms::list, payment_terms::create))
+        .routes(routes!(
+            payment_terms::show,
+            payment_terms::update,
+            payment_terms::delete
         ))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -7,7 +7,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::address::{AddressInput, AddressView};
-use crate::api::docs::{ErrorResponse, ListMeta};
+use crate::api::docs::{ErrorResponse, ListMeta, ShowParams};
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch, is_email};
 use crate::api::pagination::{Paginated, Pagination};
@@ -144,31 +144,13 @@ pub struct CustomerListParams {
     include_deleted: Option<bool>,
 }
 
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)] // documentation only
-pub struct ShowParams {
-    /// Show the record even if it was deleted.
-    include_deleted: Option<bool>,
-}
-
 const NAME_MAX: usize = 255;
 const TEXT_MAX: usize = 10_000;
 
 /// Reads the customer fields of a body; `creating` makes `name` required.
 fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
-    let name = if creating {
-        form.required_string(obj, "name", NAME_MAX)
-    } else {
-        match form.string(obj, "name", NAME_MAX) {
-            Patch::Set(name) => Some(name),
-            Patch::Null => {
-                form.error(obj, "name", "can't be blank");
-                None
-            }
-            _ => None,
-        }
-    };
+    let name = form.string(obj, "name", NAME_MAX);
+    let name = form.not_null(obj, "name", name, creating);
     let email = form.string(obj, "email", 254);
     if let Patch::Set(e) = &email
         && !is_email(e)

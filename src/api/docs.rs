@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::openapi::security::{AuthorizationCode, Flow, OAuth2, Scopes, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 
 use crate::api::pagination::Pagination;
 
@@ -34,6 +34,15 @@ pub struct ListMeta {
     pub pagination: Pagination,
 }
 
+/// The query of every show: `?include_deleted=true`.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: read by `ListQuery`
+pub struct ShowParams {
+    /// Show the record even if it was deleted.
+    include_deleted: Option<bool>,
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -46,6 +55,8 @@ pub struct ListMeta {
     tags(
         (name = "Account", description = "The caller's user and business"),
         (name = "Customers", description = "Clients and contacts"),
+        (name = "Taxes", description = "Tax rates applied to invoices and quotes"),
+        (name = "Payment terms", description = "Days from issue to due"),
     )
 )]
 pub struct ApiDoc;

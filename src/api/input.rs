@@ -5,9 +5,11 @@
 //! that is absent stays as it is and `null` clears it: `Patch` carries that difference.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, FieldErrors};
+use crate::money::{AmountError, parse_decimal};
 
 /// A field as the request gave it.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,6 +146,26 @@ impl Form {
         }
     }
 
+    /// A field that can't be cleared: on create it must be given, on update it may be
+    /// left out but not set to `null` (or blank). `Some` only for a valid value.
+    pub fn not_null<T>(
+        &mut self,
+        obj: &Obj,
+        field: &str,
+        value: Patch<T>,
+        creating: bool,
+    ) -> Option<T> {
+        match value {
+            Patch::Set(v) => Some(v),
+            Patch::Invalid => None,
+            Patch::Absent if !creating => None,
+            Patch::Absent | Patch::Null => {
+                self.error(obj, field, "can't be blank");
+                None
+            }
+        }
+    }
+
     /// A string that must be present and not blank (on create).
     pub fn required_string(&mut self, obj: &Obj, field: &str, max_len: usize) -> Option<String> {
         match self.string(obj, field, max_len) {
@@ -186,6 +208,30 @@ impl Form {
             Some(n) => Patch::Set(n),
             None => {
                 self.error(obj, field, "must be a whole number");
+                Patch::Invalid
+            }
+        }
+    }
+
+    /// An exact decimal from a JSON number or a numeric string (`"7.25"`), never through
+    /// `f64`, then checked by `check` (one of the `money::check_*` limits); a blank
+    /// string reads as `Null`.
+    pub fn decimal(
+        &mut self,
+        obj: &Obj,
+        field: &str,
+        check: impl FnOnce(Decimal) -> Result<Decimal, AmountError>,
+    ) -> Patch<Decimal> {
+        let value = match obj.raw(field) {
+            None => return Patch::Absent,
+            Some(Value::Null) => return Patch::Null,
+            Some(Value::String(s)) if s.trim().is_empty() => return Patch::Null,
+            Some(value) => value,
+        };
+        match parse_decimal(value).and_then(check) {
+            Ok(d) => Patch::Set(d),
+            Err(err) => {
+                self.error(obj, field, err.to_string());
                 Patch::Invalid
             }
         }
@@ -343,6 +389,43 @@ mod tests {
         assert_eq!(form.string(&obj, "a", 10), Patch::Null);
         assert_eq!(form.string(&obj, "b", 10), Patch::Null);
         assert_eq!(form.string(&obj, "c", 10), Patch::Absent);
+    }
+
+    #[test]
+    fn decimals_read_exactly_and_are_checked() {
+        let obj = Obj::from_body(
+            json!({"a": "7.25", "b": 15.5, "c": "abc", "d": 101, "e": "", "f": "1.00001"}),
+            "x",
+        )
+        .unwrap();
+        let mut form = Form::new();
+        let pct = crate::money::check_percent;
+        let dec = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(form.decimal(&obj, "a", pct), Patch::Set(dec("7.25")));
+        assert_eq!(form.decimal(&obj, "b", pct), Patch::Set(dec("15.5")));
+        assert_eq!(form.decimal(&obj, "c", pct), Patch::Invalid);
+        assert_eq!(form.decimal(&obj, "d", pct), Patch::Invalid);
+        assert_eq!(form.decimal(&obj, "e", pct), Patch::Null);
+        assert_eq!(form.decimal(&obj, "f", pct), Patch::Invalid);
+        assert_eq!(form.decimal(&obj, "g", pct), Patch::Absent);
+        let err = form.finish().unwrap_err();
+        let errors = err.field_errors().unwrap();
+        for key in ["c", "d", "f"] {
+            assert!(errors.contains(key), "{key}: {errors:?}");
+        }
+    }
+
+    #[test]
+    fn a_field_that_cannot_be_cleared_is_required_on_create_only() {
+        let obj = Obj::from_body(json!({"n": null}), "x").unwrap();
+        let mut form = Form::new();
+        assert_eq!(form.not_null(&obj, "m", Patch::<i64>::Absent, false), None);
+        assert!(!form.has_error(&obj, "m"));
+        assert_eq!(form.not_null(&obj, "m", Patch::<i64>::Absent, true), None);
+        assert!(form.has_error(&obj, "m"));
+        assert_eq!(form.not_null(&obj, "n", Patch::<i64>::Null, false), None);
+        assert!(form.has_error(&obj, "n"));
+        assert_eq!(form.not_null(&obj, "o", Patch::Set(3), false), Some(3));
     }
 
     #[test]

@@ -11,4 +11,6 @@ pub mod input;
 pub mod me;
 pub mod pagination;
 pub mod params;
+pub mod payment_terms;
 pub mod response;
+pub mod taxes;

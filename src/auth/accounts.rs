@@ -43,7 +43,7 @@ fn slugify(name: &str) -> String {
     }
 }
 
-/// Creates a business and its owner in one transaction.
+/// Creates a business, its owner and its default payment terms in one transaction.
 pub async fn create_business_with_owner(
     pool: &PgPool,
     business_name: &str,
@@ -118,6 +118,9 @@ pub async fn create_business_with_owner(
         .bind(user.id)
         .bind(business_id)
         .execute(&mut *tx)
+        .await
+        .map_err(anyhow::Error::from)?;
+    crate::billing::payment_terms::seed_defaults(&mut tx, business_id, now)
         .await
         .map_err(anyhow::Error::from)?;
     tx.commit().await.map_err(anyhow::Error::from)?;

@@ -3,3 +3,6 @@
 
 pub mod addresses;
 pub mod customers;
+pub mod numbering;
+pub mod payment_terms;
+pub mod taxes;

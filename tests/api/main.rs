@@ -9,5 +9,8 @@ mod customers;
 mod errors;
 mod health;
 mod middleware;
+mod numbering;
 mod openapi;
+mod payment_terms;
 mod shutdown;
+mod taxes;

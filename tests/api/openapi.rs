@@ -13,6 +13,16 @@ const DOCUMENTED: &[(&str, &str)] = &[
     ("get", "/api/v1/customers/{id}"),
     ("patch", "/api/v1/customers/{id}"),
     ("delete", "/api/v1/customers/{id}"),
+    ("get", "/api/v1/taxes"),
+    ("post", "/api/v1/taxes"),
+    ("get", "/api/v1/taxes/{id}"),
+    ("patch", "/api/v1/taxes/{id}"),
+    ("delete", "/api/v1/taxes/{id}"),
+    ("get", "/api/v1/payment_terms"),
+    ("post", "/api/v1/payment_terms"),
+    ("get", "/api/v1/payment_terms/{id}"),
+    ("patch", "/api/v1/payment_terms/{id}"),
+    ("delete", "/api/v1/payment_terms/{id}"),
 ];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];

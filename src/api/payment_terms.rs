@@ -1,0 +1,271 @@
+//! `/api/v1/payment_terms`: the five CRUD endpoints over a business's payment terms.
+
+use axum::extract::{OriginalUri, RawQuery, State};
+use axum::response::Response;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::docs::{ErrorResponse, ListMeta, ShowParams};
+use crate::api::ids::{Id, record_not_found};
+use crate::api::input::{Form, Obj, Patch};
+use crate::api::pagination::{Paginated, Pagination};
+use crate::api::params::ListQuery;
+use crate::api::response::{created, data, no_content, resource_url};
+use crate::app::AppState;
+use crate::auth::Auth;
+use crate::billing::payment_terms::{self, Changes, Filter, MAX_DAYS, PaymentTerm};
+use crate::error::ApiResult;
+use crate::http::Json;
+use crate::http::timestamp;
+
+/// A payment term. Documents embed `id`, `name`, `value`, `created_at` and
+/// `updated_at` of it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentTermView {
+    #[schema(example = 89)]
+    pub id: i64,
+    #[schema(example = "Due on Receipt")]
+    pub name: String,
+    /// Whole days from issue to due.
+    #[schema(example = 0)]
+    pub value: i32,
+    #[schema(example = 1)]
+    pub business_id: i64,
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub discarded_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-12T19:00:37.057Z")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-12T19:00:37.057Z")]
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    #[schema(example = "http://localhost:3000/api/v1/payment_terms/89.json")]
+    pub url: String,
+}
+
+impl PaymentTermView {
+    pub fn new(p: PaymentTerm, public_url: &str) -> Self {
+        PaymentTermView {
+            url: resource_url(public_url, "payment_terms", p.id),
+            id: p.id,
+            name: p.name,
+            value: p.value,
+            business_id: p.business_id,
+            discarded_at: p.discarded_at,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PaymentTermEnvelope {
+    data: PaymentTermView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PaymentTermList {
+    data: Vec<PaymentTermView>,
+    meta: ListMeta,
+}
+
+/// The fields a create or update may send, wrapped (`{"payment_term": {...}}`) or bare.
+/// On update every field is optional.
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"payment_term": {"name": "Net 45", "value": 45}}))]
+#[allow(dead_code)] // documentation only: bodies are read leniently by `input::Form`
+pub struct PaymentTermInput {
+    /// Required on create.
+    name: String,
+    /// Required on create: whole days until due, 0 to 3650, as a JSON number or a
+    /// numeric string.
+    value: i32,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: read by `ListQuery`
+pub struct PaymentTermListParams {
+    /// Page number, from 1.
+    page: Option<i64>,
+    /// Records per page, 1 to 100 (default 20).
+    per_page: Option<i64>,
+    /// `name`, `value` or `created_at` (the default); prefix `-` for descending.
+    sort: Option<String>,
+    /// Search in the name.
+    q: Option<String>,
+    /// Include deleted payment terms.
+    include_deleted: Option<bool>,
+}
+
+const NAME_MAX: usize = 255;
+
+/// Reads the term fields of a body; `creating` makes `name` and `value` required.
+fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
+    let name = form.string(obj, "name", NAME_MAX);
+    let value = match form.integer(obj, "value") {
+        Patch::Set(days) => match i32::try_from(days) {
+            Ok(days) if (0..=MAX_DAYS).contains(&days) => Patch::Set(days),
+            _ => {
+                form.error(obj, "value", format!("must be between 0 and {MAX_DAYS}"));
+                Patch::Invalid
+            }
+        },
+        other => other.map(|_| 0),
+    };
+    Changes {
+        name: form.not_null(obj, "name", name, creating),
+        value: form.not_null(obj, "value", value, creating),
+    }
+}
+
+#[utoipa::path(
+    get, path = "/payment_terms", tag = "Payment terms",
+    summary = "List payment terms (paginated)",
+    params(PaymentTermListParams),
+    responses(
+        (status = 200, description = "A page of payment terms", body = PaymentTermList),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 422, description = "A bad query parameter", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    OriginalUri(uri): OriginalUri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Paginated<PaymentTermView>> {
+    let mut query = ListQuery::parse(raw.as_deref())?;
+    let page = query.page();
+    let sort = query.sort(&payment_terms::SORTS, ("created_at", false));
+    let filter = Filter {
+        q: query.string("q"),
+        include_deleted: query.include_deleted(),
+    };
+    query.finish()?;
+    let (items, total) =
+        payment_terms::list(&state.pool, auth.business_id, &filter, sort, page).await?;
+    let public_url = &state.config.public_url;
+    Ok(Paginated {
+        items: items
+            .into_iter()
+            .map(|p| PaymentTermView::new(p, public_url))
+            .collect(),
+        pagination: Pagination::new(page, total),
+        base_url: public_url.clone(),
+        uri,
+    })
+}
+
+#[utoipa::path(
+    post, path = "/payment_terms", tag = "Payment terms",
+    summary = "Create a payment term",
+    request_body(content = PaymentTermInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = PaymentTermEnvelope,
+         headers(("Location" = String, description = "The new payment term's url"))),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    Json(body): Json<Value>,
+) -> ApiResult<Response> {
+    let obj = Obj::from_body(body, "payment_term")?;
+    let mut form = Form::new();
+    let changes = read_changes(&mut form, &obj, true);
+    form.finish()?;
+    let term =
+        payment_terms::create(&state.pool, auth.business_id, &changes, state.clock.now()).await?;
+    let view = PaymentTermView::new(term, &state.config.public_url);
+    Ok(created(&view.url.clone(), view))
+}
+
+#[utoipa::path(
+    get, path = "/payment_terms/{id}", tag = "Payment terms",
+    summary = "Show a payment term",
+    params(("id" = i64, Path, description = "Payment term id (`89` or `89.json`)"), ShowParams),
+    responses(
+        (status = 200, description = "The payment term", body = PaymentTermEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 404, description = "No such payment term in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let mut query = ListQuery::parse(raw.as_deref())?;
+    let include_deleted = query.include_deleted();
+    query.finish()?;
+    let term = payment_terms::find(&state.pool, auth.business_id, id, include_deleted)
+        .await?
+        .ok_or_else(record_not_found)?;
+    Ok(data(PaymentTermView::new(term, &state.config.public_url)))
+}
+
+#[utoipa::path(
+    patch, path = "/payment_terms/{id}", tag = "Payment terms",
+    summary = "Update a payment term (only the fields sent)",
+    params(("id" = i64, Path, description = "Payment term id")),
+    request_body(content = PaymentTermInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The updated payment term", body = PaymentTermEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such payment term in this business", body = ErrorResponse),
+        (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    Json(body): Json<Value>,
+) -> ApiResult<Response> {
+    let obj = Obj::from_body(body, "payment_term")?;
+    let mut form = Form::new();
+    let changes = read_changes(&mut form, &obj, false);
+    form.finish()?;
+    let term = payment_terms::update(
+        &state.pool,
+        auth.business_id,
+        id,
+        &changes,
+        state.clock.now(),
+    )
+    .await?
+    .ok_or_else(record_not_found)?;
+    Ok(data(PaymentTermView::new(term, &state.config.public_url)))
+}
+
+#[utoipa::path(
+    delete, path = "/payment_terms/{id}", tag = "Payment terms",
+    summary = "Delete a payment term (soft: it stays on the invoices and quotes that use it)",
+    params(("id" = i64, Path, description = "Payment term id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such payment term in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
+    if payment_terms::discard(&state.pool, auth.business_id, id, state.clock.now()).await? {
+        Ok(no_content())
+    } else {
+        Err(record_not_found())
+    }
+}

@@ -1,0 +1,275 @@
+//! `/api/v1/taxes`: the five CRUD endpoints over a business's tax rates.
+
+use axum::extract::{OriginalUri, RawQuery, State};
+use axum::response::Response;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::docs::{ErrorResponse, ListMeta, ShowParams};
+use crate::api::ids::{Id, record_not_found};
+use crate::api::input::{Form, Obj, Patch};
+use crate::api::pagination::{Paginated, Pagination};
+use crate::api::params::ListQuery;
+use crate::api::response::{created, data, no_content, resource_url};
+use crate::app::AppState;
+use crate::auth::Auth;
+use crate::billing::taxes::{self, Changes, Filter, Tax};
+use crate::error::ApiResult;
+use crate::http::Json;
+use crate::http::timestamp;
+use crate::money::{check_percent, format_decimal};
+
+/// A tax. Documents embed `id`, `name` and `rate` of it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaxView {
+    #[schema(example = 1)]
+    pub id: i64,
+    #[schema(example = "VAT")]
+    pub name: String,
+    /// A percentage as a decimal string, like the documents' other decimals.
+    #[schema(example = "15.0")]
+    pub rate: String,
+    /// Applied to a new invoice or quote that names no taxes.
+    #[schema(example = true)]
+    pub is_default: bool,
+    #[schema(example = 1)]
+    pub business_id: i64,
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub discarded_at: Option<chrono::DateTime<chrono::Utc>>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-12T19:00:37.057Z")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-12T19:09:27.293Z")]
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    #[schema(example = "http://localhost:3000/api/v1/taxes/1.json")]
+    pub url: String,
+}
+
+impl TaxView {
+    pub fn new(t: Tax, public_url: &str) -> Self {
+        TaxView {
+            url: resource_url(public_url, "taxes", t.id),
+            id: t.id,
+            name: t.name,
+            rate: format_decimal(t.rate),
+            is_default: t.is_default,
+            business_id: t.business_id,
+            discarded_at: t.discarded_at,
+            created_at: t.created_at,
+            updated_at: t.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaxEnvelope {
+    data: TaxView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaxList {
+    data: Vec<TaxView>,
+    meta: ListMeta,
+}
+
+/// The fields a create or update may send, wrapped (`{"tax": {...}}`) or bare. On update
+/// every field is optional.
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"tax": {"name": "VAT", "rate": "15.0", "is_default": true}}))]
+#[allow(dead_code)] // documentation only: bodies are read leniently by `input::Form`
+pub struct TaxInput {
+    /// Required on create.
+    name: String,
+    /// Required on create: a percentage from 0 to 100 with at most 4 decimal places, as
+    /// a JSON number or a numeric string.
+    #[schema(value_type = String, example = "15.0")]
+    rate: String,
+    /// Defaults to false.
+    is_default: Option<bool>,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: read by `ListQuery`
+pub struct TaxListParams {
+    /// Page number, from 1.
+    page: Option<i64>,
+    /// Records per page, 1 to 100 (default 20).
+    per_page: Option<i64>,
+    /// `name`, `rate` or `created_at` (the default); prefix `-` for descending.
+    sort: Option<String>,
+    /// Search in the name.
+    q: Option<String>,
+    /// Only the default taxes (`true`) or only the others (`false`).
+    is_default: Option<bool>,
+    /// Include deleted taxes.
+    include_deleted: Option<bool>,
+}
+
+const NAME_MAX: usize = 255;
+
+/// Reads the tax fields of a body; `creating` makes `name` and `rate` required.
+fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
+    let name = form.string(obj, "name", NAME_MAX);
+    let rate = form.decimal(obj, "rate", check_percent);
+    let is_default = form.boolean(obj, "is_default");
+    if is_default == Patch::Null {
+        form.error(obj, "is_default", "must be true or false");
+    }
+    Changes {
+        name: form.not_null(obj, "name", name, creating),
+        rate: form.not_null(obj, "rate", rate, creating),
+        is_default: is_default.set(),
+    }
+}
+
+#[utoipa::path(
+    get, path = "/taxes", tag = "Taxes",
+    summary = "List taxes (paginated)",
+    params(TaxListParams),
+    responses(
+        (status = 200, description = "A page of taxes", body = TaxList),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 422, description = "A bad query parameter", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    OriginalUri(uri): OriginalUri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Paginated<TaxView>> {
+    let mut query = ListQuery::parse(raw.as_deref())?;
+    let page = query.page();
+    let sort = query.sort(&taxes::SORTS, ("created_at", false));
+    let filter = Filter {
+        q: query.string("q"),
+        is_default: query.boolean("is_default"),
+        include_deleted: query.include_deleted(),
+    };
+    query.finish()?;
+    let (items, total) = taxes::list(&state.pool, auth.business_id, &filter, sort, page).await?;
+    let public_url = &state.config.public_url;
+    Ok(Paginated {
+        items: items
+            .into_iter()
+            .map(|t| TaxView::new(t, public_url))
+            .collect(),
+        pagination: Pagination::new(page, total),
+        base_url: public_url.clone(),
+        uri,
+    })
+}
+
+#[utoipa::path(
+    post, path = "/taxes", tag = "Taxes",
+    summary = "Create a tax",
+    request_body(content = TaxInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = TaxEnvelope,
+         headers(("Location" = String, description = "The new tax's url"))),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    Json(body): Json<Value>,
+) -> ApiResult<Response> {
+    let obj = Obj::from_body(body, "tax")?;
+    let mut form = Form::new();
+    let changes = read_changes(&mut form, &obj, true);
+    form.finish()?;
+    let tax = taxes::create(&state.pool, auth.business_id, &changes, state.clock.now()).await?;
+    let view = TaxView::new(tax, &state.config.public_url);
+    Ok(created(&view.url.clone(), view))
+}
+
+#[utoipa::path(
+    get, path = "/taxes/{id}", tag = "Taxes",
+    summary = "Show a tax",
+    params(("id" = i64, Path, description = "Tax id (`1` or `1.json`)"), ShowParams),
+    responses(
+        (status = 200, description = "The tax", body = TaxEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 404, description = "No such tax in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let mut query = ListQuery::parse(raw.as_deref())?;
+    let include_deleted = query.include_deleted();
+    query.finish()?;
+    let tax = taxes::find(&state.pool, auth.business_id, id, include_deleted)
+        .await?
+        .ok_or_else(record_not_found)?;
+    Ok(data(TaxView::new(tax, &state.config.public_url)))
+}
+
+#[utoipa::path(
+    patch, path = "/taxes/{id}", tag = "Taxes",
+    summary = "Update a tax (only the fields sent)",
+    params(("id" = i64, Path, description = "Tax id")),
+    request_body(content = TaxInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The updated tax", body = TaxEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such tax in this business", body = ErrorResponse),
+        (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    Json(body): Json<Value>,
+) -> ApiResult<Response> {
+    let obj = Obj::from_body(body, "tax")?;
+    let mut form = Form::new();
+    let changes = read_changes(&mut form, &obj, false);
+    form.finish()?;
+    let tax = taxes::update(
+        &state.pool,
+        auth.business_id,
+        id,
+        &changes,
+        state.clock.now(),
+    )
+    .await?
+    .ok_or_else(record_not_found)?;
+    Ok(data(TaxView::new(tax, &state.config.public_url)))
+}
+
+#[utoipa::path(
+    delete, path = "/taxes/{id}", tag = "Taxes",
+    summary = "Delete a tax (soft: it stays on the invoices and quotes that use it)",
+    params(("id" = i64, Path, description = "Tax id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such tax in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
+    if taxes::discard(&state.pool, auth.business_id, id, state.clock.now()).await? {
+        Ok(no_content())
+    } else {
+        Err(record_not_found())
+    }
+}
