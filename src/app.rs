@@ -94,7 +94,7 @@ pub fn with_middleware<S: Clone + Send + Sync + 'static>(
 /// The bearer check is a route layer, so a path that matches no route answers 404 with
 /// or without a token.
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    use crate::api::{customers, me, payment_terms, taxes};
+    use crate::api::{customers, invoices, me, payment_terms, taxes};
     let protected = OpenApiRouter::<AppState>::new()
         .routes(routes!(me::show))
         .routes(routes!(customers::list, customers::create))
@@ -111,6 +111,11 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
             payment_terms::update,
             payment_terms::delete
         ))
+        .routes(routes!(invoices::list, invoices::create))
+        .routes(routes!(invoices::show, invoices::update, invoices::delete))
+        .routes(routes!(invoices::set_status))
+        .routes(routes!(invoices::mark_as_paid))
+        .routes(routes!(invoices::duplicate))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::bearer::require_bearer,

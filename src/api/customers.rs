@@ -157,16 +157,7 @@ fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
     {
         form.error(obj, "email", "is not an email address");
     }
-    let currency = match form.string(obj, "currency", 16) {
-        Patch::Set(code) => match crate::money::Currency::parse(&code) {
-            Ok(c) => Patch::Set(c.code().to_string()),
-            Err(_) => {
-                form.error(obj, "currency", "is not a known ISO 4217 currency code");
-                Patch::Invalid
-            }
-        },
-        other => other,
-    };
+    let currency = form.currency(obj, "currency").map(|c| c.code().to_string());
     let address = match form.object(obj, "address") {
         Patch::Set(a) => Some(Some(AddressChanges {
             line: form.string(&a, "line", NAME_MAX).change(),
@@ -212,21 +203,10 @@ pub async fn list(
     let mut query = ListQuery::parse(raw.as_deref())?;
     let page = query.page();
     let sort = query.sort(&customers::SORTS, ("created_at", false));
-    let currency = query.string("currency");
-    let currency = match currency {
-        Some(code) => match crate::money::Currency::parse(&code) {
-            Ok(c) => Some(c.code().to_string()),
-            Err(_) => {
-                query.reject("currency", "is not a known ISO 4217 currency code");
-                None
-            }
-        },
-        None => None,
-    };
     let filter = Filter {
         q: query.string("q"),
         customer_type: query.one_of("customer_type", &CUSTOMER_TYPES),
-        currency,
+        currency: query.currency("currency"),
         created_from: query.from_bound("created_after"),
         created_before: query.to_bound_exclusive("created_before"),
         include_deleted: query.include_deleted(),

@@ -57,6 +57,7 @@ pub struct ShowParams {
         (name = "Customers", description = "Clients and contacts"),
         (name = "Taxes", description = "Tax rates applied to invoices and quotes"),
         (name = "Payment terms", description = "Days from issue to due"),
+        (name = "Invoices", description = "Invoices with items, taxes, discounts and payments"),
     )
 )]
 pub struct ApiDoc;

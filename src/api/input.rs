@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, FieldErrors};
-use crate::money::{AmountError, parse_decimal};
+use crate::money::{AmountError, Currency, parse_decimal};
 
 /// A field as the request gave it.
 #[derive(Debug, Clone, PartialEq)]
@@ -235,6 +235,48 @@ impl Form {
                 Patch::Invalid
             }
         }
+    }
+
+    /// An ISO 4217 code in any case, answered as the currency.
+    pub fn currency(&mut self, obj: &Obj, field: &str) -> Patch<Currency> {
+        match self.string(obj, field, 16) {
+            Patch::Set(code) => match Currency::parse(&code) {
+                Ok(currency) => Patch::Set(currency),
+                Err(err) => {
+                    self.error(obj, field, err.to_string());
+                    Patch::Invalid
+                }
+            },
+            Patch::Absent => Patch::Absent,
+            Patch::Null => Patch::Null,
+            Patch::Invalid => Patch::Invalid,
+        }
+    }
+
+    /// A list of record ids (`[1, "2"]`); a single id is taken as a list of one.
+    pub fn ids(&mut self, obj: &Obj, field: &str) -> Patch<Vec<i64>> {
+        let values = match obj.raw(field) {
+            None => return Patch::Absent,
+            Some(Value::Null) => return Patch::Null,
+            Some(Value::Array(values)) => values.clone(),
+            Some(single) => vec![single.clone()],
+        };
+        let mut ids = Vec::with_capacity(values.len());
+        for value in &values {
+            let id = match value {
+                Value::Number(n) => n.to_string().parse::<i64>().ok(),
+                Value::String(s) => s.trim().parse::<i64>().ok(),
+                _ => None,
+            };
+            match id {
+                Some(id) if id > 0 => ids.push(id),
+                _ => {
+                    self.error(obj, field, "must be a list of ids");
+                    return Patch::Invalid;
+                }
+            }
+        }
+        Patch::Set(ids)
     }
 
     /// `true`/`false`, also as the strings `"true"`/`"false"`, `"1"`/`"0"`.

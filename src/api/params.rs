@@ -145,6 +145,18 @@ impl ListQuery {
         }
     }
 
+    /// An ISO 4217 code in any case, answered upper-case.
+    pub fn currency(&mut self, name: &str) -> Option<String> {
+        let raw = self.string(name)?;
+        match crate::money::Currency::parse(&raw) {
+            Ok(currency) => Some(currency.code().to_string()),
+            Err(err) => {
+                self.error(name, err.to_string());
+                None
+            }
+        }
+    }
+
     /// A record id.
     pub fn id(&mut self, name: &str) -> Option<i64> {
         self.bounded_int(name, 1, i64::MAX)

@@ -3,6 +3,10 @@
 
 pub mod addresses;
 pub mod customers;
+pub mod documents;
+pub mod error;
+pub mod invoices;
 pub mod numbering;
 pub mod payment_terms;
+pub mod payments;
 pub mod taxes;

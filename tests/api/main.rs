@@ -8,6 +8,7 @@ mod bearer;
 mod customers;
 mod errors;
 mod health;
+mod invoices;
 mod middleware;
 mod numbering;
 mod openapi;

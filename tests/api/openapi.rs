@@ -23,6 +23,14 @@ const DOCUMENTED: &[(&str, &str)] = &[
     ("get", "/api/v1/payment_terms/{id}"),
     ("patch", "/api/v1/payment_terms/{id}"),
     ("delete", "/api/v1/payment_terms/{id}"),
+    ("get", "/api/v1/invoices"),
+    ("post", "/api/v1/invoices"),
+    ("get", "/api/v1/invoices/{id}"),
+    ("patch", "/api/v1/invoices/{id}"),
+    ("delete", "/api/v1/invoices/{id}"),
+    ("patch", "/api/v1/invoices/{id}/status"),
+    ("patch", "/api/v1/invoices/{id}/mark_as_paid"),
+    ("patch", "/api/v1/invoices/{id}/duplicate"),
 ];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];

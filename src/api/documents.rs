@@ -1,0 +1,203 @@
+//! What the HTTP side of invoices and quotes shares: reading items, discounts and taxes
+//! from a body, and rendering money, items and taxes as the documents show them.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+use utoipa::ToSchema;
+
+use crate::api::input::{Form, Obj, Patch};
+use crate::billing::documents::content::TaxChange;
+use crate::billing::documents::items::{Item, LineChange};
+use crate::billing::documents::tax_lines::TaxLine;
+use crate::http::timestamp;
+use crate::money::{
+    Currency, cents_to_decimal, check_fixed_amount, check_quantity, check_unit_price,
+    format_decimal,
+};
+
+pub const DISCOUNT_TYPES: [&str; 2] = ["percent", "fixed"];
+
+/// `{"cents": 43700, "currency_iso": "USD"}`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MoneyView {
+    #[schema(example = 43700)]
+    pub cents: i64,
+    #[schema(example = "USD")]
+    pub currency_iso: String,
+}
+
+pub fn money(cents: i64, currency: &str) -> MoneyView {
+    MoneyView {
+        cents,
+        currency_iso: currency.to_string(),
+    }
+}
+
+/// A decimal as a JSON number with its exact digits (`1`, `1.5`), as the documents show
+/// quantities.
+pub fn serialize_number<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    let number = serde_json::Number::from_str(&value.normalize().to_string())
+        .map_err(serde::ser::Error::custom)?;
+    number.serialize(s)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemView {
+    #[schema(example = 181)]
+    pub id: i64,
+    #[schema(example = "Items Consulting")]
+    pub name: String,
+    pub description: Option<String>,
+    /// Decimal as a string.
+    #[schema(example = "400.0")]
+    pub unit_price: String,
+    #[serde(serialize_with = "serialize_number")]
+    #[schema(value_type = f64, example = 1)]
+    pub quantity: Decimal,
+    /// quantity × unit_price, rounded to the currency's minor unit, as a decimal string.
+    #[schema(example = "400.0")]
+    pub total: String,
+    /// Item-level taxes.
+    pub tax_ids: Vec<i64>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.893Z")]
+    pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.893Z")]
+    pub updated_at: DateTime<Utc>,
+}
+
+impl ItemView {
+    pub fn new(item: Item, currency: Currency) -> Self {
+        ItemView {
+            id: item.id,
+            name: item.name,
+            description: item.description,
+            unit_price: format_decimal(item.unit_price),
+            quantity: item.quantity,
+            total: format_decimal(cents_to_decimal(item.total_cents, currency)),
+            tax_ids: item.tax_ids,
+            created_at: item.created_at,
+            updated_at: item.updated_at,
+        }
+    }
+}
+
+/// The tax record a tax line refers to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EmbeddedTax {
+    #[schema(example = 1)]
+    pub id: i64,
+    #[schema(example = "VAT")]
+    pub name: String,
+    #[schema(example = "15.0")]
+    pub rate: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TaxLineView {
+    #[schema(example = 18)]
+    pub id: i64,
+    #[schema(example = "VAT")]
+    pub tax_name: String,
+    pub tax_amount: MoneyView,
+    #[schema(example = "15.0")]
+    pub tax_rate: String,
+    /// `true`: applies to the whole document; `false`: to the items that name it.
+    pub invoice_level: bool,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: DateTime<Utc>,
+    pub tax: EmbeddedTax,
+}
+
+impl TaxLineView {
+    pub fn new(line: TaxLine, currency: &str) -> Self {
+        TaxLineView {
+            id: line.id,
+            tax_name: line.tax_name,
+            tax_amount: money(line.amount_cents, currency),
+            tax_rate: format_decimal(line.tax_rate),
+            invoice_level: line.invoice_level,
+            created_at: line.created_at,
+            updated_at: line.updated_at,
+            tax: EmbeddedTax {
+                id: line.tax_id,
+                name: line.current_name,
+                rate: format_decimal(line.current_rate),
+            },
+        }
+    }
+}
+
+/// Reads `items_attributes`: each entry an item change (with `id` updates it, without
+/// adds one, `_destroy: true` removes it).
+pub fn read_items(form: &mut Form, obj: &Obj) -> Vec<LineChange> {
+    let entries = match form.objects(obj, "items_attributes") {
+        Patch::Set(entries) => entries,
+        _ => return Vec::new(),
+    };
+    entries
+        .iter()
+        .map(|item| {
+            let id = form.integer(item, "id").set();
+            let destroy = form.boolean(item, "_destroy").set().unwrap_or(false);
+            // A new item needs all three; an existing one may change any of them.
+            let adding = id.is_none() && !destroy;
+            let name = form.string(item, "name", 1000);
+            let name = form.not_null(item, "name", name, adding);
+            let quantity = form.decimal(item, "quantity", check_quantity);
+            let quantity = form.not_null(item, "quantity", quantity, adding);
+            let unit_price = form.decimal(item, "unit_price", check_unit_price);
+            let unit_price = form.not_null(item, "unit_price", unit_price, adding);
+            LineChange {
+                id,
+                destroy,
+                name,
+                description: form.string(item, "description", 10_000).change(),
+                quantity,
+                unit_price,
+                tax_ids: form
+                    .ids(item, "tax_ids")
+                    .change()
+                    .map(Option::unwrap_or_default),
+            }
+        })
+        .collect()
+}
+
+/// Reads the discount fields. The percent limit (≤ 100) depends on the type, which may
+/// be the document's current one, so the billing rules check it.
+pub fn read_discount(
+    form: &mut Form,
+    obj: &Obj,
+) -> (Option<Option<String>>, Option<Option<Decimal>>) {
+    let kind = form.one_of(obj, "discount_type", &DISCOUNT_TYPES);
+    let value = form.decimal(obj, "discount_value", check_fixed_amount);
+    (kind.change(), value.change())
+}
+
+/// Reads `invoice_taxes_attributes` (`[{"tax_id": 1}]`, `{"id": 5, "_destroy": true}`);
+/// `None` when the body does not mention it.
+pub fn read_taxes(form: &mut Form, obj: &Obj, field: &str) -> Option<Vec<TaxChange>> {
+    match form.objects(obj, field) {
+        Patch::Set(entries) => Some(
+            entries
+                .iter()
+                .map(|t| TaxChange {
+                    id: form.integer(t, "id").set(),
+                    tax_id: form.integer(t, "tax_id").set(),
+                    destroy: form.boolean(t, "_destroy").set().unwrap_or(false),
+                })
+                .collect(),
+        ),
+        Patch::Null => Some(Vec::new()),
+        _ => None,
+    }
+}

@@ -1,0 +1,594 @@
+//! `/api/v1/invoices`: every documented invoice endpoint but payments, reminders and
+//! recurring (which live with those resources).
+
+use axum::extract::{OriginalUri, RawQuery, State};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::business::{BusinessView, find_business};
+use crate::api::customers::CustomerView;
+use crate::api::docs::ShowParams;
+use crate::api::docs::{ErrorResponse, ListMeta};
+use crate::api::documents::{
+    ItemView, MoneyView, TaxLineView, money, read_discount, read_items, read_taxes,
+};
+use crate::api::ids::{Id, record_not_found};
+use crate::api::input::{Form, Obj, Patch};
+use crate::api::pagination::{Paginated, Pagination};
+use crate::api::params::ListQuery;
+use crate::api::response::{created, data, no_content, resource_url};
+use crate::app::AppState;
+use crate::auth::Auth;
+use crate::billing::customers;
+use crate::billing::documents::INVOICE;
+use crate::billing::documents::content::ContentChanges;
+use crate::billing::invoices::{self, Changes, Filter, InvoiceDetail, STATUSES};
+use crate::error::{ApiError, ApiResult};
+use crate::http::Json;
+use crate::http::timestamp;
+use crate::money::{Currency, format_decimal};
+
+/// The payment term as the documents embed it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EmbeddedTermView {
+    #[schema(example = 89)]
+    pub id: i64,
+    #[schema(example = "Due on Receipt")]
+    pub name: String,
+    /// Days until due.
+    #[schema(example = 0)]
+    pub value: i32,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An invoice as the documents show it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvoiceView {
+    #[schema(example = 150)]
+    pub id: i64,
+    #[schema(example = "INV-0001")]
+    pub number: String,
+    #[schema(example = 13)]
+    pub customer_id: i64,
+    #[schema(example = 1)]
+    pub business_id: i64,
+    #[schema(example = "USD")]
+    pub currency: String,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-12T00:00:00.000Z")]
+    pub due_at: DateTime<Utc>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-12T00:00:00.000Z")]
+    pub issued_at: DateTime<Utc>,
+    #[schema(example = "")]
+    pub notes: String,
+    /// `percent`, `fixed` or null.
+    #[schema(example = "percent")]
+    pub discount_type: Option<String>,
+    /// Decimal as a string.
+    #[schema(example = "5.0")]
+    pub discount_value: Option<String>,
+    /// draft, sent, viewed, partial, paid, overdue or void.
+    #[schema(example = "draft")]
+    pub status: String,
+    pub paid: bool,
+    #[schema(example = 89)]
+    pub payment_term_id: Option<i64>,
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub emailed_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub viewed_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub voided_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub paid_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub discarded_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.825Z")]
+    pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.913Z")]
+    pub updated_at: DateTime<Utc>,
+    pub subtotal: MoneyView,
+    pub discount: MoneyView,
+    pub tax_total: MoneyView,
+    pub total: MoneyView,
+    pub balance: MoneyView,
+    pub payment_term: Option<EmbeddedTermView>,
+    #[schema(example = "http://localhost:3000/api/v1/invoices/150.json")]
+    pub url: String,
+    pub items: Vec<ItemView>,
+    pub business: BusinessView,
+    pub customer: Option<CustomerView>,
+    pub taxes: Vec<TaxLineView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvoiceEnvelope {
+    data: InvoiceView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvoiceList {
+    data: Vec<InvoiceView>,
+    meta: ListMeta,
+}
+
+/// Renders invoices with their embedded business and customers: two queries for any
+/// number of invoices.
+async fn render(
+    state: &AppState,
+    business_id: i64,
+    details: Vec<InvoiceDetail>,
+) -> ApiResult<Vec<InvoiceView>> {
+    let public_url = &state.config.public_url;
+    let business = find_business(&state.pool, business_id)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("business {business_id} missing")))?;
+    let customer_ids: Vec<i64> = details.iter().map(|d| d.invoice.customer_id).collect();
+    let customers = customers::find_many(&state.pool, business_id, &customer_ids).await?;
+    Ok(details
+        .into_iter()
+        .map(|d| {
+            let i = d.invoice;
+            let currency = Currency::parse(&i.currency).ok();
+            let customer = customers
+                .iter()
+                .find(|c| c.id == i.customer_id)
+                .cloned()
+                .map(|c| CustomerView::new(c, public_url));
+            let payment_term = match (i.payment_term_id, i.term.term_name, i.term.term_value) {
+                (Some(id), Some(name), Some(value)) => Some(EmbeddedTermView {
+                    id,
+                    name,
+                    value,
+                    created_at: i.term.term_created_at.unwrap_or(i.created_at),
+                    updated_at: i.term.term_updated_at.unwrap_or(i.created_at),
+                }),
+                _ => None,
+            };
+            InvoiceView {
+                url: resource_url(public_url, "invoices", i.id),
+                id: i.id,
+                number: i.number,
+                customer_id: i.customer_id,
+                business_id: i.business_id,
+                due_at: i.due_at,
+                issued_at: i.issued_at,
+                notes: i.notes.unwrap_or_default(),
+                discount_type: i.discount_type,
+                discount_value: i.discount_value.map(format_decimal),
+                status: i.status,
+                paid: i.paid,
+                payment_term_id: i.payment_term_id,
+                emailed_at: i.emailed_at,
+                viewed_at: i.viewed_at,
+                voided_at: i.voided_at,
+                paid_at: i.paid_at,
+                discarded_at: i.discarded_at,
+                created_at: i.created_at,
+                updated_at: i.updated_at,
+                subtotal: money(i.subtotal_cents, &i.currency),
+                discount: money(i.discount_cents, &i.currency),
+                tax_total: money(i.tax_total_cents, &i.currency),
+                total: money(i.total_cents, &i.currency),
+                balance: money(i.balance_cents, &i.currency),
+                payment_term,
+                items: d
+                    .items
+                    .into_iter()
+                    .filter_map(|item| currency.map(|c| ItemView::new(item, c)))
+                    .collect(),
+                business: business.clone(),
+                customer,
+                taxes: d
+                    .taxes
+                    .into_iter()
+                    .map(|t| TaxLineView::new(t, &i.currency))
+                    .collect(),
+                currency: i.currency,
+            }
+        })
+        .collect())
+}
+
+async fn show_one(state: &AppState, business_id: i64, id: i64) -> ApiResult<InvoiceView> {
+    let mut conn = state.pool.acquire().await?;
+    let detail = invoices::find(&mut conn, business_id, id, true)
+        .await?
+        .ok_or_else(record_not_found)?;
+    drop(conn);
+    render(state, business_id, vec![detail])
+        .await?
+        .pop()
+        .ok_or_else(record_not_found)
+}
+
+/// The fields of a create or update body; `creating` makes customer and currency
+/// required.
+fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
+    let required = |form: &mut Form, field: &str, present: bool| {
+        if creating && !present && !form.has_error(obj, field) {
+            form.error(obj, field, "can't be blank");
+        }
+    };
+    let customer_id = form.integer(obj, "customer_id").set();
+    required(form, "customer_id", customer_id.is_some());
+    let currency = form.currency(obj, "currency").set();
+    required(form, "currency", currency.is_some());
+    let (discount_type, discount_value) = read_discount(form, obj);
+    let number = match form.string(obj, "number", 64) {
+        Patch::Set(n) => Some(n),
+        Patch::Null if !creating => {
+            form.error(obj, "number", "can't be blank");
+            None
+        }
+        _ => None,
+    };
+    let payment_term_id = form.integer(obj, "payment_term_id").change();
+    let issued_at = form.timestamp(obj, "issued_at").set();
+    let due_at = form.timestamp(obj, "due_at").set();
+    Changes {
+        number,
+        customer_id,
+        currency,
+        issued_at,
+        due_at,
+        payment_term_id,
+        notes: form.string(obj, "notes", 10_000).change(),
+        content: ContentChanges {
+            discount_type,
+            discount_value,
+            items: read_items(form, obj),
+            taxes: read_taxes(form, obj, INVOICE.taxes_field),
+        },
+    }
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: read by `ListQuery`
+pub struct InvoiceListParams {
+    /// Page number, from 1.
+    page: Option<i64>,
+    /// Records per page, 1 to 100 (default 20).
+    per_page: Option<i64>,
+    /// `issued_at`, `due_at`, `created_at`, `number` or `total`; prefix `-` for descending.
+    sort: Option<String>,
+    /// Search in the number and the customer's name.
+    q: Option<String>,
+    /// draft, sent, viewed, partial, paid, overdue or void.
+    status: Option<String>,
+    customer_id: Option<i64>,
+    paid: Option<bool>,
+    /// Issued at or after (a date or an ISO 8601 timestamp).
+    issued_from: Option<String>,
+    /// Issued at or before.
+    issued_to: Option<String>,
+    /// Due at or after.
+    due_from: Option<String>,
+    /// Due at or before.
+    due_to: Option<String>,
+    /// Include deleted invoices.
+    include_deleted: Option<bool>,
+}
+
+#[utoipa::path(
+    get, path = "/invoices", tag = "Invoices",
+    summary = "List invoices (paginated)",
+    params(InvoiceListParams),
+    responses(
+        (status = 200, description = "A page of invoices", body = InvoiceList),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 422, description = "A bad query parameter", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    OriginalUri(uri): OriginalUri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Paginated<InvoiceView>> {
+    let mut query = ListQuery::parse(raw.as_deref())?;
+    let page = query.page();
+    let sort = query.sort(&invoices::SORTS, ("created_at", false));
+    let filter = Filter {
+        status: query.one_of("status", &STATUSES),
+        customer_id: query.id("customer_id"),
+        paid: query.boolean("paid"),
+        q: query.string("q"),
+        issued_from: query.from_bound("issued_from"),
+        issued_before: query.to_bound_exclusive("issued_to"),
+        due_from: query.from_bound("due_from"),
+        due_before: query.to_bound_exclusive("due_to"),
+        include_deleted: query.include_deleted(),
+    };
+    query.finish()?;
+    let (details, total) =
+        invoices::list(&state.pool, auth.business_id, &filter, sort, page).await?;
+    Ok(Paginated {
+        items: render(&state, auth.business_id, details).await?,
+        pagination: Pagination::new(page, total),
+        base_url: state.config.public_url.clone(),
+        uri,
+    })
+}
+
+#[utoipa::path(
+    post, path = "/invoices", tag = "Invoices",
+    summary = "Create an invoice (starts as a draft)",
+    request_body(content = InvoiceInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = InvoiceEnvelope,
+         headers(("Location" = String, description = "The new invoice's url"))),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    Json(body): Json<Value>,
+) -> ApiResult<Response> {
+    let obj = Obj::from_body(body, "invoice")?;
+    let mut form = Form::new();
+    let changes = read_changes(&mut form, &obj, true);
+    form.finish()?;
+    let id = invoices::create(&state.pool, auth.business_id, &changes, state.clock.now()).await?;
+    let view = show_one(&state, auth.business_id, id).await?;
+    Ok(created(&view.url.clone(), view))
+}
+
+#[utoipa::path(
+    get, path = "/invoices/{id}", tag = "Invoices",
+    summary = "Show an invoice",
+    params(("id" = i64, Path, description = "Invoice id (`150` or `150.json`)"), ShowParams),
+    responses(
+        (status = 200, description = "The invoice", body = InvoiceEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 404, description = "No such invoice in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let mut query = ListQuery::parse(raw.as_deref())?;
+    let include_deleted = query.include_deleted();
+    query.finish()?;
+    let mut conn = state.pool.acquire().await?;
+    let detail = invoices::find(&mut conn, auth.business_id, id, include_deleted)
+        .await?
+        .ok_or_else(record_not_found)?;
+    drop(conn);
+    let view = render(&state, auth.business_id, vec![detail])
+        .await?
+        .pop()
+        .ok_or_else(record_not_found)?;
+    Ok(data(view))
+}
+
+#[utoipa::path(
+    patch, path = "/invoices/{id}", tag = "Invoices",
+    summary = "Update an invoice: fields, and nested items (with id: change, without: add, _destroy: remove)",
+    params(("id" = i64, Path, description = "Invoice id")),
+    request_body(content = InvoiceInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The updated invoice", body = InvoiceEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such invoice in this business", body = ErrorResponse),
+        (status = 422, description = "Invalid fields, or a paid/void invoice's amounts", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    Json(body): Json<Value>,
+) -> ApiResult<Response> {
+    let obj = Obj::from_body(body, "invoice")?;
+    let mut form = Form::new();
+    let changes = read_changes(&mut form, &obj, false);
+    form.finish()?;
+    invoices::update(
+        &state.pool,
+        auth.business_id,
+        id,
+        &changes,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(data(show_one(&state, auth.business_id, id).await?))
+}
+
+#[utoipa::path(
+    delete, path = "/invoices/{id}", tag = "Invoices",
+    summary = "Delete an invoice (soft; one with payments must be voided instead)",
+    params(("id" = i64, Path, description = "Invoice id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such invoice in this business", body = ErrorResponse),
+        (status = 422, description = "The invoice has payments", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
+    invoices::discard(&state.pool, auth.business_id, id, state.clock.now()).await?;
+    Ok(no_content())
+}
+
+/// `{"status": "sent"}`, wrapped in `invoice` or bare.
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"status": "sent"}))]
+#[allow(dead_code)] // documentation only
+pub struct StatusInput {
+    /// sent, viewed or void (partial, paid and overdue follow from payments and dates).
+    status: String,
+}
+
+#[utoipa::path(
+    patch, path = "/invoices/{id}/status", tag = "Invoices",
+    summary = "Set the status: draft → sent → viewed, or void",
+    params(("id" = i64, Path, description = "Invoice id")),
+    request_body(content = StatusInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The invoice", body = InvoiceEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such invoice in this business", body = ErrorResponse),
+        (status = 422, description = "Not an allowed transition (the allowed ones are named)", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn set_status(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    Json(body): Json<Value>,
+) -> ApiResult<Response> {
+    let obj = Obj::from_body(body, "invoice")?;
+    let mut form = Form::new();
+    let status = form.one_of(&obj, "status", &STATUSES);
+    if matches!(status, Patch::Absent | Patch::Null) {
+        form.error(&obj, "status", "can't be blank");
+    }
+    form.finish()?;
+    let status = status.set().unwrap_or_default();
+    invoices::set_status(
+        &state.pool,
+        auth.business_id,
+        id,
+        &status,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(data(show_one(&state, auth.business_id, id).await?))
+}
+
+#[utoipa::path(
+    patch, path = "/invoices/{id}/mark_as_paid", tag = "Invoices",
+    summary = "Record a payment for the whole balance (an invoice already paid is unchanged)",
+    params(("id" = i64, Path, description = "Invoice id")),
+    responses(
+        (status = 200, description = "The paid invoice", body = InvoiceEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such invoice in this business", body = ErrorResponse),
+        (status = 422, description = "The invoice is void", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn mark_as_paid(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+) -> ApiResult<Response> {
+    invoices::mark_as_paid(&state.pool, auth.business_id, id, state.clock.now()).await?;
+    Ok(data(show_one(&state, auth.business_id, id).await?))
+}
+
+#[utoipa::path(
+    patch, path = "/invoices/{id}/duplicate", tag = "Invoices",
+    summary = "Duplicate as a new draft (new number, today's dates)",
+    params(("id" = i64, Path, description = "Invoice id")),
+    responses(
+        (status = 201, description = "The new draft", body = InvoiceEnvelope,
+         headers(("Location" = String, description = "The new invoice's url"))),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such invoice in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn duplicate(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+) -> ApiResult<Response> {
+    let new_id = invoices::duplicate(&state.pool, auth.business_id, id, state.clock.now()).await?;
+    let view = show_one(&state, auth.business_id, new_id).await?;
+    Ok(created(&view.url.clone(), view))
+}
+
+/// The body of a create or update, wrapped (`{"invoice": {...}}`) or bare. Numbers may
+/// be JSON numbers or numeric strings.
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"invoice": {"issued_at": "2025-10-12T00:00:00.000Z",
+    "payment_term_id": 89, "currency": "USD", "customer_id": 13,
+    "items_attributes": [{"name": "Items Consulting", "quantity": 1, "unit_price": "400.0"}],
+    "discount_type": "percent", "discount_value": "5",
+    "invoice_taxes_attributes": [{"tax_id": "1"}], "notes": ""}}))]
+#[allow(dead_code)] // documentation only: bodies are read leniently by `input::Form`
+pub struct InvoiceInput {
+    /// Required on create (ISO 4217, any case).
+    currency: Option<String>,
+    /// Required on create.
+    customer_id: Option<i64>,
+    /// Chosen by the client, or the next `INV-0001`-style number.
+    number: Option<String>,
+    /// Default: now.
+    issued_at: Option<String>,
+    /// Default: issued_at + the payment term's days.
+    due_at: Option<String>,
+    payment_term_id: Option<i64>,
+    notes: Option<String>,
+    /// `percent` or `fixed`.
+    discount_type: Option<String>,
+    /// Percent (0–100) or an amount (≤ subtotal).
+    discount_value: Option<String>,
+    /// Up to 100 items.
+    items_attributes: Option<Vec<ItemInput>>,
+    /// Invoice-level taxes; when no tax is named anywhere, the business's default taxes
+    /// apply.
+    invoice_taxes_attributes: Option<Vec<TaxInput>>,
+}
+
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)] // documentation only
+pub struct ItemInput {
+    /// On update: the item to change (omit to add an item).
+    id: Option<i64>,
+    /// On update: `true` removes the item.
+    _destroy: Option<bool>,
+    name: Option<String>,
+    description: Option<String>,
+    /// ≥ 0, at most 4 decimals.
+    quantity: Option<String>,
+    /// ≥ 0, at most 4 decimals.
+    unit_price: Option<String>,
+    /// Item-level taxes.
+    tax_ids: Option<Vec<i64>>,
+}
+
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)] // documentation only
+pub struct TaxInput {
+    tax_id: Option<i64>,
+    /// On update: the tax line to remove, with `_destroy`.
+    id: Option<i64>,
+    _destroy: Option<bool>,
+}

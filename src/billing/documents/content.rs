@@ -1,0 +1,333 @@
+//! What a document charges: its items, discount and taxes, priced together. Creating
+//! and updating invoices and quotes (and converting one into the other) all go through
+//! `reprice` and `save`.
+
+use rust_decimal::Decimal;
+use sqlx::PgConnection;
+
+use super::Kind;
+use super::items::{self, Item, Line, LineChange};
+use super::pricing::{NamedTax, Priced, TaxBook, price};
+use super::tax_lines::{self, TaxLine};
+use crate::billing::error::BillingError;
+use crate::error::FieldErrors;
+use crate::money::{Currency, Discount, check_percent};
+
+/// An entry of `invoice_taxes_attributes`: add a tax (`tax_id`), or remove one
+/// (`_destroy` with the tax line's `id` or the `tax_id`).
+#[derive(Debug, Clone, Default)]
+pub struct TaxChange {
+    pub id: Option<i64>,
+    pub tax_id: Option<i64>,
+    pub destroy: bool,
+}
+
+/// The charging part of a create or update request. `None` keeps (or, on create,
+/// defaults); `Some(None)` clears.
+#[derive(Debug, Clone, Default)]
+pub struct ContentChanges {
+    pub discount_type: Option<Option<String>>,
+    pub discount_value: Option<Option<Decimal>>,
+    pub items: Vec<LineChange>,
+    /// `None`: the request did not mention document-level taxes.
+    pub taxes: Option<Vec<TaxChange>>,
+}
+
+impl ContentChanges {
+    /// Does the request touch what the document charges?
+    pub fn touches_amounts(&self) -> bool {
+        !self.items.is_empty()
+            || self.taxes.is_some()
+            || self.discount_type.is_some()
+            || self.discount_value.is_some()
+    }
+}
+
+/// What a document charges now (nothing, for a new one).
+#[derive(Debug, Clone, Default)]
+pub struct Current {
+    pub items: Vec<Item>,
+    pub taxes: Vec<TaxLine>,
+    pub discount_type: Option<String>,
+    pub discount_value: Option<Decimal>,
+    /// A document being created: default taxes apply when it names none.
+    pub is_new: bool,
+}
+
+impl Current {
+    /// The empty content of a document being created.
+    pub fn new_document() -> Current {
+        Current {
+            is_new: true,
+            ..Current::default()
+        }
+    }
+
+    pub async fn load(
+        conn: &mut PgConnection,
+        kind: Kind,
+        id: i64,
+        discount_type: Option<String>,
+        discount_value: Option<Decimal>,
+    ) -> sqlx::Result<Current> {
+        Ok(Current {
+            items: items::load(&mut *conn, kind, &[id]).await?,
+            taxes: tax_lines::load(&mut *conn, kind, &[id]).await?,
+            discount_type,
+            discount_value,
+            is_new: false,
+        })
+    }
+}
+
+/// The content after the changes, priced.
+pub struct Repriced {
+    pub lines: Vec<Line>,
+    pub priced: Priced,
+    pub discount_type: Option<String>,
+    /// Stored only with a type.
+    pub discount_value: Option<Decimal>,
+}
+
+/// The discount from its two fields; a value without a type is an error.
+fn discount(kind: Option<&str>, value: Option<Decimal>, errors: &mut FieldErrors) -> Discount {
+    match (kind, value) {
+        (Some("percent"), Some(v)) if check_percent(v).is_err() => {
+            errors.add("discount_value", "must be less than or equal to 100");
+            Discount::None
+        }
+        (Some("percent"), v) => Discount::Percent(v.unwrap_or_default()),
+        (Some("fixed"), v) => Discount::Fixed(v.unwrap_or_default()),
+        (None, Some(v)) if !v.is_zero() => {
+            errors.add("discount_type", "is required with discount_value");
+            Discount::None
+        }
+        _ => Discount::None,
+    }
+}
+
+/// Document-level tax ids after applying the changes to the current ones, each named
+/// tax with the field that named it.
+fn apply_tax_changes(
+    kind: Kind,
+    current: &[TaxLine],
+    changes: &[TaxChange],
+    errors: &mut FieldErrors,
+) -> (Vec<i64>, Vec<NamedTax>) {
+    let mut ids: Vec<i64> = current
+        .iter()
+        .filter(|t| t.invoice_level)
+        .map(|t| t.tax_id)
+        .collect();
+    let mut named = Vec::new();
+    for (i, change) in changes.iter().enumerate() {
+        let field = format!("{}[{i}].tax_id", kind.taxes_field);
+        let tax_id = change.tax_id.or_else(|| {
+            change
+                .id
+                .and_then(|id| current.iter().find(|t| t.id == id).map(|t| t.tax_id))
+        });
+        match (tax_id, change.destroy) {
+            (Some(tax_id), true) => ids.retain(|id| *id != tax_id),
+            (Some(tax_id), false) => {
+                if !ids.contains(&tax_id) {
+                    ids.push(tax_id);
+                }
+                named.push(NamedTax { tax_id, field });
+            }
+            (None, true) => errors.add(
+                format!("{}[{i}].id", kind.taxes_field),
+                "is not a tax of this document",
+            ),
+            (None, false) => errors.add(field, "can't be blank"),
+        }
+    }
+    (ids, named)
+}
+
+/// Item-level tax ids the request named, with their fields.
+fn named_item_taxes(changes: &[LineChange]) -> Vec<NamedTax> {
+    changes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| {
+            c.tax_ids.iter().flatten().map(move |tax_id| NamedTax {
+                tax_id: *tax_id,
+                field: format!("items_attributes[{i}].tax_ids"),
+            })
+        })
+        .collect()
+}
+
+/// Applies the changes to the current content and prices it. Field errors are added to
+/// `errors`; `Ok(None)` means there were some (or no currency), and nothing is priced.
+/// On a new document that names no taxes at all, the business's default taxes apply.
+pub async fn reprice(
+    conn: &mut PgConnection,
+    kind: Kind,
+    business_id: i64,
+    current: &Current,
+    changes: &ContentChanges,
+    currency: Option<Currency>,
+    errors: &mut FieldErrors,
+) -> Result<Option<Repriced>, BillingError> {
+    let lines = items::apply_changes(&current.items, &changes.items).unwrap_or_else(|e| {
+        errors.merge_prefixed("", e);
+        Vec::new()
+    });
+    let discount_type = changes
+        .discount_type
+        .clone()
+        .unwrap_or(current.discount_type.clone());
+    // Clearing the type clears the value with it, unless a value is given too.
+    let discount_value = match (&changes.discount_type, changes.discount_value) {
+        (_, Some(value)) => value,
+        (Some(None), None) => None,
+        (_, None) => current.discount_value,
+    };
+    let discount = discount(discount_type.as_deref(), discount_value, errors);
+
+    let names_taxes = changes.taxes.is_some() || changes.items.iter().any(|i| i.tax_ids.is_some());
+    let (book, document_taxes) = if current.is_new && !names_taxes {
+        let (book, ids) = TaxBook::defaults(conn, business_id).await?;
+        (Some(book), ids)
+    } else {
+        let (ids, mut named) = apply_tax_changes(
+            kind,
+            &current.taxes,
+            changes.taxes.as_deref().unwrap_or(&[]),
+            errors,
+        );
+        named.extend(named_item_taxes(&changes.items));
+        match TaxBook::resolve(conn, business_id, &current.taxes, &named).await {
+            Ok(book) => (Some(book), ids),
+            Err(BillingError::Invalid(e)) => {
+                errors.merge_prefixed("", e);
+                (None, ids)
+            }
+            Err(other) => return Err(other),
+        }
+    };
+    let (Some(book), Some(currency), true) = (book, currency, errors.is_empty()) else {
+        return Ok(None);
+    };
+    let priced = price(currency, &lines, discount, &document_taxes, &book)?;
+    Ok(Some(Repriced {
+        lines,
+        priced,
+        discount_value: discount_type
+            .as_ref()
+            .map(|_| discount_value.unwrap_or_default()),
+        discount_type,
+    }))
+}
+
+/// Stores the repriced items and tax lines of document `id`.
+pub async fn save(
+    conn: &mut PgConnection,
+    kind: Kind,
+    id: i64,
+    current: &Current,
+    repriced: &Repriced,
+    now: chrono::DateTime<chrono::Utc>,
+) -> sqlx::Result<()> {
+    let totals: Vec<i64> = repriced
+        .priced
+        .totals
+        .lines
+        .iter()
+        .map(|l| l.total_cents)
+        .collect();
+    items::save(
+        &mut *conn,
+        kind,
+        id,
+        &current.items,
+        &repriced.lines,
+        &totals,
+        now,
+    )
+    .await?;
+    tax_lines::save(conn, kind, id, &repriced.priced.taxes, now).await
+}
+
+/// Copies a document's content to another document (of the same or the other kind) as
+/// it stands: same items, same taxes at the rates they were applied with.
+pub async fn copy(
+    conn: &mut PgConnection,
+    from: (Kind, i64),
+    to: (Kind, i64),
+    now: chrono::DateTime<chrono::Utc>,
+) -> sqlx::Result<()> {
+    let source_items = items::load(&mut *conn, from.0, &[from.1]).await?;
+    let source_taxes = tax_lines::load(&mut *conn, from.0, &[from.1]).await?;
+    let lines: Vec<Line> = source_items
+        .iter()
+        .map(|i| Line {
+            id: None,
+            ..Line::from(i)
+        })
+        .collect();
+    let totals: Vec<i64> = source_items.iter().map(|i| i.total_cents).collect();
+    items::save(&mut *conn, to.0, to.1, &[], &lines, &totals, now).await?;
+    let applied: Vec<_> = source_taxes
+        .iter()
+        .map(|t| tax_lines::AppliedTax {
+            tax_id: t.tax_id,
+            name: t.tax_name.clone(),
+            rate: t.tax_rate,
+            invoice_level: t.invoice_level,
+            amount_cents: t.amount_cents,
+        })
+        .collect();
+    tax_lines::save(conn, to.0, to.1, &applied, now).await
+}
+
+/// Checks that a customer is a live customer of the business.
+pub async fn check_customer(
+    conn: &mut PgConnection,
+    business_id: i64,
+    customer_id: i64,
+    errors: &mut FieldErrors,
+) -> sqlx::Result<()> {
+    let exists: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM customers
+                        WHERE id = $1 AND business_id = $2 AND discarded_at IS NULL)",
+    )
+    .bind(customer_id)
+    .bind(business_id)
+    .fetch_one(conn)
+    .await?;
+    if !exists {
+        errors.add("customer_id", "does not exist");
+    }
+    Ok(())
+}
+
+/// The items and tax lines of several documents, in two queries, grouped per document
+/// in the order of `ids`.
+pub async fn details(
+    conn: &mut PgConnection,
+    kind: Kind,
+    ids: &[i64],
+) -> sqlx::Result<Vec<(Vec<Item>, Vec<TaxLine>)>> {
+    let items = items::load(&mut *conn, kind, ids).await?;
+    let taxes = tax_lines::load(&mut *conn, kind, ids).await?;
+    Ok(ids
+        .iter()
+        .map(|id| {
+            (
+                items
+                    .iter()
+                    .filter(|i| i.document_id == *id)
+                    .cloned()
+                    .collect(),
+                taxes
+                    .iter()
+                    .filter(|t| t.document_id == *id)
+                    .cloned()
+                    .collect(),
+            )
+        })
+        .collect())
+}

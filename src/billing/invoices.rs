@@ -1,0 +1,579 @@
+//! Invoices: creating and changing them with their items and taxes, the status
+//! lifecycle, duplicating, marking paid, deleting. Every query is scoped to a business.
+
+use chrono::{DateTime, Duration, Utc};
+use rust_decimal::Decimal;
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+
+use crate::api::params::{PageRequest, Sort};
+use crate::billing::documents::content::{self, ContentChanges, Current};
+use crate::billing::documents::items::Item;
+use crate::billing::documents::tax_lines::TaxLine;
+use crate::billing::documents::{self, INVOICE};
+use crate::billing::error::BillingError;
+use crate::billing::{payment_terms, payments};
+use crate::error::FieldErrors;
+use crate::money::Currency;
+
+pub const STATUSES: [&str; 7] = [
+    "draft", "sent", "viewed", "partial", "paid", "overdue", "void",
+];
+
+/// Sortable fields: API name → SQL expression.
+pub const SORTS: [(&str, &str); 5] = [
+    ("issued_at", "i.issued_at"),
+    ("due_at", "i.due_at"),
+    ("created_at", "i.created_at"),
+    ("number", "i.number"),
+    ("total", "i.total_cents"),
+];
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Invoice {
+    pub id: i64,
+    pub business_id: i64,
+    pub customer_id: i64,
+    pub number: String,
+    pub status: String,
+    pub currency: String,
+    pub issued_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub payment_term_id: Option<i64>,
+    pub notes: Option<String>,
+    pub discount_type: Option<String>,
+    pub discount_value: Option<Decimal>,
+    pub subtotal_cents: i64,
+    pub discount_cents: i64,
+    pub tax_total_cents: i64,
+    pub total_cents: i64,
+    pub paid_cents: i64,
+    pub balance_cents: i64,
+    pub paid: bool,
+    pub emailed_at: Option<DateTime<Utc>>,
+    pub viewed_at: Option<DateTime<Utc>>,
+    pub voided_at: Option<DateTime<Utc>>,
+    pub paid_at: Option<DateTime<Utc>>,
+    pub discarded_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    pub term: JoinedTerm,
+}
+
+/// The payment term, joined (it shows even if deleted since).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JoinedTerm {
+    pub term_name: Option<String>,
+    pub term_value: Option<i32>,
+    pub term_created_at: Option<DateTime<Utc>>,
+    pub term_updated_at: Option<DateTime<Utc>>,
+}
+
+const SELECT: &str = "SELECT i.id, i.business_id, i.customer_id, i.number, i.status, i.currency,
+        i.issued_at, i.due_at, i.payment_term_id, i.notes, i.discount_type, i.discount_value,
+        i.subtotal_cents, i.discount_cents, i.tax_total_cents, i.total_cents, i.paid_cents,
+        i.balance_cents, i.paid, i.emailed_at, i.viewed_at, i.voided_at, i.paid_at,
+        i.discarded_at, i.created_at, i.updated_at,
+        pt.name AS term_name, pt.value AS term_value, pt.created_at AS term_created_at,
+        pt.updated_at AS term_updated_at
+    FROM invoices i LEFT JOIN payment_terms pt ON pt.id = i.payment_term_id";
+
+/// An invoice with everything its answer shows.
+#[derive(Debug, Clone)]
+pub struct InvoiceDetail {
+    pub invoice: Invoice,
+    pub items: Vec<Item>,
+    pub taxes: Vec<TaxLine>,
+}
+
+/// Filters of the list; `None` means no filter.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub customer_id: Option<i64>,
+    pub paid: Option<bool>,
+    pub q: Option<String>,
+    pub issued_from: Option<DateTime<Utc>>,
+    pub issued_before: Option<DateTime<Utc>>,
+    pub due_from: Option<DateTime<Utc>>,
+    pub due_before: Option<DateTime<Utc>>,
+    pub include_deleted: bool,
+}
+
+fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {
+    qb.push(" WHERE i.business_id = ").push_bind(business_id);
+    if !f.include_deleted {
+        qb.push(" AND i.discarded_at IS NULL");
+    }
+    if let Some(status) = &f.status {
+        qb.push(" AND i.status = ").push_bind(status.clone());
+    }
+    if let Some(customer_id) = f.customer_id {
+        qb.push(" AND i.customer_id = ").push_bind(customer_id);
+    }
+    if let Some(paid) = f.paid {
+        qb.push(" AND i.paid = ").push_bind(paid);
+    }
+    if let Some(q) = &f.q {
+        let pattern = crate::billing::customers::like_pattern(q);
+        qb.push(" AND (i.number ILIKE ")
+            .push_bind(pattern.clone())
+            .push(
+                " OR EXISTS (SELECT 1 FROM customers c WHERE c.id = i.customer_id \
+                 AND c.name ILIKE ",
+            )
+            .push_bind(pattern)
+            .push("))");
+    }
+    for (column, op, value) in [
+        ("i.issued_at", ">=", f.issued_from),
+        ("i.issued_at", "<", f.issued_before),
+        ("i.due_at", ">=", f.due_from),
+        ("i.due_at", "<", f.due_before),
+    ] {
+        if let Some(value) = value {
+            qb.push(format!(" AND {column} {op} ")).push_bind(value);
+        }
+    }
+}
+
+/// A page of invoices with their details: a fixed number of queries for any page size.
+pub async fn list(
+    pool: &PgPool,
+    business_id: i64,
+    filter: &Filter,
+    sort: Sort,
+    page: PageRequest,
+) -> sqlx::Result<(Vec<InvoiceDetail>, i64)> {
+    let mut conn = pool.acquire().await?;
+    let mut count = QueryBuilder::new("SELECT count(*) FROM invoices i");
+    push_where(&mut count, business_id, filter);
+    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+    if page.offset() >= total {
+        return Ok((Vec::new(), total));
+    }
+    let mut qb = QueryBuilder::new(SELECT);
+    push_where(&mut qb, business_id, filter);
+    qb.push(" ORDER BY ")
+        .push(sort.order_by("i.id"))
+        .push(" LIMIT ")
+        .push_bind(page.per_page)
+        .push(" OFFSET ")
+        .push_bind(page.offset());
+    let invoices: Vec<Invoice> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    Ok((with_details(&mut conn, invoices).await?, total))
+}
+
+/// Attaches items and taxes to invoices: two queries whatever their number.
+async fn with_details(
+    conn: &mut PgConnection,
+    invoices: Vec<Invoice>,
+) -> sqlx::Result<Vec<InvoiceDetail>> {
+    let ids: Vec<i64> = invoices.iter().map(|i| i.id).collect();
+    let details = content::details(conn, INVOICE, &ids).await?;
+    Ok(invoices
+        .into_iter()
+        .zip(details)
+        .map(|(invoice, (items, taxes))| InvoiceDetail {
+            invoice,
+            items,
+            taxes,
+        })
+        .collect())
+}
+
+async fn find_row(
+    conn: &mut PgConnection,
+    business_id: i64,
+    id: i64,
+    include_deleted: bool,
+    lock: bool,
+) -> sqlx::Result<Option<Invoice>> {
+    let mut qb = QueryBuilder::new(SELECT);
+    qb.push(" WHERE i.id = ")
+        .push_bind(id)
+        .push(" AND i.business_id = ")
+        .push_bind(business_id);
+    if !include_deleted {
+        qb.push(" AND i.discarded_at IS NULL");
+    }
+    if lock {
+        qb.push(" FOR UPDATE OF i");
+    }
+    qb.build_query_as().fetch_optional(conn).await
+}
+
+pub async fn find(
+    conn: &mut PgConnection,
+    business_id: i64,
+    id: i64,
+    include_deleted: bool,
+) -> sqlx::Result<Option<InvoiceDetail>> {
+    let Some(invoice) = find_row(&mut *conn, business_id, id, include_deleted, false).await? else {
+        return Ok(None);
+    };
+    Ok(with_details(conn, vec![invoice]).await?.pop())
+}
+
+/// What a create or update request gives. `None` keeps (or, on create, defaults);
+/// `Some(None)` clears.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub number: Option<String>,
+    pub customer_id: Option<i64>,
+    pub currency: Option<Currency>,
+    pub issued_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub payment_term_id: Option<Option<i64>>,
+    pub notes: Option<Option<String>>,
+    pub content: ContentChanges,
+}
+
+impl Changes {
+    /// Does the request touch what the invoice charges?
+    fn touches_amounts(&self) -> bool {
+        self.content.touches_amounts() || self.currency.is_some()
+    }
+}
+
+/// Creates an invoice with its items and taxes; answers its id.
+pub async fn create(
+    pool: &PgPool,
+    business_id: i64,
+    changes: &Changes,
+    now: DateTime<Utc>,
+) -> Result<i64, BillingError> {
+    let mut tx = pool.begin().await?;
+    let mut errors = FieldErrors::new();
+    let customer_id = changes.customer_id.unwrap_or_default();
+    content::check_customer(&mut tx, business_id, customer_id, &mut errors).await?;
+    let term = match changes.payment_term_id.flatten() {
+        Some(id) => {
+            let term = payment_terms::find_live(&mut *tx, business_id, id).await?;
+            if term.is_none() {
+                errors.add("payment_term_id", "does not exist");
+            }
+            term
+        }
+        None => None,
+    };
+    let issued_at = changes.issued_at.unwrap_or(now);
+    let due_at = changes.due_at.unwrap_or_else(|| {
+        issued_at + Duration::days(term.as_ref().map_or(0, |t| i64::from(t.value)))
+    });
+    if due_at < issued_at {
+        errors.add("due_at", "must not be before issued_at");
+    }
+    let current = Current::new_document();
+    let repriced = content::reprice(
+        &mut tx,
+        INVOICE,
+        business_id,
+        &current,
+        &changes.content,
+        changes.currency,
+        &mut errors,
+    )
+    .await?;
+    let (Some(repriced), Some(currency)) = (repriced, changes.currency) else {
+        return Err(BillingError::Invalid(errors));
+    };
+    let number = match &changes.number {
+        Some(number) => number.clone(),
+        None => documents::take_number(&mut tx, INVOICE, business_id).await?,
+    };
+    let t = &repriced.priced.totals;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO invoices (business_id, customer_id, number, status, currency, issued_at,
+             due_at, payment_term_id, notes, discount_type, discount_value, subtotal_cents,
+             discount_cents, tax_total_cents, total_cents, created_at, updated_at)
+         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+         RETURNING id",
+    )
+    .bind(business_id)
+    .bind(customer_id)
+    .bind(&number)
+    .bind(currency.code())
+    .bind(issued_at)
+    .bind(due_at)
+    .bind(term.as_ref().map(|t| t.id))
+    .bind(changes.notes.clone().flatten())
+    .bind(&repriced.discount_type)
+    .bind(repriced.discount_value)
+    .bind(t.subtotal_cents)
+    .bind(t.discount_cents)
+    .bind(t.tax_total_cents)
+    .bind(t.total_cents)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    content::save(&mut tx, INVOICE, id, &current, &repriced, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Applies a PATCH: fields, nested items and taxes; totals recomputed.
+pub async fn update(
+    pool: &PgPool,
+    business_id: i64,
+    id: i64,
+    changes: &Changes,
+    now: DateTime<Utc>,
+) -> Result<(), BillingError> {
+    let mut tx = pool.begin().await?;
+    let invoice = find_row(&mut tx, business_id, id, false, true)
+        .await?
+        .ok_or(BillingError::NotFound)?;
+    if changes.touches_amounts() && matches!(invoice.status.as_str(), "paid" | "void") {
+        return Err(BillingError::refused(format!(
+            "A {} invoice's items and amounts cannot change",
+            invoice.status
+        )));
+    }
+    let mut errors = FieldErrors::new();
+    if let Some(customer_id) = changes.customer_id {
+        content::check_customer(&mut tx, business_id, customer_id, &mut errors).await?;
+    }
+    if changes
+        .currency
+        .is_some_and(|c| c.code() != invoice.currency)
+        && invoice.paid_cents > 0
+    {
+        errors.add("currency", "cannot change once payments are recorded");
+    }
+    let term_id = changes.payment_term_id.unwrap_or(invoice.payment_term_id);
+    if let Some(Some(new_term)) = changes.payment_term_id
+        && payment_terms::find_live(&mut *tx, business_id, new_term)
+            .await?
+            .is_none()
+    {
+        errors.add("payment_term_id", "does not exist");
+    }
+    let issued_at = changes.issued_at.unwrap_or(invoice.issued_at);
+    let due_at = changes.due_at.unwrap_or(invoice.due_at);
+    if due_at < issued_at {
+        errors.add("due_at", "must not be before issued_at");
+    }
+
+    let currency = match changes.currency {
+        Some(c) => c,
+        None => Currency::parse(&invoice.currency)
+            .map_err(|_| BillingError::refused("The invoice's currency is unknown"))?,
+    };
+    let current = Current::load(
+        &mut tx,
+        INVOICE,
+        id,
+        invoice.discount_type.clone(),
+        invoice.discount_value,
+    )
+    .await?;
+    let Some(repriced) = content::reprice(
+        &mut tx,
+        INVOICE,
+        business_id,
+        &current,
+        &changes.content,
+        Some(currency),
+        &mut errors,
+    )
+    .await?
+    else {
+        return Err(BillingError::Invalid(errors));
+    };
+    let t = &repriced.priced.totals;
+    if t.total_cents < invoice.paid_cents {
+        return Err(BillingError::field(
+            "total",
+            "would be less than the amount already paid",
+        ));
+    }
+    sqlx::query(
+        "UPDATE invoices SET number = $2, customer_id = $3, currency = $4, issued_at = $5,
+             due_at = $6, payment_term_id = $7, notes = $8, discount_type = $9,
+             discount_value = $10, subtotal_cents = $11, discount_cents = $12,
+             tax_total_cents = $13, total_cents = $14, updated_at = $15
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(changes.number.clone().unwrap_or(invoice.number.clone()))
+    .bind(changes.customer_id.unwrap_or(invoice.customer_id))
+    .bind(currency.code())
+    .bind(issued_at)
+    .bind(due_at)
+    .bind(term_id)
+    .bind(changes.notes.clone().unwrap_or(invoice.notes.clone()))
+    .bind(&repriced.discount_type)
+    .bind(repriced.discount_value)
+    .bind(t.subtotal_cents)
+    .bind(t.discount_cents)
+    .bind(t.tax_total_cents)
+    .bind(t.total_cents)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    content::save(&mut tx, INVOICE, id, &current, &repriced, now).await?;
+    payments::settle(&mut tx, id, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Statuses a client may move an invoice to from each status (`PATCH …/status`);
+/// partial, paid and overdue follow from payments and dates instead.
+pub fn allowed_transitions(from: &str) -> &'static [&'static str] {
+    match from {
+        "draft" => &["sent", "void"],
+        "sent" => &["viewed", "void"],
+        "viewed" | "overdue" => &["void"],
+        _ => &[],
+    }
+}
+
+/// Moves an invoice along its lifecycle. Asking for the status it already has changes
+/// nothing.
+pub async fn set_status(
+    pool: &PgPool,
+    business_id: i64,
+    id: i64,
+    status: &str,
+    now: DateTime<Utc>,
+) -> Result<(), BillingError> {
+    let mut tx = pool.begin().await?;
+    let invoice = find_row(&mut tx, business_id, id, false, true)
+        .await?
+        .ok_or(BillingError::NotFound)?;
+    if invoice.status == status {
+        return Ok(());
+    }
+    let allowed = allowed_transitions(&invoice.status);
+    if !allowed.contains(&status) {
+        let allowed = if allowed.is_empty() {
+            "none".to_string()
+        } else {
+            allowed.join(", ")
+        };
+        return Err(BillingError::field(
+            "status",
+            format!(
+                "cannot change from {} to {status} (allowed: {allowed})",
+                invoice.status
+            ),
+        ));
+    }
+    if status == "void" && invoice.paid_cents > 0 {
+        return Err(BillingError::field(
+            "status",
+            "cannot be void while payments are recorded; delete them first",
+        ));
+    }
+    sqlx::query(
+        "UPDATE invoices SET status = $2, updated_at = $3,
+             viewed_at = CASE WHEN $2 = 'viewed' THEN $3 ELSE viewed_at END,
+             voided_at = CASE WHEN $2 = 'void' THEN $3 ELSE voided_at END
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(status)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records a payment for the whole balance; an invoice already paid is left as it is.
+pub async fn mark_as_paid(
+    pool: &PgPool,
+    business_id: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), BillingError> {
+    let mut tx = pool.begin().await?;
+    let invoice = find_row(&mut tx, business_id, id, false, true)
+        .await?
+        .ok_or(BillingError::NotFound)?;
+    if invoice.status == "void" {
+        return Err(BillingError::refused("A void invoice cannot be paid"));
+    }
+    if invoice.balance_cents > 0 {
+        payments::record(
+            &mut tx,
+            &payments::NewPayment {
+                business_id,
+                invoice_id: Some(id),
+                customer_id: Some(invoice.customer_id),
+                amount_cents: invoice.balance_cents,
+                currency: invoice.currency.clone(),
+                paid_at: now,
+                payment_method: "other".into(),
+                reference: None,
+                notes: Some("Marked as paid".into()),
+            },
+            now,
+        )
+        .await?;
+        payments::settle(&mut tx, id, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A new draft copying the invoice: new number, today's dates (the due date keeps its
+/// distance from the issue date), same customer, items, taxes, discount, notes and term.
+pub async fn duplicate(
+    pool: &PgPool,
+    business_id: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, BillingError> {
+    let mut tx = pool.begin().await?;
+    let source = find_row(&mut tx, business_id, id, false, false)
+        .await?
+        .ok_or(BillingError::NotFound)?;
+    let number = documents::take_number(&mut tx, INVOICE, business_id).await?;
+    let due_at = now + (source.due_at - source.issued_at);
+    let new_id: i64 = sqlx::query_scalar(
+        "INSERT INTO invoices (business_id, customer_id, number, status, currency, issued_at,
+             due_at, payment_term_id, notes, discount_type, discount_value, subtotal_cents,
+             discount_cents, tax_total_cents, total_cents, created_at, updated_at)
+         SELECT business_id, customer_id, $2, 'draft', currency, $3, $4, payment_term_id,
+             notes, discount_type, discount_value, subtotal_cents, discount_cents,
+             tax_total_cents, total_cents, $3, $3
+         FROM invoices WHERE id = $1
+         RETURNING id",
+    )
+    .bind(id)
+    .bind(&number)
+    .bind(now)
+    .bind(due_at)
+    .fetch_one(&mut *tx)
+    .await?;
+    content::copy(&mut tx, (INVOICE, id), (INVOICE, new_id), now).await?;
+    tx.commit().await?;
+    Ok(new_id)
+}
+
+/// Soft delete. An invoice with payments cannot be deleted: void it instead.
+pub async fn discard(
+    pool: &PgPool,
+    business_id: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), BillingError> {
+    let mut tx = pool.begin().await?;
+    let invoice = find_row(&mut tx, business_id, id, false, true)
+        .await?
+        .ok_or(BillingError::NotFound)?;
+    if invoice.paid_cents > 0 {
+        return Err(BillingError::refused(
+            "An invoice with payments cannot be deleted; void it instead",
+        ));
+    }
+    sqlx::query("UPDATE invoices SET discarded_at = $2, updated_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
