@@ -94,7 +94,7 @@ pub fn with_middleware<S: Clone + Send + Sync + 'static>(
 /// The bearer check is a route layer, so a path that matches no route answers 404 with
 /// or without a token.
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    use crate::api::{customers, invoices, me, payment_terms, taxes};
+    use crate::api::{customers, invoices, me, payment_terms, quotes, taxes};
     let protected = OpenApiRouter::<AppState>::new()
         .routes(routes!(me::show))
         .routes(routes!(customers::list, customers::create))
@@ -116,6 +116,11 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(invoices::set_status))
         .routes(routes!(invoices::mark_as_paid))
         .routes(routes!(invoices::duplicate))
+        .routes(routes!(quotes::list, quotes::create))
+        .routes(routes!(quotes::show, quotes::update, quotes::delete))
+        .routes(routes!(quotes::set_status))
+        .routes(routes!(quotes::convert))
+        .routes(routes!(quotes::duplicate))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::bearer::require_bearer,

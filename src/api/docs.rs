@@ -58,6 +58,7 @@ pub struct ShowParams {
         (name = "Taxes", description = "Tax rates applied to invoices and quotes"),
         (name = "Payment terms", description = "Days from issue to due"),
         (name = "Invoices", description = "Invoices with items, taxes, discounts and payments"),
+        (name = "Quotes", description = "Estimates that become invoices"),
     )
 )]
 pub struct ApiDoc;

@@ -8,10 +8,16 @@ use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 use utoipa::ToSchema;
 
+use sqlx::PgPool;
+
+use crate::api::business::{BusinessView, find_business};
+use crate::api::customers::CustomerView;
 use crate::api::input::{Form, Obj, Patch};
+use crate::billing::customers::{self, Customer};
 use crate::billing::documents::content::TaxChange;
 use crate::billing::documents::items::{Item, LineChange};
 use crate::billing::documents::tax_lines::TaxLine;
+use crate::error::{ApiError, ApiResult};
 use crate::http::timestamp;
 use crate::money::{
     Currency, cents_to_decimal, check_fixed_amount, check_quantity, check_unit_price,
@@ -200,4 +206,50 @@ pub fn read_taxes(form: &mut Form, obj: &Obj, field: &str) -> Option<Vec<TaxChan
         Patch::Null => Some(Vec::new()),
         _ => None,
     }
+}
+
+/// What a page of documents embeds: the business once, and each document's customer
+/// (two queries for any number of documents).
+pub struct Embeds {
+    pub business: BusinessView,
+    customers: Vec<Customer>,
+}
+
+impl Embeds {
+    pub async fn load(pool: &PgPool, business_id: i64, customer_ids: &[i64]) -> ApiResult<Embeds> {
+        let business = find_business(pool, business_id)
+            .await?
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("business {business_id} missing")))?;
+        let customers = customers::find_many(pool, business_id, customer_ids).await?;
+        Ok(Embeds {
+            business,
+            customers,
+        })
+    }
+
+    pub fn customer(&self, id: i64, public_url: &str) -> Option<CustomerView> {
+        self.customers
+            .iter()
+            .find(|c| c.id == id)
+            .cloned()
+            .map(|c| CustomerView::new(c, public_url))
+    }
+}
+
+/// The items of a document rendered in its currency.
+pub fn item_views(items: Vec<Item>, currency: &str) -> Vec<ItemView> {
+    match Currency::parse(currency) {
+        Ok(currency) => items
+            .into_iter()
+            .map(|item| ItemView::new(item, currency))
+            .collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+pub fn tax_views(taxes: Vec<TaxLine>, currency: &str) -> Vec<TaxLineView> {
+    taxes
+        .into_iter()
+        .map(|t| TaxLineView::new(t, currency))
+        .collect()
 }

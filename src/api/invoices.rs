@@ -8,12 +8,13 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::business::{BusinessView, find_business};
+use crate::api::business::BusinessView;
 use crate::api::customers::CustomerView;
 use crate::api::docs::ShowParams;
 use crate::api::docs::{ErrorResponse, ListMeta};
 use crate::api::documents::{
-    ItemView, MoneyView, TaxLineView, money, read_discount, read_items, read_taxes,
+    Embeds, ItemView, MoneyView, TaxLineView, item_views, money, read_discount, read_items,
+    read_taxes, tax_views,
 };
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch};
@@ -22,14 +23,13 @@ use crate::api::params::ListQuery;
 use crate::api::response::{created, data, no_content, resource_url};
 use crate::app::AppState;
 use crate::auth::Auth;
-use crate::billing::customers;
 use crate::billing::documents::INVOICE;
 use crate::billing::documents::content::ContentChanges;
 use crate::billing::invoices::{self, Changes, Filter, InvoiceDetail, STATUSES};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::Json;
 use crate::http::timestamp;
-use crate::money::{Currency, format_decimal};
+use crate::money::format_decimal;
 
 /// The payment term as the documents embed it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -122,6 +122,13 @@ pub struct InvoiceEnvelope {
     data: InvoiceView,
 }
 
+/// The 201 answer for an invoice just made (by create, duplicate or a quote's
+/// conversion).
+pub async fn created_invoice(state: &AppState, business_id: i64, id: i64) -> ApiResult<Response> {
+    let view = show_one(state, business_id, id).await?;
+    Ok(created(&view.url.clone(), view))
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct InvoiceList {
     data: Vec<InvoiceView>,
@@ -136,21 +143,12 @@ async fn render(
     details: Vec<InvoiceDetail>,
 ) -> ApiResult<Vec<InvoiceView>> {
     let public_url = &state.config.public_url;
-    let business = find_business(&state.pool, business_id)
-        .await?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("business {business_id} missing")))?;
     let customer_ids: Vec<i64> = details.iter().map(|d| d.invoice.customer_id).collect();
-    let customers = customers::find_many(&state.pool, business_id, &customer_ids).await?;
+    let embeds = Embeds::load(&state.pool, business_id, &customer_ids).await?;
     Ok(details
         .into_iter()
         .map(|d| {
             let i = d.invoice;
-            let currency = Currency::parse(&i.currency).ok();
-            let customer = customers
-                .iter()
-                .find(|c| c.id == i.customer_id)
-                .cloned()
-                .map(|c| CustomerView::new(c, public_url));
             let payment_term = match (i.payment_term_id, i.term.term_name, i.term.term_value) {
                 (Some(id), Some(name), Some(value)) => Some(EmbeddedTermView {
                     id,
@@ -188,18 +186,10 @@ async fn render(
                 total: money(i.total_cents, &i.currency),
                 balance: money(i.balance_cents, &i.currency),
                 payment_term,
-                items: d
-                    .items
-                    .into_iter()
-                    .filter_map(|item| currency.map(|c| ItemView::new(item, c)))
-                    .collect(),
-                business: business.clone(),
-                customer,
-                taxes: d
-                    .taxes
-                    .into_iter()
-                    .map(|t| TaxLineView::new(t, &i.currency))
-                    .collect(),
+                items: item_views(d.items, &i.currency),
+                business: embeds.business.clone(),
+                customer: embeds.customer(i.customer_id, public_url),
+                taxes: tax_views(d.taxes, &i.currency),
                 currency: i.currency,
             }
         })
@@ -352,8 +342,7 @@ pub async fn create(
     let changes = read_changes(&mut form, &obj, true);
     form.finish()?;
     let id = invoices::create(&state.pool, auth.business_id, &changes, state.clock.now()).await?;
-    let view = show_one(&state, auth.business_id, id).await?;
-    Ok(created(&view.url.clone(), view))
+    created_invoice(&state, auth.business_id, id).await
 }
 
 #[utoipa::path(
@@ -530,8 +519,7 @@ pub async fn duplicate(
     Id(id): Id,
 ) -> ApiResult<Response> {
     let new_id = invoices::duplicate(&state.pool, auth.business_id, id, state.clock.now()).await?;
-    let view = show_one(&state, auth.business_id, new_id).await?;
-    Ok(created(&view.url.clone(), view))
+    created_invoice(&state, auth.business_id, new_id).await
 }
 
 /// The body of a create or update, wrapped (`{"invoice": {...}}`) or bare. Numbers may

@@ -14,5 +14,6 @@ pub mod me;
 pub mod pagination;
 pub mod params;
 pub mod payment_terms;
+pub mod quotes;
 pub mod response;
 pub mod taxes;

@@ -9,4 +9,5 @@ pub mod invoices;
 pub mod numbering;
 pub mod payment_terms;
 pub mod payments;
+pub mod quotes;
 pub mod taxes;

@@ -3,6 +3,7 @@
 
 mod helpers;
 mod query_count;
+mod quotes;
 
 mod bearer;
 mod customers;

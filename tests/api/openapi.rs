@@ -31,6 +31,11 @@ const DOCUMENTED: &[(&str, &str)] = &[
     ("patch", "/api/v1/invoices/{id}/status"),
     ("patch", "/api/v1/invoices/{id}/mark_as_paid"),
     ("patch", "/api/v1/invoices/{id}/duplicate"),
+    ("get", "/api/v1/quotes"),
+    ("post", "/api/v1/quotes"),
+    ("get", "/api/v1/quotes/{id}"),
+    ("patch", "/api/v1/quotes/{id}"),
+    ("delete", "/api/v1/quotes/{id}"),
 ];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];

@@ -1,0 +1,506 @@
+//! `/api/v1/quotes`: the documented five endpoints, status, conversion, duplication.
+
+use axum::extract::{OriginalUri, RawQuery, State};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::business::BusinessView;
+use crate::api::customers::CustomerView;
+use crate::api::docs::{ErrorResponse, ListMeta, ShowParams};
+use crate::api::documents::{
+    Embeds, ItemView, MoneyView, TaxLineView, item_views, money, read_discount, read_items,
+    read_taxes, tax_views,
+};
+use crate::api::ids::{Id, record_not_found};
+use crate::api::input::{Form, Obj};
+use crate::api::invoices::{InvoiceEnvelope, StatusInput};
+use crate::api::pagination::{Paginated, Pagination};
+use crate::api::params::ListQuery;
+use crate::api::response::{created, data, no_content, resource_url};
+use crate::app::AppState;
+use crate::auth::Auth;
+use crate::billing::documents::QUOTE;
+use crate::billing::documents::content::ContentChanges;
+use crate::billing::quotes::{self, Changes, Filter, QuoteDetail, STATUSES};
+use crate::error::ApiResult;
+use crate::http::Json;
+use crate::http::timestamp;
+use crate::money::format_decimal;
+
+/// A quote as the documents show it (plus discount, taxes and `viewed_at`; the
+/// documents' spelling `viewd_at` is kept for clients written against it).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuoteView {
+    #[schema(example = 25)]
+    pub id: i64,
+    #[schema(example = "QOT-0001")]
+    pub number: String,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-28T10:00:00.000Z")]
+    pub expires_at: DateTime<Utc>,
+    /// The issue date (`YYYY-MM-DD`) of `issued_at`.
+    #[schema(example = "2025-10-12")]
+    pub issue_date: String,
+    #[schema(example = "USD")]
+    pub currency: String,
+    #[schema(example = 1)]
+    pub business_id: i64,
+    #[schema(example = 13)]
+    pub customer_id: i64,
+    #[schema(example = "Valid for 30 days.")]
+    pub notes: String,
+    #[schema(example = "this is an estimate")]
+    pub summary: Option<String>,
+    pub subtotal: MoneyView,
+    pub discount: MoneyView,
+    pub tax_total: MoneyView,
+    pub total: MoneyView,
+    #[schema(example = "percent")]
+    pub discount_type: Option<String>,
+    #[schema(example = "10.0")]
+    pub discount_value: Option<String>,
+    /// draft, sent, viewed, accepted, rejected, expired or invoiced.
+    #[schema(example = "draft")]
+    pub status: String,
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub emailed_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub accepted_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub rejected_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub viewed_at: Option<DateTime<Utc>>,
+    /// The documents' spelling of `viewed_at`.
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub viewd_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub expired_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub invoiced_at: Option<DateTime<Utc>>,
+    /// The invoice this quote became.
+    pub invoice_id: Option<i64>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-12T10:00:00.000Z")]
+    pub issued_at: DateTime<Utc>,
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub discarded_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-21T04:34:18.935Z")]
+    pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-21T04:34:18.935Z")]
+    pub updated_at: DateTime<Utc>,
+    #[schema(example = "http://localhost:3000/api/v1/quotes/25.json")]
+    pub url: String,
+    pub items: Vec<ItemView>,
+    pub taxes: Vec<TaxLineView>,
+    pub business: BusinessView,
+    pub customer: Option<CustomerView>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuoteEnvelope {
+    data: QuoteView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuoteList {
+    data: Vec<QuoteView>,
+    meta: ListMeta,
+}
+
+async fn render(
+    state: &AppState,
+    business_id: i64,
+    details: Vec<QuoteDetail>,
+) -> ApiResult<Vec<QuoteView>> {
+    let public_url = &state.config.public_url;
+    let customer_ids: Vec<i64> = details.iter().map(|d| d.quote.customer_id).collect();
+    let embeds = Embeds::load(&state.pool, business_id, &customer_ids).await?;
+    Ok(details
+        .into_iter()
+        .map(|d| {
+            let q = d.quote;
+            QuoteView {
+                url: resource_url(public_url, "quotes", q.id),
+                id: q.id,
+                number: q.number,
+                expires_at: q.expires_at,
+                issue_date: q.issued_at.date_naive().to_string(),
+                business_id: q.business_id,
+                customer_id: q.customer_id,
+                notes: q.notes.unwrap_or_default(),
+                summary: q.summary,
+                subtotal: money(q.subtotal_cents, &q.currency),
+                discount: money(q.discount_cents, &q.currency),
+                tax_total: money(q.tax_total_cents, &q.currency),
+                total: money(q.total_cents, &q.currency),
+                discount_type: q.discount_type,
+                discount_value: q.discount_value.map(format_decimal),
+                status: q.status,
+                emailed_at: q.emailed_at,
+                accepted_at: q.accepted_at,
+                rejected_at: q.rejected_at,
+                viewed_at: q.viewed_at,
+                viewd_at: q.viewed_at,
+                expired_at: q.expired_at,
+                invoiced_at: q.invoiced_at,
+                invoice_id: q.invoice_id,
+                issued_at: q.issued_at,
+                discarded_at: q.discarded_at,
+                created_at: q.created_at,
+                updated_at: q.updated_at,
+                items: item_views(d.items, &q.currency),
+                taxes: tax_views(d.taxes, &q.currency),
+                business: embeds.business.clone(),
+                customer: embeds.customer(q.customer_id, public_url),
+                currency: q.currency,
+            }
+        })
+        .collect())
+}
+
+async fn show_one(
+    state: &AppState,
+    business_id: i64,
+    id: i64,
+    include_deleted: bool,
+) -> ApiResult<QuoteView> {
+    let mut conn = state.pool.acquire().await?;
+    let detail = quotes::find(&mut conn, business_id, id, include_deleted)
+        .await?
+        .ok_or_else(record_not_found)?;
+    drop(conn);
+    render(state, business_id, vec![detail])
+        .await?
+        .pop()
+        .ok_or_else(record_not_found)
+}
+
+/// The fields of a create or update body; on create customer, currency, issued_at,
+/// expires_at and items are required.
+fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
+    let customer_id = form.integer(obj, "customer_id");
+    let customer_id = form.not_null(obj, "customer_id", customer_id, creating);
+    let currency = form.currency(obj, "currency");
+    let currency = form.not_null(obj, "currency", currency, creating);
+    let issued_at = form.timestamp(obj, "issued_at");
+    let issued_at = form.not_null(obj, "issued_at", issued_at, creating);
+    let expires_at = form.timestamp(obj, "expires_at");
+    let expires_at = form.not_null(obj, "expires_at", expires_at, creating);
+    if creating && !obj.has("items_attributes") {
+        form.error(obj, "items_attributes", "can't be blank");
+    }
+    let number = form.string(obj, "number", 64);
+    let number = form.not_null(obj, "number", number, false);
+    let (discount_type, discount_value) = read_discount(form, obj);
+    Changes {
+        number,
+        customer_id,
+        currency,
+        issued_at,
+        expires_at,
+        summary: form.string(obj, "summary", 10_000).change(),
+        notes: form.string(obj, "notes", 10_000).change(),
+        content: ContentChanges {
+            discount_type,
+            discount_value,
+            items: read_items(form, obj),
+            taxes: read_taxes(form, obj, QUOTE.taxes_field),
+        },
+    }
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: read by `ListQuery`
+pub struct QuoteListParams {
+    /// Page number, from 1.
+    page: Option<i64>,
+    /// Records per page, 1 to 100 (default 20).
+    per_page: Option<i64>,
+    /// `issued_at`, `expires_at`, `created_at`, `number` or `total`; prefix `-` for
+    /// descending.
+    sort: Option<String>,
+    /// Search in the number, the summary and the customer's name.
+    q: Option<String>,
+    /// draft, sent, viewed, accepted, rejected, expired or invoiced.
+    status: Option<String>,
+    customer_id: Option<i64>,
+    /// Issued at or after (a date or an ISO 8601 timestamp).
+    issued_from: Option<String>,
+    /// Issued at or before.
+    issued_to: Option<String>,
+    /// Expiring at or after.
+    expires_from: Option<String>,
+    /// Expiring at or before.
+    expires_to: Option<String>,
+    /// Include deleted quotes.
+    include_deleted: Option<bool>,
+}
+
+#[utoipa::path(
+    get, path = "/quotes", tag = "Quotes",
+    summary = "List quotes (paginated)",
+    params(QuoteListParams),
+    responses(
+        (status = 200, description = "A page of quotes", body = QuoteList),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 422, description = "A bad query parameter", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    OriginalUri(uri): OriginalUri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Paginated<QuoteView>> {
+    let mut query = ListQuery::parse(raw.as_deref())?;
+    let page = query.page();
+    let sort = query.sort(&quotes::SORTS, ("created_at", false));
+    let filter = Filter {
+        status: query.one_of("status", &STATUSES),
+        customer_id: query.id("customer_id"),
+        q: query.string("q"),
+        issued_from: query.from_bound("issued_from"),
+        issued_before: query.to_bound_exclusive("issued_to"),
+        expires_from: query.from_bound("expires_from"),
+        expires_before: query.to_bound_exclusive("expires_to"),
+        include_deleted: query.include_deleted(),
+    };
+    query.finish()?;
+    let (details, total) = quotes::list(&state.pool, auth.business_id, &filter, sort, page).await?;
+    Ok(Paginated {
+        items: render(&state, auth.business_id, details).await?,
+        pagination: Pagination::new(page, total),
+        base_url: state.config.public_url.clone(),
+        uri,
+    })
+}
+
+#[utoipa::path(
+    post, path = "/quotes", tag = "Quotes",
+    summary = "Create a quote (starts as a draft)",
+    request_body(content = QuoteInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = QuoteEnvelope,
+         headers(("Location" = String, description = "The new quote's url"))),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    Json(body): Json<Value>,
+) -> ApiResult<Response> {
+    let obj = Obj::from_body(body, "quote")?;
+    let mut form = Form::new();
+    let changes = read_changes(&mut form, &obj, true);
+    form.finish()?;
+    let id = quotes::create(&state.pool, auth.business_id, &changes, state.clock.now()).await?;
+    let view = show_one(&state, auth.business_id, id, false).await?;
+    Ok(created(&view.url.clone(), view))
+}
+
+#[utoipa::path(
+    get, path = "/quotes/{id}", tag = "Quotes",
+    summary = "Show a quote",
+    params(("id" = i64, Path, description = "Quote id (`25` or `25.json`)"), ShowParams),
+    responses(
+        (status = 200, description = "The quote", body = QuoteEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 404, description = "No such quote in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let mut query = ListQuery::parse(raw.as_deref())?;
+    let include_deleted = query.include_deleted();
+    query.finish()?;
+    Ok(data(
+        show_one(&state, auth.business_id, id, include_deleted).await?,
+    ))
+}
+
+#[utoipa::path(
+    patch, path = "/quotes/{id}", tag = "Quotes",
+    summary = "Update a quote: fields, and nested items (with id: change, without: add, _destroy: remove)",
+    params(("id" = i64, Path, description = "Quote id")),
+    request_body(content = QuoteInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The updated quote", body = QuoteEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such quote in this business", body = ErrorResponse),
+        (status = 422, description = "Invalid fields, or an accepted/invoiced quote's amounts", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    Json(body): Json<Value>,
+) -> ApiResult<Response> {
+    let obj = Obj::from_body(body, "quote")?;
+    let mut form = Form::new();
+    let changes = read_changes(&mut form, &obj, false);
+    form.finish()?;
+    quotes::update(
+        &state.pool,
+        auth.business_id,
+        id,
+        &changes,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(data(show_one(&state, auth.business_id, id, false).await?))
+}
+
+#[utoipa::path(
+    delete, path = "/quotes/{id}", tag = "Quotes",
+    summary = "Delete a quote (soft)",
+    params(("id" = i64, Path, description = "Quote id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such quote in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
+    quotes::discard(&state.pool, auth.business_id, id, state.clock.now()).await?;
+    Ok(no_content())
+}
+
+#[utoipa::path(
+    patch, path = "/quotes/{id}/status", tag = "Quotes",
+    summary = "Set the status: draft → sent → viewed → accepted or rejected",
+    params(("id" = i64, Path, description = "Quote id")),
+    request_body(content = StatusInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The quote", body = QuoteEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such quote in this business", body = ErrorResponse),
+        (status = 422, description = "Not an allowed transition (the allowed ones are named)", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn set_status(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    Json(body): Json<Value>,
+) -> ApiResult<Response> {
+    let obj = Obj::from_body(body, "quote")?;
+    let mut form = Form::new();
+    let status = form.one_of(&obj, "status", &STATUSES);
+    let status = form.not_null(&obj, "status", status, true);
+    form.finish()?;
+    let status = status.unwrap_or_default();
+    quotes::set_status(
+        &state.pool,
+        auth.business_id,
+        id,
+        &status,
+        state.clock.now(),
+    )
+    .await?;
+    Ok(data(show_one(&state, auth.business_id, id, false).await?))
+}
+
+#[utoipa::path(
+    post, path = "/quotes/{id}/convert", tag = "Quotes",
+    summary = "Convert into a new draft invoice (any quote not rejected or already invoiced)",
+    params(("id" = i64, Path, description = "Quote id")),
+    responses(
+        (status = 201, description = "The new invoice", body = InvoiceEnvelope,
+         headers(("Location" = String, description = "The new invoice's url"))),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such quote in this business", body = ErrorResponse),
+        (status = 422, description = "Rejected or already invoiced", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn convert(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
+    let invoice_id = quotes::convert(&state.pool, auth.business_id, id, state.clock.now()).await?;
+    crate::api::invoices::created_invoice(&state, auth.business_id, invoice_id).await
+}
+
+#[utoipa::path(
+    patch, path = "/quotes/{id}/duplicate", tag = "Quotes",
+    summary = "Duplicate as a new draft (new number, issued today, same validity period)",
+    params(("id" = i64, Path, description = "Quote id")),
+    responses(
+        (status = 201, description = "The new draft", body = QuoteEnvelope,
+         headers(("Location" = String, description = "The new quote's url"))),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such quote in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn duplicate(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+) -> ApiResult<Response> {
+    let new_id = quotes::duplicate(&state.pool, auth.business_id, id, state.clock.now()).await?;
+    let view = show_one(&state, auth.business_id, new_id, false).await?;
+    Ok(created(&view.url.clone(), view))
+}
+
+/// The documents' create-quote body (wrapped in `quote` or bare).
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"quote": {"issued_at": "2025-10-12T10:00:00.000Z",
+    "expires_at": "2025-10-28T10:00:00.000Z", "currency": "USD", "customer_id": 13,
+    "summary": "this is an estimate",
+    "items_attributes": [{"name": "Design and development", "quantity": 12,
+                          "unit_price": 340, "total": 4080.0}],
+    "discount_type": "percent", "discount_value": 10, "notes": "Valid for 30 days."}}))]
+#[allow(dead_code)] // documentation only: bodies are read leniently by `input::Form`
+pub struct QuoteInput {
+    /// Required on create (ISO 8601).
+    issued_at: Option<String>,
+    /// Required on create; not before issued_at.
+    expires_at: Option<String>,
+    /// Required on create (ISO 4217, any case).
+    currency: Option<String>,
+    /// Required on create.
+    customer_id: Option<i64>,
+    summary: Option<String>,
+    notes: Option<String>,
+    /// Chosen by the client, or the next `QOT-0001`-style number.
+    number: Option<String>,
+    /// `percent` or `fixed`.
+    discount_type: Option<String>,
+    discount_value: Option<String>,
+    /// Required on create; at most 100 items (`total` is computed, any sent is ignored).
+    items_attributes: Option<Vec<crate::api::invoices::ItemInput>>,
+    /// Quote-level taxes; when no tax is named anywhere, the business's default taxes
+    /// apply.
+    quote_taxes_attributes: Option<Vec<crate::api::invoices::TaxInput>>,
+}

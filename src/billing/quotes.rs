@@ -1,0 +1,565 @@
+//! Quotes (estimates): the same items, taxes and pricing as invoices (billing/documents),
+//! their own lifecycle, and conversion into an invoice.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+
+use crate::api::params::{PageRequest, Sort};
+use crate::billing::documents::content::{self, ContentChanges, Current};
+use crate::billing::documents::items::Item;
+use crate::billing::documents::tax_lines::TaxLine;
+use crate::billing::documents::{self, INVOICE, QUOTE};
+use crate::billing::error::BillingError;
+use crate::error::FieldErrors;
+use crate::money::Currency;
+
+pub const STATUSES: [&str; 7] = [
+    "draft", "sent", "viewed", "accepted", "rejected", "expired", "invoiced",
+];
+
+/// Sortable fields: API name → SQL expression.
+pub const SORTS: [(&str, &str); 5] = [
+    ("issued_at", "q.issued_at"),
+    ("expires_at", "q.expires_at"),
+    ("created_at", "q.created_at"),
+    ("number", "q.number"),
+    ("total", "q.total_cents"),
+];
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Quote {
+    pub id: i64,
+    pub business_id: i64,
+    pub customer_id: i64,
+    pub number: String,
+    pub status: String,
+    pub currency: String,
+    pub issued_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub summary: Option<String>,
+    pub notes: Option<String>,
+    pub discount_type: Option<String>,
+    pub discount_value: Option<Decimal>,
+    pub subtotal_cents: i64,
+    pub discount_cents: i64,
+    pub tax_total_cents: i64,
+    pub total_cents: i64,
+    pub emailed_at: Option<DateTime<Utc>>,
+    pub viewed_at: Option<DateTime<Utc>>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub rejected_at: Option<DateTime<Utc>>,
+    pub expired_at: Option<DateTime<Utc>>,
+    pub invoiced_at: Option<DateTime<Utc>>,
+    pub invoice_id: Option<i64>,
+    pub discarded_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const SELECT: &str = "SELECT q.id, q.business_id, q.customer_id, q.number, q.status, q.currency,
+        q.issued_at, q.expires_at, q.summary, q.notes, q.discount_type, q.discount_value,
+        q.subtotal_cents, q.discount_cents, q.tax_total_cents, q.total_cents, q.emailed_at,
+        q.viewed_at, q.accepted_at, q.rejected_at, q.expired_at, q.invoiced_at, q.invoice_id,
+        q.discarded_at, q.created_at, q.updated_at
+    FROM quotes q";
+
+#[derive(Debug, Clone)]
+pub struct QuoteDetail {
+    pub quote: Quote,
+    pub items: Vec<Item>,
+    pub taxes: Vec<TaxLine>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub customer_id: Option<i64>,
+    pub q: Option<String>,
+    pub issued_from: Option<DateTime<Utc>>,
+    pub issued_before: Option<DateTime<Utc>>,
+    pub expires_from: Option<DateTime<Utc>>,
+    pub expires_before: Option<DateTime<Utc>>,
+    pub include_deleted: bool,
+}
+
+fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {
+    qb.push(" WHERE q.business_id = ").push_bind(business_id);
+    if !f.include_deleted {
+        qb.push(" AND q.discarded_at IS NULL");
+    }
+    if let Some(status) = &f.status {
+        qb.push(" AND q.status = ").push_bind(status.clone());
+    }
+    if let Some(customer_id) = f.customer_id {
+        qb.push(" AND q.customer_id = ").push_bind(customer_id);
+    }
+    if let Some(term) = &f.q {
+        let pattern = crate::billing::customers::like_pattern(term);
+        qb.push(" AND (q.number ILIKE ")
+            .push_bind(pattern.clone())
+            .push(" OR q.summary ILIKE ")
+            .push_bind(pattern.clone())
+            .push(
+                " OR EXISTS (SELECT 1 FROM customers c WHERE c.id = q.customer_id \
+                 AND c.name ILIKE ",
+            )
+            .push_bind(pattern)
+            .push("))");
+    }
+    for (column, op, value) in [
+        ("q.issued_at", ">=", f.issued_from),
+        ("q.issued_at", "<", f.issued_before),
+        ("q.expires_at", ">=", f.expires_from),
+        ("q.expires_at", "<", f.expires_before),
+    ] {
+        if let Some(value) = value {
+            qb.push(format!(" AND {column} {op} ")).push_bind(value);
+        }
+    }
+}
+
+pub async fn list(
+    pool: &PgPool,
+    business_id: i64,
+    filter: &Filter,
+    sort: Sort,
+    page: PageRequest,
+) -> sqlx::Result<(Vec<QuoteDetail>, i64)> {
+    let mut conn = pool.acquire().await?;
+    let mut count = QueryBuilder::new("SELECT count(*) FROM quotes q");
+    push_where(&mut count, business_id, filter);
+    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+    if page.offset() >= total {
+        return Ok((Vec::new(), total));
+    }
+    let mut qb = QueryBuilder::new(SELECT);
+    push_where(&mut qb, business_id, filter);
+    qb.push(" ORDER BY ")
+        .push(sort.order_by("q.id"))
+        .push(" LIMIT ")
+        .push_bind(page.per_page)
+        .push(" OFFSET ")
+        .push_bind(page.offset());
+    let quotes: Vec<Quote> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    Ok((with_details(&mut conn, quotes).await?, total))
+}
+
+async fn with_details(
+    conn: &mut PgConnection,
+    quotes: Vec<Quote>,
+) -> sqlx::Result<Vec<QuoteDetail>> {
+    let ids: Vec<i64> = quotes.iter().map(|q| q.id).collect();
+    let details = content::details(conn, QUOTE, &ids).await?;
+    Ok(quotes
+        .into_iter()
+        .zip(details)
+        .map(|(quote, (items, taxes))| QuoteDetail {
+            quote,
+            items,
+            taxes,
+        })
+        .collect())
+}
+
+async fn find_row(
+    conn: &mut PgConnection,
+    business_id: i64,
+    id: i64,
+    include_deleted: bool,
+    lock: bool,
+) -> sqlx::Result<Option<Quote>> {
+    let mut qb = QueryBuilder::new(SELECT);
+    qb.push(" WHERE q.id = ")
+        .push_bind(id)
+        .push(" AND q.business_id = ")
+        .push_bind(business_id);
+    if !include_deleted {
+        qb.push(" AND q.discarded_at IS NULL");
+    }
+    if lock {
+        qb.push(" FOR UPDATE");
+    }
+    qb.build_query_as().fetch_optional(conn).await
+}
+
+pub async fn find(
+    conn: &mut PgConnection,
+    business_id: i64,
+    id: i64,
+    include_deleted: bool,
+) -> sqlx::Result<Option<QuoteDetail>> {
+    let Some(quote) = find_row(&mut *conn, business_id, id, include_deleted, false).await? else {
+        return Ok(None);
+    };
+    Ok(with_details(conn, vec![quote]).await?.pop())
+}
+
+/// What a create or update request gives. `None` keeps; `Some(None)` clears.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub number: Option<String>,
+    pub customer_id: Option<i64>,
+    pub currency: Option<Currency>,
+    pub issued_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub summary: Option<Option<String>>,
+    pub notes: Option<Option<String>>,
+    pub content: ContentChanges,
+}
+
+pub async fn create(
+    pool: &PgPool,
+    business_id: i64,
+    changes: &Changes,
+    now: DateTime<Utc>,
+) -> Result<i64, BillingError> {
+    let mut tx = pool.begin().await?;
+    let mut errors = FieldErrors::new();
+    let customer_id = changes.customer_id.unwrap_or_default();
+    content::check_customer(&mut tx, business_id, customer_id, &mut errors).await?;
+    let (Some(issued_at), Some(expires_at)) = (changes.issued_at, changes.expires_at) else {
+        return Err(BillingError::field("issued_at", "can't be blank"));
+    };
+    if expires_at < issued_at {
+        errors.add("expires_at", "must not be before issued_at");
+    }
+    let current = Current::new_document();
+    let repriced = content::reprice(
+        &mut tx,
+        QUOTE,
+        business_id,
+        &current,
+        &changes.content,
+        changes.currency,
+        &mut errors,
+    )
+    .await?;
+    let (Some(repriced), Some(currency)) = (repriced, changes.currency) else {
+        return Err(BillingError::Invalid(errors));
+    };
+    let number = match &changes.number {
+        Some(number) => number.clone(),
+        None => documents::take_number(&mut tx, QUOTE, business_id).await?,
+    };
+    let t = &repriced.priced.totals;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO quotes (business_id, customer_id, number, status, currency, issued_at,
+             expires_at, summary, notes, discount_type, discount_value, subtotal_cents,
+             discount_cents, tax_total_cents, total_cents, created_at, updated_at)
+         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+         RETURNING id",
+    )
+    .bind(business_id)
+    .bind(customer_id)
+    .bind(&number)
+    .bind(currency.code())
+    .bind(issued_at)
+    .bind(expires_at)
+    .bind(changes.summary.clone().flatten())
+    .bind(changes.notes.clone().flatten())
+    .bind(&repriced.discount_type)
+    .bind(repriced.discount_value)
+    .bind(t.subtotal_cents)
+    .bind(t.discount_cents)
+    .bind(t.tax_total_cents)
+    .bind(t.total_cents)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    content::save(&mut tx, QUOTE, id, &current, &repriced, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn update(
+    pool: &PgPool,
+    business_id: i64,
+    id: i64,
+    changes: &Changes,
+    now: DateTime<Utc>,
+) -> Result<(), BillingError> {
+    let mut tx = pool.begin().await?;
+    let quote = find_row(&mut tx, business_id, id, false, true)
+        .await?
+        .ok_or(BillingError::NotFound)?;
+    let touches_amounts = changes.content.touches_amounts() || changes.currency.is_some();
+    if touches_amounts && matches!(quote.status.as_str(), "accepted" | "invoiced") {
+        return Err(BillingError::refused(format!(
+            "An {} quote's items and amounts cannot change",
+            quote.status
+        )));
+    }
+    let mut errors = FieldErrors::new();
+    if let Some(customer_id) = changes.customer_id {
+        content::check_customer(&mut tx, business_id, customer_id, &mut errors).await?;
+    }
+    let issued_at = changes.issued_at.unwrap_or(quote.issued_at);
+    let expires_at = changes.expires_at.unwrap_or(quote.expires_at);
+    if expires_at < issued_at {
+        errors.add("expires_at", "must not be before issued_at");
+    }
+    let currency = match changes.currency {
+        Some(c) => c,
+        None => Currency::parse(&quote.currency)
+            .map_err(|_| BillingError::refused("The quote's currency is unknown"))?,
+    };
+    let current = Current::load(
+        &mut tx,
+        QUOTE,
+        id,
+        quote.discount_type.clone(),
+        quote.discount_value,
+    )
+    .await?;
+    let Some(repriced) = content::reprice(
+        &mut tx,
+        QUOTE,
+        business_id,
+        &current,
+        &changes.content,
+        Some(currency),
+        &mut errors,
+    )
+    .await?
+    else {
+        return Err(BillingError::Invalid(errors));
+    };
+    let t = &repriced.priced.totals;
+    sqlx::query(
+        "UPDATE quotes SET number = $2, customer_id = $3, currency = $4, issued_at = $5,
+             expires_at = $6, summary = $7, notes = $8, discount_type = $9,
+             discount_value = $10, subtotal_cents = $11, discount_cents = $12,
+             tax_total_cents = $13, total_cents = $14, updated_at = $15
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(changes.number.clone().unwrap_or(quote.number.clone()))
+    .bind(changes.customer_id.unwrap_or(quote.customer_id))
+    .bind(currency.code())
+    .bind(issued_at)
+    .bind(expires_at)
+    .bind(changes.summary.clone().unwrap_or(quote.summary.clone()))
+    .bind(changes.notes.clone().unwrap_or(quote.notes.clone()))
+    .bind(&repriced.discount_type)
+    .bind(repriced.discount_value)
+    .bind(t.subtotal_cents)
+    .bind(t.discount_cents)
+    .bind(t.tax_total_cents)
+    .bind(t.total_cents)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    content::save(&mut tx, QUOTE, id, &current, &repriced, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Statuses a client may move a quote to from each status. Expired follows from the
+/// date, invoiced from conversion.
+pub fn allowed_transitions(from: &str) -> &'static [&'static str] {
+    match from {
+        "draft" => &["sent"],
+        "sent" => &["viewed", "accepted", "rejected"],
+        "viewed" => &["accepted", "rejected"],
+        _ => &[],
+    }
+}
+
+/// A sent or viewed quote past its expiry date is expired (drafts never expire).
+fn is_past_expiry(quote: &Quote, now: DateTime<Utc>) -> bool {
+    matches!(quote.status.as_str(), "sent" | "viewed") && quote.expires_at < now
+}
+
+/// Marks a quote expired if its date has passed; answers whether it did.
+async fn expire_if_due(
+    conn: &mut PgConnection,
+    quote: &Quote,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    if !is_past_expiry(quote, now) {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE quotes SET status = 'expired', expired_at = $2, updated_at = $2 WHERE id = $1",
+    )
+    .bind(quote.id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(true)
+}
+
+/// Moves a quote along its lifecycle; accepted, rejected and viewed are stamped.
+pub async fn set_status(
+    pool: &PgPool,
+    business_id: i64,
+    id: i64,
+    status: &str,
+    now: DateTime<Utc>,
+) -> Result<(), BillingError> {
+    let mut tx = pool.begin().await?;
+    let quote = find_row(&mut tx, business_id, id, false, true)
+        .await?
+        .ok_or(BillingError::NotFound)?;
+    if quote.status == status {
+        return Ok(());
+    }
+    if expire_if_due(&mut tx, &quote, now).await? {
+        tx.commit().await?;
+        return Err(BillingError::field(
+            "status",
+            "cannot change: the quote expired (allowed: none)",
+        ));
+    }
+    let allowed = allowed_transitions(&quote.status);
+    if !allowed.contains(&status) {
+        let allowed = if allowed.is_empty() {
+            "none".to_string()
+        } else {
+            allowed.join(", ")
+        };
+        return Err(BillingError::field(
+            "status",
+            format!(
+                "cannot change from {} to {status} (allowed: {allowed})",
+                quote.status
+            ),
+        ));
+    }
+    sqlx::query(
+        "UPDATE quotes SET status = $2, updated_at = $3,
+             viewed_at = CASE WHEN $2 = 'viewed' THEN $3 ELSE viewed_at END,
+             accepted_at = CASE WHEN $2 = 'accepted' THEN $3 ELSE accepted_at END,
+             rejected_at = CASE WHEN $2 = 'rejected' THEN $3 ELSE rejected_at END
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(status)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Turns a quote into a new draft invoice with the same customer, currency, items,
+/// taxes (at the rates quoted), discount and notes; the quote becomes invoiced.
+/// Answers the invoice's id.
+pub async fn convert(
+    pool: &PgPool,
+    business_id: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, BillingError> {
+    let mut tx = pool.begin().await?;
+    let quote = find_row(&mut tx, business_id, id, false, true)
+        .await?
+        .ok_or(BillingError::NotFound)?;
+    if matches!(quote.status.as_str(), "rejected" | "invoiced") {
+        return Err(BillingError::refused(format!(
+            "A {} quote cannot be converted",
+            quote.status
+        )));
+    }
+    let number = documents::take_number(&mut tx, INVOICE, business_id).await?;
+    let invoice_id: i64 = sqlx::query_scalar(
+        "INSERT INTO invoices (business_id, customer_id, number, status, currency, issued_at,
+             due_at, notes, discount_type, discount_value, subtotal_cents, discount_cents,
+             tax_total_cents, total_cents, created_at, updated_at)
+         SELECT business_id, customer_id, $2, 'draft', currency, $3, $3, notes,
+             discount_type, discount_value, subtotal_cents, discount_cents, tax_total_cents,
+             total_cents, $3, $3
+         FROM quotes WHERE id = $1
+         RETURNING id",
+    )
+    .bind(id)
+    .bind(&number)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    content::copy(&mut tx, (QUOTE, id), (INVOICE, invoice_id), now).await?;
+    sqlx::query(
+        "UPDATE quotes SET status = 'invoiced', invoiced_at = $2, invoice_id = $3,
+             updated_at = $2
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(invoice_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(invoice_id)
+}
+
+/// A new draft copying the quote: new number, issued today, valid for as long as the
+/// original was.
+pub async fn duplicate(
+    pool: &PgPool,
+    business_id: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, BillingError> {
+    let mut tx = pool.begin().await?;
+    let source = find_row(&mut tx, business_id, id, false, false)
+        .await?
+        .ok_or(BillingError::NotFound)?;
+    let number = documents::take_number(&mut tx, QUOTE, business_id).await?;
+    let expires_at = now + (source.expires_at - source.issued_at);
+    let new_id: i64 = sqlx::query_scalar(
+        "INSERT INTO quotes (business_id, customer_id, number, status, currency, issued_at,
+             expires_at, summary, notes, discount_type, discount_value, subtotal_cents,
+             discount_cents, tax_total_cents, total_cents, created_at, updated_at)
+         SELECT business_id, customer_id, $2, 'draft', currency, $3, $4, summary, notes,
+             discount_type, discount_value, subtotal_cents, discount_cents,
+             tax_total_cents, total_cents, $3, $3
+         FROM quotes WHERE id = $1
+         RETURNING id",
+    )
+    .bind(id)
+    .bind(&number)
+    .bind(now)
+    .bind(expires_at)
+    .fetch_one(&mut *tx)
+    .await?;
+    content::copy(&mut tx, (QUOTE, id), (QUOTE, new_id), now).await?;
+    tx.commit().await?;
+    Ok(new_id)
+}
+
+/// Soft delete.
+pub async fn discard(
+    pool: &PgPool,
+    business_id: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), BillingError> {
+    let done = sqlx::query(
+        "UPDATE quotes SET discarded_at = $3, updated_at = $3
+         WHERE id = $1 AND business_id = $2 AND discarded_at IS NULL",
+    )
+    .bind(id)
+    .bind(business_id)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(BillingError::NotFound)
+    }
+}
+
+/// Expires every sent or viewed quote whose date has passed (the scheduled sweep);
+/// answers how many.
+pub async fn expire_due(pool: &PgPool, now: DateTime<Utc>) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE quotes SET status = 'expired', expired_at = $1, updated_at = $1
+         WHERE status IN ('sent', 'viewed') AND expires_at < $1 AND discarded_at IS NULL",
+    )
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
