@@ -26,6 +26,9 @@ fn documented_body(customer_id: i64) -> Value {
     })
 }
 
+/// A change made to the documented body before sending it.
+type BodyChange = Box<dyn Fn(&mut Value)>;
+
 fn usd(cents: i64) -> Value {
     json!({"cents": cents, "currency_iso": "USD"})
 }
@@ -96,7 +99,7 @@ async fn each_invalid_field_answers_422_naming_it() {
     let app = TestApp::spawn().await;
     let s = setup(&app, "Flixtechs").await;
     let other = setup(&app, "Other").await;
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let cases: Vec<(&str, BodyChange)> = vec![
         (
             "issued_at",
             Box::new(|b: &mut Value| {
