@@ -28,6 +28,8 @@ pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<Config>,
     pub clock: Clock,
+    /// Rate-limit counters, shared by every request this process serves.
+    pub limiter: crate::ratelimit::Limiter,
 }
 
 impl AppState {
@@ -36,6 +38,7 @@ impl AppState {
             pool,
             config: Arc::new(config),
             clock,
+            limiter: crate::ratelimit::Limiter::default(),
         }
     }
 }
@@ -46,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(crate::api::health::healthz))
         .route("/readyz", get(crate::api::health::readyz))
         .nest("/api/v1", api)
+        .merge(crate::oauth::router())
         .fallback(middleware::not_found);
     with_middleware(routes, &state.config).with_state(state)
 }
@@ -84,9 +88,18 @@ pub fn with_middleware<S: Clone + Send + Sync + 'static>(
 fn api_router(state: &AppState) -> Router<AppState> {
     let protected = Router::new()
         .route("/me", get(crate::api::me::show))
+        // Layers run bottom-up: failed_bearer, then require_bearer, then per_token.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::ratelimit::per_token,
+        ))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::bearer::require_bearer,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::ratelimit::failed_bearer,
         ));
     Router::new()
         .merge(protected)

@@ -2,6 +2,7 @@
 //!
 //! `ARCHITECTURE.md` maps the modules to their responsibilities.
 
+pub mod admin;
 pub mod api;
 pub mod app;
 pub mod auth;
@@ -10,5 +11,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod oauth;
+pub mod ratelimit;
 pub mod startup;
 pub mod telemetry;

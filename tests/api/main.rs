@@ -7,4 +7,5 @@ mod bearer;
 mod errors;
 mod health;
 mod middleware;
+mod oauth;
 mod shutdown;
