@@ -8,4 +8,5 @@ mod errors;
 mod health;
 mod middleware;
 mod oauth;
+mod ratelimit;
 mod shutdown;

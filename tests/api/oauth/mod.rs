@@ -2,7 +2,9 @@
 //! The OAuth 2.0 authorization server over HTTP: the authorization page, the token
 //! endpoint, and the endpoints around them.
 
+mod authorize_page;
 mod flow;
+mod rejections;
 
 use std::collections::HashMap;
 
