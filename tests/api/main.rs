@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod admin;
 mod bearer;
 mod errors;
 mod health;
