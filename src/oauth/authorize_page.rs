@@ -135,7 +135,7 @@ pub fn login(form: &LoginForm<'_>) -> String {
          <button type=\"submit\" name=\"decision\" value=\"deny\" formnovalidate>Deny</button>\
          <button type=\"submit\" name=\"decision\" value=\"allow\" class=\"allow\">Sign in and allow</button>\
          </div></form>\
-         <p class=\"muted\">Only allow applications you trust. You can revoke access at any time.</p>",
+         <p class=\"muted\">Only allow applications you trust.</p>",
         escape(form.csrf_token),
         escape(form.email),
     ));
