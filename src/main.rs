@@ -36,7 +36,12 @@ enum Admin {
         #[arg(long)]
         email: String,
         /// Also read from KOTESHEN_PASSWORD, else from the first line of standard input.
-        #[arg(long, env = "KOTESHEN_PASSWORD", hide_env_values = true)]
+        #[arg(
+            long,
+            env = "KOTESHEN_PASSWORD",
+            hide_env_values = true,
+            allow_hyphen_values = true
+        )]
         password: Option<String>,
         #[arg(long)]
         business_name: String,
@@ -58,7 +63,8 @@ enum Admin {
     IssueToken {
         #[arg(long)]
         email: String,
-        #[arg(long)]
+        /// Client ids are random base64url and may begin with `-`.
+        #[arg(long, allow_hyphen_values = true)]
         client_id: String,
         #[arg(long, default_value = "read write")]
         scopes: String,

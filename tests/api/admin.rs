@@ -130,6 +130,25 @@ async fn the_admin_commands_create_a_user_a_client_and_a_working_token() {
 }
 
 #[tokio::test]
+async fn a_client_id_that_begins_with_a_dash_is_taken_as_a_value() {
+    let app = TestApp::spawn().await;
+    let (ok, _, err) = admin(
+        &app.database_name(),
+        &[
+            "issue-token",
+            "--email",
+            "a@example.com",
+            "--client-id",
+            "-abc",
+        ],
+        &[],
+        None,
+    );
+    assert!(!ok);
+    assert!(err.contains("no user has the email"), "{err}");
+}
+
+#[tokio::test]
 async fn create_user_reads_the_password_from_the_environment_and_refuses_a_duplicate() {
     let app = TestApp::spawn().await;
     let db = app.database_name();
