@@ -31,6 +31,8 @@ pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<Config>,
     pub clock: Clock,
+    /// Rate-limit counters, shared by every request this process serves.
+    pub limiter: crate::ratelimit::Limiter,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
             pool,
             config: Arc::new(config),
             clock,
+            limiter: crate::ratelimit::Limiter::default(),
         }
     }
 }
@@ -56,6 +59,7 @@ pub fn router(state: AppState) -> Router {
             get(crate::api::docs::serve_spec).with_state(spec),
         )
         .merge(api.layer(cors(&state.config)))
+        .merge(crate::oauth::router())
         .fallback(middleware::not_found);
     with_middleware(routes, &state.config).with_state(state)
 }
@@ -121,9 +125,18 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(quotes::set_status))
         .routes(routes!(quotes::convert))
         .routes(routes!(quotes::duplicate))
+        // Layers run bottom-up: failed_bearer, then require_bearer, then per_token.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::ratelimit::per_token,
+        ))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::bearer::require_bearer,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::ratelimit::failed_bearer,
         ));
     OpenApiRouter::with_openapi(crate::api::docs::ApiDoc::openapi())
         .nest("/api/v1", protected)

@@ -20,6 +20,12 @@ pub struct Config {
     /// `*` means any origin.
     pub cors_allowed_origins: Vec<String>,
     pub request_timeout: Duration,
+    /// Requests per minute one token grant may make to `/api/v1`.
+    pub rate_limit_per_minute: u32,
+    /// Requests per minute one client IP may make to `/oauth/token`.
+    pub token_endpoint_per_minute: u32,
+    /// Invalid bearer tokens per minute one client IP may send before it gets 429s.
+    pub failed_bearer_per_minute: u32,
 }
 
 /// Secrets live in the database URL (a password), so Debug prints it redacted.
@@ -34,6 +40,9 @@ impl fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .field("request_timeout", &self.request_timeout)
+            .field("rate_limit_per_minute", &self.rate_limit_per_minute)
+            .field("token_endpoint_per_minute", &self.token_endpoint_per_minute)
+            .field("failed_bearer_per_minute", &self.failed_bearer_per_minute)
             .finish()
     }
 }
@@ -130,6 +139,9 @@ impl Config {
                 "must be a whole number of seconds from 1 to 3600",
                 |n: &u64| (1..=3600).contains(n),
             )?),
+            rate_limit_per_minute: per_minute(&var, "RATE_LIMIT_PER_MINUTE", 100)?,
+            token_endpoint_per_minute: per_minute(&var, "TOKEN_RATE_LIMIT_PER_MINUTE", 60)?,
+            failed_bearer_per_minute: per_minute(&var, "FAILED_BEARER_RATE_LIMIT_PER_MINUTE", 20)?,
         })
     }
 
@@ -158,6 +170,21 @@ fn parse<T: FromStr>(
             }),
         },
     }
+}
+
+/// A requests-per-minute limit: a whole number from 1 to 1,000,000.
+fn per_minute(
+    var: &impl Fn(&'static str) -> Option<String>,
+    name: &'static str,
+    default: u32,
+) -> Result<u32, ConfigError> {
+    parse(
+        var,
+        name,
+        default,
+        "must be a whole number of requests from 1 to 1000000",
+        |n: &u32| (1..=1_000_000).contains(n),
+    )
 }
 
 /// Hides the password of a connection URL for logs and error lines.
@@ -201,6 +228,9 @@ mod tests {
         assert_eq!(c.public_url, "http://localhost:3000");
         assert_eq!(c.log_format, LogFormat::Pretty);
         assert!(c.cors_allowed_origins.is_empty());
+        assert_eq!(c.rate_limit_per_minute, 100);
+        assert_eq!(c.token_endpoint_per_minute, 60);
+        assert_eq!(c.failed_bearer_per_minute, 20);
     }
 
     #[test]
@@ -219,6 +249,9 @@ mod tests {
             ("PUBLIC_URL", "ftp://x"),
             ("DATABASE_URL", "mysql://x"),
             ("REQUEST_TIMEOUT_SECONDS", "-1"),
+            ("RATE_LIMIT_PER_MINUTE", "0"),
+            ("TOKEN_RATE_LIMIT_PER_MINUTE", "many"),
+            ("FAILED_BEARER_RATE_LIMIT_PER_MINUTE", "-5"),
         ] {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{value}");

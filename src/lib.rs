@@ -2,6 +2,7 @@
 //!
 //! `ARCHITECTURE.md` maps the modules to their responsibilities.
 
+pub mod admin;
 pub mod api;
 pub mod app;
 pub mod auth;
@@ -12,5 +13,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod money;
+pub mod oauth;
+pub mod ratelimit;
 pub mod startup;
 pub mod telemetry;

@@ -1,4 +1,4 @@
-//! The `koteshen` command: `serve` (the default) and `migrate`.
+//! The `koteshen` command: `serve` (the default), `migrate`, `healthcheck`, `admin …`.
 
 use std::process::ExitCode;
 
@@ -24,6 +24,100 @@ enum Command {
     /// Exit 0 when the server on this machine answers /readyz with 200 (for Docker's
     /// HEALTHCHECK, so the image needs no curl).
     Healthcheck,
+    /// Accounts, OAuth clients and tokens for self-hosters (prints JSON).
+    #[command(subcommand)]
+    Admin(Admin),
+}
+
+#[derive(Subcommand)]
+enum Admin {
+    /// Create a business and its owner.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        /// Also read from KOTESHEN_PASSWORD, else from the first line of standard input.
+        #[arg(
+            long,
+            env = "KOTESHEN_PASSWORD",
+            hide_env_values = true,
+            allow_hyphen_values = true
+        )]
+        password: Option<String>,
+        #[arg(long)]
+        business_name: String,
+    },
+    /// Register an OAuth client; prints its client_id and (once) its client_secret.
+    CreateClient {
+        #[arg(long)]
+        name: String,
+        /// An exact redirect URI; repeat for several.
+        #[arg(long = "redirect-uri", required = true)]
+        redirect_uris: Vec<String>,
+        #[arg(long, default_value = "read write")]
+        scopes: String,
+        /// A public client (no secret; PKCE required), e.g. a mobile or single-page app.
+        #[arg(long)]
+        public: bool,
+    },
+    /// Issue a token for a user and client, shaped as /oauth/token answers.
+    IssueToken {
+        #[arg(long)]
+        email: String,
+        /// Client ids are random base64url and may begin with `-`.
+        #[arg(long, allow_hyphen_values = true)]
+        client_id: String,
+        #[arg(long, default_value = "read write")]
+        scopes: String,
+    },
+}
+
+/// The password from the flag or environment, else the first line of standard input.
+fn password_or_stdin(password: Option<String>) -> anyhow::Result<String> {
+    if let Some(password) = password {
+        return Ok(password);
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    anyhow::ensure!(
+        !password.is_empty(),
+        "no password: pass --password, set KOTESHEN_PASSWORD, or write it to standard input"
+    );
+    Ok(password)
+}
+
+async fn admin(config: Config, command: Admin) -> anyhow::Result<()> {
+    db::ensure_database(&config.database_url).await?;
+    let pool = db::connect(&config).await?;
+    db::migrate(&pool).await?;
+    let clock = Clock::system();
+    let output = match command {
+        Admin::CreateUser {
+            email,
+            password,
+            business_name,
+        } => {
+            let password = password_or_stdin(password)?;
+            koteshen::admin::create_user(&pool, &clock, &email, &password, &business_name).await?
+        }
+        Admin::CreateClient {
+            name,
+            redirect_uris,
+            scopes,
+            public,
+        } => {
+            koteshen::admin::create_client(&pool, &clock, &name, &redirect_uris, &scopes, public)
+                .await?
+        }
+        Admin::IssueToken {
+            email,
+            client_id,
+            scopes,
+        } => koteshen::admin::issue_token(&pool, &clock, &email, &client_id, &scopes).await?,
+    };
+    println!("{}", serde_json::to_string_pretty(&output)?);
+    pool.close().await;
+    Ok(())
 }
 
 fn main() -> ExitCode {
@@ -35,7 +129,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(config.log_format);
+    // Admin commands print JSON on stdout, where logs would go: they log nothing.
+    if !matches!(cli.command, Some(Command::Admin(_))) {
+        telemetry::init(config.log_format);
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(err) => {
@@ -50,6 +147,7 @@ fn main() -> ExitCode {
                 app.run_until(shutdown_signal()).await
             }
             Command::Healthcheck => koteshen::startup::healthcheck(config.port).await,
+            Command::Admin(command) => admin(config, command).await,
             Command::Migrate => {
                 db::ensure_database(&config.database_url).await?;
                 let pool = db::connect(&config).await?;

@@ -1,4 +1,5 @@
-//! The business as the documents embed it in invoices and quotes (and `/me` shows it).
+//! The business as the documents embed it in invoices and quotes (and `/me` shows it):
+//! exactly their keys, in their order, `address` null when there is none.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -16,7 +17,10 @@ pub struct BusinessView {
     pub slug: String,
     pub phone: Option<String>,
     pub phone_country: Option<String>,
+    /// Kept for the money code; not in the documents' embedded object, so not rendered.
+    #[serde(skip)]
     pub default_currency: String,
+    #[serde(skip)]
     pub time_zone: String,
     #[serde(serialize_with = "timestamp::serialize_option")]
     pub discarded_at: Option<DateTime<Utc>>,

@@ -137,6 +137,40 @@ pub async fn find_user_by_email(pool: &PgPool, email: &str) -> sqlx::Result<Opti
     .await
 }
 
+/// The user whose email and password these are, or `None`. An unknown email costs the
+/// same argon2 verification as a known one, so timing doesn't tell which emails exist.
+pub async fn verify_credentials(
+    pool: &PgPool,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<Option<User>> {
+    static DUMMY_HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE lower(email) = lower($1)")
+            .bind(email.trim())
+            .fetch_optional(pool)
+            .await?;
+    let (user_id, phc) = match row {
+        Some((id, phc)) => (Some(id), phc),
+        None => {
+            let dummy = DUMMY_HASH
+                .get_or_try_init(|| secrets::hash_password(secrets::random_token()))
+                .await?;
+            (None, dummy.clone())
+        }
+    };
+    let verified = secrets::verify_password(password.to_string(), phc).await;
+    match (user_id, verified) {
+        (Some(id), true) => Ok(sqlx::query_as::<_, User>(
+            "SELECT id, business_id, email, name, created_at, updated_at FROM users WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?),
+        _ => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::slugify;

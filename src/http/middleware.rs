@@ -36,7 +36,9 @@ pub async fn json_errors(req: Request, next: Next) -> Response {
     let is_head = req.method() == Method::HEAD;
     let response = next.run(req).await;
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) || is_json(&response) || is_head {
+    // HTML is deliberate (the OAuth authorization page's errors), so it stays.
+    let deliberate = is_json(&response) || is_html(&response);
+    if !(status.is_client_error() || status.is_server_error()) || deliberate || is_head {
         return response;
     }
     let message = match status {
@@ -72,6 +74,14 @@ fn is_json(response: &Response) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"))
+}
+
+fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
 }
 
 /// A panic in a handler: logged (inside the request's span, so with its id), answered

@@ -211,6 +211,11 @@ impl TestApp {
         }
     }
 
+    /// The name of this test's database (for running the binary against it).
+    pub fn database_name(&self) -> String {
+        self._database.name.clone()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -596,7 +596,11 @@ async fn delete_is_soft_and_include_deleted_shows_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_concurrent_creates_get_two_hundred_consecutive_numbers() {
-    let app = TestApp::spawn_with(|c| c.database_max_connections = 20).await;
+    let app = TestApp::spawn_with(|c| {
+        c.database_max_connections = 20;
+        c.rate_limit_per_minute = 1000;
+    })
+    .await;
     let s = setup(&app, "Flixtechs").await;
     let body = documented_body(&s);
     let mut tasks = Vec::new();

@@ -5,6 +5,7 @@ mod helpers;
 mod query_count;
 mod quotes;
 
+mod admin;
 mod bearer;
 mod customers;
 mod errors;
@@ -12,7 +13,9 @@ mod health;
 mod invoices;
 mod middleware;
 mod numbering;
+mod oauth;
 mod openapi;
 mod payment_terms;
+mod ratelimit;
 mod shutdown;
 mod taxes;

@@ -1,0 +1,119 @@
+//! RFC 6749 §5.2 error answers for `/oauth/token`, `/oauth/revoke` and
+//! `/oauth/introspect`: `{"error": "invalid_grant", "error_description": "…"}`, never
+//! cached, `invalid_client` with 401 and a Basic challenge.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthError {
+    pub status: StatusCode,
+    pub error: &'static str,
+    pub description: String,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: &'a str,
+    error_description: &'a str,
+}
+
+impl OAuthError {
+    fn new(status: StatusCode, error: &'static str, description: impl Into<String>) -> Self {
+        OAuthError {
+            status,
+            error,
+            description: description.into(),
+        }
+    }
+
+    pub fn invalid_request(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_request", description)
+    }
+
+    pub fn invalid_client() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            "Client authentication failed",
+        )
+    }
+
+    pub fn invalid_grant(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_grant", description)
+    }
+
+    pub fn unsupported_grant_type() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "Only authorization_code and refresh_token grants are supported",
+        )
+    }
+
+    pub fn invalid_scope() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_scope",
+            "The requested scope is invalid, unknown, or exceeds what was granted",
+        )
+    }
+
+    /// A store failed: logged, and shown as nothing more than `server_error`.
+    pub fn server_error(cause: Option<anyhow::Error>) -> Self {
+        match cause {
+            Some(cause) => tracing::error!(error = format!("{cause:#}"), "oauth request failed"),
+            None => tracing::error!("oauth request failed without a recorded cause"),
+        }
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "server_error",
+            "The server could not complete the request",
+        )
+    }
+
+    /// The error an oxide-auth `error` code stands for.
+    pub fn from_code(code: &str) -> Self {
+        match code {
+            "invalid_client" => Self::invalid_client(),
+            "invalid_grant" => Self::invalid_grant(
+                "The authorization code or refresh token is invalid, expired, revoked, \
+                 or was issued to another client",
+            ),
+            "unsupported_grant_type" => Self::unsupported_grant_type(),
+            "invalid_scope" => Self::invalid_scope(),
+            "unauthorized_client" => Self::new(
+                StatusCode::BAD_REQUEST,
+                "unauthorized_client",
+                "The client may not use this grant type",
+            ),
+            _ => Self::invalid_request("The request is missing a parameter or is malformed"),
+        }
+    }
+}
+
+/// Headers every token-endpoint answer carries (RFC 6749 §5.1).
+pub fn no_store(response: &mut Response) {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+}
+
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        let body = Body {
+            error: self.error,
+            error_description: &self.description,
+        };
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(r#"Basic realm="koteshen""#),
+            );
+        }
+        no_store(&mut response);
+        response
+    }
+}

@@ -1,0 +1,84 @@
+//! `POST /oauth/introspect` (RFC 7662) for confidential clients, about their own tokens.
+//! A token that is unknown, dead, or another client's is exactly `{"active": false}`.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use crate::app::AppState;
+use crate::auth::secrets::token_hash;
+use crate::oauth::client_auth;
+use crate::oauth::errors::{OAuthError, no_store};
+
+pub async fn introspect(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match run(&state, &headers, &body).await {
+        Ok(body) => {
+            let mut response = (StatusCode::OK, axum::Json(body)).into_response();
+            no_store(&mut response);
+            response
+        }
+        Err(err) => err.into_response(),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    user_id: i64,
+    email: String,
+    scopes: String,
+    expires_at: DateTime<Utc>,
+    created_at: DateTime<Utc>,
+    is_access: bool,
+}
+
+async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value, OAuthError> {
+    let params = client_auth::form(headers, body)?;
+    let credentials = client_auth::credentials(headers, &params)?;
+    let client = client_auth::authenticate(state, &credentials).await?;
+    if !client.confidential {
+        return Err(OAuthError::invalid_client());
+    }
+    let token = params
+        .get("token")
+        .ok_or_else(|| OAuthError::invalid_request("token is required"))?;
+    let now = state.clock.now();
+    // A live access token, else a live (unrotated, unrevoked) refresh token.
+    let row = sqlx::query_as::<_, TokenRow>(
+        "SELECT t.user_id, u.email, t.scopes, t.expires_at, t.created_at,
+                t.token_hash = $1 AS is_access
+         FROM oauth_access_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.application_id = $2 AND t.revoked_at IS NULL
+           AND ((t.token_hash = $1 AND t.expires_at > $3)
+                OR (t.refresh_token_hash = $1 AND t.refreshed_at IS NULL))
+         LIMIT 1",
+    )
+    .bind(token_hash(token))
+    .bind(client.id)
+    .bind(now)
+    .fetch_optional(&state.pool)
+    .await
+    .map_err(|err| OAuthError::server_error(Some(err.into())))?;
+    let Some(row) = row else {
+        return Ok(json!({ "active": false }));
+    };
+    let mut body = json!({
+        "active": true,
+        "scope": row.scopes,
+        "client_id": client.uid,
+        "username": row.email,
+        "sub": row.user_id.to_string(),
+        "iat": row.created_at.timestamp(),
+        "token_type": if row.is_access { "Bearer" } else { "refresh_token" },
+    });
+    if row.is_access {
+        body["exp"] = json!(row.expires_at.timestamp());
+    }
+    Ok(body)
+}

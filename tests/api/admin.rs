@@ -1,0 +1,188 @@
+//! `koteshen admin …` against a real database: JSON out, secrets once, a token that works.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use reqwest::Method;
+
+use crate::helpers::{TestApp, database_url};
+
+fn admin(
+    db: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: Option<&str>,
+) -> (bool, String, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_koteshen"));
+    command
+        .arg("admin")
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", database_url(db))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().expect("run koteshen admin");
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.success(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+#[tokio::test]
+async fn the_admin_commands_create_a_user_a_client_and_a_working_token() {
+    let app = TestApp::spawn().await;
+    let db = app.database_name();
+
+    let (ok, out, err) = admin(
+        &db,
+        &[
+            "create-user",
+            "--email",
+            "Owner@Example.com",
+            "--business-name",
+            "Flixtechs",
+        ],
+        &[],
+        Some("a long enough password\n"),
+    );
+    assert!(ok, "{err}");
+    assert_eq!(json(&out)["user"]["email"], "Owner@Example.com");
+
+    let (ok, out, err) = admin(
+        &db,
+        &[
+            "create-client",
+            "--name",
+            "Postman",
+            "--redirect-uri",
+            "https://oauth.pstmn.io/v1/callback",
+            "--redirect-uri",
+            "http://localhost:9999/callback",
+            "--scopes",
+            "read",
+        ],
+        &[],
+        None,
+    );
+    assert!(ok, "{err}");
+    let client = json(&out);
+    let client_id = client["client_id"].as_str().unwrap().to_string();
+    assert!(client["client_secret"].as_str().unwrap().len() >= 43);
+    assert_eq!(client["redirect_uris"].as_array().unwrap().len(), 2);
+
+    let (ok, _, err) = admin(
+        &db,
+        &[
+            "issue-token",
+            "--email",
+            "owner@example.com",
+            "--client-id",
+            &client_id,
+        ],
+        &[],
+        None,
+    );
+    assert!(!ok, "write is not allowed to this client");
+    assert!(err.contains("scopes"), "{err}");
+
+    let (ok, out, err) = admin(
+        &db,
+        &[
+            "issue-token",
+            "--email",
+            "owner@example.com",
+            "--client-id",
+            &client_id,
+            "--scopes",
+            "read",
+        ],
+        &[],
+        None,
+    );
+    assert!(ok, "{err}");
+    let token = json(&out);
+    assert_eq!(token["token_type"], "Bearer");
+    assert_eq!(token["expires_in"], 7200);
+    assert_eq!(token["scope"], "read");
+    let response = app
+        .request(Method::GET, "/api/v1/me")
+        .bearer_auth(token["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn a_client_id_that_begins_with_a_dash_is_taken_as_a_value() {
+    let app = TestApp::spawn().await;
+    let (ok, _, err) = admin(
+        &app.database_name(),
+        &[
+            "issue-token",
+            "--email",
+            "a@example.com",
+            "--client-id",
+            "-abc",
+        ],
+        &[],
+        None,
+    );
+    assert!(!ok);
+    assert!(err.contains("no user has the email"), "{err}");
+}
+
+#[tokio::test]
+async fn create_user_reads_the_password_from_the_environment_and_refuses_a_duplicate() {
+    let app = TestApp::spawn().await;
+    let db = app.database_name();
+    let args = [
+        "create-user",
+        "--email",
+        "a@example.com",
+        "--business-name",
+        "Acme",
+    ];
+    let env = [("KOTESHEN_PASSWORD", "a long enough password")];
+    let (ok, _, err) = admin(&db, &args, &env, None);
+    assert!(ok, "{err}");
+    let (ok, out, err) = admin(&db, &args, &env, None);
+    assert!(!ok);
+    assert!(out.is_empty());
+    assert!(err.contains("already exists"), "{err}");
+}
+
+#[tokio::test]
+async fn create_client_refuses_a_redirect_uri_with_a_fragment() {
+    let app = TestApp::spawn().await;
+    let (ok, _, err) = admin(
+        &app.database_name(),
+        &[
+            "create-client",
+            "--name",
+            "X",
+            "--redirect-uri",
+            "https://a.example/cb#frag",
+        ],
+        &[],
+        None,
+    );
+    assert!(!ok);
+    assert!(err.contains("fragment"), "{err}");
+}

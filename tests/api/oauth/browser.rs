@@ -1,0 +1,116 @@
+//! The login and consent page in a real headless browser (Debian's chromium driven by
+//! playwright-core, `tests/browser/login.mjs`), then the code exchanged over HTTP.
+
+use std::path::Path;
+use std::process::Command;
+
+use super::*;
+use crate::helpers::TestApp;
+
+/// What the test needs, or a message saying how to get it.
+fn browser_prerequisites(root: &Path) -> Result<(), String> {
+    let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut missing = vec![];
+    if !Path::new(&chromium).exists() {
+        missing.push(format!(
+            "chromium at {chromium} (apt-get install -y chromium)"
+        ));
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        missing.push("node (apt-get install -y nodejs npm)".to_string());
+    }
+    if !root.join("node_modules/playwright-core").exists() {
+        missing.push("playwright-core (npm ci)".to_string());
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the browser test needs: {}; `bash .ci/browser.sh` installs them all",
+            missing.join(", ")
+        ))
+    }
+}
+
+/// The client app's redirect URI: a page on this machine the browser can land on.
+async fn serve_callback() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let routes = axum::Router::new().route(
+        "/callback",
+        axum::routing::get(|| async { axum::response::Html("<p>Signed in.</p>") }),
+    );
+    tokio::spawn(async move { axum::serve(listener, routes).await });
+    format!("http://{address}/callback")
+}
+
+#[tokio::test]
+async fn a_person_signs_in_and_allows_access_in_a_real_browser() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if let Err(message) = browser_prerequisites(root) {
+        panic!("{message}");
+    }
+    let app = TestApp::spawn().await;
+    let callback = serve_callback().await;
+    let setup = setup(&app, true).await;
+    sqlx::query("UPDATE oauth_applications SET redirect_uris = $1 WHERE uid = $2")
+        .bind(vec![callback.clone()])
+        .bind(&setup.client_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let challenge = s256(VERIFIER);
+    let params = authorize_params(
+        &setup,
+        &[
+            ("redirect_uri", &callback),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+        ],
+    );
+    let authorize_url = app.url(&format!("/oauth/authorize?{}", form(&params)));
+    let artifacts = root.join("test-artifacts");
+
+    let mut command = Command::new("node");
+    command
+        .arg(root.join("tests/browser/login.mjs"))
+        .args([authorize_url.as_str(), &setup.email, PASSWORD])
+        .arg(&artifacts)
+        .current_dir(root);
+    // The server runs on this test's runtime: wait for node off it. Playwright's own
+    // timeouts (30 s an action) end the script if the page hangs.
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "browser test failed:\n{stdout}\n{stderr}"
+    );
+
+    let result: serde_json::Value =
+        serde_json::from_str(stdout.trim()).expect("JSON from the script");
+    assert_eq!(result["state"], "af0ifjsldkj");
+    assert!(artifacts.join("oauth-consent.png").exists());
+    let code = result["code"].as_str().expect("a code");
+    let response = token_request(
+        &app,
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", &callback),
+            ("client_id", &setup.client_id),
+            ("code_verifier", VERIFIER),
+        ],
+    )
+    .await;
+    let tokens = tokens_of(response).await;
+    assert_eq!(
+        me(&app, tokens["access_token"].as_str().unwrap())
+            .await
+            .status(),
+        200
+    );
+}
