@@ -26,6 +26,12 @@ pub struct Config {
     pub token_endpoint_per_minute: u32,
     /// Invalid bearer tokens per minute one client IP may send before it gets 429s.
     pub failed_bearer_per_minute: u32,
+    /// Whether `serve` also runs the background workers (`koteshen worker` always does).
+    pub workers: bool,
+    /// How often an idle worker looks for due jobs.
+    pub worker_poll_interval: Duration,
+    /// How often a worker runs the sweeps (overdue, reminders, recurring, expiry).
+    pub sweep_interval: Duration,
 }
 
 /// Secrets live in the database URL (a password), so Debug prints it redacted.
@@ -43,6 +49,9 @@ impl fmt::Debug for Config {
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
             .field("token_endpoint_per_minute", &self.token_endpoint_per_minute)
             .field("failed_bearer_per_minute", &self.failed_bearer_per_minute)
+            .field("workers", &self.workers)
+            .field("worker_poll_interval", &self.worker_poll_interval)
+            .field("sweep_interval", &self.sweep_interval)
             .finish()
     }
 }
@@ -142,6 +151,21 @@ impl Config {
             rate_limit_per_minute: per_minute(&var, "RATE_LIMIT_PER_MINUTE", 100)?,
             token_endpoint_per_minute: per_minute(&var, "TOKEN_RATE_LIMIT_PER_MINUTE", 60)?,
             failed_bearer_per_minute: per_minute(&var, "FAILED_BEARER_RATE_LIMIT_PER_MINUTE", 20)?,
+            workers: parse(&var, "WORKERS", true, "must be true or false", |_| true)?,
+            worker_poll_interval: Duration::from_millis(parse(
+                &var,
+                "WORKER_POLL_MILLISECONDS",
+                1000,
+                "must be a whole number of milliseconds from 10 to 60000",
+                |n: &u64| (10..=60_000).contains(n),
+            )?),
+            sweep_interval: Duration::from_secs(parse(
+                &var,
+                "SWEEP_INTERVAL_SECONDS",
+                60,
+                "must be a whole number of seconds from 1 to 86400",
+                |n: &u64| (1..=86_400).contains(n),
+            )?),
         })
     }
 
@@ -249,6 +273,9 @@ mod tests {
             ("PUBLIC_URL", "ftp://x"),
             ("DATABASE_URL", "mysql://x"),
             ("REQUEST_TIMEOUT_SECONDS", "-1"),
+            ("WORKERS", "sometimes"),
+            ("WORKER_POLL_MILLISECONDS", "1"),
+            ("SWEEP_INTERVAL_SECONDS", "0"),
             ("RATE_LIMIT_PER_MINUTE", "0"),
             ("TOKEN_RATE_LIMIT_PER_MINUTE", "many"),
             ("FAILED_BEARER_RATE_LIMIT_PER_MINUTE", "-5"),

@@ -17,8 +17,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create and migrate the database if needed, then serve the API (the default).
+    /// Create and migrate the database if needed, then serve the API (the default), with
+    /// the background workers unless WORKERS=false.
     Serve,
+    /// Run only the background workers (email, reminders, recurring, webhooks).
+    Worker,
     /// Create the database if needed and apply pending migrations, then exit.
     Migrate,
     /// Exit 0 when the server on this machine answers /readyz with 200 (for Docker's
@@ -146,6 +149,7 @@ fn main() -> ExitCode {
                 let app = Application::build(config, Clock::system()).await?;
                 app.run_until(shutdown_signal()).await
             }
+            Command::Worker => koteshen::startup::run_workers(config, shutdown_signal()).await,
             Command::Healthcheck => koteshen::startup::healthcheck(config.port).await,
             Command::Admin(command) => admin(config, command).await,
             Command::Migrate => {

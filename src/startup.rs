@@ -3,21 +3,26 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use anyhow::Context;
 use axum::Router;
 use sqlx::PgPool;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::app::{AppState, router};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db;
+use crate::jobs::{JobContext, Runner};
 
 pub struct Application {
     listener: TcpListener,
     router: Router,
     pool: PgPool,
+    /// The background workers, when this process runs them (`WORKERS`).
+    jobs: Option<(Runner, std::time::Duration, std::time::Duration)>,
 }
 
 impl Application {
@@ -35,11 +40,19 @@ impl Application {
         let listener = TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
+        let jobs = config.workers.then(|| {
+            (
+                jobs_runner(&config, pool.clone(), clock.clone()),
+                config.worker_poll_interval,
+                config.sweep_interval,
+            )
+        });
         let state = AppState::new(pool.clone(), config, clock);
         Ok(Application {
             listener,
             router: router(state),
             pool,
+            jobs,
         })
     }
 
@@ -59,6 +72,14 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         tracing::info!(address = %self.local_addr(), "listening");
+        let (stop_workers, stopping) = watch::channel(false);
+        let workers = self
+            .jobs
+            .map(|(runner, poll, sweep)| tokio::spawn(runner.run_until(stopping, poll, sweep)));
+        let shutdown = async move {
+            shutdown.await;
+            let _ = stop_workers.send(true);
+        };
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -66,10 +87,46 @@ impl Application {
             .with_graceful_shutdown(shutdown)
             .await
             .context("the server stopped with an error")?;
+        // The worker finishes the job it is running before it stops.
+        if let Some(workers) = workers {
+            let _ = workers.await;
+        }
         self.pool.close().await;
         tracing::info!("shut down cleanly");
         Ok(())
     }
+}
+
+/// The job runner for a process, with every handler and sweep registered.
+pub fn jobs_runner(config: &Config, pool: PgPool, clock: Clock) -> Runner {
+    crate::jobs::registry::runner(JobContext {
+        pool,
+        clock,
+        config: Arc::new(config.clone()),
+    })
+}
+
+/// `koteshen worker`: only the background workers, until `shutdown` completes.
+pub async fn run_workers(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    db::ensure_database(&config.database_url).await?;
+    let pool = db::connect(&config).await?;
+    db::migrate(&pool).await?;
+    let runner = jobs_runner(&config, pool.clone(), Clock::system());
+    let (stop, stopping) = watch::channel(false);
+    let worker = tokio::spawn(runner.run_until(
+        stopping,
+        config.worker_poll_interval,
+        config.sweep_interval,
+    ));
+    shutdown.await;
+    let _ = stop.send(true);
+    let _ = worker.await;
+    pool.close().await;
+    tracing::info!("workers shut down cleanly");
+    Ok(())
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

@@ -156,6 +156,8 @@ pub fn test_config(database_url: &str) -> Config {
     config.host = [127, 0, 0, 1].into();
     config.port = 0;
     config.public_url = "http://localhost:3000".into();
+    // Tests run background work themselves, deterministically, with `app.runner()`.
+    config.workers = false;
     config
 }
 
@@ -163,6 +165,7 @@ pub struct TestApp {
     pub address: String,
     pub pool: PgPool,
     pub clock: Clock,
+    pub config: Config,
     pub client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<anyhow::Result<()>>>,
@@ -189,7 +192,7 @@ impl TestApp {
         adjust(&mut config);
         let pool = koteshen::db::connect(&config).await.expect("connect");
         let clock = Clock::manual(t0());
-        let app = Application::with_pool(config, pool.clone(), clock.clone())
+        let app = Application::with_pool(config.clone(), pool.clone(), clock.clone())
             .await
             .expect("build app");
         let address = format!("http://{}", app.local_addr());
@@ -201,6 +204,7 @@ impl TestApp {
             address,
             pool,
             clock,
+            config,
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -400,4 +404,12 @@ pub async fn send(request: reqwest::RequestBuilder) -> (u16, serde_json::Value) 
         return (status, serde_json::Value::Null);
     }
     (status, json(response).await)
+}
+
+impl TestApp {
+    /// The job runner the server would run, on the test clock: `run_due()` does the
+    /// background work that is due now.
+    pub fn runner(&self) -> koteshen::jobs::Runner {
+        koteshen::startup::jobs_runner(&self.config, self.pool.clone(), self.clock.clone())
+    }
 }

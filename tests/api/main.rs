@@ -11,6 +11,7 @@ mod customers;
 mod errors;
 mod health;
 mod invoices;
+mod jobs;
 mod middleware;
 mod numbering;
 mod oauth;

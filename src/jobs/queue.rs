@@ -1,0 +1,190 @@
+//! The `jobs` table: enqueueing, claiming, and recording outcomes.
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool};
+
+/// A job to enqueue.
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    /// Which handler runs it.
+    pub kind: &'static str,
+    pub payload: Value,
+    pub run_at: DateTime<Utc>,
+    pub max_attempts: i32,
+    /// While a job with this key is queued or running, enqueueing the key again does
+    /// nothing.
+    pub unique_key: Option<String>,
+}
+
+impl NewJob {
+    pub fn new(kind: &'static str, payload: Value, run_at: DateTime<Utc>) -> Self {
+        NewJob {
+            kind,
+            payload,
+            run_at,
+            max_attempts: 10,
+            unique_key: None,
+        }
+    }
+
+    pub fn max_attempts(mut self, n: i32) -> Self {
+        self.max_attempts = n.max(1);
+        self
+    }
+
+    pub fn unique_key(mut self, key: impl Into<String>) -> Self {
+        self.unique_key = Some(key.into());
+        self
+    }
+}
+
+/// Enqueues a job on the caller's connection (usually inside its transaction). Answers
+/// the job's id, or `None` when a live job with the same unique key already exists.
+pub async fn enqueue(conn: &mut PgConnection, job: NewJob) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "INSERT INTO jobs (kind, payload, run_at, max_attempts, unique_key)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND status IN ('queued', 'running')
+         DO NOTHING
+         RETURNING id",
+    )
+    .bind(job.kind)
+    .bind(&job.payload)
+    .bind(job.run_at)
+    .bind(job.max_attempts)
+    .bind(&job.unique_key)
+    .fetch_optional(conn)
+    .await
+}
+
+/// A claimed job.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub payload: Value,
+    pub attempts: i32,
+    pub max_attempts: i32,
+}
+
+/// Why a job failed, and when to try again.
+#[derive(Debug)]
+pub enum JobError {
+    /// Try again after the usual backoff.
+    Retry(String),
+    /// Try again after this long (a server's `Retry-After`, a fixed schedule).
+    RetryAfter(Duration, String),
+    /// Never try again.
+    Fatal(String),
+}
+
+impl JobError {
+    pub fn message(&self) -> &str {
+        match self {
+            JobError::Retry(m) | JobError::RetryAfter(_, m) | JobError::Fatal(m) => m,
+        }
+    }
+}
+
+impl<E: std::fmt::Display> From<E> for JobError {
+    fn from(err: E) -> Self {
+        JobError::Retry(err.to_string())
+    }
+}
+
+/// How long a claim lasts: a running job older than this is taken to have lost its
+/// worker and is claimed again.
+pub const LEASE: Duration = Duration::minutes(5);
+
+/// Claims the next due job, marking it running. `None` when nothing is due.
+pub async fn claim(pool: &PgPool, worker: &str, now: DateTime<Utc>) -> sqlx::Result<Option<Job>> {
+    sqlx::query_as::<_, Job>(
+        "UPDATE jobs SET status = 'running', locked_at = $1, locked_by = $2,
+             attempts = attempts + 1, updated_at = $1
+         WHERE id = (
+             SELECT id FROM jobs
+             WHERE (status = 'queued' AND run_at <= $1)
+                OR (status = 'running' AND locked_at < $3)
+             ORDER BY run_at, id
+             FOR UPDATE SKIP LOCKED
+             LIMIT 1)
+         RETURNING id, kind, payload, attempts, max_attempts",
+    )
+    .bind(now)
+    .bind(worker)
+    .bind(now - LEASE)
+    .fetch_optional(pool)
+    .await
+}
+
+/// Exponential backoff: 5 s, 10 s, 20 s … capped at an hour.
+pub fn backoff(attempts: i32) -> Duration {
+    let exponent = attempts.clamp(1, 20) - 1;
+    let seconds = 5i64.saturating_mul(1i64 << exponent);
+    Duration::seconds(seconds.min(3600))
+}
+
+pub async fn complete(pool: &PgPool, id: i64, now: DateTime<Utc>) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE jobs SET status = 'done', finished_at = $2, locked_at = NULL, updated_at = $2
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Records a failure: back to the queue for another attempt, or dead after the last.
+pub async fn fail(
+    pool: &PgPool,
+    job: &Job,
+    error: &JobError,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let retry_at = match error {
+        JobError::Fatal(_) => None,
+        _ if job.attempts >= job.max_attempts => None,
+        JobError::RetryAfter(delay, _) => Some(now + *delay),
+        JobError::Retry(_) => Some(now + backoff(job.attempts)),
+    };
+    sqlx::query(
+        "UPDATE jobs SET
+             status = CASE WHEN $3::timestamptz IS NULL THEN 'dead' ELSE 'queued' END,
+             run_at = coalesce($3, run_at),
+             finished_at = CASE WHEN $3::timestamptz IS NULL THEN $4 ELSE NULL END,
+             last_error = $2, locked_at = NULL, updated_at = $4
+         WHERE id = $1",
+    )
+    .bind(job.id)
+    .bind(error.message())
+    .bind(retry_at)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Forgets finished jobs older than `keep` (done ones; dead ones stay for inspection).
+pub async fn prune(pool: &PgPool, older_than: DateTime<Utc>) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM jobs WHERE status = 'done' AND finished_at < $1")
+        .bind(older_than)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_five_seconds_and_is_capped() {
+        assert_eq!(backoff(1), Duration::seconds(5));
+        assert_eq!(backoff(2), Duration::seconds(10));
+        assert_eq!(backoff(4), Duration::seconds(40));
+        assert_eq!(backoff(30), Duration::seconds(3600));
+    }
+}

@@ -1,0 +1,19 @@
+//! Every job kind and sweep the server knows, in one place.
+
+use chrono::Duration;
+
+use super::runner::{JobContext, Runner};
+use crate::billing::quotes;
+
+/// A runner with every handler and sweep registered.
+pub fn runner(ctx: JobContext) -> Runner {
+    Runner::new(ctx)
+        .sweep("expire quotes", |ctx| async move {
+            quotes::expire_due(&ctx.pool, ctx.clock.now()).await?;
+            Ok(())
+        })
+        .sweep("prune finished jobs", |ctx| async move {
+            super::queue::prune(&ctx.pool, ctx.clock.now() - Duration::days(7)).await?;
+            Ok(())
+        })
+}
