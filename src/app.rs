@@ -94,7 +94,7 @@ pub fn with_middleware<S: Clone + Send + Sync + 'static>(
 /// The bearer check is a route layer, so a path that matches no route answers 404 with
 /// or without a token.
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    use crate::api::{customers, invoices, me, payment_terms, taxes};
+    use crate::api::{customers, invoices, me, payment_terms, payments, taxes};
     let protected = OpenApiRouter::<AppState>::new()
         .routes(routes!(me::show))
         .routes(routes!(customers::list, customers::create))
@@ -116,6 +116,14 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(invoices::set_status))
         .routes(routes!(invoices::mark_as_paid))
         .routes(routes!(invoices::duplicate))
+        .routes(routes!(payments::invoice_list, payments::invoice_create))
+        .routes(routes!(payments::list, payments::create))
+        .routes(routes!(payments::show, payments::update, payments::delete))
+        // Route layers run last-added first: the bearer check, then idempotency.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::http::idempotency::idempotent,
+        ))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::bearer::require_bearer,
@@ -160,5 +168,6 @@ fn cors(config: &Config) -> CorsLayer {
             header::LINK,
             header::RETRY_AFTER,
             HeaderName::from_static("x-request-id"),
+            HeaderName::from_static(crate::http::idempotency::REPLAYED_HEADER),
         ])
 }

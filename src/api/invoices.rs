@@ -6,6 +6,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
+use sqlx::PgConnection;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::business::{BusinessView, find_business};
@@ -19,6 +20,7 @@ use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch};
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
+use crate::api::render::Views;
 use crate::api::response::{created, data, no_content, resource_url};
 use crate::app::AppState;
 use crate::auth::Auth;
@@ -26,7 +28,7 @@ use crate::billing::customers;
 use crate::billing::documents::INVOICE;
 use crate::billing::documents::content::ContentChanges;
 use crate::billing::invoices::{self, Changes, Filter, InvoiceDetail, STATUSES};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::http::Json;
 use crate::http::timestamp;
 use crate::money::{Currency, format_decimal};
@@ -130,17 +132,19 @@ pub struct InvoiceList {
 
 /// Renders invoices with their embedded business and customers: two queries for any
 /// number of invoices.
-async fn render(
-    state: &AppState,
+/// On any connection, so that an event can show the invoice inside the transaction that
+/// changes it.
+pub async fn render(
+    conn: &mut PgConnection,
+    public_url: &str,
     business_id: i64,
     details: Vec<InvoiceDetail>,
-) -> ApiResult<Vec<InvoiceView>> {
-    let public_url = &state.config.public_url;
-    let business = find_business(&state.pool, business_id)
+) -> sqlx::Result<Vec<InvoiceView>> {
+    let business = find_business(&mut *conn, business_id)
         .await?
-        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("business {business_id} missing")))?;
+        .ok_or(sqlx::Error::RowNotFound)?;
     let customer_ids: Vec<i64> = details.iter().map(|d| d.invoice.customer_id).collect();
-    let customers = customers::find_many(&state.pool, business_id, &customer_ids).await?;
+    let customers = customers::find_many(&mut *conn, business_id, &customer_ids).await?;
     Ok(details
         .into_iter()
         .map(|d| {
@@ -206,15 +210,26 @@ async fn render(
         .collect())
 }
 
-async fn show_one(state: &AppState, business_id: i64, id: i64) -> ApiResult<InvoiceView> {
+/// One invoice as the API shows it, deleted or not, on any connection.
+pub async fn show_one(
+    conn: &mut PgConnection,
+    public_url: &str,
+    business_id: i64,
+    id: i64,
+) -> sqlx::Result<Option<InvoiceView>> {
+    let Some(detail) = invoices::find(&mut *conn, business_id, id, true).await? else {
+        return Ok(None);
+    };
+    Ok(render(conn, public_url, business_id, vec![detail])
+        .await?
+        .pop())
+}
+
+/// The invoice a write just made or changed, for its answer.
+async fn written(state: &AppState, business_id: i64, id: i64) -> ApiResult<InvoiceView> {
     let mut conn = state.pool.acquire().await?;
-    let detail = invoices::find(&mut conn, business_id, id, true)
+    show_one(&mut conn, &state.config.public_url, business_id, id)
         .await?
-        .ok_or_else(record_not_found)?;
-    drop(conn);
-    render(state, business_id, vec![detail])
-        .await?
-        .pop()
         .ok_or_else(record_not_found)
 }
 
@@ -321,8 +336,16 @@ pub async fn list(
     query.finish()?;
     let (details, total) =
         invoices::list(&state.pool, auth.business_id, &filter, sort, page).await?;
+    let mut conn = state.pool.acquire().await?;
+    let items = render(
+        &mut conn,
+        &state.config.public_url,
+        auth.business_id,
+        details,
+    )
+    .await?;
     Ok(Paginated {
-        items: render(&state, auth.business_id, details).await?,
+        items,
         pagination: Pagination::new(page, total),
         base_url: state.config.public_url.clone(),
         uri,
@@ -351,8 +374,15 @@ pub async fn create(
     let mut form = Form::new();
     let changes = read_changes(&mut form, &obj, true);
     form.finish()?;
-    let id = invoices::create(&state.pool, auth.business_id, &changes, state.clock.now()).await?;
-    let view = show_one(&state, auth.business_id, id).await?;
+    let id = invoices::create(
+        &state.pool,
+        &Views::of(&state),
+        auth.business_id,
+        &changes,
+        state.clock.now(),
+    )
+    .await?;
+    let view = written(&state, auth.business_id, id).await?;
     Ok(created(&view.url.clone(), view))
 }
 
@@ -380,11 +410,15 @@ pub async fn show(
     let detail = invoices::find(&mut conn, auth.business_id, id, include_deleted)
         .await?
         .ok_or_else(record_not_found)?;
-    drop(conn);
-    let view = render(&state, auth.business_id, vec![detail])
-        .await?
-        .pop()
-        .ok_or_else(record_not_found)?;
+    let view = render(
+        &mut conn,
+        &state.config.public_url,
+        auth.business_id,
+        vec![detail],
+    )
+    .await?
+    .pop()
+    .ok_or_else(record_not_found)?;
     Ok(data(view))
 }
 
@@ -414,13 +448,14 @@ pub async fn update(
     form.finish()?;
     invoices::update(
         &state.pool,
+        &Views::of(&state),
         auth.business_id,
         id,
         &changes,
         state.clock.now(),
     )
     .await?;
-    Ok(data(show_one(&state, auth.business_id, id).await?))
+    Ok(data(written(&state, auth.business_id, id).await?))
 }
 
 #[utoipa::path(
@@ -437,7 +472,8 @@ pub async fn update(
     security(("oauth2" = ["write"]))
 )]
 pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
-    invoices::discard(&state.pool, auth.business_id, id, state.clock.now()).await?;
+    let now = state.clock.now();
+    invoices::discard(&state.pool, &Views::of(&state), auth.business_id, id, now).await?;
     Ok(no_content())
 }
 
@@ -480,13 +516,14 @@ pub async fn set_status(
     let status = status.set().unwrap_or_default();
     invoices::set_status(
         &state.pool,
+        &Views::of(&state),
         auth.business_id,
         id,
         &status,
         state.clock.now(),
     )
     .await?;
-    Ok(data(show_one(&state, auth.business_id, id).await?))
+    Ok(data(written(&state, auth.business_id, id).await?))
 }
 
 #[utoipa::path(
@@ -507,8 +544,9 @@ pub async fn mark_as_paid(
     auth: Auth,
     Id(id): Id,
 ) -> ApiResult<Response> {
-    invoices::mark_as_paid(&state.pool, auth.business_id, id, state.clock.now()).await?;
-    Ok(data(show_one(&state, auth.business_id, id).await?))
+    let now = state.clock.now();
+    invoices::mark_as_paid(&state.pool, &Views::of(&state), auth.business_id, id, now).await?;
+    Ok(data(written(&state, auth.business_id, id).await?))
 }
 
 #[utoipa::path(
@@ -529,8 +567,10 @@ pub async fn duplicate(
     auth: Auth,
     Id(id): Id,
 ) -> ApiResult<Response> {
-    let new_id = invoices::duplicate(&state.pool, auth.business_id, id, state.clock.now()).await?;
-    let view = show_one(&state, auth.business_id, new_id).await?;
+    let now = state.clock.now();
+    let new_id =
+        invoices::duplicate(&state.pool, &Views::of(&state), auth.business_id, id, now).await?;
+    let view = written(&state, auth.business_id, new_id).await?;
     Ok(created(&view.url.clone(), view))
 }
 

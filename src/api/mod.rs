@@ -14,5 +14,7 @@ pub mod me;
 pub mod pagination;
 pub mod params;
 pub mod payment_terms;
+pub mod payments;
+pub mod render;
 pub mod response;
 pub mod taxes;

@@ -31,6 +31,13 @@ const DOCUMENTED: &[(&str, &str)] = &[
     ("patch", "/api/v1/invoices/{id}/status"),
     ("patch", "/api/v1/invoices/{id}/mark_as_paid"),
     ("patch", "/api/v1/invoices/{id}/duplicate"),
+    ("get", "/api/v1/invoices/{id}/payments"),
+    ("post", "/api/v1/invoices/{id}/payments"),
+    ("get", "/api/v1/payments"),
+    ("post", "/api/v1/payments"),
+    ("get", "/api/v1/payments/{id}"),
+    ("patch", "/api/v1/payments/{id}"),
+    ("delete", "/api/v1/payments/{id}"),
 ];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
