@@ -103,8 +103,9 @@ fn bad_key(problem: &str) -> Response {
     ApiError::bad_request(format!("The Idempotency-Key header {problem}")).into_response()
 }
 
-/// SHA-256 over the method, the path and the body, each length-prefixed.
-fn request_hash(method: &Method, path: &str, body: &[u8]) -> Vec<u8> {
+/// SHA-256 over the method, the path (inside `/api/v1`) and the body, each
+/// length-prefixed: what must match for a key to be replayed.
+pub fn request_hash(method: &Method, path: &str, body: &[u8]) -> Vec<u8> {
     let mut hasher = Sha256::new();
     for part in [method.as_str().as_bytes(), path.as_bytes(), body] {
         hasher.update((part.len() as u64).to_be_bytes());
