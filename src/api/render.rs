@@ -29,6 +29,18 @@ fn to_value<T: Serialize>(view: Option<T>) -> sqlx::Result<Value> {
 }
 
 impl Render for Views<'_> {
+    fn customer<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        business_id: i64,
+        id: i64,
+    ) -> Rendered<'a> {
+        Box::pin(async move {
+            let customer = crate::billing::customers::find(conn, business_id, id, true).await?;
+            to_value(customer.map(|c| crate::api::customers::CustomerView::new(c, self.public_url)))
+        })
+    }
+
     fn invoice<'a>(
         &'a self,
         conn: &'a mut PgConnection,

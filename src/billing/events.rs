@@ -41,6 +41,12 @@ pub type Rendered<'a> = Pin<Box<dyn Future<Output = sqlx::Result<Value>> + Send 
 /// How resources look in the API, rendered inside the caller's transaction (deleted
 /// records included). Implemented by the API layer; the domain only asks.
 pub trait Render: Send + Sync {
+    fn customer<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        business_id: i64,
+        id: i64,
+    ) -> Rendered<'a>;
     fn invoice<'a>(&'a self, conn: &'a mut PgConnection, business_id: i64, id: i64)
     -> Rendered<'a>;
     fn payment<'a>(&'a self, conn: &'a mut PgConnection, business_id: i64, id: i64)
@@ -89,6 +95,19 @@ pub async fn invoice(
     now: DateTime<Utc>,
 ) -> sqlx::Result<String> {
     let data = render.invoice(&mut *conn, business_id, id).await?;
+    record(conn, business_id, event_type, data, now).await
+}
+
+/// Records a `customer.*` event whose data is the customer as it now stands.
+pub async fn customer(
+    conn: &mut PgConnection,
+    render: &dyn Render,
+    business_id: i64,
+    id: i64,
+    event_type: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<String> {
+    let data = render.customer(&mut *conn, business_id, id).await?;
     record(conn, business_id, event_type, data, now).await
 }
 
