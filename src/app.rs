@@ -98,7 +98,7 @@ pub fn with_middleware<S: Clone + Send + Sync + 'static>(
 /// The bearer check is a route layer, so a path that matches no route answers 404 with
 /// or without a token.
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    use crate::api::{customers, invoices, me, payment_terms, quotes, taxes};
+    use crate::api::{customers, invoices, me, payment_terms, payments, quotes, taxes};
     let protected = OpenApiRouter::<AppState>::new()
         .routes(routes!(me::show))
         .routes(routes!(customers::list, customers::create))
@@ -125,7 +125,15 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(quotes::set_status))
         .routes(routes!(quotes::convert))
         .routes(routes!(quotes::duplicate))
-        // Layers run bottom-up: failed_bearer, then require_bearer, then per_token.
+        .routes(routes!(payments::invoice_list, payments::invoice_create))
+        .routes(routes!(payments::list, payments::create))
+        .routes(routes!(payments::show, payments::update, payments::delete))
+        // Route layers run last-added first: failed_bearer, require_bearer, per_token,
+        // then idempotency, so a replay is still counted against the rate limit.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::http::idempotency::idempotent,
+        ))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::ratelimit::per_token,
@@ -178,5 +186,6 @@ fn cors(config: &Config) -> CorsLayer {
             header::LINK,
             header::RETRY_AFTER,
             HeaderName::from_static("x-request-id"),
+            HeaderName::from_static(crate::http::idempotency::REPLAYED_HEADER),
         ])
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::PgPool;
+use sqlx::PgExecutor;
 
 use crate::api::address::AddressView;
 use crate::billing::addresses::JoinedAddress;
@@ -51,7 +51,10 @@ struct BusinessRow {
 }
 
 /// One query: the business joined with its address.
-pub async fn find_business(pool: &PgPool, id: i64) -> sqlx::Result<Option<BusinessView>> {
+pub async fn find_business<'e>(
+    executor: impl PgExecutor<'e>,
+    id: i64,
+) -> sqlx::Result<Option<BusinessView>> {
     let row = sqlx::query_as::<_, BusinessRow>(
         "SELECT b.id, b.user_id, b.name, b.slug, b.phone, b.phone_country, b.default_currency,
                 b.time_zone, b.logo_url, b.discarded_at, b.created_at, b.updated_at,
@@ -63,7 +66,7 @@ pub async fn find_business(pool: &PgPool, id: i64) -> sqlx::Result<Option<Busine
          WHERE b.id = $1",
     )
     .bind(id)
-    .fetch_optional(pool)
+    .fetch_optional(executor)
     .await?;
     Ok(row.map(|r| BusinessView {
         address: r.address.into_address().map(AddressView::from),

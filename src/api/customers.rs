@@ -12,6 +12,7 @@ use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch, is_email};
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
+use crate::api::render::Views;
 use crate::api::response::{created, data, no_content, resource_url};
 use crate::app::AppState;
 use crate::auth::Auth;
@@ -248,8 +249,9 @@ pub async fn create(
     let mut form = Form::new();
     let changes = read_changes(&mut form, &obj, true);
     form.finish()?;
-    let customer =
-        customers::create(&state.pool, auth.business_id, &changes, state.clock.now()).await?;
+    let now = state.clock.now();
+    let views = Views::of(&state);
+    let customer = customers::create(&state.pool, &views, auth.business_id, &changes, now).await?;
     let view = CustomerView::new(customer, &state.config.public_url);
     Ok(created(&view.url.clone(), view))
 }
@@ -306,6 +308,7 @@ pub async fn update(
     form.finish()?;
     let customer = customers::update(
         &state.pool,
+        &Views::of(&state),
         auth.business_id,
         id,
         &changes,
@@ -329,7 +332,8 @@ pub async fn update(
     security(("oauth2" = ["write"]))
 )]
 pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
-    if customers::discard(&state.pool, auth.business_id, id, state.clock.now()).await? {
+    let now = state.clock.now();
+    if customers::discard(&state.pool, &Views::of(&state), auth.business_id, id, now).await? {
         Ok(no_content())
     } else {
         Err(record_not_found())

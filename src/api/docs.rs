@@ -43,6 +43,19 @@ pub struct ShowParams {
     include_deleted: Option<bool>,
 }
 
+/// The `Idempotency-Key` header every POST accepts.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)] // documentation only: read by `http::idempotency`
+pub struct IdempotencyHeader {
+    /// Up to 255 characters. A retry with the same key and body within 24 hours answers
+    /// the first response again (with `Idempotent-Replayed: true`) without repeating the
+    /// work; the same key with another body answers 422, and while the first request
+    /// still runs, 409.
+    #[param(rename = "Idempotency-Key")]
+    idempotency_key: Option<String>,
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -59,6 +72,7 @@ pub struct ShowParams {
         (name = "Payment terms", description = "Days from issue to due"),
         (name = "Invoices", description = "Invoices with items, taxes, discounts and payments"),
         (name = "Quotes", description = "Estimates that become invoices"),
+        (name = "Payments", description = "Payments, standalone or against an invoice"),
     )
 )]
 pub struct ApiDoc;

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 use utoipa::ToSchema;
 
-use sqlx::PgPool;
+use sqlx::PgConnection;
 
 use crate::api::business::{BusinessView, find_business};
 use crate::api::customers::CustomerView;
@@ -17,7 +17,6 @@ use crate::billing::customers::{self, Customer};
 use crate::billing::documents::content::TaxChange;
 use crate::billing::documents::items::{Item, LineChange};
 use crate::billing::documents::tax_lines::TaxLine;
-use crate::error::{ApiError, ApiResult};
 use crate::http::timestamp;
 use crate::money::{
     Currency, cents_to_decimal, check_fixed_amount, check_quantity, check_unit_price,
@@ -216,11 +215,15 @@ pub struct Embeds {
 }
 
 impl Embeds {
-    pub async fn load(pool: &PgPool, business_id: i64, customer_ids: &[i64]) -> ApiResult<Embeds> {
-        let business = find_business(pool, business_id)
+    pub async fn load(
+        conn: &mut PgConnection,
+        business_id: i64,
+        customer_ids: &[i64],
+    ) -> sqlx::Result<Embeds> {
+        let business = find_business(&mut *conn, business_id)
             .await?
-            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("business {business_id} missing")))?;
-        let customers = customers::find_many(pool, business_id, customer_ids).await?;
+            .ok_or(sqlx::Error::RowNotFound)?;
+        let customers = customers::find_many(&mut *conn, business_id, customer_ids).await?;
         Ok(Embeds {
             business,
             customers,

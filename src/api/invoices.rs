@@ -6,6 +6,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
+use sqlx::PgConnection;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::business::BusinessView;
@@ -20,6 +21,7 @@ use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch};
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
+use crate::api::render::Views;
 use crate::api::response::{created, data, no_content, resource_url};
 use crate::app::AppState;
 use crate::auth::Auth;
@@ -122,13 +124,6 @@ pub struct InvoiceEnvelope {
     data: InvoiceView,
 }
 
-/// The 201 answer for an invoice just made (by create, duplicate or a quote's
-/// conversion).
-pub async fn created_invoice(state: &AppState, business_id: i64, id: i64) -> ApiResult<Response> {
-    let view = show_one(state, business_id, id).await?;
-    Ok(created(&view.url.clone(), view))
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct InvoiceList {
     data: Vec<InvoiceView>,
@@ -136,15 +131,16 @@ pub struct InvoiceList {
 }
 
 /// Renders invoices with their embedded business and customers: two queries for any
-/// number of invoices.
-async fn render(
-    state: &AppState,
+/// number of invoices. On any connection, so that an event can show the invoice inside
+/// the transaction that changes it.
+pub async fn render(
+    conn: &mut PgConnection,
+    public_url: &str,
     business_id: i64,
     details: Vec<InvoiceDetail>,
-) -> ApiResult<Vec<InvoiceView>> {
-    let public_url = &state.config.public_url;
+) -> sqlx::Result<Vec<InvoiceView>> {
     let customer_ids: Vec<i64> = details.iter().map(|d| d.invoice.customer_id).collect();
-    let embeds = Embeds::load(&state.pool, business_id, &customer_ids).await?;
+    let embeds = Embeds::load(conn, business_id, &customer_ids).await?;
     Ok(details
         .into_iter()
         .map(|d| {
@@ -196,15 +192,33 @@ async fn render(
         .collect())
 }
 
-async fn show_one(state: &AppState, business_id: i64, id: i64) -> ApiResult<InvoiceView> {
+/// One invoice as the API shows it, deleted or not, on any connection.
+pub async fn show_one(
+    conn: &mut PgConnection,
+    public_url: &str,
+    business_id: i64,
+    id: i64,
+) -> sqlx::Result<Option<InvoiceView>> {
+    let Some(detail) = invoices::find(&mut *conn, business_id, id, true).await? else {
+        return Ok(None);
+    };
+    Ok(render(conn, public_url, business_id, vec![detail])
+        .await?
+        .pop())
+}
+
+/// The 201 answer for an invoice just made (by create, duplicate or a quote's
+/// conversion).
+pub async fn created_invoice(state: &AppState, business_id: i64, id: i64) -> ApiResult<Response> {
+    let view = written(state, business_id, id).await?;
+    Ok(created(&view.url.clone(), view))
+}
+
+/// The invoice a write just made or changed, for its answer.
+async fn written(state: &AppState, business_id: i64, id: i64) -> ApiResult<InvoiceView> {
     let mut conn = state.pool.acquire().await?;
-    let detail = invoices::find(&mut conn, business_id, id, true)
+    show_one(&mut conn, &state.config.public_url, business_id, id)
         .await?
-        .ok_or_else(record_not_found)?;
-    drop(conn);
-    render(state, business_id, vec![detail])
-        .await?
-        .pop()
         .ok_or_else(record_not_found)
 }
 
@@ -311,8 +325,16 @@ pub async fn list(
     query.finish()?;
     let (details, total) =
         invoices::list(&state.pool, auth.business_id, &filter, sort, page).await?;
+    let mut conn = state.pool.acquire().await?;
+    let items = render(
+        &mut conn,
+        &state.config.public_url,
+        auth.business_id,
+        details,
+    )
+    .await?;
     Ok(Paginated {
-        items: render(&state, auth.business_id, details).await?,
+        items,
         pagination: Pagination::new(page, total),
         base_url: state.config.public_url.clone(),
         uri,
@@ -341,7 +363,14 @@ pub async fn create(
     let mut form = Form::new();
     let changes = read_changes(&mut form, &obj, true);
     form.finish()?;
-    let id = invoices::create(&state.pool, auth.business_id, &changes, state.clock.now()).await?;
+    let id = invoices::create(
+        &state.pool,
+        &Views::of(&state),
+        auth.business_id,
+        &changes,
+        state.clock.now(),
+    )
+    .await?;
     created_invoice(&state, auth.business_id, id).await
 }
 
@@ -369,11 +398,15 @@ pub async fn show(
     let detail = invoices::find(&mut conn, auth.business_id, id, include_deleted)
         .await?
         .ok_or_else(record_not_found)?;
-    drop(conn);
-    let view = render(&state, auth.business_id, vec![detail])
-        .await?
-        .pop()
-        .ok_or_else(record_not_found)?;
+    let view = render(
+        &mut conn,
+        &state.config.public_url,
+        auth.business_id,
+        vec![detail],
+    )
+    .await?
+    .pop()
+    .ok_or_else(record_not_found)?;
     Ok(data(view))
 }
 
@@ -403,13 +436,14 @@ pub async fn update(
     form.finish()?;
     invoices::update(
         &state.pool,
+        &Views::of(&state),
         auth.business_id,
         id,
         &changes,
         state.clock.now(),
     )
     .await?;
-    Ok(data(show_one(&state, auth.business_id, id).await?))
+    Ok(data(written(&state, auth.business_id, id).await?))
 }
 
 #[utoipa::path(
@@ -426,7 +460,8 @@ pub async fn update(
     security(("oauth2" = ["write"]))
 )]
 pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
-    invoices::discard(&state.pool, auth.business_id, id, state.clock.now()).await?;
+    let now = state.clock.now();
+    invoices::discard(&state.pool, &Views::of(&state), auth.business_id, id, now).await?;
     Ok(no_content())
 }
 
@@ -469,13 +504,14 @@ pub async fn set_status(
     let status = status.set().unwrap_or_default();
     invoices::set_status(
         &state.pool,
+        &Views::of(&state),
         auth.business_id,
         id,
         &status,
         state.clock.now(),
     )
     .await?;
-    Ok(data(show_one(&state, auth.business_id, id).await?))
+    Ok(data(written(&state, auth.business_id, id).await?))
 }
 
 #[utoipa::path(
@@ -496,8 +532,9 @@ pub async fn mark_as_paid(
     auth: Auth,
     Id(id): Id,
 ) -> ApiResult<Response> {
-    invoices::mark_as_paid(&state.pool, auth.business_id, id, state.clock.now()).await?;
-    Ok(data(show_one(&state, auth.business_id, id).await?))
+    let now = state.clock.now();
+    invoices::mark_as_paid(&state.pool, &Views::of(&state), auth.business_id, id, now).await?;
+    Ok(data(written(&state, auth.business_id, id).await?))
 }
 
 #[utoipa::path(
@@ -518,7 +555,9 @@ pub async fn duplicate(
     auth: Auth,
     Id(id): Id,
 ) -> ApiResult<Response> {
-    let new_id = invoices::duplicate(&state.pool, auth.business_id, id, state.clock.now()).await?;
+    let now = state.clock.now();
+    let new_id =
+        invoices::duplicate(&state.pool, &Views::of(&state), auth.business_id, id, now).await?;
     created_invoice(&state, auth.business_id, new_id).await
 }
 

@@ -14,6 +14,8 @@ pub mod me;
 pub mod pagination;
 pub mod params;
 pub mod payment_terms;
+pub mod payments;
 pub mod quotes;
+pub mod render;
 pub mod response;
 pub mod taxes;

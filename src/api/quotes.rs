@@ -127,7 +127,8 @@ async fn render(
 ) -> ApiResult<Vec<QuoteView>> {
     let public_url = &state.config.public_url;
     let customer_ids: Vec<i64> = details.iter().map(|d| d.quote.customer_id).collect();
-    let embeds = Embeds::load(&state.pool, business_id, &customer_ids).await?;
+    let mut conn = state.pool.acquire().await?;
+    let embeds = Embeds::load(&mut conn, business_id, &customer_ids).await?;
     Ok(details
         .into_iter()
         .map(|d| {

@@ -6,6 +6,7 @@ use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 
 use crate::api::params::{PageRequest, Sort};
 use crate::billing::addresses::{self, Address, AddressChanges};
+use crate::billing::events::{self, Render};
 
 pub const CUSTOMER_TYPES: [&str; 2] = ["business", "individual"];
 
@@ -197,6 +198,7 @@ pub struct Changes {
 
 pub async fn create(
     pool: &PgPool,
+    render: &dyn Render,
     business_id: i64,
     new: &Changes,
     now: DateTime<Utc>,
@@ -233,6 +235,7 @@ pub async fn create(
     let customer = find(&mut *tx, business_id, id, false)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
+    events::customer(&mut tx, render, business_id, id, "customer.created", now).await?;
     tx.commit().await?;
     Ok(customer)
 }
@@ -240,6 +243,7 @@ pub async fn create(
 /// Applies the changes to a live customer; `None` when there is no such customer.
 pub async fn update(
     pool: &PgPool,
+    render: &dyn Render,
     business_id: i64,
     id: i64,
     changes: &Changes,
@@ -290,6 +294,7 @@ pub async fn update(
             .await?;
     }
     let customer = find(&mut *tx, business_id, id, false).await?;
+    events::customer(&mut tx, render, business_id, id, "customer.updated", now).await?;
     tx.commit().await?;
     Ok(customer)
 }
@@ -315,10 +320,12 @@ async fn lock(
 /// that reference it. `false` when there was no live customer to discard.
 pub async fn discard(
     pool: &PgPool,
+    render: &dyn Render,
     business_id: i64,
     id: i64,
     now: DateTime<Utc>,
 ) -> sqlx::Result<bool> {
+    let mut tx = pool.begin().await?;
     let done = sqlx::query(
         "UPDATE customers SET discarded_at = $3, updated_at = $3
          WHERE id = $1 AND business_id = $2 AND discarded_at IS NULL",
@@ -326,9 +333,14 @@ pub async fn discard(
     .bind(id)
     .bind(business_id)
     .bind(now)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    events::customer(&mut tx, render, business_id, id, "customer.deleted", now).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Customers by id, deleted ones included (they still show on their documents), in one

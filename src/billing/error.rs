@@ -34,8 +34,23 @@ const UNIQUE_FIELDS: &[(&str, &str)] = &[
     ("quotes_number_key", "number"),
 ];
 
+/// Check constraints that guard a rule the code checks first, should a race get past it.
+const CHECK_FIELDS: &[(&str, &str, &str)] = &[(
+    "invoices_paid_not_above_total",
+    "amount",
+    "must be less than or equal to the invoice's balance",
+)];
+
 impl From<sqlx::Error> for BillingError {
     fn from(err: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &err
+            && db.code().as_deref() == Some("23514")
+            && let Some((_, field, message)) = CHECK_FIELDS
+                .iter()
+                .find(|(name, _, _)| db.constraint() == Some(*name))
+        {
+            return BillingError::field(field, *message);
+        }
         if let sqlx::Error::Database(db) = &err
             && db.code().as_deref() == Some("23505")
             && let Some((_, field)) = UNIQUE_FIELDS

@@ -11,6 +11,7 @@ use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::documents::{self, INVOICE};
 use crate::billing::error::BillingError;
+use crate::billing::events::{self, Render};
 use crate::billing::{payment_terms, payments};
 use crate::error::FieldErrors;
 use crate::money::Currency;
@@ -203,6 +204,28 @@ async fn find_row(
     qb.build_query_as().fetch_optional(conn).await
 }
 
+/// Locks an invoice row (deleted ones too) for the rest of the transaction: what every
+/// change to its payments and balance does first.
+pub async fn lock(
+    conn: &mut PgConnection,
+    business_id: i64,
+    id: i64,
+) -> sqlx::Result<Option<Invoice>> {
+    find_row(conn, business_id, id, true, true).await
+}
+
+/// Is there a live invoice with this id in the business?
+pub async fn exists(pool: &PgPool, business_id: i64, id: i64) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM invoices
+                        WHERE id = $1 AND business_id = $2 AND discarded_at IS NULL)",
+    )
+    .bind(id)
+    .bind(business_id)
+    .fetch_one(pool)
+    .await
+}
+
 pub async fn find(
     conn: &mut PgConnection,
     business_id: i64,
@@ -239,6 +262,7 @@ impl Changes {
 /// Creates an invoice with its items and taxes; answers its id.
 pub async fn create(
     pool: &PgPool,
+    render: &dyn Render,
     business_id: i64,
     changes: &Changes,
     now: DateTime<Utc>,
@@ -308,6 +332,7 @@ pub async fn create(
     .fetch_one(&mut *tx)
     .await?;
     content::save(&mut tx, INVOICE, id, &current, &repriced, now).await?;
+    events::invoice(&mut tx, render, business_id, id, "invoice.created", now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -315,6 +340,7 @@ pub async fn create(
 /// Applies a PATCH: fields, nested items and taxes; totals recomputed.
 pub async fn update(
     pool: &PgPool,
+    render: &dyn Render,
     business_id: i64,
     id: i64,
     changes: &Changes,
@@ -413,7 +439,11 @@ pub async fn update(
     .execute(&mut *tx)
     .await?;
     content::save(&mut tx, INVOICE, id, &current, &repriced, now).await?;
-    payments::settle(&mut tx, id, now).await?;
+    let settlement = payments::settle(&mut tx, id, now).await?;
+    events::invoice(&mut tx, render, business_id, id, "invoice.updated", now).await?;
+    if settlement.became_paid() {
+        events::invoice(&mut tx, render, business_id, id, "invoice.paid", now).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -433,6 +463,7 @@ pub fn allowed_transitions(from: &str) -> &'static [&'static str] {
 /// nothing.
 pub async fn set_status(
     pool: &PgPool,
+    render: &dyn Render,
     business_id: i64,
     id: i64,
     status: &str,
@@ -477,13 +508,21 @@ pub async fn set_status(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    let event = match status {
+        "sent" => "invoice.sent",
+        "void" => "invoice.voided",
+        _ => "invoice.updated",
+    };
+    events::invoice(&mut tx, render, business_id, id, event, now).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Records a payment for the whole balance; an invoice already paid is left as it is.
+/// Records a payment for the whole balance, through the same path as any payment
+/// (`payments::receive`); an invoice already paid is left as it is.
 pub async fn mark_as_paid(
     pool: &PgPool,
+    render: &dyn Render,
     business_id: i64,
     id: i64,
     now: DateTime<Utc>,
@@ -496,23 +535,26 @@ pub async fn mark_as_paid(
         return Err(BillingError::refused("A void invoice cannot be paid"));
     }
     if invoice.balance_cents > 0 {
-        payments::record(
+        let payment = payments::NewPayment {
+            business_id,
+            invoice_id: Some(id),
+            customer_id: Some(invoice.customer_id),
+            amount_cents: invoice.balance_cents,
+            currency: invoice.currency.clone(),
+            paid_at: now,
+            payment_method: "other".into(),
+            reference: None,
+            notes: Some("Marked as paid".into()),
+        };
+        payments::receive(
             &mut tx,
-            &payments::NewPayment {
-                business_id,
-                invoice_id: Some(id),
-                customer_id: Some(invoice.customer_id),
-                amount_cents: invoice.balance_cents,
-                currency: invoice.currency.clone(),
-                paid_at: now,
-                payment_method: "other".into(),
-                reference: None,
-                notes: Some("Marked as paid".into()),
-            },
+            render,
+            Some(&invoice),
+            &payment,
+            FieldErrors::new(),
             now,
         )
         .await?;
-        payments::settle(&mut tx, id, now).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -522,6 +564,7 @@ pub async fn mark_as_paid(
 /// distance from the issue date), same customer, items, taxes, discount, notes and term.
 pub async fn duplicate(
     pool: &PgPool,
+    render: &dyn Render,
     business_id: i64,
     id: i64,
     now: DateTime<Utc>,
@@ -549,6 +592,7 @@ pub async fn duplicate(
     .fetch_one(&mut *tx)
     .await?;
     content::copy(&mut tx, (INVOICE, id), (INVOICE, new_id), now).await?;
+    events::invoice(&mut tx, render, business_id, new_id, "invoice.created", now).await?;
     tx.commit().await?;
     Ok(new_id)
 }
@@ -556,6 +600,7 @@ pub async fn duplicate(
 /// Soft delete. An invoice with payments cannot be deleted: void it instead.
 pub async fn discard(
     pool: &PgPool,
+    render: &dyn Render,
     business_id: i64,
     id: i64,
     now: DateTime<Utc>,
@@ -574,6 +619,7 @@ pub async fn discard(
         .bind(now)
         .execute(&mut *tx)
         .await?;
+    events::invoice(&mut tx, render, business_id, id, "invoice.deleted", now).await?;
     tx.commit().await?;
     Ok(())
 }

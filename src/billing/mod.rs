@@ -5,6 +5,7 @@ pub mod addresses;
 pub mod customers;
 pub mod documents;
 pub mod error;
+pub mod events;
 pub mod invoices;
 pub mod numbering;
 pub mod payment_terms;

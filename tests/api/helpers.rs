@@ -167,10 +167,12 @@ pub struct TestApp {
     pub clock: Clock,
     pub config: Config,
     pub client: reqwest::Client,
+    pub database_url: String,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<anyhow::Result<()>>>,
-    // Last: the database is dropped after the server has stopped.
-    _database: DatabaseGuard,
+    // Last: the database is dropped after the server has stopped. A sibling server
+    // (`spawn_sibling`) shares its first server's database and owns none.
+    _database: Option<DatabaseGuard>,
 }
 
 pub fn t0() -> DateTime<Utc> {
@@ -190,8 +192,20 @@ impl TestApp {
         let database = fresh_database().await;
         let mut config = test_config(&database.url());
         adjust(&mut config);
+        Self::start(config, Clock::manual(t0()), Some(database)).await
+    }
+
+    /// A second server, as another process would be: its own pool and listener on the
+    /// same database, the same clock.
+    pub async fn spawn_sibling(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = test_config(&self.database_url);
+        adjust(&mut config);
+        Self::start(config, self.clock.clone(), None).await
+    }
+
+    async fn start(config: Config, clock: Clock, database: Option<DatabaseGuard>) -> TestApp {
+        let database_url = config.database_url.clone();
         let pool = koteshen::db::connect(&config).await.expect("connect");
-        let clock = Clock::manual(t0());
         let app = Application::with_pool(config.clone(), pool.clone(), clock.clone())
             .await
             .expect("build app");
@@ -209,6 +223,7 @@ impl TestApp {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .unwrap(),
+            database_url,
             shutdown: Some(tx),
             server: Some(server),
             _database: database,
@@ -217,7 +232,11 @@ impl TestApp {
 
     /// The name of this test's database (for running the binary against it).
     pub fn database_name(&self) -> String {
-        self._database.name.clone()
+        self.database_url
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -525,29 +525,14 @@ async fn a_change_that_would_bring_the_total_under_what_is_paid_is_refused() {
     let s = setup(&app, "Flixtechs").await;
     let inv = post(&app, &s.tenant, "/api/v1/invoices", documented_body(&s)).await;
     let id = inv["id"].as_i64().unwrap();
-    // A partial payment of 300.00 (recorded directly until the payments API exists).
-    let mut tx = app.pool.begin().await.unwrap();
-    koteshen::billing::payments::record(
-        &mut tx,
-        &koteshen::billing::payments::NewPayment {
-            business_id: s.tenant.business_id,
-            invoice_id: Some(id),
-            customer_id: Some(s.customer_id),
-            amount_cents: 30000,
-            currency: "USD".into(),
-            paid_at: app.clock.now(),
-            payment_method: "cash".into(),
-            reference: None,
-            notes: None,
-        },
-        app.clock.now(),
+    // A partial payment of 300.00.
+    post(
+        &app,
+        &s.tenant,
+        &format!("/api/v1/invoices/{id}/payments"),
+        json!({"payment": {"amount": "300.00", "payment_method": "cash"}}),
     )
-    .await
-    .unwrap();
-    koteshen::billing::payments::settle(&mut tx, id, app.clock.now())
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
+    .await;
 
     let path = format!("/api/v1/invoices/{id}");
     let (_, body) = send(app.authed(&s.tenant, Method::GET, &path)).await;

@@ -36,6 +36,13 @@ const DOCUMENTED: &[(&str, &str)] = &[
     ("get", "/api/v1/quotes/{id}"),
     ("patch", "/api/v1/quotes/{id}"),
     ("delete", "/api/v1/quotes/{id}"),
+    ("get", "/api/v1/invoices/{id}/payments"),
+    ("post", "/api/v1/invoices/{id}/payments"),
+    ("get", "/api/v1/payments"),
+    ("post", "/api/v1/payments"),
+    ("get", "/api/v1/payments/{id}"),
+    ("patch", "/api/v1/payments/{id}"),
+    ("delete", "/api/v1/payments/{id}"),
 ];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
