@@ -5,6 +5,7 @@ use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
+use sqlx::PgConnection;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::business::BusinessView;
@@ -19,6 +20,7 @@ use crate::api::input::{Form, Obj};
 use crate::api::invoices::{InvoiceEnvelope, StatusInput};
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
+use crate::api::render::Views;
 use crate::api::response::{created, data, no_content, resource_url};
 use crate::app::AppState;
 use crate::auth::Auth;
@@ -120,15 +122,16 @@ pub struct QuoteList {
     meta: ListMeta,
 }
 
-async fn render(
-    state: &AppState,
+/// Renders quotes with their embedded business and customers (two queries for any
+/// number), on any connection, so an event can show a quote inside its transaction.
+pub async fn render(
+    conn: &mut PgConnection,
+    public_url: &str,
     business_id: i64,
     details: Vec<QuoteDetail>,
-) -> ApiResult<Vec<QuoteView>> {
-    let public_url = &state.config.public_url;
+) -> sqlx::Result<Vec<QuoteView>> {
     let customer_ids: Vec<i64> = details.iter().map(|d| d.quote.customer_id).collect();
-    let mut conn = state.pool.acquire().await?;
-    let embeds = Embeds::load(&mut conn, business_id, &customer_ids).await?;
+    let embeds = Embeds::load(conn, business_id, &customer_ids).await?;
     Ok(details
         .into_iter()
         .map(|d| {
@@ -172,21 +175,39 @@ async fn render(
         .collect())
 }
 
-async fn show_one(
+/// One quote as the API shows it, on any connection.
+pub async fn show_one(
+    conn: &mut PgConnection,
+    public_url: &str,
+    business_id: i64,
+    id: i64,
+    include_deleted: bool,
+) -> sqlx::Result<Option<QuoteView>> {
+    let Some(detail) = quotes::find(&mut *conn, business_id, id, include_deleted).await? else {
+        return Ok(None);
+    };
+    Ok(render(conn, public_url, business_id, vec![detail])
+        .await?
+        .pop())
+}
+
+/// The quote a request asked for or just changed, for its answer.
+async fn answer(
     state: &AppState,
     business_id: i64,
     id: i64,
     include_deleted: bool,
 ) -> ApiResult<QuoteView> {
     let mut conn = state.pool.acquire().await?;
-    let detail = quotes::find(&mut conn, business_id, id, include_deleted)
-        .await?
-        .ok_or_else(record_not_found)?;
-    drop(conn);
-    render(state, business_id, vec![detail])
-        .await?
-        .pop()
-        .ok_or_else(record_not_found)
+    show_one(
+        &mut conn,
+        &state.config.public_url,
+        business_id,
+        id,
+        include_deleted,
+    )
+    .await?
+    .ok_or_else(record_not_found)
 }
 
 /// The fields of a create or update body; on create customer, currency, issued_at,
@@ -283,8 +304,15 @@ pub async fn list(
     };
     query.finish()?;
     let (details, total) = quotes::list(&state.pool, auth.business_id, &filter, sort, page).await?;
+    let mut conn = state.pool.acquire().await?;
     Ok(Paginated {
-        items: render(&state, auth.business_id, details).await?,
+        items: render(
+            &mut conn,
+            &state.config.public_url,
+            auth.business_id,
+            details,
+        )
+        .await?,
         pagination: Pagination::new(page, total),
         base_url: state.config.public_url.clone(),
         uri,
@@ -313,8 +341,15 @@ pub async fn create(
     let mut form = Form::new();
     let changes = read_changes(&mut form, &obj, true);
     form.finish()?;
-    let id = quotes::create(&state.pool, auth.business_id, &changes, state.clock.now()).await?;
-    let view = show_one(&state, auth.business_id, id, false).await?;
+    let id = quotes::create(
+        &state.pool,
+        &Views::of(&state),
+        auth.business_id,
+        &changes,
+        state.clock.now(),
+    )
+    .await?;
+    let view = answer(&state, auth.business_id, id, false).await?;
     Ok(created(&view.url.clone(), view))
 }
 
@@ -339,7 +374,7 @@ pub async fn show(
     let include_deleted = query.include_deleted();
     query.finish()?;
     Ok(data(
-        show_one(&state, auth.business_id, id, include_deleted).await?,
+        answer(&state, auth.business_id, id, include_deleted).await?,
     ))
 }
 
@@ -375,7 +410,7 @@ pub async fn update(
         state.clock.now(),
     )
     .await?;
-    Ok(data(show_one(&state, auth.business_id, id, false).await?))
+    Ok(data(answer(&state, auth.business_id, id, false).await?))
 }
 
 #[utoipa::path(
@@ -423,13 +458,14 @@ pub async fn set_status(
     let status = status.unwrap_or_default();
     quotes::set_status(
         &state.pool,
+        &Views::of(&state),
         auth.business_id,
         id,
         &status,
         state.clock.now(),
     )
     .await?;
-    Ok(data(show_one(&state, auth.business_id, id, false).await?))
+    Ok(data(answer(&state, auth.business_id, id, false).await?))
 }
 
 #[utoipa::path(
@@ -447,7 +483,14 @@ pub async fn set_status(
     security(("oauth2" = ["write"]))
 )]
 pub async fn convert(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
-    let invoice_id = quotes::convert(&state.pool, auth.business_id, id, state.clock.now()).await?;
+    let invoice_id = quotes::convert(
+        &state.pool,
+        &Views::of(&state),
+        auth.business_id,
+        id,
+        state.clock.now(),
+    )
+    .await?;
     crate::api::invoices::created_invoice(&state, auth.business_id, invoice_id).await
 }
 
@@ -470,7 +513,7 @@ pub async fn duplicate(
     Id(id): Id,
 ) -> ApiResult<Response> {
     let new_id = quotes::duplicate(&state.pool, auth.business_id, id, state.clock.now()).await?;
-    let view = show_one(&state, auth.business_id, new_id, false).await?;
+    let view = answer(&state, auth.business_id, new_id, false).await?;
     Ok(created(&view.url.clone(), view))
 }
 

@@ -8,7 +8,7 @@ use serde_json::Value;
 use sqlx::PgConnection;
 
 use crate::app::AppState;
-use crate::billing::events::{Render, Rendered};
+use crate::billing::events::{Render, Rendered, Resource};
 
 /// Renders with the server's `PUBLIC_URL` (the `url` fields).
 pub struct Views<'s> {
@@ -29,38 +29,33 @@ fn to_value<T: Serialize>(view: Option<T>) -> sqlx::Result<Value> {
 }
 
 impl Render for Views<'_> {
-    fn customer<'a>(
+    fn render<'a>(
         &'a self,
         conn: &'a mut PgConnection,
+        resource: Resource,
         business_id: i64,
         id: i64,
     ) -> Rendered<'a> {
+        let url = self.public_url;
         Box::pin(async move {
-            let customer = crate::billing::customers::find(conn, business_id, id, true).await?;
-            to_value(customer.map(|c| crate::api::customers::CustomerView::new(c, self.public_url)))
-        })
-    }
-
-    fn invoice<'a>(
-        &'a self,
-        conn: &'a mut PgConnection,
-        business_id: i64,
-        id: i64,
-    ) -> Rendered<'a> {
-        Box::pin(async move {
-            to_value(crate::api::invoices::show_one(conn, self.public_url, business_id, id).await?)
-        })
-    }
-
-    fn payment<'a>(
-        &'a self,
-        conn: &'a mut PgConnection,
-        business_id: i64,
-        id: i64,
-    ) -> Rendered<'a> {
-        Box::pin(async move {
-            let payment = crate::billing::payments::find(conn, business_id, id, true).await?;
-            to_value(payment.map(|p| crate::api::payments::PaymentView::new(p, self.public_url)))
+            match resource {
+                Resource::Customer => {
+                    let customer =
+                        crate::billing::customers::find(conn, business_id, id, true).await?;
+                    to_value(customer.map(|c| crate::api::customers::CustomerView::new(c, url)))
+                }
+                Resource::Invoice => {
+                    to_value(crate::api::invoices::show_one(conn, url, business_id, id).await?)
+                }
+                Resource::Payment => {
+                    let payment =
+                        crate::billing::payments::find(conn, business_id, id, true).await?;
+                    to_value(payment.map(|p| crate::api::payments::PaymentView::new(p, url)))
+                }
+                Resource::Quote => {
+                    to_value(crate::api::quotes::show_one(conn, url, business_id, id, true).await?)
+                }
+            }
         })
     }
 }

@@ -6,7 +6,7 @@ use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 
 use crate::api::params::{PageRequest, Sort};
 use crate::billing::addresses::{self, Address, AddressChanges};
-use crate::billing::events::{self, Render};
+use crate::billing::events::{self, Render, Resource};
 
 pub const CUSTOMER_TYPES: [&str; 2] = ["business", "individual"];
 
@@ -235,7 +235,16 @@ pub async fn create(
     let customer = find(&mut *tx, business_id, id, false)
         .await?
         .ok_or(sqlx::Error::RowNotFound)?;
-    events::customer(&mut tx, render, business_id, id, "customer.created", now).await?;
+    events::emit(
+        &mut tx,
+        render,
+        Resource::Customer,
+        business_id,
+        id,
+        "customer.created",
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(customer)
 }
@@ -294,7 +303,16 @@ pub async fn update(
             .await?;
     }
     let customer = find(&mut *tx, business_id, id, false).await?;
-    events::customer(&mut tx, render, business_id, id, "customer.updated", now).await?;
+    events::emit(
+        &mut tx,
+        render,
+        Resource::Customer,
+        business_id,
+        id,
+        "customer.updated",
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(customer)
 }
@@ -338,7 +356,16 @@ pub async fn discard(
     if done.rows_affected() != 1 {
         return Ok(false);
     }
-    events::customer(&mut tx, render, business_id, id, "customer.deleted", now).await?;
+    events::emit(
+        &mut tx,
+        render,
+        Resource::Customer,
+        business_id,
+        id,
+        "customer.deleted",
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -38,19 +38,25 @@ pub const TYPES: [&str; 18] = [
 /// A resource rendered as JSON, on a borrowed connection.
 pub type Rendered<'a> = Pin<Box<dyn Future<Output = sqlx::Result<Value>> + Send + 'a>>;
 
+/// The resources events carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    Customer,
+    Invoice,
+    Payment,
+    Quote,
+}
+
 /// How resources look in the API, rendered inside the caller's transaction (deleted
 /// records included). Implemented by the API layer; the domain only asks.
 pub trait Render: Send + Sync {
-    fn customer<'a>(
+    fn render<'a>(
         &'a self,
         conn: &'a mut PgConnection,
+        resource: Resource,
         business_id: i64,
         id: i64,
     ) -> Rendered<'a>;
-    fn invoice<'a>(&'a self, conn: &'a mut PgConnection, business_id: i64, id: i64)
-    -> Rendered<'a>;
-    fn payment<'a>(&'a self, conn: &'a mut PgConnection, business_id: i64, id: i64)
-    -> Rendered<'a>;
 }
 
 /// A new event id: `evt_` and 32 hex digits, unique across businesses and unguessable.
@@ -85,41 +91,16 @@ pub async fn record(
     Ok(id)
 }
 
-/// Records an `invoice.*` event whose data is the invoice as it now stands.
-pub async fn invoice(
+/// Records an event whose data is the resource as it now stands (in this transaction).
+pub async fn emit(
     conn: &mut PgConnection,
     render: &dyn Render,
+    resource: Resource,
     business_id: i64,
     id: i64,
     event_type: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<String> {
-    let data = render.invoice(&mut *conn, business_id, id).await?;
-    record(conn, business_id, event_type, data, now).await
-}
-
-/// Records a `customer.*` event whose data is the customer as it now stands.
-pub async fn customer(
-    conn: &mut PgConnection,
-    render: &dyn Render,
-    business_id: i64,
-    id: i64,
-    event_type: &str,
-    now: DateTime<Utc>,
-) -> sqlx::Result<String> {
-    let data = render.customer(&mut *conn, business_id, id).await?;
-    record(conn, business_id, event_type, data, now).await
-}
-
-/// Records a `payment.*` event whose data is the payment as it now stands.
-pub async fn payment(
-    conn: &mut PgConnection,
-    render: &dyn Render,
-    business_id: i64,
-    id: i64,
-    event_type: &str,
-    now: DateTime<Utc>,
-) -> sqlx::Result<String> {
-    let data = render.payment(&mut *conn, business_id, id).await?;
+    let data = render.render(&mut *conn, resource, business_id, id).await?;
     record(conn, business_id, event_type, data, now).await
 }

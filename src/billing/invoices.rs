@@ -11,7 +11,7 @@ use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::documents::{self, INVOICE};
 use crate::billing::error::BillingError;
-use crate::billing::events::{self, Render};
+use crate::billing::events::{self, Render, Resource};
 use crate::billing::{payment_terms, payments};
 use crate::error::FieldErrors;
 use crate::money::Currency;
@@ -332,7 +332,16 @@ pub async fn create(
     .fetch_one(&mut *tx)
     .await?;
     content::save(&mut tx, INVOICE, id, &current, &repriced, now).await?;
-    events::invoice(&mut tx, render, business_id, id, "invoice.created", now).await?;
+    events::emit(
+        &mut tx,
+        render,
+        Resource::Invoice,
+        business_id,
+        id,
+        "invoice.created",
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -440,9 +449,27 @@ pub async fn update(
     .await?;
     content::save(&mut tx, INVOICE, id, &current, &repriced, now).await?;
     let settlement = payments::settle(&mut tx, id, now).await?;
-    events::invoice(&mut tx, render, business_id, id, "invoice.updated", now).await?;
+    events::emit(
+        &mut tx,
+        render,
+        Resource::Invoice,
+        business_id,
+        id,
+        "invoice.updated",
+        now,
+    )
+    .await?;
     if settlement.became_paid() {
-        events::invoice(&mut tx, render, business_id, id, "invoice.paid", now).await?;
+        events::emit(
+            &mut tx,
+            render,
+            Resource::Invoice,
+            business_id,
+            id,
+            "invoice.paid",
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
@@ -513,7 +540,16 @@ pub async fn set_status(
         "void" => "invoice.voided",
         _ => "invoice.updated",
     };
-    events::invoice(&mut tx, render, business_id, id, event, now).await?;
+    events::emit(
+        &mut tx,
+        render,
+        Resource::Invoice,
+        business_id,
+        id,
+        event,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -592,7 +628,16 @@ pub async fn duplicate(
     .fetch_one(&mut *tx)
     .await?;
     content::copy(&mut tx, (INVOICE, id), (INVOICE, new_id), now).await?;
-    events::invoice(&mut tx, render, business_id, new_id, "invoice.created", now).await?;
+    events::emit(
+        &mut tx,
+        render,
+        Resource::Invoice,
+        business_id,
+        new_id,
+        "invoice.created",
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(new_id)
 }
@@ -619,7 +664,16 @@ pub async fn discard(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    events::invoice(&mut tx, render, business_id, id, "invoice.deleted", now).await?;
+    events::emit(
+        &mut tx,
+        render,
+        Resource::Invoice,
+        business_id,
+        id,
+        "invoice.deleted",
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -13,7 +13,7 @@ use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 use crate::api::params::{PageRequest, Sort};
 use crate::billing::documents::content;
 use crate::billing::error::BillingError;
-use crate::billing::events::{self, Render};
+use crate::billing::events::{self, Render, Resource};
 use crate::billing::invoices::{self, Invoice};
 use crate::error::FieldErrors;
 use crate::money::{Currency, cents_to_decimal, decimal_to_cents};
@@ -271,9 +271,10 @@ pub async fn receive(
         return Err(BillingError::Invalid(errors));
     }
     let id = record(&mut *conn, new, now).await?;
-    events::payment(
+    events::emit(
         &mut *conn,
         render,
+        Resource::Payment,
         new.business_id,
         id,
         "payment.received",
@@ -371,7 +372,16 @@ pub async fn update(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    events::payment(&mut tx, render, business_id, id, "payment.updated", now).await?;
+    events::emit(
+        &mut tx,
+        render,
+        Resource::Payment,
+        business_id,
+        id,
+        "payment.updated",
+        now,
+    )
+    .await?;
     for invoice in &locked {
         resettle(&mut tx, render, business_id, invoice.id, now).await?;
     }
@@ -400,7 +410,16 @@ pub async fn discard(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    events::payment(&mut tx, render, business_id, id, "payment.deleted", now).await?;
+    events::emit(
+        &mut tx,
+        render,
+        Resource::Payment,
+        business_id,
+        id,
+        "payment.deleted",
+        now,
+    )
+    .await?;
     if let Some(invoice_id) = payment.invoice_id {
         resettle(&mut tx, render, business_id, invoice_id, now).await?;
     }
@@ -591,11 +610,21 @@ pub async fn resettle(
 ) -> sqlx::Result<Settlement> {
     let settlement = settle(&mut *conn, invoice_id, now).await?;
     if settlement.became_paid() {
-        events::invoice(conn, render, business_id, invoice_id, "invoice.paid", now).await?;
-    } else if settlement.changed() {
-        events::invoice(
+        events::emit(
             conn,
             render,
+            Resource::Invoice,
+            business_id,
+            invoice_id,
+            "invoice.paid",
+            now,
+        )
+        .await?;
+    } else if settlement.changed() {
+        events::emit(
+            conn,
+            render,
+            Resource::Invoice,
             business_id,
             invoice_id,
             "invoice.updated",

@@ -11,6 +11,7 @@ use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::documents::{self, INVOICE, QUOTE};
 use crate::billing::error::BillingError;
+use crate::billing::events::{self, Render, Resource};
 use crate::error::FieldErrors;
 use crate::money::Currency;
 
@@ -210,6 +211,7 @@ pub struct Changes {
 
 pub async fn create(
     pool: &PgPool,
+    render: &dyn Render,
     business_id: i64,
     changes: &Changes,
     now: DateTime<Utc>,
@@ -268,6 +270,16 @@ pub async fn create(
     .fetch_one(&mut *tx)
     .await?;
     content::save(&mut tx, QUOTE, id, &current, &repriced, now).await?;
+    events::emit(
+        &mut tx,
+        render,
+        Resource::Quote,
+        business_id,
+        id,
+        "quote.created",
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -393,6 +405,7 @@ async fn expire_if_due(
 /// Moves a quote along its lifecycle; accepted, rejected and viewed are stamped.
 pub async fn set_status(
     pool: &PgPool,
+    render: &dyn Render,
     business_id: i64,
     id: i64,
     status: &str,
@@ -439,6 +452,20 @@ pub async fn set_status(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    // `viewed` has no event of its own in the catalogue.
+    if status != "viewed" {
+        let event = format!("quote.{status}");
+        events::emit(
+            &mut tx,
+            render,
+            Resource::Quote,
+            business_id,
+            id,
+            &event,
+            now,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -448,6 +475,7 @@ pub async fn set_status(
 /// Answers the invoice's id.
 pub async fn convert(
     pool: &PgPool,
+    render: &dyn Render,
     business_id: i64,
     id: i64,
     now: DateTime<Utc>,
@@ -488,6 +516,26 @@ pub async fn convert(
     .bind(now)
     .bind(invoice_id)
     .execute(&mut *tx)
+    .await?;
+    events::emit(
+        &mut tx,
+        render,
+        Resource::Invoice,
+        business_id,
+        invoice_id,
+        "invoice.created",
+        now,
+    )
+    .await?;
+    events::emit(
+        &mut tx,
+        render,
+        Resource::Quote,
+        business_id,
+        id,
+        "quote.converted",
+        now,
+    )
     .await?;
     tx.commit().await?;
     Ok(invoice_id)
