@@ -134,6 +134,10 @@ impl Form {
         };
         if text.is_empty() {
             Patch::Null
+        } else if text.contains('\0') {
+            // PostgreSQL text cannot hold NUL; refuse it here rather than fail there.
+            self.error(obj, field, "must not contain NUL characters");
+            Patch::Invalid
         } else if text.chars().count() > max_len {
             self.error(
                 obj,
@@ -431,6 +435,14 @@ mod tests {
         assert_eq!(form.string(&obj, "a", 10), Patch::Null);
         assert_eq!(form.string(&obj, "b", 10), Patch::Null);
         assert_eq!(form.string(&obj, "c", 10), Patch::Absent);
+    }
+
+    #[test]
+    fn nul_characters_are_refused_not_stored() {
+        let obj = Obj::from_body(json!({"name": "a\u{0}b"}), "x").unwrap();
+        let mut form = Form::new();
+        assert_eq!(form.string(&obj, "name", 10), Patch::Invalid);
+        assert!(form.finish().is_err());
     }
 
     #[test]

@@ -42,6 +42,8 @@ impl Sort {
 
 pub struct ListQuery {
     params: HashMap<String, String>,
+    /// Parameters given more than once: an error if the resource reads them.
+    repeated: Vec<String>,
     errors: FieldErrors,
 }
 
@@ -49,19 +51,44 @@ impl ListQuery {
     pub fn parse(raw: Option<&str>) -> Result<Self, ApiError> {
         let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or(""))
             .map_err(|_| ApiError::bad_request("The query string is malformed"))?;
+        let mut params = HashMap::new();
+        let mut repeated = Vec::new();
+        for (key, value) in pairs {
+            if params.insert(key.clone(), value).is_some() && !repeated.contains(&key) {
+                repeated.push(key);
+            }
+        }
         Ok(ListQuery {
-            params: pairs.into_iter().collect(),
+            params,
+            repeated,
             errors: FieldErrors::new(),
         })
     }
 
-    /// A present, non-blank parameter, trimmed.
-    pub fn string(&self, name: &str) -> Option<String> {
-        self.params
-            .get(name)
-            .map(|v| v.trim())
-            .filter(|v| !v.is_empty())
-            .map(str::to_string)
+    /// A present, non-blank parameter, trimmed. One given twice, or holding a NUL
+    /// (which PostgreSQL text cannot), is an error.
+    pub fn string(&mut self, name: &str) -> Option<String> {
+        let value = self.params.get(name)?.trim().to_string();
+        if self.repeated.iter().any(|r| r == name) {
+            self.error(name, "must be given only once");
+            return None;
+        }
+        if value.contains('\0') {
+            self.error(name, "must not contain NUL characters");
+            return None;
+        }
+        (!value.is_empty()).then_some(value)
+    }
+
+    /// A parameter that must have a value when present (numbers, flags, choices): blank
+    /// is an error rather than "no filter".
+    fn typed(&mut self, name: &str) -> Option<String> {
+        let present = self.params.contains_key(name);
+        let value = self.string(name);
+        if present && value.is_none() && !self.errors.contains(name) {
+            self.error(name, "can't be blank");
+        }
+        value
     }
 
     /// Records a problem with a parameter that a resource checks itself.
@@ -82,7 +109,7 @@ impl ListQuery {
     }
 
     fn bounded_int(&mut self, name: &str, min: i64, max: i64) -> Option<i64> {
-        let raw = self.string(name)?;
+        let raw = self.typed(name)?;
         match raw.parse::<i64>() {
             Ok(n) if (min..=max).contains(&n) => Some(n),
             Ok(_) => {
@@ -110,7 +137,7 @@ impl ListQuery {
                 .unwrap_or("id"),
             descending: default.1,
         };
-        let Some(raw) = self.string("sort") else {
+        let Some(raw) = self.typed("sort") else {
             return fallback;
         };
         let (field, descending) = match raw.strip_prefix('-') {
@@ -135,7 +162,7 @@ impl ListQuery {
 
     /// One of a fixed set of values.
     pub fn one_of(&mut self, name: &str, allowed: &[&str]) -> Option<String> {
-        let raw = self.string(name)?;
+        let raw = self.typed(name)?;
         let value = raw.to_ascii_lowercase();
         if allowed.contains(&value.as_str()) {
             Some(value)
@@ -147,7 +174,7 @@ impl ListQuery {
 
     /// An ISO 4217 code in any case, answered upper-case.
     pub fn currency(&mut self, name: &str) -> Option<String> {
-        let raw = self.string(name)?;
+        let raw = self.typed(name)?;
         match crate::money::Currency::parse(&raw) {
             Ok(currency) => Some(currency.code().to_string()),
             Err(err) => {
@@ -163,7 +190,7 @@ impl ListQuery {
     }
 
     pub fn boolean(&mut self, name: &str) -> Option<bool> {
-        let raw = self.string(name)?;
+        let raw = self.typed(name)?;
         match raw.to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" => Some(true),
             "false" | "0" | "no" => Some(false),
@@ -181,7 +208,7 @@ impl ListQuery {
 
     /// An inclusive lower date bound: a date means its first instant (UTC).
     pub fn from_bound(&mut self, name: &str) -> Option<DateTime<Utc>> {
-        let raw = self.string(name)?;
+        let raw = self.typed(name)?;
         match parse_date_or_time(&raw) {
             Some(DateOrTime::Date(d)) => Some(d.and_hms_opt(0, 0, 0)?.and_utc()),
             Some(DateOrTime::Time(t)) => Some(t),
@@ -195,7 +222,7 @@ impl ListQuery {
     /// An inclusive upper bound, returned as the exclusive instant just past it: a date
     /// covers its whole day, a timestamp itself (PostgreSQL keeps microseconds).
     pub fn to_bound_exclusive(&mut self, name: &str) -> Option<DateTime<Utc>> {
-        let raw = self.string(name)?;
+        let raw = self.typed(name)?;
         match parse_date_or_time(&raw) {
             Some(DateOrTime::Date(d)) => Some(d.succ_opt()?.and_hms_opt(0, 0, 0)?.and_utc()),
             Some(DateOrTime::Time(t)) => Some(t + Duration::microseconds(1)),
@@ -257,6 +284,23 @@ mod tests {
         let mut q = query("page=abc");
         q.page();
         assert!(q.finish().is_err());
+    }
+
+    #[test]
+    fn repeated_blank_and_nul_parameters_are_errors() {
+        let mut q = query("per_page=5&per_page=6&page=&q=a%00b&paid=");
+        q.page();
+        assert_eq!(q.string("q"), None);
+        assert_eq!(q.boolean("paid"), None);
+        let err = q.finish().unwrap_err();
+        let errors = err.field_errors().unwrap();
+        for field in ["per_page", "page", "q", "paid"] {
+            assert!(errors.contains(field), "{field}");
+        }
+        // Blank free text is simply no search.
+        let mut q = query("q=");
+        assert_eq!(q.string("q"), None);
+        assert!(q.finish().is_ok());
     }
 
     #[test]

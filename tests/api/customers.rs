@@ -441,6 +441,28 @@ async fn malformed_ids_and_bodies_answer_4xx_json() {
         .await
         .unwrap();
     assert_error(response, 405).await;
+    // NUL cannot be stored in PostgreSQL text: a 422, never a 500.
+    let response = app
+        .authed(&tenant, Method::POST, "/api/v1/customers")
+        .json(&json!({"name": "A\u{0}B"}))
+        .send()
+        .await
+        .unwrap();
+    let body = assert_error(response, 422).await;
+    assert!(body["errors"]["name"].is_array());
+    for query in [
+        "q=a%00b",
+        "per_page=5&per_page=6",
+        "per_page=",
+        "include_deleted=",
+    ] {
+        let response = app
+            .authed(&tenant, Method::GET, &format!("/api/v1/customers?{query}"))
+            .send()
+            .await
+            .unwrap();
+        assert_error(response, 422).await;
+    }
 }
 
 #[tokio::test]
