@@ -47,17 +47,13 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    let (api, spec) = api_routes(&state);
-    let spec = crate::api::docs::SpecJson(Arc::new(
-        spec.to_json().expect("the OpenAPI document serialises"),
-    ));
+    let (api, mut spec) = api_routes(&state);
+    crate::api::docs::finish(&mut spec, &state.config);
     let routes = Router::new()
+        // `/api/v1/openapi.json` (public) and the interactive docs at `/docs`.
+        .merge(crate::api::docs::swagger_ui(&spec))
         .route("/healthz", get(crate::api::health::healthz))
         .route("/readyz", get(crate::api::health::readyz))
-        .route(
-            "/api/v1/openapi.json",
-            get(crate::api::docs::serve_spec).with_state(spec),
-        )
         .merge(api.layer(cors(&state.config)))
         .merge(crate::oauth::router())
         .fallback(middleware::not_found);

@@ -2,15 +2,12 @@
 //! Every handler carries its own `#[utoipa::path]`; `utoipa_axum` collects them as the
 //! routes are registered, so a route cannot exist without its spec entry.
 
-use std::sync::Arc;
-
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::openapi::security::{AuthorizationCode, Flow, OAuth2, Scopes, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 
 use crate::api::pagination::Pagination;
+use crate::config::Config;
 
 /// Every error answer.
 #[derive(Serialize, ToSchema)]
@@ -82,33 +79,54 @@ struct OAuth2Scheme;
 impl Modify for OAuth2Scheme {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("oauth2", oauth2_scheme("/oauth/authorize", "/oauth/token"));
+    }
+}
+
+/// Completes the generated document with what depends on the deployment: the server's
+/// public address and absolute OAuth endpoints (so Swagger UI's Authorize works).
+pub fn finish(spec: &mut utoipa::openapi::OpenApi, config: &Config) {
+    spec.servers = Some(vec![utoipa::openapi::server::Server::new(
+        config.public_url.clone(),
+    )]);
+    if let Some(components) = spec.components.as_mut() {
         components.add_security_scheme(
             "oauth2",
-            SecurityScheme::OAuth2(OAuth2::new([Flow::AuthorizationCode(
-                AuthorizationCode::new(
-                    "/oauth/authorize",
-                    "/oauth/token",
-                    Scopes::from_iter([
-                        ("read", "Read (GET) access"),
-                        ("write", "Write (POST, PATCH, DELETE) access"),
-                    ]),
-                ),
-            )])),
+            oauth2_scheme(
+                &format!("{}/oauth/authorize", config.public_url),
+                &format!("{}/oauth/token", config.public_url),
+            ),
         );
     }
 }
 
-/// The rendered spec, computed once at startup.
-#[derive(Clone)]
-pub struct SpecJson(pub Arc<String>);
+fn oauth2_scheme(authorize_url: &str, token_url: &str) -> SecurityScheme {
+    SecurityScheme::OAuth2(OAuth2::new([Flow::AuthorizationCode(
+        AuthorizationCode::new(
+            authorize_url,
+            token_url,
+            Scopes::from_iter([
+                ("read", "Read (GET) access"),
+                ("write", "Write (POST, PATCH, DELETE) access"),
+            ]),
+        ),
+    )]))
+}
 
-pub async fn serve_spec(axum::extract::State(spec): axum::extract::State<SpecJson>) -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        spec.0.as_str().to_owned(),
-    )
-        .into_response()
+/// Interactive docs at `/docs`: Swagger UI with its assets embedded in the binary (no
+/// internet needed), reading `/api/v1/openapi.json`, its Authorize button running the
+/// authorization-code flow with PKCE against this server. Register a client whose
+/// redirect URI is `PUBLIC_URL/docs/oauth2-redirect.html` to use it.
+pub fn swagger_ui<S: Clone + Send + Sync + 'static>(
+    spec: &utoipa::openapi::OpenApi,
+) -> axum::Router<S> {
+    let spec = serde_json::to_value(spec).expect("the OpenAPI document serialises");
+    let ui = utoipa_swagger_ui::SwaggerUi::new("/docs")
+        .external_url_unchecked("/api/v1/openapi.json", spec)
+        .oauth(
+            utoipa_swagger_ui::oauth::Config::new()
+                .scopes(vec!["read".to_string(), "write".to_string()])
+                .use_pkce_with_authorization_code_grant(true),
+        );
+    axum::Router::from(ui)
 }

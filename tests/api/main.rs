@@ -8,6 +8,7 @@ mod quotes;
 mod admin;
 mod bearer;
 mod customers;
+mod docs_ui;
 mod errors;
 mod health;
 mod idempotency;

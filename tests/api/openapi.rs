@@ -56,8 +56,9 @@ async fn the_spec_is_public_and_lists_every_documented_endpoint() {
     assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
     assert_eq!(
         spec["components"]["securitySchemes"]["oauth2"]["flows"]["authorizationCode"]["tokenUrl"],
-        "/oauth/token"
+        "http://localhost:3000/oauth/token"
     );
+    assert_eq!(spec["servers"][0]["url"], "http://localhost:3000");
     for (method, path) in DOCUMENTED {
         assert!(
             spec["paths"][path][method].is_object(),

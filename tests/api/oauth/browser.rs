@@ -8,7 +8,7 @@ use super::*;
 use crate::helpers::TestApp;
 
 /// What the test needs, or a message saying how to get it.
-fn browser_prerequisites(root: &Path) -> Result<(), String> {
+pub fn browser_prerequisites(root: &Path) -> Result<(), String> {
     let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let mut missing = vec![];
     if !Path::new(&chromium).exists() {

@@ -3,7 +3,7 @@
 //! endpoint, and the endpoints around them.
 
 mod authorize_page;
-mod browser;
+pub mod browser;
 mod endpoints;
 mod flow;
 mod rejections;

@@ -1,0 +1,52 @@
+//! The interactive docs render in headless Chromium with no network but this machine.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::helpers::TestApp;
+use crate::oauth::browser::browser_prerequisites;
+
+#[tokio::test]
+async fn the_docs_render_offline_in_a_real_browser() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if let Err(message) = browser_prerequisites(root) {
+        panic!("{message}");
+    }
+    let app = TestApp::spawn().await;
+    let docs = app.url("/docs/");
+    let artifacts = root.join("test-artifacts");
+    let mut command = Command::new("node");
+    command
+        .arg(root.join("tests/browser/docs.mjs"))
+        .arg(&docs)
+        .arg(&artifacts)
+        .current_dir(root);
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "docs test failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(artifacts.join("docs.png").exists());
+}
+
+#[tokio::test]
+async fn the_docs_page_and_its_assets_are_served_by_the_binary() {
+    let app = TestApp::spawn().await;
+    let page = app.get("/docs/").await;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("swagger-ui"));
+    let config = app.get("/docs/swagger-initializer.js").await;
+    assert_eq!(config.status(), 200);
+    assert!(
+        config
+            .text()
+            .await
+            .unwrap()
+            .contains("/api/v1/openapi.json")
+    );
+}
