@@ -22,3 +22,4 @@ mod payments;
 mod ratelimit;
 mod shutdown;
 mod taxes;
+mod webhooks;
