@@ -94,7 +94,10 @@ pub fn with_middleware<S: Clone + Send + Sync + 'static>(
 /// The bearer check is a route layer, so a path that matches no route answers 404 with
 /// or without a token.
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    use crate::api::{customers, invoices, me, payment_terms, payments, quotes, taxes};
+    use crate::api::{
+        customers, events, invoices, me, payment_terms, payments, quotes, taxes,
+        webhook_endpoints as webhooks,
+    };
     let protected = OpenApiRouter::<AppState>::new()
         .routes(routes!(me::show))
         .routes(routes!(customers::list, customers::create))
@@ -124,6 +127,12 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(payments::invoice_list, payments::invoice_create))
         .routes(routes!(payments::list, payments::create))
         .routes(routes!(payments::show, payments::update, payments::delete))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::show, webhooks::update, webhooks::delete))
+        .routes(routes!(webhooks::rotate_secret))
+        .routes(routes!(webhooks::deliveries))
+        .routes(routes!(events::list))
+        .routes(routes!(events::show))
         // Route layers run last-added first: failed_bearer, require_bearer, per_token,
         // then idempotency, so a replay is still counted against the rate limit.
         .route_layer(axum::middleware::from_fn_with_state(

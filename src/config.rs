@@ -32,6 +32,9 @@ pub struct Config {
     pub worker_poll_interval: Duration,
     /// How often a worker runs the sweeps (overdue, reminders, recurring, expiry).
     pub sweep_interval: Duration,
+    /// Whether webhook endpoints may point at private, loopback or link-local addresses
+    /// (tests and local development only).
+    pub webhook_allow_private: bool,
 }
 
 /// Secrets live in the database URL (a password), so Debug prints it redacted.
@@ -52,6 +55,7 @@ impl fmt::Debug for Config {
             .field("workers", &self.workers)
             .field("worker_poll_interval", &self.worker_poll_interval)
             .field("sweep_interval", &self.sweep_interval)
+            .field("webhook_allow_private", &self.webhook_allow_private)
             .finish()
     }
 }
@@ -166,6 +170,13 @@ impl Config {
                 "must be a whole number of seconds from 1 to 86400",
                 |n: &u64| (1..=86_400).contains(n),
             )?),
+            webhook_allow_private: parse(
+                &var,
+                "WEBHOOK_ALLOW_PRIVATE",
+                false,
+                "must be true or false",
+                |_| true,
+            )?,
         })
     }
 
@@ -255,6 +266,7 @@ mod tests {
         assert_eq!(c.rate_limit_per_minute, 100);
         assert_eq!(c.token_endpoint_per_minute, 60);
         assert_eq!(c.failed_bearer_per_minute, 20);
+        assert!(!c.webhook_allow_private);
     }
 
     #[test]
@@ -276,6 +288,7 @@ mod tests {
             ("WORKERS", "sometimes"),
             ("WORKER_POLL_MILLISECONDS", "1"),
             ("SWEEP_INTERVAL_SECONDS", "0"),
+            ("WEBHOOK_ALLOW_PRIVATE", "maybe"),
             ("RATE_LIMIT_PER_MINUTE", "0"),
             ("TOKEN_RATE_LIMIT_PER_MINUTE", "many"),
             ("FAILED_BEARER_RATE_LIMIT_PER_MINUTE", "-5"),

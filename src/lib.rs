@@ -18,3 +18,4 @@ pub mod oauth;
 pub mod ratelimit;
 pub mod startup;
 pub mod telemetry;
+pub mod webhooks;

@@ -70,6 +70,8 @@ pub struct IdempotencyHeader {
         (name = "Invoices", description = "Invoices with items, taxes, discounts and payments"),
         (name = "Quotes", description = "Estimates that become invoices"),
         (name = "Payments", description = "Payments, standalone or against an invoice"),
+        (name = "Webhooks", description = "Signed, retried delivery of events to your URLs"),
+        (name = "Events", description = "The business's event log, as webhooks deliver it"),
     )
 )]
 pub struct ApiDoc;

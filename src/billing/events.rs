@@ -64,7 +64,8 @@ pub fn new_id() -> String {
     format!("evt_{}", uuid::Uuid::new_v4().simple())
 }
 
-/// Records an event in the caller's transaction; answers its id.
+/// Records an event in the caller's transaction, with a delivery job for each webhook
+/// endpoint subscribed to it; answers its id.
 pub async fn record(
     conn: &mut PgConnection,
     business_id: i64,
@@ -86,8 +87,10 @@ pub async fn record(
     .bind(event_type)
     .bind(sqlx::types::Json(data))
     .bind(now)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    // Its webhook deliveries commit (or roll back) with it.
+    crate::webhooks::deliveries::fan_out(conn, business_id, &id, event_type, now).await?;
     Ok(id)
 }
 
@@ -103,4 +106,75 @@ pub async fn emit(
 ) -> sqlx::Result<String> {
     let data = render.render(&mut *conn, resource, business_id, id).await?;
     record(conn, business_id, event_type, data, now).await
+}
+
+/// An event as `GET /events` shows it and webhooks deliver it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Event {
+    pub id: String,
+    #[sqlx(rename = "type")]
+    pub event_type: String,
+    pub data: sqlx::types::Json<Value>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Sortable fields of the log; ties are broken by insertion order (`seq`).
+pub const SORTS: [(&str, &str); 1] = [("created_at", "created_at")];
+
+/// Filters of `GET /events`; `None` means no filter.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    pub event_type: Option<String>,
+    pub created_from: Option<DateTime<Utc>>,
+    /// Exclusive.
+    pub created_before: Option<DateTime<Utc>>,
+}
+
+/// One page of the business's log and the total count.
+pub async fn list(
+    pool: &sqlx::PgPool,
+    business_id: i64,
+    filter: &Filter,
+    sort: crate::api::params::Sort,
+    page: crate::api::params::PageRequest,
+) -> sqlx::Result<(Vec<Event>, i64)> {
+    let push_where = |qb: &mut sqlx::QueryBuilder<sqlx::Postgres>| {
+        qb.push(" WHERE business_id = ").push_bind(business_id);
+        if let Some(t) = &filter.event_type {
+            qb.push(" AND type = ").push_bind(t.clone());
+        }
+        if let Some(from) = filter.created_from {
+            qb.push(" AND created_at >= ").push_bind(from);
+        }
+        if let Some(before) = filter.created_before {
+            qb.push(" AND created_at < ").push_bind(before);
+        }
+    };
+    let mut count = sqlx::QueryBuilder::new("SELECT count(*) FROM events");
+    push_where(&mut count);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    if page.offset() >= total {
+        return Ok((Vec::new(), total));
+    }
+    let mut qb = sqlx::QueryBuilder::new("SELECT id, type, data, created_at FROM events");
+    push_where(&mut qb);
+    qb.push(" ORDER BY ")
+        .push(sort.order_by("seq"))
+        .push(" LIMIT ")
+        .push_bind(page.per_page)
+        .push(" OFFSET ")
+        .push_bind(page.offset());
+    let events = qb.build_query_as().fetch_all(pool).await?;
+    Ok((events, total))
+}
+
+/// One event of the business.
+pub async fn find(pool: &sqlx::PgPool, business_id: i64, id: &str) -> sqlx::Result<Option<Event>> {
+    sqlx::query_as(
+        "SELECT id, type, data, created_at FROM events WHERE id = $1 AND business_id = $2",
+    )
+    .bind(id)
+    .bind(business_id)
+    .fetch_optional(pool)
+    .await
 }

@@ -4,10 +4,12 @@ use chrono::Duration;
 
 use super::runner::{JobContext, Runner};
 use crate::billing::quotes;
+use crate::webhooks;
 
 /// A runner with every handler and sweep registered.
 pub fn runner(ctx: JobContext) -> Runner {
     Runner::new(ctx)
+        .handler(webhooks::deliveries::DELIVER, webhooks::deliveries::deliver)
         .sweep("expire quotes", |ctx| async move {
             quotes::expire_due(&ctx.pool, ctx.clock.now()).await?;
             Ok(())

@@ -158,6 +158,8 @@ pub fn test_config(database_url: &str) -> Config {
     config.public_url = "http://localhost:3000".into();
     // Tests run background work themselves, deterministically, with `app.runner()`.
     config.workers = false;
+    // Webhook receivers in tests listen on 127.0.0.1.
+    config.webhook_allow_private = true;
     config
 }
 
@@ -204,6 +206,7 @@ impl TestApp {
     }
 
     async fn start(config: Config, clock: Clock, database: Option<DatabaseGuard>) -> TestApp {
+        koteshen::webhooks::client::install_crypto_provider();
         let database_url = config.database_url.clone();
         let pool = koteshen::db::connect(&config).await.expect("connect");
         let app = Application::with_pool(config.clone(), pool.clone(), clock.clone())

@@ -23,3 +23,4 @@ mod payments;
 mod ratelimit;
 mod shutdown;
 mod taxes;
+mod webhooks;

@@ -43,6 +43,15 @@ const DOCUMENTED: &[(&str, &str)] = &[
     ("get", "/api/v1/payments/{id}"),
     ("patch", "/api/v1/payments/{id}"),
     ("delete", "/api/v1/payments/{id}"),
+    ("get", "/api/v1/webhook_endpoints"),
+    ("post", "/api/v1/webhook_endpoints"),
+    ("get", "/api/v1/webhook_endpoints/{id}"),
+    ("patch", "/api/v1/webhook_endpoints/{id}"),
+    ("delete", "/api/v1/webhook_endpoints/{id}"),
+    ("post", "/api/v1/webhook_endpoints/{id}/rotate_secret"),
+    ("get", "/api/v1/webhook_endpoints/{id}/deliveries"),
+    ("get", "/api/v1/events"),
+    ("get", "/api/v1/events/{id}"),
 ];
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];

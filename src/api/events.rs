@@ -1,0 +1,138 @@
+//! `/api/v1/events`: the business's event log, newest first, so an integration can
+//! reconcile what its webhooks missed. A delivered payload is exactly an entry of it.
+
+use axum::extract::{OriginalUri, Path, RawQuery, State};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::docs::{ErrorResponse, ListMeta};
+use crate::api::ids::record_not_found;
+use crate::api::pagination::{Paginated, Pagination};
+use crate::api::params::ListQuery;
+use crate::api::response::data;
+use crate::app::AppState;
+use crate::auth::Auth;
+use crate::billing::events::{self, Event, Filter, TYPES};
+use crate::error::ApiResult;
+use crate::http::timestamp;
+
+/// An event: what changed, when, and the resource as the API showed it then.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    #[schema(example = "evt_3f0c2d1e9a8b4c7d8e6f5a4b3c2d1e0f")]
+    pub id: String,
+    #[serde(rename = "type")]
+    #[schema(example = "payment.received")]
+    pub event_type: String,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.825Z")]
+    pub created_at: DateTime<Utc>,
+    /// The resource (customer, invoice, quote or payment) as the API showed it.
+    #[schema(value_type = Object)]
+    pub data: Value,
+}
+
+impl From<Event> for EventView {
+    fn from(e: Event) -> Self {
+        EventView {
+            id: e.id,
+            event_type: e.event_type,
+            created_at: e.created_at,
+            data: e.data.0,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventEnvelope {
+    data: EventView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventList {
+    data: Vec<EventView>,
+    meta: ListMeta,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: read by `ListQuery`
+pub struct EventListParams {
+    /// Page number, from 1.
+    page: Option<i64>,
+    /// Records per page, 1 to 100 (default 20).
+    per_page: Option<i64>,
+    /// `created_at` (oldest first) or `-created_at` (newest first, the default).
+    sort: Option<String>,
+    /// One event type, e.g. `payment.received`.
+    #[param(rename = "type")]
+    event_type: Option<String>,
+    /// Created at or after (a date or an ISO 8601 timestamp).
+    created_from: Option<String>,
+    /// Created at or before (a date or an ISO 8601 timestamp).
+    created_to: Option<String>,
+}
+
+#[utoipa::path(
+    get, path = "/events", tag = "Events",
+    summary = "List the business's events (paginated, newest first)",
+    params(EventListParams),
+    responses(
+        (status = 200, description = "A page of events", body = EventList),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 422, description = "A bad query parameter", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    OriginalUri(uri): OriginalUri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Paginated<EventView>> {
+    let mut query = ListQuery::parse(raw.as_deref())?;
+    let page = query.page();
+    let sort = query.sort(&events::SORTS, ("created_at", true));
+    let filter = Filter {
+        event_type: query.one_of("type", &TYPES),
+        created_from: query.from_bound("created_from"),
+        created_before: query.to_bound_exclusive("created_to"),
+    };
+    query.finish()?;
+    let (items, total) = events::list(&state.pool, auth.business_id, &filter, sort, page).await?;
+    Ok(Paginated {
+        items: items.into_iter().map(EventView::from).collect(),
+        pagination: Pagination::new(page, total),
+        base_url: state.config.public_url.clone(),
+        uri,
+    })
+}
+
+#[utoipa::path(
+    get, path = "/events/{id}", tag = "Events",
+    summary = "Show an event",
+    params(("id" = String, Path, description = "Event id (`evt_…`)")),
+    responses(
+        (status = 200, description = "The event", body = EventEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 404, description = "No such event in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let id = id.strip_suffix(".json").unwrap_or(&id);
+    if !id.starts_with("evt_") || id.len() > 64 {
+        return Err(record_not_found());
+    }
+    let event = events::find(&state.pool, auth.business_id, id)
+        .await?
+        .ok_or_else(record_not_found)?;
+    Ok(data(EventView::from(event)))
+}

@@ -1,0 +1,506 @@
+//! `/api/v1/webhook_endpoints`: subscriptions to the business's events, their signing
+//! secrets, and the log of every delivery attempt. Delivery itself is `webhooks::`.
+
+use axum::extract::{OriginalUri, RawQuery, State};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::docs::{ErrorResponse, IdempotencyHeader, ListMeta, ShowParams};
+use crate::api::ids::{Id, record_not_found};
+use crate::api::input::{Form, Obj, Patch};
+use crate::api::pagination::{Paginated, Pagination};
+use crate::api::params::ListQuery;
+use crate::api::response::{created, data, no_content, resource_url};
+use crate::app::AppState;
+use crate::auth::Auth;
+use crate::billing::events::TYPES;
+use crate::error::{ApiError, ApiResult};
+use crate::http::Json;
+use crate::http::timestamp;
+use crate::webhooks::address;
+use crate::webhooks::deliveries::{self, Attempt};
+use crate::webhooks::endpoints::{self, ALL_EVENTS, Changes, Endpoint};
+
+/// A webhook endpoint. `url` is where events are sent; `self_url` is this record.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookEndpointView {
+    #[schema(example = 7)]
+    pub id: i64,
+    /// The target events are POSTed to.
+    #[schema(example = "https://your-webhook-url.com/events")]
+    pub url: String,
+    /// Event types, or `*` for all.
+    #[schema(example = json!(["invoice.overdue", "payment.received"]))]
+    pub enabled_events: Vec<String>,
+    pub enabled: bool,
+    /// Why the server disabled it (410 Gone, failing for days); `null` otherwise.
+    pub disabled_reason: Option<String>,
+    /// The signing secret: only in the answers to create and `rotate_secret`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")]
+    pub secret: Option<String>,
+    /// After a rotation, until when the previous secret still signs too.
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub previous_secret_expires_at: Option<DateTime<Utc>>,
+    #[schema(example = 1)]
+    pub business_id: i64,
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub discarded_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.825Z")]
+    pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.825Z")]
+    pub updated_at: DateTime<Utc>,
+    #[schema(example = "http://localhost:3000/api/v1/webhook_endpoints/7.json")]
+    pub self_url: String,
+}
+
+impl WebhookEndpointView {
+    fn new(e: Endpoint, public_url: &str, now: DateTime<Utc>) -> Self {
+        WebhookEndpointView {
+            self_url: resource_url(public_url, "webhook_endpoints", e.id),
+            id: e.id,
+            url: e.url,
+            enabled_events: e.enabled_events,
+            enabled: e.enabled,
+            disabled_reason: e.disabled_reason,
+            secret: None,
+            previous_secret_expires_at: e.previous_secret_expires_at.filter(|at| *at > now),
+            business_id: e.business_id,
+            discarded_at: e.discarded_at,
+            created_at: e.created_at,
+            updated_at: e.updated_at,
+        }
+    }
+
+    /// The answer that shows the secret, once.
+    fn with_secret(e: Endpoint, public_url: &str, now: DateTime<Utc>) -> Self {
+        let secret = e.secret.clone();
+        WebhookEndpointView {
+            secret: Some(secret),
+            ..Self::new(e, public_url, now)
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WebhookEndpointEnvelope {
+    data: WebhookEndpointView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WebhookEndpointList {
+    data: Vec<WebhookEndpointView>,
+    meta: ListMeta,
+}
+
+/// One delivery attempt.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryView {
+    #[schema(example = 91)]
+    pub id: i64,
+    #[schema(example = "evt_3f0c2d1e9a8b4c7d8e6f5a4b3c2d1e0f")]
+    pub event_id: String,
+    #[schema(example = "payment.received")]
+    pub event_type: String,
+    /// 1 for the first attempt at this event.
+    #[schema(example = 1)]
+    pub attempt: i32,
+    /// The receiver's status; `null` when no answer came.
+    #[schema(example = 500)]
+    pub status_code: Option<i32>,
+    #[schema(example = 42)]
+    pub duration_ms: i32,
+    #[schema(example = "the receiver answered 500")]
+    pub error: Option<String>,
+    /// `succeeded`, `retrying` (see `next_attempt_at`) or `failed` (no more attempts).
+    #[schema(example = "retrying")]
+    pub outcome: String,
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.825Z")]
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Attempt> for DeliveryView {
+    fn from(a: Attempt) -> Self {
+        DeliveryView {
+            id: a.id,
+            event_id: a.event_id,
+            event_type: a.event_type,
+            attempt: a.attempt,
+            status_code: a.status_code,
+            duration_ms: a.duration_ms,
+            error: a.error,
+            outcome: a.outcome,
+            next_attempt_at: a.next_attempt_at,
+            created_at: a.created_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DeliveryList {
+    data: Vec<DeliveryView>,
+    meta: ListMeta,
+}
+
+/// The fields a create or update may send, wrapped (`{"webhook_endpoint": {...}}`) or
+/// bare. On update every field is optional.
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"url": "https://your-webhook-url.com/events",
+    "enabled_events": ["invoice.overdue", "payment.received"]}))]
+#[allow(dead_code)] // documentation only: bodies are read leniently by `input::Form`
+pub struct WebhookEndpointInput {
+    /// An http(s) URL on a public address. Required on create.
+    url: String,
+    /// Event types (`customer.created`, `invoice.overdue`, `payment.received`, …) or
+    /// `*` for all. Required on create.
+    enabled_events: Vec<String>,
+    /// Update only: turn deliveries off or back on (which clears `disabled_reason`).
+    enabled: Option<bool>,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: read by `ListQuery`
+pub struct WebhookEndpointListParams {
+    /// Page number, from 1.
+    page: Option<i64>,
+    /// Records per page, 1 to 100 (default 20).
+    per_page: Option<i64>,
+    /// `created_at` or `url`; prefix `-` for descending.
+    sort: Option<String>,
+    /// Include deleted endpoints.
+    include_deleted: Option<bool>,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: read by `ListQuery`
+pub struct DeliveryListParams {
+    /// Page number, from 1.
+    page: Option<i64>,
+    /// Records per page, 1 to 100 (default 20).
+    per_page: Option<i64>,
+    /// Only the attempts at this event (`evt_…`).
+    event_id: Option<String>,
+    /// Also for a deleted endpoint.
+    include_deleted: Option<bool>,
+}
+
+const URL_MAX: usize = 2048;
+const WRAPPER: &str = "webhook_endpoint";
+
+/// `enabled_events`: a list of known event types or `*` (a single string is a list of
+/// one), deduplicated in the order given.
+fn read_events(form: &mut Form, obj: &Obj, creating: bool) -> Option<Vec<String>> {
+    let values = match form.raw(obj, "enabled_events") {
+        None if !creating => return None,
+        None | Some(Value::Null) => {
+            form.error(obj, "enabled_events", "can't be blank");
+            return None;
+        }
+        Some(Value::Array(values)) => values.clone(),
+        Some(single) => vec![single.clone()],
+    };
+    let mut events: Vec<String> = Vec::new();
+    let mut unknown = Vec::new();
+    for value in &values {
+        let Value::String(name) = value else {
+            form.error(obj, "enabled_events", "must be a list of event types");
+            return None;
+        };
+        let name = name.trim().to_ascii_lowercase();
+        if name != ALL_EVENTS && !TYPES.contains(&name.as_str()) {
+            unknown.push(name);
+        } else if !events.contains(&name) {
+            events.push(name);
+        }
+    }
+    if !unknown.is_empty() {
+        form.error(
+            obj,
+            "enabled_events",
+            format!(
+                "has unknown event types: {} (known: {}, or * for all)",
+                unknown.join(", "),
+                TYPES.join(", ")
+            ),
+        );
+        return None;
+    }
+    if events.is_empty() {
+        form.error(obj, "enabled_events", "can't be blank");
+        return None;
+    }
+    Some(events)
+}
+
+/// Reads a create or update body; the URL is checked (and its host resolved) here.
+async fn read_changes(state: &AppState, body: Value, creating: bool) -> ApiResult<Changes> {
+    let obj = Obj::from_body(body, WRAPPER)?;
+    let mut form = Form::new();
+    let url = form.string(&obj, "url", URL_MAX);
+    let url = form.not_null(&obj, "url", url, creating);
+    let enabled_events = read_events(&mut form, &obj, creating);
+    let enabled = match form.boolean(&obj, "enabled") {
+        Patch::Set(b) => Some(b),
+        Patch::Null => {
+            form.error(&obj, "enabled", "must be true or false");
+            None
+        }
+        _ => None,
+    };
+    let url = match url {
+        Some(raw) => match address::check_target(&raw, state.config.webhook_allow_private).await {
+            Ok(parsed) => Some(parsed.to_string()),
+            Err(message) => {
+                form.error(&obj, "url", message);
+                None
+            }
+        },
+        None => None,
+    };
+    form.finish()?;
+    Ok(Changes {
+        url,
+        enabled_events,
+        enabled,
+    })
+}
+
+#[utoipa::path(
+    get, path = "/webhook_endpoints", tag = "Webhooks",
+    summary = "List webhook endpoints (paginated; secrets are never shown)",
+    params(WebhookEndpointListParams),
+    responses(
+        (status = 200, description = "A page of endpoints", body = WebhookEndpointList),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 422, description = "A bad query parameter", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    OriginalUri(uri): OriginalUri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Paginated<WebhookEndpointView>> {
+    let mut query = ListQuery::parse(raw.as_deref())?;
+    let page = query.page();
+    let sort = query.sort(&endpoints::SORTS, ("created_at", false));
+    let include_deleted = query.include_deleted();
+    query.finish()?;
+    let (items, total) =
+        endpoints::list(&state.pool, auth.business_id, include_deleted, sort, page).await?;
+    let public_url = &state.config.public_url;
+    let now = state.clock.now();
+    Ok(Paginated {
+        items: items
+            .into_iter()
+            .map(|e| WebhookEndpointView::new(e, public_url, now))
+            .collect(),
+        pagination: Pagination::new(page, total),
+        base_url: public_url.clone(),
+        uri,
+    })
+}
+
+#[utoipa::path(
+    post, path = "/webhook_endpoints", tag = "Webhooks",
+    summary = "Subscribe: the answer carries the signing secret, shown this once",
+    params(IdempotencyHeader),
+    request_body(content = WebhookEndpointInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created, with its `secret`", body = WebhookEndpointEnvelope,
+         headers(("Location" = String, description = "The new endpoint's self_url"))),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 422, description = "Invalid fields (an unknown event type; a URL that is \
+            not http(s) or points at a private or internal address), all named",
+            body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    Json(body): Json<Value>,
+) -> ApiResult<Response> {
+    let changes = read_changes(&state, body, true).await?;
+    let (Some(url), Some(events)) = (changes.url, changes.enabled_events) else {
+        // Both are required above; this is only the type system's due.
+        return Err(ApiError::unprocessable(
+            "url and enabled_events are required",
+        ));
+    };
+    let now = state.clock.now();
+    let endpoint = endpoints::create(&state.pool, auth.business_id, &url, &events, now).await?;
+    let view = WebhookEndpointView::with_secret(endpoint, &state.config.public_url, now);
+    Ok(created(&view.self_url.clone(), view))
+}
+
+#[utoipa::path(
+    get, path = "/webhook_endpoints/{id}", tag = "Webhooks",
+    summary = "Show a webhook endpoint (without its secret)",
+    params(("id" = i64, Path, description = "Endpoint id (`7` or `7.json`)"), ShowParams),
+    responses(
+        (status = 200, description = "The endpoint", body = WebhookEndpointEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 404, description = "No such endpoint in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let mut query = ListQuery::parse(raw.as_deref())?;
+    let include_deleted = query.include_deleted();
+    query.finish()?;
+    let endpoint = endpoints::find(&state.pool, auth.business_id, id, include_deleted)
+        .await?
+        .ok_or_else(record_not_found)?;
+    Ok(data(WebhookEndpointView::new(
+        endpoint,
+        &state.config.public_url,
+        state.clock.now(),
+    )))
+}
+
+#[utoipa::path(
+    patch, path = "/webhook_endpoints/{id}", tag = "Webhooks",
+    summary = "Update a webhook endpoint: url, enabled_events, enabled",
+    params(("id" = i64, Path, description = "Endpoint id")),
+    request_body(content = WebhookEndpointInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The updated endpoint", body = WebhookEndpointEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such endpoint in this business", body = ErrorResponse),
+        (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    Json(body): Json<Value>,
+) -> ApiResult<Response> {
+    // Another business's id answers 404 before its body is looked at (or resolved).
+    if endpoints::find(&state.pool, auth.business_id, id, false)
+        .await?
+        .is_none()
+    {
+        return Err(record_not_found());
+    }
+    let changes = read_changes(&state, body, false).await?;
+    let now = state.clock.now();
+    let endpoint = endpoints::update(&state.pool, auth.business_id, id, &changes, now)
+        .await?
+        .ok_or_else(record_not_found)?;
+    Ok(data(WebhookEndpointView::new(
+        endpoint,
+        &state.config.public_url,
+        now,
+    )))
+}
+
+#[utoipa::path(
+    delete, path = "/webhook_endpoints/{id}", tag = "Webhooks",
+    summary = "Delete a webhook endpoint (nothing more is delivered to it)",
+    params(("id" = i64, Path, description = "Endpoint id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such endpoint in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
+    if endpoints::discard(&state.pool, auth.business_id, id, state.clock.now()).await? {
+        Ok(no_content())
+    } else {
+        Err(record_not_found())
+    }
+}
+
+#[utoipa::path(
+    post, path = "/webhook_endpoints/{id}/rotate_secret", tag = "Webhooks",
+    summary = "Issue a new signing secret (shown this once); the old one keeps signing \
+               alongside it for 24 hours",
+    params(("id" = i64, Path, description = "Endpoint id"), IdempotencyHeader),
+    responses(
+        (status = 200, description = "The endpoint, with its new `secret`",
+         body = WebhookEndpointEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such endpoint in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn rotate_secret(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+) -> ApiResult<Response> {
+    let now = state.clock.now();
+    let endpoint = endpoints::rotate_secret(&state.pool, auth.business_id, id, now)
+        .await?
+        .ok_or_else(record_not_found)?;
+    Ok(data(WebhookEndpointView::with_secret(
+        endpoint,
+        &state.config.public_url,
+        now,
+    )))
+}
+
+#[utoipa::path(
+    get, path = "/webhook_endpoints/{id}/deliveries", tag = "Webhooks",
+    summary = "Every delivery attempt to this endpoint, newest first (paginated)",
+    params(("id" = i64, Path, description = "Endpoint id"), DeliveryListParams),
+    responses(
+        (status = 200, description = "A page of attempts", body = DeliveryList),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 404, description = "No such endpoint in this business", body = ErrorResponse),
+        (status = 422, description = "A bad query parameter", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn deliveries(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    OriginalUri(uri): OriginalUri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Paginated<DeliveryView>> {
+    let mut query = ListQuery::parse(raw.as_deref())?;
+    let page = query.page();
+    let event_id = query.string("event_id");
+    let include_deleted = query.include_deleted();
+    query.finish()?;
+    endpoints::find(&state.pool, auth.business_id, id, include_deleted)
+        .await?
+        .ok_or_else(record_not_found)?;
+    let (items, total) =
+        deliveries::list(&state.pool, auth.business_id, id, event_id.as_deref(), page).await?;
+    Ok(Paginated {
+        items: items.into_iter().map(DeliveryView::from).collect(),
+        pagination: Pagination::new(page, total),
+        base_url: state.config.public_url.clone(),
+        uri,
+    })
+}

@@ -1,0 +1,410 @@
+//! Delivering events: the fan-out that enqueues one job per subscribed endpoint in the
+//! event's own transaction, the job that POSTs the signed event, and the log of every
+//! attempt.
+//!
+//! At-least-once: the job is committed with the event, and a worker that dies mid-way
+//! leaves it to be claimed again. A receiver may therefore see an event twice; the
+//! `webhook-id` header (the event id) is how it tells.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use url::Url;
+
+use super::client::{self, Signed};
+use super::endpoints::{self, Endpoint};
+use crate::api::params::PageRequest;
+use crate::billing::events;
+use crate::http::timestamp;
+use crate::jobs::{JobContext, JobError};
+
+/// The job kind.
+pub const DELIVER: &str = "webhook.deliver";
+
+/// The Standard Webhooks retry schedule: the wait after each failed attempt. The first
+/// attempt is immediate, so an event gets 10 attempts over about three days.
+pub const SCHEDULE: [Duration; 9] = [
+    Duration::seconds(5),
+    Duration::minutes(5),
+    Duration::minutes(30),
+    Duration::hours(2),
+    Duration::hours(5),
+    Duration::hours(10),
+    Duration::hours(14),
+    Duration::hours(20),
+    Duration::hours(24),
+];
+pub const MAX_ATTEMPTS: i32 = SCHEDULE.len() as i32 + 1;
+/// An endpoint whose every attempt has failed for this long is disabled.
+pub const DISABLE_AFTER: Duration = Duration::days(5);
+/// The most a `Retry-After` can push an attempt back, and the least it can ask for.
+const RETRY_AFTER_MAX: Duration = Duration::hours(24);
+const RETRY_AFTER_MIN: Duration = Duration::seconds(5);
+
+/// Enqueues a delivery job for every enabled endpoint of the business subscribed to the
+/// event, on the event's transaction: one statement whatever the number of endpoints. The
+/// unique key makes a second fan-out of the same event a no-op.
+pub async fn fan_out(
+    conn: &mut PgConnection,
+    business_id: i64,
+    event_id: &str,
+    event_type: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO jobs (kind, payload, run_at, max_attempts, unique_key)
+         SELECT $1,
+                jsonb_build_object('business_id', e.business_id, 'endpoint_id', e.id,
+                                   'event_id', $3::text),
+                $5, $6, 'webhook:' || $3 || ':' || e.id
+         FROM webhook_endpoints e
+         WHERE e.business_id = $2 AND e.enabled AND e.discarded_at IS NULL
+           AND e.enabled_events && ARRAY[$4::text, '*']
+         ON CONFLICT (unique_key)
+             WHERE unique_key IS NOT NULL AND status IN ('queued', 'running')
+         DO NOTHING",
+    )
+    .bind(DELIVER)
+    .bind(business_id)
+    .bind(event_id)
+    .bind(event_type)
+    .bind(now)
+    // The handler decides when to give up (`MAX_ATTEMPTS`); the queue's own limit only
+    // stops a job whose worker keeps dying.
+    .bind(MAX_ATTEMPTS * 2)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// One attempt, as `GET /webhook_endpoints/{id}/deliveries` shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Attempt {
+    pub id: i64,
+    pub endpoint_id: i64,
+    pub event_id: String,
+    pub event_type: String,
+    pub attempt: i32,
+    pub status_code: Option<i32>,
+    pub duration_ms: i32,
+    pub error: Option<String>,
+    pub outcome: String,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An endpoint's attempts, newest first, optionally of one event; and the total.
+pub async fn list(
+    pool: &PgPool,
+    business_id: i64,
+    endpoint_id: i64,
+    event_id: Option<&str>,
+    page: PageRequest,
+) -> sqlx::Result<(Vec<Attempt>, i64)> {
+    let filter = |qb: &mut QueryBuilder<Postgres>| {
+        qb.push(" WHERE d.endpoint_id = ")
+            .push_bind(endpoint_id)
+            .push(" AND d.business_id = ")
+            .push_bind(business_id);
+        if let Some(event_id) = event_id {
+            qb.push(" AND d.event_id = ")
+                .push_bind(event_id.to_string());
+        }
+    };
+    let mut count = QueryBuilder::new("SELECT count(*) FROM webhook_deliveries d");
+    filter(&mut count);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    if page.offset() >= total {
+        return Ok((Vec::new(), total));
+    }
+    let mut qb = QueryBuilder::new(
+        "SELECT d.id, d.endpoint_id, d.event_id, ev.type AS event_type, d.attempt,
+                d.status_code, d.duration_ms, d.error, d.outcome, d.next_attempt_at,
+                d.created_at
+         FROM webhook_deliveries d JOIN events ev ON ev.id = d.event_id",
+    );
+    filter(&mut qb);
+    qb.push(" ORDER BY d.created_at DESC, d.id DESC LIMIT ")
+        .push_bind(page.per_page)
+        .push(" OFFSET ")
+        .push_bind(page.offset());
+    let rows = qb.build_query_as().fetch_all(pool).await?;
+    Ok((rows, total))
+}
+
+#[derive(Debug, Deserialize)]
+struct DeliverJob {
+    business_id: i64,
+    endpoint_id: i64,
+    event_id: String,
+}
+
+/// What a receiver gets: the event as `GET /events/{id}` shows it.
+#[derive(Serialize)]
+struct Body<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    event_type: &'a str,
+    created_at: String,
+    data: &'a Value,
+}
+
+/// `v1,<base64 HMAC-SHA256>` with each secret that signs now, space-separated.
+pub fn sign(
+    endpoint: &Endpoint,
+    webhook_id: &str,
+    timestamp: i64,
+    body: &[u8],
+    now: DateTime<Utc>,
+) -> Result<String, String> {
+    let mut signatures = Vec::new();
+    for secret in endpoint.signing_secrets(now) {
+        let webhook = standardwebhooks::Webhook::new(secret).map_err(|e| e.to_string())?;
+        signatures.push(
+            webhook
+                .sign(webhook_id, timestamp, body)
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    Ok(signatures.join(" "))
+}
+
+/// The wait before the next attempt after `attempt` failed: the schedule's, plus up to
+/// 10 % jitter so that endpoints failing together do not retry together; or what the
+/// receiver asked for in `Retry-After` (5 s to 24 h).
+pub fn next_delay(attempt: i32, retry_after: Option<i64>) -> Duration {
+    if let Some(seconds) = retry_after {
+        return Duration::seconds(seconds).clamp(RETRY_AFTER_MIN, RETRY_AFTER_MAX);
+    }
+    let index = (attempt.max(1) as usize - 1).min(SCHEDULE.len() - 1);
+    let base = SCHEDULE[index];
+    let mut random = [0u8; 2];
+    let _ = getrandom::fill(&mut random);
+    let permille = i64::from(u16::from_le_bytes(random) % 101);
+    base + Duration::milliseconds(base.num_milliseconds() * permille / 1000)
+}
+
+/// How one attempt went, for the log and the queue.
+struct Verdict {
+    outcome: &'static str,
+    error: Option<String>,
+    next_attempt_at: Option<DateTime<Utc>>,
+    /// Why the endpoint is being disabled, if it is.
+    disable: Option<String>,
+    job: Result<(), JobError>,
+}
+
+fn judge(
+    answer: Result<client::Answer, String>,
+    attempt: i32,
+    failing_since: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Verdict {
+    let (error, retry_after) = match &answer {
+        Ok(a) if (200..300).contains(&a.status) => {
+            return Verdict {
+                outcome: "succeeded",
+                error: None,
+                next_attempt_at: None,
+                disable: None,
+                job: Ok(()),
+            };
+        }
+        Ok(a) if a.status == 410 => {
+            let reason = format!(
+                "the endpoint answered 410 Gone on {}",
+                timestamp::format(&now)
+            );
+            return Verdict {
+                outcome: "failed",
+                error: Some("the receiver answered 410 Gone".into()),
+                next_attempt_at: None,
+                disable: Some(reason.clone()),
+                job: Err(JobError::Fatal(reason)),
+            };
+        }
+        Ok(a) => (format!("the receiver answered {}", a.status), a.retry_after),
+        Err(message) => (message.clone(), None),
+    };
+    let since = failing_since.unwrap_or(now);
+    if now - since >= DISABLE_AFTER {
+        let reason = format!(
+            "every delivery attempt failed for {} days (since {})",
+            DISABLE_AFTER.num_days(),
+            timestamp::format(&since)
+        );
+        return Verdict {
+            outcome: "failed",
+            error: Some(error),
+            next_attempt_at: None,
+            disable: Some(reason.clone()),
+            job: Err(JobError::Fatal(reason)),
+        };
+    }
+    if attempt >= MAX_ATTEMPTS {
+        return Verdict {
+            outcome: "failed",
+            job: Err(JobError::Fatal(format!(
+                "gave up after {attempt} attempts: {error}"
+            ))),
+            error: Some(error),
+            next_attempt_at: None,
+            disable: None,
+        };
+    }
+    let delay = next_delay(attempt, retry_after);
+    Verdict {
+        outcome: "retrying",
+        job: Err(JobError::RetryAfter(delay, error.clone())),
+        error: Some(error),
+        next_attempt_at: Some(now + delay),
+        disable: None,
+    }
+}
+
+/// The `webhook.deliver` job: one attempt to deliver one event to one endpoint.
+pub async fn deliver(ctx: JobContext, payload: Value) -> Result<(), JobError> {
+    let job: DeliverJob = serde_json::from_value(payload)
+        .map_err(|e| JobError::Fatal(format!("malformed delivery job: {e}")))?;
+    let pool = &ctx.pool;
+    // Scoped to the job's business: an endpoint only ever sees its own business's events.
+    let Some(endpoint) = endpoints::find(pool, job.business_id, job.endpoint_id, false).await?
+    else {
+        return Ok(()); // deleted since
+    };
+    let Some(event) = events::find(pool, job.business_id, &job.event_id).await? else {
+        return Err(JobError::Fatal("the event does not exist".into()));
+    };
+    if !endpoint.enabled || !endpoint.subscribes_to(&event.event_type) {
+        return Ok(()); // disabled or unsubscribed since
+    }
+    let (done, finished): (i64, bool) = sqlx::query_as(
+        "SELECT count(*), coalesce(bool_or(outcome <> 'retrying'), false)
+         FROM webhook_deliveries WHERE endpoint_id = $1 AND event_id = $2",
+    )
+    .bind(endpoint.id)
+    .bind(&event.id)
+    .fetch_one(pool)
+    .await?;
+    if finished {
+        return Ok(()); // a run that died before finishing its job already settled it
+    }
+    let attempt = i32::try_from(done).unwrap_or(i32::MAX - 1) + 1;
+
+    let now = ctx.clock.now();
+    let body = serde_json::to_vec(&Body {
+        id: &event.id,
+        event_type: &event.event_type,
+        created_at: timestamp::format(&event.created_at),
+        data: &event.data.0,
+    })
+    .map_err(|e| JobError::Fatal(e.to_string()))?;
+    let signature =
+        sign(&endpoint, &event.id, now.timestamp(), &body, now).map_err(JobError::Fatal)?;
+    let signed = Signed {
+        webhook_id: event.id.clone(),
+        timestamp: now.timestamp(),
+        signature,
+    };
+    let answer = match Url::parse(&endpoint.url) {
+        Ok(url) => {
+            let started = std::time::Instant::now();
+            let answer =
+                client::post(&url, body, &signed, ctx.config.webhook_allow_private, now).await;
+            (answer, started.elapsed().as_millis())
+        }
+        Err(_) => (Err("the endpoint's url is not a valid URL".into()), 0),
+    };
+    let (answer, elapsed) = answer;
+    let status_code = answer.as_ref().ok().map(|a| i32::from(a.status));
+    let now = ctx.clock.now();
+    let verdict = judge(answer, attempt, endpoint.failing_since, now);
+
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "INSERT INTO webhook_deliveries (business_id, endpoint_id, event_id, attempt,
+             status_code, duration_ms, error, outcome, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(endpoint.business_id)
+    .bind(endpoint.id)
+    .bind(&event.id)
+    .bind(attempt)
+    .bind(status_code)
+    .bind(i32::try_from(elapsed).unwrap_or(i32::MAX))
+    .bind(&verdict.error)
+    .bind(verdict.outcome)
+    .bind(verdict.next_attempt_at)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    // A success stops the failure clock; a failure starts it unless it already runs
+    // (decided in SQL, so concurrent deliveries to one endpoint cannot undo each other).
+    sqlx::query(
+        "UPDATE webhook_endpoints
+         SET failing_since = CASE WHEN $2 THEN NULL ELSE coalesce(failing_since, $3) END
+         WHERE id = $1",
+    )
+    .bind(endpoint.id)
+    .bind(verdict.outcome == "succeeded")
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if let Some(reason) = &verdict.disable {
+        endpoints::disable(&mut tx, endpoint.id, reason, now).await?;
+        tracing::warn!(endpoint = endpoint.id, reason = %reason, "webhook endpoint disabled");
+    }
+    tx.commit().await?;
+    verdict.job
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn answer(status: u16) -> Result<client::Answer, String> {
+        Ok(client::Answer {
+            status,
+            retry_after: None,
+        })
+    }
+
+    #[test]
+    fn delays_follow_the_schedule_with_at_most_ten_percent_jitter() {
+        for (i, base) in SCHEDULE.iter().enumerate() {
+            let delay = next_delay(i as i32 + 1, None);
+            assert!(delay >= *base && delay <= *base + *base / 10, "{delay}");
+        }
+        assert_eq!(next_delay(1, Some(120)), Duration::seconds(120));
+        assert_eq!(next_delay(1, Some(0)), Duration::seconds(5));
+        assert_eq!(next_delay(1, Some(10_000_000)), Duration::hours(24));
+    }
+
+    #[test]
+    fn only_2xx_succeeds_and_the_last_attempt_gives_up() {
+        let now = at("2025-10-21T10:00:00Z");
+        assert_eq!(judge(answer(204), 1, None, now).outcome, "succeeded");
+        let v = judge(answer(302), 1, None, now);
+        assert_eq!(v.outcome, "retrying");
+        assert!(matches!(v.job, Err(JobError::RetryAfter(..))));
+        let v = judge(answer(500), MAX_ATTEMPTS, Some(now), now);
+        assert_eq!(v.outcome, "failed");
+        assert!(matches!(v.job, Err(JobError::Fatal(_))));
+        assert!(v.disable.is_none());
+    }
+
+    #[test]
+    fn gone_or_failing_for_five_days_disables() {
+        let now = at("2025-10-21T10:00:00Z");
+        assert!(judge(answer(410), 1, None, now).disable.is_some());
+        let v = judge(Err("down".into()), 2, Some(now - Duration::days(4)), now);
+        assert!(v.disable.is_none());
+        let v = judge(Err("down".into()), 2, Some(now - Duration::days(5)), now);
+        assert!(v.disable.unwrap().contains("5 days"));
+    }
+}

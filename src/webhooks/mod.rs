@@ -1,0 +1,15 @@
+//! Webhooks: a business's endpoints, and signed, retried, at-least-once delivery of its
+//! events to them.
+//!
+//! - `endpoints`: subscriptions, signing secrets (shown once, rotated with 24 hours of
+//!   overlap), and the disabled state delivery leaves on them.
+//! - `deliveries`: the fan-out `billing::events::record` runs in the event's transaction
+//!   (one job per subscribed endpoint), the `webhook.deliver` job, the attempts log.
+//! - `client`: the one shared HTTP client, Standard Webhooks headers, bounded answers.
+//! - `address`: which targets are allowed (no private or internal addresses), checked
+//!   at subscription and on the address each delivery connects to.
+
+pub mod address;
+pub mod client;
+pub mod deliveries;
+pub mod endpoints;
