@@ -47,11 +47,11 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    let (api, mut spec) = api_routes(&state);
-    crate::api::docs::finish(&mut spec, &state.config);
+    let (api, spec) = api_routes(&state);
+    let spec = crate::api::spec::finish(&spec, &state.config);
     let routes = Router::new()
         // `/api/v1/openapi.json` (public) and the interactive docs at `/docs`.
-        .merge(crate::api::docs::swagger_ui(&spec))
+        .merge(crate::api::docs::swagger_ui(spec))
         .route("/healthz", get(crate::api::health::healthz))
         .route("/readyz", get(crate::api::health::readyz))
         .merge(api.layer(cors(&state.config)))

@@ -7,7 +7,6 @@ use utoipa::openapi::security::{AuthorizationCode, Flow, OAuth2, Scopes, Securit
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 
 use crate::api::pagination::Pagination;
-use crate::config::Config;
 
 /// Every error answer.
 #[derive(Serialize, ToSchema)]
@@ -85,23 +84,6 @@ impl Modify for OAuth2Scheme {
     }
 }
 
-/// Completes the generated document with what depends on the deployment: the server's
-/// public address and absolute OAuth endpoints (so Swagger UI's Authorize works).
-pub fn finish(spec: &mut utoipa::openapi::OpenApi, config: &Config) {
-    spec.servers = Some(vec![utoipa::openapi::server::Server::new(
-        config.public_url.clone(),
-    )]);
-    if let Some(components) = spec.components.as_mut() {
-        components.add_security_scheme(
-            "oauth2",
-            oauth2_scheme(
-                &format!("{}/oauth/authorize", config.public_url),
-                &format!("{}/oauth/token", config.public_url),
-            ),
-        );
-    }
-}
-
 fn oauth2_scheme(authorize_url: &str, token_url: &str) -> SecurityScheme {
     SecurityScheme::OAuth2(OAuth2::new([Flow::AuthorizationCode(
         AuthorizationCode::new(
@@ -119,10 +101,7 @@ fn oauth2_scheme(authorize_url: &str, token_url: &str) -> SecurityScheme {
 /// internet needed), reading `/api/v1/openapi.json`, its Authorize button running the
 /// authorization-code flow with PKCE against this server. Register a client whose
 /// redirect URI is `PUBLIC_URL/docs/oauth2-redirect.html` to use it.
-pub fn swagger_ui<S: Clone + Send + Sync + 'static>(
-    spec: &utoipa::openapi::OpenApi,
-) -> axum::Router<S> {
-    let spec = serde_json::to_value(spec).expect("the OpenAPI document serialises");
+pub fn swagger_ui<S: Clone + Send + Sync + 'static>(spec: serde_json::Value) -> axum::Router<S> {
     let ui = utoipa_swagger_ui::SwaggerUi::new("/docs")
         .external_url_unchecked("/api/v1/openapi.json", spec)
         .oauth(

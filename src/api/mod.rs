@@ -19,5 +19,6 @@ pub mod payments;
 pub mod quotes;
 pub mod render;
 pub mod response;
+pub mod spec;
 pub mod taxes;
 pub mod webhook_endpoints;

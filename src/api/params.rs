@@ -10,7 +10,7 @@ use crate::error::{ApiError, FieldErrors};
 pub const DEFAULT_PER_PAGE: i64 = 20;
 pub const MAX_PER_PAGE: i64 = 100;
 /// Beyond this a page number is a mistake (or an attempt at an enormous OFFSET).
-const MAX_PAGE: i64 = 1_000_000;
+pub const MAX_PAGE: i64 = 1_000_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {

@@ -103,3 +103,48 @@ async fn the_router_and_the_spec_agree_route_for_route() {
         }
     }
 }
+
+#[tokio::test]
+async fn every_operation_documents_its_errors_headers_and_a_unique_id() {
+    let app = TestApp::spawn().await;
+    let spec = json(app.get("/api/v1/openapi.json").await).await;
+    let mut ids = std::collections::HashSet::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap().to_string();
+            assert!(ids.insert(id.clone()), "operationId {id} is not unique");
+            let responses = &op["responses"];
+            for status in ["401", "422", "429", "500"] {
+                assert!(
+                    responses[status].is_object(),
+                    "{method} {path} lacks {status}"
+                );
+            }
+            let ok = responses
+                .as_object()
+                .unwrap()
+                .iter()
+                .find(|(s, _)| s.starts_with('2'))
+                .map(|(_, r)| r)
+                .unwrap();
+            assert!(ok["headers"]["RateLimit"].is_object(), "{method} {path}");
+            if method == "post" {
+                let params = op["parameters"].as_array().unwrap();
+                assert!(
+                    params.iter().any(|p| p["name"] == "Idempotency-Key"),
+                    "{method} {path}"
+                );
+            }
+        }
+    }
+    let create = &spec["paths"]["/api/v1/customers"]["post"]["responses"]["201"];
+    assert_eq!(create["links"]["show"]["operationId"], "customers_show");
+    let per_page = spec["paths"]["/api/v1/customers"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "per_page")
+        .unwrap()
+        .clone();
+    assert_eq!(per_page["schema"]["maximum"], 100);
+}

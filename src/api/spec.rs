@@ -1,0 +1,223 @@
+//! Completes the generated OpenAPI document with what every operation shares, so the
+//! handlers' annotations stay about what is theirs: the error answers the middleware and
+//! extractors give (400, 401, 403, 404, 413, 415, 422, 429, 500), the rate-limit and
+//! idempotency headers, unique operation ids, links from each create to its show (so
+//! stateful checkers can chain them), parameter bounds, and the deployment's server and
+//! OAuth URLs. Works on the JSON form: these are uniform edits over every operation.
+
+use serde_json::{Map, Value, json};
+
+use crate::api::params::{MAX_PAGE, MAX_PER_PAGE};
+use crate::config::Config;
+
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+fn error(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+    })
+}
+
+/// The finished document, as served at `/api/v1/openapi.json`.
+pub fn finish(spec: &utoipa::openapi::OpenApi, config: &Config) -> Value {
+    let mut spec = serde_json::to_value(spec).expect("the OpenAPI document serialises");
+    spec["servers"] = json!([{"url": config.public_url, "description": "This server"}]);
+    let flows = &mut spec["components"]["securitySchemes"]["oauth2"]["flows"]["authorizationCode"];
+    flows["authorizationUrl"] = json!(format!("{}/oauth/authorize", config.public_url));
+    flows["tokenUrl"] = json!(format!("{}/oauth/token", config.public_url));
+    flows["refreshUrl"] = json!(format!("{}/oauth/token", config.public_url));
+    spec["components"]["headers"] = shared_headers();
+
+    let mut show_ids: Map<String, Value> = Map::new();
+    if let Some(paths) = spec["paths"].as_object_mut() {
+        for (path, item) in paths.iter_mut() {
+            for method in METHODS {
+                if let Some(op) = item.get_mut(method) {
+                    complete_operation(path, method, op);
+                    if method == "get" && path.ends_with("/{id}") {
+                        show_ids.insert(path.clone(), op["operationId"].clone());
+                    }
+                }
+            }
+        }
+        // Each create links to the show of what it made.
+        for (path, item) in paths.iter_mut() {
+            let show = show_ids.get(&format!("{path}/{{id}}")).cloned();
+            if let (Some(show), Some(post)) = (show, item.get_mut("post"))
+                && let Some(created) = post["responses"].get_mut("201")
+            {
+                created["links"] = json!({
+                    "show": {
+                        "operationId": show,
+                        "parameters": {"id": "$response.body#/data/id"},
+                        "description": "The record just created"
+                    }
+                });
+            }
+        }
+    }
+    spec
+}
+
+fn shared_headers() -> Value {
+    let integer =
+        |description: &str| json!({"description": description, "schema": {"type": "integer"}});
+    json!({
+        "RateLimit-Policy": {"description": "The token's quota: `\"token\";q=100;w=60`", "schema": {"type": "string"}},
+        "RateLimit": {"description": "What is left: `\"token\";r=<remaining>;t=<seconds to reset>`", "schema": {"type": "string"}},
+        "X-RateLimit-Limit": integer("Requests allowed per minute"),
+        "X-RateLimit-Remaining": integer("Requests left in this minute"),
+        "X-RateLimit-Reset": integer("When the window resets (epoch seconds)"),
+        "Retry-After": integer("Seconds to wait before trying again"),
+        "Idempotent-Replayed": {"description": "`true` when this is the stored answer to an earlier request with the same Idempotency-Key", "schema": {"type": "string", "enum": ["true"]}}
+    })
+}
+
+fn header_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/headers/{name}")})
+}
+
+/// `customers_show`, `invoices_payments_invoice_create`: unique across the document.
+fn operation_id(path: &str, current: &str) -> String {
+    let resource: Vec<&str> = path
+        .trim_start_matches("/api/v1/")
+        .split('/')
+        .filter(|s| !s.starts_with('{') && !s.is_empty())
+        .collect();
+    format!("{}_{current}", resource.join("_"))
+}
+
+fn complete_operation(path: &str, method: &str, op: &mut Value) {
+    let current = op["operationId"].as_str().unwrap_or(method).to_string();
+    op["operationId"] = json!(operation_id(path, &current));
+    let has_body = op.get("requestBody").is_some();
+    let secured = op.get("security").is_some();
+    let writes = method != "get";
+
+    let responses = op["responses"]
+        .as_object_mut()
+        .expect("an operation has responses");
+    let mut add = |status: &str, value: Value| {
+        responses.entry(status.to_string()).or_insert(value);
+    };
+    if has_body {
+        add("400", error("The body is not valid JSON"));
+        add("413", error("The body is larger than 1 MiB"));
+        add("415", error("The body is not application/json"));
+    }
+    if secured {
+        add("401", error("Missing, invalid, expired or revoked token"));
+    }
+    if secured && writes {
+        add("403", error("The token lacks the write scope"));
+    }
+    if path.contains('{') {
+        add("404", error("No such record in this business"));
+    }
+    add(
+        "422",
+        error("Invalid fields or parameters, all named in `errors`"),
+    );
+    if secured {
+        let mut limited = error("Over the rate limit");
+        limited["headers"] = json!({"Retry-After": header_ref("Retry-After")});
+        add("429", limited);
+    }
+    if method == "post" && secured {
+        add(
+            "409",
+            error("A request with the same Idempotency-Key is still being processed"),
+        );
+    }
+    add(
+        "500",
+        error("Something went wrong on the server (logged with the request id)"),
+    );
+
+    for (status, response) in responses.iter_mut() {
+        if !status.starts_with('2') || !secured {
+            continue;
+        }
+        let headers = response
+            .as_object_mut()
+            .expect("a response is an object")
+            .entry("headers")
+            .or_insert_with(|| json!({}));
+        for name in [
+            "RateLimit-Policy",
+            "RateLimit",
+            "X-RateLimit-Limit",
+            "X-RateLimit-Remaining",
+            "X-RateLimit-Reset",
+        ] {
+            headers[name] = header_ref(name);
+        }
+        if method == "post" {
+            headers["Idempotent-Replayed"] = header_ref("Idempotent-Replayed");
+        }
+    }
+
+    let parameters = op
+        .as_object_mut()
+        .expect("an operation is an object")
+        .entry("parameters")
+        .or_insert_with(|| json!([]));
+    if let Some(list) = parameters.as_array_mut() {
+        for p in list.iter_mut() {
+            bound_parameter(p);
+        }
+        if method == "post" && secured {
+            list.push(json!({
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": false,
+                "description": "Retrying with the same key and body answers the first result instead of doing the work again (kept 24 hours)",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255}
+            }));
+        }
+    }
+    if op["parameters"].as_array().is_some_and(Vec::is_empty) {
+        op.as_object_mut().map(|o| o.remove("parameters"));
+    }
+}
+
+/// Bounds the parameters every list shares, so clients and checkers know the limits.
+fn bound_parameter(p: &mut Value) {
+    let name = p["name"].as_str().unwrap_or_default().to_string();
+    let schema = &mut p["schema"];
+    match name.as_str() {
+        "page" => {
+            schema["minimum"] = json!(1);
+            schema["maximum"] = json!(MAX_PAGE);
+        }
+        "per_page" => {
+            schema["minimum"] = json!(1);
+            schema["maximum"] = json!(MAX_PER_PAGE);
+        }
+        "id" => {
+            schema["minimum"] = json!(1);
+        }
+        n if n.ends_with("_id") => {
+            schema["minimum"] = json!(1);
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::operation_id;
+
+    #[test]
+    fn operation_ids_name_the_resource() {
+        assert_eq!(
+            operation_id("/api/v1/customers/{id}", "show"),
+            "customers_show"
+        );
+        assert_eq!(
+            operation_id("/api/v1/invoices/{id}/payments", "invoice_list"),
+            "invoices_payments_invoice_list"
+        );
+    }
+}
