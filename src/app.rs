@@ -47,7 +47,9 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    let (api, spec) = api_routes(&state);
+    let (api, mut spec) = api_routes(&state);
+    let (oauth, oauth_spec) = crate::oauth::router().split_for_parts();
+    spec.merge(oauth_spec);
     let spec = crate::api::spec::finish(&spec, &state.config);
     let routes = Router::new()
         // `/api/v1/openapi.json` (public) and the interactive docs at `/docs`.
@@ -55,7 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(crate::api::health::healthz))
         .route("/readyz", get(crate::api::health::readyz))
         .merge(api.layer(cors(&state.config)))
-        .merge(crate::oauth::router())
+        .merge(oauth)
         .fallback(middleware::not_found);
     with_middleware(routes, &state.config).with_state(state)
 }

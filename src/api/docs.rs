@@ -62,6 +62,7 @@ pub struct IdempotencyHeader {
     modifiers(&OAuth2Scheme),
     components(schemas(ErrorResponse, ListMeta, Pagination)),
     tags(
+        (name = "OAuth", description = "The authorization server: sign-in, tokens, revocation, introspection"),
         (name = "Account", description = "The caller's user and business"),
         (name = "Customers", description = "Clients and contacts"),
         (name = "Taxes", description = "Tax rates applied to invoices and quotes"),

@@ -78,12 +78,19 @@ fn header_ref(name: &str) -> Value {
     json!({"$ref": format!("#/components/headers/{name}")})
 }
 
-/// `customers_show`, `invoices_payments_invoice_create`: unique across the document.
+/// `customers_show`, `invoices_payments_invoice_create`, `oauth_token_exchange`: unique
+/// across the document.
 fn operation_id(path: &str, current: &str) -> String {
-    let resource: Vec<&str> = path
+    let resource: Vec<String> = path
         .trim_start_matches("/api/v1/")
         .split('/')
         .filter(|s| !s.starts_with('{') && !s.is_empty())
+        .map(|s| {
+            s.trim_start_matches('.')
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect()
+        })
         .collect();
     format!("{}_{current}", resource.join("_"))
 }
@@ -91,6 +98,16 @@ fn operation_id(path: &str, current: &str) -> String {
 fn complete_operation(path: &str, method: &str, op: &mut Value) {
     let current = op["operationId"].as_str().unwrap_or(method).to_string();
     op["operationId"] = json!(operation_id(path, &current));
+    if !path.starts_with("/api/v1/") {
+        // The OAuth endpoints document their own RFC-shaped answers.
+        let responses = op["responses"]
+            .as_object_mut()
+            .expect("an operation has responses");
+        responses
+            .entry("500".to_string())
+            .or_insert_with(|| error("Something went wrong on the server"));
+        return;
+    }
     let has_body = op.get("requestBody").is_some();
     let secured = op.get("security").is_some();
     let writes = method != "get";
@@ -218,6 +235,10 @@ mod tests {
         assert_eq!(
             operation_id("/api/v1/invoices/{id}/payments", "invoice_list"),
             "invoices_payments_invoice_list"
+        );
+        assert_eq!(
+            operation_id("/.well-known/oauth-authorization-server", "show"),
+            "well_known_oauth_authorization_server_show"
         );
     }
 }

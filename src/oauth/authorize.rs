@@ -194,6 +194,23 @@ fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
         .filter(|value| value.len() == 43)
 }
 
+#[utoipa::path(
+    get, path = "/oauth/authorize", tag = "OAuth",
+    summary = "The sign-in and consent page (HTML)",
+    params(
+        ("client_id" = String, Query), ("redirect_uri" = String, Query),
+        ("response_type" = String, Query, description = "`code`"),
+        ("scope" = Option<String>, Query, description = "`read`, `write` or both"),
+        ("state" = Option<String>, Query),
+        ("code_challenge" = Option<String>, Query),
+        ("code_challenge_method" = Option<String>, Query, description = "`S256`"),
+    ),
+    responses(
+        (status = 200, description = "The page", content_type = "text/html"),
+        (status = 303, description = "To redirect_uri with an error (invalid_scope, …)"),
+        (status = 400, description = "An error page: unknown client or unregistered redirect_uri", content_type = "text/html"),
+    )
+)]
 /// `GET /oauth/authorize`
 pub async fn show(
     State(state): State<AppState>,
@@ -209,6 +226,18 @@ pub async fn show(
     run(&state, params, csrf_token, ip, None, None).await
 }
 
+#[utoipa::path(
+    post, path = "/oauth/authorize", tag = "OAuth",
+    summary = "Sign in and allow or deny (the page's form)",
+    request_body(content = crate::oauth::docs::AuthorizeDecision, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 303, description = "To redirect_uri with `code` and `state` (or `error=access_denied`)"),
+        (status = 400, description = "An error page", content_type = "text/html"),
+        (status = 401, description = "The form again: wrong email or password", content_type = "text/html"),
+        (status = 403, description = "The form again: CSRF check failed", content_type = "text/html"),
+        (status = 429, description = "The form again: too many failed sign-ins", content_type = "text/html"),
+    )
+)]
 /// `POST /oauth/authorize`
 pub async fn decide(
     State(state): State<AppState>,

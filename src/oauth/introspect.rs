@@ -13,6 +13,16 @@ use crate::auth::secrets::token_hash;
 use crate::oauth::client_auth;
 use crate::oauth::errors::{OAuthError, no_store};
 
+/// RFC 7662.
+#[utoipa::path(
+    post, path = "/oauth/introspect", tag = "OAuth",
+    request_body(content = crate::oauth::docs::TokenTarget, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "The token's state", body = crate::oauth::docs::Introspection),
+        (status = 400, description = "RFC 6749 error", body = crate::oauth::docs::OAuthErrorResponse),
+        (status = 401, description = "invalid_client", body = crate::oauth::docs::OAuthErrorResponse),
+    )
+)]
 pub async fn introspect(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -7,6 +7,11 @@ use serde_json::json;
 use crate::app::AppState;
 use crate::auth::scopes;
 
+#[utoipa::path(
+    get, path = "/.well-known/oauth-authorization-server", tag = "OAuth",
+    summary = "RFC 8414 authorization server metadata",
+    responses((status = 200, description = "The metadata", content_type = "application/json"))
+)]
 pub async fn show(State(state): State<AppState>) -> Response {
     let base = &state.config.public_url;
     axum::Json(json!({

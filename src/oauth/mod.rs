@@ -3,8 +3,8 @@
 //! PostgreSQL; what oxide-auth lacks (revocation, introspection, token info, metadata,
 //! code-reuse and refresh-family revocation, the login page) is ours.
 
-use axum::Router;
-use axum::routing::{get, post};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::app::AppState;
 
@@ -13,6 +13,7 @@ pub mod authorize_page;
 pub mod authorizer;
 pub mod client_auth;
 pub mod clients;
+pub mod docs;
 pub mod endpoint;
 pub mod errors;
 pub mod flow_state;
@@ -32,19 +33,14 @@ pub const CODE_TTL_SECONDS: i64 = 600;
 /// The scope granted when an authorization request names none: the least one.
 pub const DEFAULT_SCOPE: &str = "read";
 
-/// `/oauth/*` and the RFC 8414 metadata. No CORS layer: these never answer cross-origin.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/oauth/token", post(token::exchange))
-        .route(
-            "/oauth/authorize",
-            get(authorize::show).post(authorize::decide),
-        )
-        .route("/oauth/revoke", post(revoke::revoke))
-        .route("/oauth/introspect", post(introspect::introspect))
-        .route("/oauth/token/info", get(token_info::show))
-        .route(
-            "/.well-known/oauth-authorization-server",
-            get(metadata::show),
-        )
+/// `/oauth/*` and the RFC 8414 metadata, with their part of the OpenAPI document. No
+/// CORS layer: these never answer cross-origin.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(token::exchange))
+        .routes(routes!(authorize::show, authorize::decide))
+        .routes(routes!(revoke::revoke))
+        .routes(routes!(introspect::introspect))
+        .routes(routes!(token_info::show))
+        .routes(routes!(metadata::show))
 }

@@ -15,6 +15,16 @@ use crate::oauth::authorizer::revoke_family;
 use crate::oauth::client_auth;
 use crate::oauth::errors::{OAuthError, no_store};
 
+/// RFC 7009.
+#[utoipa::path(
+    post, path = "/oauth/revoke", tag = "OAuth",
+    request_body(content = crate::oauth::docs::TokenTarget, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Revoked (also for an unknown token)"),
+        (status = 400, description = "RFC 6749 error", body = crate::oauth::docs::OAuthErrorResponse),
+        (status = 401, description = "invalid_client", body = crate::oauth::docs::OAuthErrorResponse),
+    )
+)]
 pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     match run(&state, &headers, &body).await {
         Ok(()) => {

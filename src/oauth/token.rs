@@ -25,6 +25,17 @@ use crate::oauth::flow_state::{Rejection, Shared};
 use crate::oauth::pkce;
 use crate::ratelimit::{self, ClientIp};
 
+/// `POST /oauth/token`: the authorization-code and refresh-token grants.
+#[utoipa::path(
+    post, path = "/oauth/token", tag = "OAuth",
+    request_body(content = crate::oauth::docs::TokenRequest, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Tokens", body = crate::oauth::docs::TokenResponse),
+        (status = 400, description = "RFC 6749 error", body = crate::oauth::docs::OAuthErrorResponse),
+        (status = 401, description = "invalid_client", body = crate::oauth::docs::OAuthErrorResponse),
+        (status = 429, description = "Too many requests from this address", body = crate::api::docs::ErrorResponse),
+    )
+)]
 pub async fn exchange(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,

@@ -10,6 +10,14 @@ use crate::auth::bearer::{bearer_token, unauthorized};
 use crate::auth::tokens;
 use crate::error::ApiError;
 
+#[utoipa::path(
+    get, path = "/oauth/token/info", tag = "OAuth",
+    responses(
+        (status = 200, description = "The bearer's token", body = crate::oauth::docs::TokenInfo),
+        (status = 401, description = "Missing or invalid token", body = crate::api::docs::ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
 pub async fn show(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let token_sent = headers.contains_key(axum::http::header::AUTHORIZATION);
     let Some(token) = bearer_token(&headers) else {
