@@ -98,7 +98,7 @@ pub fn with_middleware<S: Clone + Send + Sync + 'static>(
 /// The bearer check is a route layer, so a path that matches no route answers 404 with
 /// or without a token.
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    use crate::api::{customers, invoices, me, payment_terms, payments, quotes, taxes};
+    use crate::api::{customers, invoices, me, payment_terms, payments, quotes, sending, taxes};
     let protected = OpenApiRouter::<AppState>::new()
         .routes(routes!(me::show))
         .routes(routes!(customers::list, customers::create))
@@ -120,6 +120,9 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(invoices::set_status))
         .routes(routes!(invoices::mark_as_paid))
         .routes(routes!(invoices::duplicate))
+        .routes(routes!(sending::send_invoice))
+        .routes(routes!(sending::send_reminder))
+        .routes(routes!(sending::send_quote))
         .routes(routes!(quotes::list, quotes::create))
         .routes(routes!(quotes::show, quotes::update, quotes::delete))
         .routes(routes!(quotes::set_status))

@@ -32,6 +32,11 @@ pub struct Config {
     pub worker_poll_interval: Duration,
     /// How often a worker runs the sweeps (overdue, reminders, recurring, expiry).
     pub sweep_interval: Duration,
+    /// Where email goes: `smtp://host:port` (plain), `smtp://…?tls=required` (STARTTLS),
+    /// `smtps://…` (TLS); user and password in the URL when the server wants them.
+    pub smtp_url: String,
+    /// The `From` of every email, `Name <address>` or a bare address.
+    pub mail_from: String,
 }
 
 /// Secrets live in the database URL (a password), so Debug prints it redacted.
@@ -52,6 +57,8 @@ impl fmt::Debug for Config {
             .field("workers", &self.workers)
             .field("worker_poll_interval", &self.worker_poll_interval)
             .field("sweep_interval", &self.sweep_interval)
+            .field("smtp_url", &redact_url(&self.smtp_url))
+            .field("mail_from", &self.mail_from)
             .finish()
     }
 }
@@ -121,6 +128,23 @@ impl Config {
             })
             .unwrap_or_default();
 
+        let smtp_url = var("SMTP_URL").unwrap_or_else(|| "smtp://localhost:1025".into());
+        if crate::mail::transport(&smtp_url, Duration::from_secs(1)).is_err() {
+            return Err(ConfigError {
+                var: "SMTP_URL",
+                value: redact_url(&smtp_url),
+                problem: "must be an smtp:// or smtps:// URL with a host",
+            });
+        }
+        let mail_from = var("MAIL_FROM").unwrap_or_else(|| "Koteshen <billing@localhost>".into());
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError {
+                var: "MAIL_FROM",
+                value: mail_from,
+                problem: "must be an email address, optionally as `Name <address>`",
+            });
+        }
+
         Ok(Config {
             database_url,
             database_max_connections: parse(
@@ -166,6 +190,8 @@ impl Config {
                 "must be a whole number of seconds from 1 to 86400",
                 |n: &u64| (1..=86_400).contains(n),
             )?),
+            smtp_url,
+            mail_from,
         })
     }
 
@@ -279,6 +305,9 @@ mod tests {
             ("RATE_LIMIT_PER_MINUTE", "0"),
             ("TOKEN_RATE_LIMIT_PER_MINUTE", "many"),
             ("FAILED_BEARER_RATE_LIMIT_PER_MINUTE", "-5"),
+            ("SMTP_URL", "http://mail.example.com"),
+            ("SMTP_URL", "smtp://"),
+            ("MAIL_FROM", "not an address"),
         ] {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{value}");
@@ -297,5 +326,7 @@ mod tests {
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cret"));
         assert!(shown.contains("app:***@db"));
+        let c = config(&[("SMTP_URL", "smtps://mailer:s3cret@smtp.example.com")]).unwrap();
+        assert!(!format!("{c:?}").contains("s3cret"));
     }
 }

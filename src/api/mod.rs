@@ -18,4 +18,5 @@ pub mod payments;
 pub mod quotes;
 pub mod render;
 pub mod response;
+pub mod sending;
 pub mod taxes;

@@ -11,4 +11,6 @@ pub mod numbering;
 pub mod payment_terms;
 pub mod payments;
 pub mod quotes;
+pub mod schedule;
+pub mod sending;
 pub mod taxes;

@@ -8,6 +8,7 @@ use crate::billing::quotes;
 /// A runner with every handler and sweep registered.
 pub fn runner(ctx: JobContext) -> Runner {
     Runner::new(ctx)
+        .handler(super::email::KIND, super::email::run)
         .sweep("expire quotes", |ctx| async move {
             quotes::expire_due(&ctx.pool, ctx.clock.now()).await?;
             Ok(())

@@ -20,5 +20,7 @@ mod openapi;
 mod payment_terms;
 mod payments;
 mod ratelimit;
+mod sending;
 mod shutdown;
+mod smtp_sink;
 mod taxes;
