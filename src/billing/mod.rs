@@ -8,6 +8,7 @@ pub mod error;
 pub mod events;
 pub mod invoices;
 pub mod numbering;
+pub mod overdue;
 pub mod payment_terms;
 pub mod payments;
 pub mod quotes;

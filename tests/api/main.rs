@@ -17,6 +17,7 @@ mod middleware;
 mod numbering;
 mod oauth;
 mod openapi;
+mod overdue;
 mod payment_terms;
 mod payments;
 mod ratelimit;
