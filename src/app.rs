@@ -98,7 +98,9 @@ pub fn with_middleware<S: Clone + Send + Sync + 'static>(
 /// The bearer check is a route layer, so a path that matches no route answers 404 with
 /// or without a token.
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    use crate::api::{customers, invoices, me, payment_terms, payments, quotes, sending, taxes};
+    use crate::api::{
+        customers, invoices, me, payment_terms, payments, quotes, reminders, sending, taxes,
+    };
     let protected = OpenApiRouter::<AppState>::new()
         .routes(routes!(me::show))
         .routes(routes!(customers::list, customers::create))
@@ -123,6 +125,8 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(sending::send_invoice))
         .routes(routes!(sending::send_reminder))
         .routes(routes!(sending::send_quote))
+        .routes(routes!(reminders::list, reminders::create))
+        .routes(routes!(reminders::delete))
         .routes(routes!(quotes::list, quotes::create))
         .routes(routes!(quotes::show, quotes::update, quotes::delete))
         .routes(routes!(quotes::set_status))

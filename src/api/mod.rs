@@ -16,6 +16,7 @@ pub mod params;
 pub mod payment_terms;
 pub mod payments;
 pub mod quotes;
+pub mod reminders;
 pub mod render;
 pub mod response;
 pub mod sending;

@@ -12,7 +12,7 @@ use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::documents::{self, INVOICE};
 use crate::billing::error::BillingError;
 use crate::billing::events::{self, Render, Resource};
-use crate::billing::{payment_terms, payments};
+use crate::billing::{payment_terms, payments, reminders};
 use crate::error::FieldErrors;
 use crate::money::Currency;
 
@@ -448,6 +448,9 @@ pub async fn update(
     .execute(&mut *tx)
     .await?;
     content::save(&mut tx, INVOICE, id, &current, &repriced, now).await?;
+    if due_at != invoice.due_at {
+        reminders::reschedule(&mut tx, business_id, id, due_at, now).await?;
+    }
     let settlement = payments::settle(&mut tx, id, now).await?;
     events::emit(
         &mut tx,

@@ -4,7 +4,7 @@ use chrono::Duration;
 
 use super::runner::{JobContext, Runner};
 use crate::api::render::Views;
-use crate::billing::{overdue, quotes};
+use crate::billing::{overdue, quotes, reminders};
 
 /// A runner with every handler and sweep registered.
 pub fn runner(ctx: JobContext) -> Runner {
@@ -13,6 +13,10 @@ pub fn runner(ctx: JobContext) -> Runner {
         .sweep("overdue invoices", |ctx| async move {
             let views = Views::with_public_url(&ctx.config.public_url);
             overdue::sweep(&ctx.pool, &views, ctx.clock.now()).await?;
+            Ok(())
+        })
+        .sweep("due reminders", |ctx| async move {
+            reminders::sweep(&ctx.pool, ctx.clock.now()).await?;
             Ok(())
         })
         .sweep("expire quotes", |ctx| async move {

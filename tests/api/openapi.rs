@@ -34,6 +34,12 @@ const DOCUMENTED: &[(&str, &str)] = &[
     ("post", "/api/v1/invoices/{id}/send_invoice"),
     ("post", "/api/v1/invoices/{id}/send_reminder"),
     ("post", "/api/v1/quotes/{id}/send"),
+    ("get", "/api/v1/invoices/{id}/invoices_reminders"),
+    ("post", "/api/v1/invoices/{id}/invoices_reminders"),
+    (
+        "delete",
+        "/api/v1/invoices/{id}/invoices_reminders/{reminder_id}",
+    ),
     ("get", "/api/v1/quotes"),
     ("post", "/api/v1/quotes"),
     ("get", "/api/v1/quotes/{id}"),
