@@ -16,8 +16,10 @@ CREATE TABLE invoice_subscriptions (
     auto_send          BOOLEAN NOT NULL DEFAULT FALSE,
     status             TEXT NOT NULL DEFAULT 'active'
                        CHECK (status IN ('active', 'paused', 'completed')),
-    -- NULL once completed
+    -- the index N of the next run (starts_at + N periods) and its time; NULL once completed
+    next_occurrence    INTEGER NOT NULL DEFAULT 0,
     next_run_at        TIMESTAMPTZ,
+    -- invoices made so far
     occurrences_count  INTEGER NOT NULL DEFAULT 0,
     -- DELETE cancels: the row stays for its runs' sake, and shows nowhere
     cancelled_at       TIMESTAMPTZ,

@@ -99,7 +99,8 @@ pub fn with_middleware<S: Clone + Send + Sync + 'static>(
 /// or without a token.
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     use crate::api::{
-        customers, invoices, me, payment_terms, payments, quotes, reminders, sending, taxes,
+        customers, invoices, me, payment_terms, payments, quotes, reminders, sending,
+        subscriptions, taxes,
     };
     let protected = OpenApiRouter::<AppState>::new()
         .routes(routes!(me::show))
@@ -127,6 +128,12 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(sending::send_quote))
         .routes(routes!(reminders::list, reminders::create))
         .routes(routes!(reminders::delete))
+        .routes(routes!(subscriptions::recurring))
+        .routes(routes!(
+            subscriptions::show,
+            subscriptions::update,
+            subscriptions::cancel
+        ))
         .routes(routes!(quotes::list, quotes::create))
         .routes(routes!(quotes::show, quotes::update, quotes::delete))
         .routes(routes!(quotes::set_status))

@@ -20,4 +20,5 @@ pub mod reminders;
 pub mod render;
 pub mod response;
 pub mod sending;
+pub mod subscriptions;
 pub mod taxes;

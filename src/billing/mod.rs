@@ -12,6 +12,7 @@ pub mod overdue;
 pub mod payment_terms;
 pub mod payments;
 pub mod quotes;
+pub mod recurring;
 pub mod reminders;
 pub mod schedule;
 pub mod sending;

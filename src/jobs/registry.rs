@@ -4,12 +4,17 @@ use chrono::Duration;
 
 use super::runner::{JobContext, Runner};
 use crate::api::render::Views;
-use crate::billing::{overdue, quotes, reminders};
+use crate::billing::{overdue, quotes, recurring, reminders};
 
 /// A runner with every handler and sweep registered.
 pub fn runner(ctx: JobContext) -> Runner {
     Runner::new(ctx)
         .handler(super::email::KIND, super::email::run)
+        .sweep("recurring invoices", |ctx| async move {
+            let views = Views::with_public_url(&ctx.config.public_url);
+            recurring::sweep(&ctx.pool, &views, ctx.clock.now()).await?;
+            Ok(())
+        })
         .sweep("overdue invoices", |ctx| async move {
             let views = Views::with_public_url(&ctx.config.public_url);
             overdue::sweep(&ctx.pool, &views, ctx.clock.now()).await?;

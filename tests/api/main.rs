@@ -21,6 +21,7 @@ mod overdue;
 mod payment_terms;
 mod payments;
 mod ratelimit;
+mod recurring;
 mod reminders;
 mod sending;
 mod shutdown;
