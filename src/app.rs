@@ -97,8 +97,8 @@ pub fn with_middleware<S: Clone + Send + Sync + 'static>(
 /// or without a token.
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     use crate::api::{
-        customers, events, invoices, me, payment_terms, payments, quotes, taxes,
-        webhook_endpoints as webhooks,
+        customers, events, invoices, me, payment_terms, payments, quotes, reminders, sending,
+        subscriptions, taxes, webhook_endpoints as webhooks,
     };
     let protected = OpenApiRouter::<AppState>::new()
         .routes(routes!(me::show))
@@ -121,6 +121,17 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(invoices::set_status))
         .routes(routes!(invoices::mark_as_paid))
         .routes(routes!(invoices::duplicate))
+        .routes(routes!(sending::send_invoice))
+        .routes(routes!(sending::send_reminder))
+        .routes(routes!(sending::send_quote))
+        .routes(routes!(reminders::list, reminders::create))
+        .routes(routes!(reminders::delete))
+        .routes(routes!(subscriptions::recurring))
+        .routes(routes!(
+            subscriptions::show,
+            subscriptions::update,
+            subscriptions::cancel
+        ))
         .routes(routes!(quotes::list, quotes::create))
         .routes(routes!(quotes::show, quotes::update, quotes::delete))
         .routes(routes!(quotes::set_status))

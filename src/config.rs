@@ -35,6 +35,11 @@ pub struct Config {
     /// Whether webhook endpoints may point at private, loopback or link-local addresses
     /// (tests and local development only).
     pub webhook_allow_private: bool,
+    /// Where email goes: `smtp://host:port` (plain), `smtp://…?tls=required` (STARTTLS),
+    /// `smtps://…` (TLS); user and password in the URL when the server wants them.
+    pub smtp_url: String,
+    /// The `From` of every email, `Name <address>` or a bare address.
+    pub mail_from: String,
 }
 
 /// Secrets live in the database URL (a password), so Debug prints it redacted.
@@ -56,6 +61,8 @@ impl fmt::Debug for Config {
             .field("worker_poll_interval", &self.worker_poll_interval)
             .field("sweep_interval", &self.sweep_interval)
             .field("webhook_allow_private", &self.webhook_allow_private)
+            .field("smtp_url", &redact_url(&self.smtp_url))
+            .field("mail_from", &self.mail_from)
             .finish()
     }
 }
@@ -125,6 +132,23 @@ impl Config {
             })
             .unwrap_or_default();
 
+        let smtp_url = var("SMTP_URL").unwrap_or_else(|| "smtp://localhost:1025".into());
+        if crate::mail::transport(&smtp_url, Duration::from_secs(1)).is_err() {
+            return Err(ConfigError {
+                var: "SMTP_URL",
+                value: redact_url(&smtp_url),
+                problem: "must be an smtp:// or smtps:// URL with a host",
+            });
+        }
+        let mail_from = var("MAIL_FROM").unwrap_or_else(|| "Koteshen <billing@localhost>".into());
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError {
+                var: "MAIL_FROM",
+                value: mail_from,
+                problem: "must be an email address, optionally as `Name <address>`",
+            });
+        }
+
         Ok(Config {
             database_url,
             database_max_connections: parse(
@@ -177,6 +201,8 @@ impl Config {
                 "must be true or false",
                 |_| true,
             )?,
+            smtp_url,
+            mail_from,
         })
     }
 
@@ -292,6 +318,9 @@ mod tests {
             ("RATE_LIMIT_PER_MINUTE", "0"),
             ("TOKEN_RATE_LIMIT_PER_MINUTE", "many"),
             ("FAILED_BEARER_RATE_LIMIT_PER_MINUTE", "-5"),
+            ("SMTP_URL", "http://mail.example.com"),
+            ("SMTP_URL", "smtp://"),
+            ("MAIL_FROM", "not an address"),
         ] {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{value}");
@@ -310,5 +339,7 @@ mod tests {
         let shown = format!("{c:?}");
         assert!(!shown.contains("s3cret"));
         assert!(shown.contains("app:***@db"));
+        let c = config(&[("SMTP_URL", "smtps://mailer:s3cret@smtp.example.com")]).unwrap();
+        assert!(!format!("{c:?}").contains("s3cret"));
     }
 }

@@ -13,6 +13,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod jobs;
+pub mod mail;
 pub mod money;
 pub mod oauth;
 pub mod ratelimit;

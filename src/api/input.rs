@@ -150,6 +150,46 @@ impl Form {
         }
     }
 
+    /// Email addresses: a list of strings or one string; each must look like an address.
+    /// At most `max` of them.
+    pub fn emails(&mut self, obj: &Obj, field: &str, max: usize) -> Patch<Vec<String>> {
+        let values: Vec<&Value> = match obj.raw(field) {
+            None => return Patch::Absent,
+            Some(Value::Null) => return Patch::Null,
+            Some(Value::Array(items)) => items.iter().collect(),
+            Some(one) => vec![one],
+        };
+        if values.len() > max {
+            self.error(
+                obj,
+                field,
+                format!("is too long (maximum is {max} addresses)"),
+            );
+            return Patch::Invalid;
+        }
+        let mut addresses = Vec::with_capacity(values.len());
+        for value in values {
+            match value.as_str().map(str::trim) {
+                Some(address) if address.len() <= 254 && is_email(address) => {
+                    addresses.push(address.to_string())
+                }
+                Some(address) => {
+                    self.error(obj, field, format!("{address:?} is not an email address"));
+                    return Patch::Invalid;
+                }
+                None => {
+                    self.error(obj, field, "must be an email address or a list of them");
+                    return Patch::Invalid;
+                }
+            }
+        }
+        if addresses.is_empty() {
+            Patch::Null
+        } else {
+            Patch::Set(addresses)
+        }
+    }
+
     /// A field that can't be cleared: on create it must be given, on update it may be
     /// left out but not set to `null` (or blank). `Some` only for a valid value.
     pub fn not_null<T>(

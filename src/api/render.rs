@@ -21,6 +21,11 @@ impl<'s> Views<'s> {
             public_url: &state.config.public_url,
         }
     }
+
+    /// For background work, which has a configuration but no `AppState`.
+    pub fn with_public_url(public_url: &'s str) -> Self {
+        Views { public_url }
+    }
 }
 
 fn to_value<T: Serialize>(view: Option<T>) -> sqlx::Result<Value> {

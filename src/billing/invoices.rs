@@ -12,7 +12,7 @@ use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::documents::{self, INVOICE};
 use crate::billing::error::BillingError;
 use crate::billing::events::{self, Render, Resource};
-use crate::billing::{payment_terms, payments};
+use crate::billing::{payment_terms, payments, reminders};
 use crate::error::FieldErrors;
 use crate::money::Currency;
 
@@ -448,6 +448,9 @@ pub async fn update(
     .execute(&mut *tx)
     .await?;
     content::save(&mut tx, INVOICE, id, &current, &repriced, now).await?;
+    if due_at != invoice.due_at {
+        reminders::reschedule(&mut tx, business_id, id, due_at, now).await?;
+    }
     let settlement = payments::settle(&mut tx, id, now).await?;
     events::emit(
         &mut tx,
@@ -606,30 +609,46 @@ pub async fn duplicate(
     now: DateTime<Utc>,
 ) -> Result<i64, BillingError> {
     let mut tx = pool.begin().await?;
-    let source = find_row(&mut tx, business_id, id, false, false)
+    let new_id = copy_as_draft(&mut tx, render, business_id, id, now, now).await?;
+    tx.commit().await?;
+    Ok(new_id)
+}
+
+/// The copy `duplicate` makes, on the caller's transaction and issued at `issued_at`
+/// (recurring invoices issue each copy at its period's date).
+pub async fn copy_as_draft(
+    conn: &mut PgConnection,
+    render: &dyn Render,
+    business_id: i64,
+    id: i64,
+    issued_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<i64, BillingError> {
+    let source = find_row(&mut *conn, business_id, id, false, false)
         .await?
         .ok_or(BillingError::NotFound)?;
-    let number = documents::take_number(&mut tx, INVOICE, business_id).await?;
-    let due_at = now + (source.due_at - source.issued_at);
+    let number = documents::take_number(&mut *conn, INVOICE, business_id).await?;
+    let due_at = issued_at + (source.due_at - source.issued_at);
     let new_id: i64 = sqlx::query_scalar(
         "INSERT INTO invoices (business_id, customer_id, number, status, currency, issued_at,
              due_at, payment_term_id, notes, discount_type, discount_value, subtotal_cents,
              discount_cents, tax_total_cents, total_cents, created_at, updated_at)
          SELECT business_id, customer_id, $2, 'draft', currency, $3, $4, payment_term_id,
              notes, discount_type, discount_value, subtotal_cents, discount_cents,
-             tax_total_cents, total_cents, $3, $3
+             tax_total_cents, total_cents, $5, $5
          FROM invoices WHERE id = $1
          RETURNING id",
     )
     .bind(id)
     .bind(&number)
-    .bind(now)
+    .bind(issued_at)
     .bind(due_at)
-    .fetch_one(&mut *tx)
+    .bind(now)
+    .fetch_one(&mut *conn)
     .await?;
-    content::copy(&mut tx, (INVOICE, id), (INVOICE, new_id), now).await?;
+    content::copy(&mut *conn, (INVOICE, id), (INVOICE, new_id), now).await?;
     events::emit(
-        &mut tx,
+        &mut *conn,
         render,
         Resource::Invoice,
         business_id,
@@ -638,7 +657,6 @@ pub async fn duplicate(
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(new_id)
 }
 

@@ -80,6 +80,37 @@ fn is_json(headers: &axum::http::HeaderMap) -> bool {
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
+/// A JSON body that may be left out (the `send_*` actions): no body at all reads as
+/// `{}`; a body present is held to the same rules as `Json`.
+pub struct OptionalJson(pub serde_json::Value);
+
+impl<S> FromRequest<S> for OptionalJson
+where
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json = is_json(req.headers());
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            match rejection.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => payload_too_large(),
+                _ => ApiError::bad_request("The request body could not be read"),
+            }
+        })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJson(serde_json::Value::Object(Default::default())));
+        }
+        if !json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Content-Type must be application/json",
+            ));
+        }
+        parse(&bytes).map(OptionalJson)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,4 +6,4 @@ pub mod json;
 pub mod middleware;
 pub mod timestamp;
 
-pub use json::Json;
+pub use json::{Json, OptionalJson};

@@ -11,6 +11,7 @@
 //! - Sweeps run on every worker tick; each must be safe to run in two processes at once.
 //! - Time comes from the app's clock; tests move it and call `Runner::run_due`.
 
+pub mod email;
 pub mod queue;
 pub mod registry;
 pub mod runner;

@@ -3,13 +3,29 @@
 use chrono::Duration;
 
 use super::runner::{JobContext, Runner};
-use crate::billing::quotes;
+use crate::api::render::Views;
+use crate::billing::{overdue, quotes, recurring, reminders};
 use crate::webhooks;
 
 /// A runner with every handler and sweep registered.
 pub fn runner(ctx: JobContext) -> Runner {
     Runner::new(ctx)
         .handler(webhooks::deliveries::DELIVER, webhooks::deliveries::deliver)
+        .handler(super::email::KIND, super::email::run)
+        .sweep("recurring invoices", |ctx| async move {
+            let views = Views::with_public_url(&ctx.config.public_url);
+            recurring::sweep(&ctx.pool, &views, ctx.clock.now()).await?;
+            Ok(())
+        })
+        .sweep("overdue invoices", |ctx| async move {
+            let views = Views::with_public_url(&ctx.config.public_url);
+            overdue::sweep(&ctx.pool, &views, ctx.clock.now()).await?;
+            Ok(())
+        })
+        .sweep("due reminders", |ctx| async move {
+            reminders::sweep(&ctx.pool, ctx.clock.now()).await?;
+            Ok(())
+        })
         .sweep("expire quotes", |ctx| async move {
             quotes::expire_due(&ctx.pool, ctx.clock.now()).await?;
             Ok(())

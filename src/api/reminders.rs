@@ -1,0 +1,238 @@
+//! `/api/v1/invoices/{id}/invoices_reminders`: an invoice's scheduled payment reminders
+//! (list, create, delete). Scheduling and sending live in `billing::reminders`.
+
+use axum::extract::{OriginalUri, Path, RawQuery, State};
+use axum::response::Response;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::docs::{ErrorResponse, IdempotencyHeader, ListMeta};
+use crate::api::ids::{Id, parse_id, record_not_found};
+use crate::api::input::{Form, Obj, Patch};
+use crate::api::pagination::{Paginated, Pagination};
+use crate::api::params::ListQuery;
+use crate::api::response::{created, no_content};
+use crate::app::AppState;
+use crate::auth::Auth;
+use crate::billing::reminders::{self, NewReminder, Reminder, WHENS};
+use crate::error::ApiResult;
+use crate::http::Json;
+use crate::http::timestamp;
+
+/// A reminder as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReminderView {
+    #[schema(example = 7)]
+    pub id: i64,
+    #[schema(example = 150)]
+    pub invoice_id: i64,
+    /// Days before or after the due date (0 for `on_due`).
+    #[schema(example = 3)]
+    pub days: i32,
+    /// before_due, on_due or after_due.
+    #[schema(example = "before_due")]
+    pub when: String,
+    pub message: Option<String>,
+    /// When it goes out: the due date moved by `days`, in the business's time zone.
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-09T00:00:00.000Z")]
+    pub scheduled_at: DateTime<Utc>,
+    /// When the mail server accepted it.
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub sent_at: Option<DateTime<Utc>>,
+    /// pending, sent or skipped (the invoice was paid, void, a draft or had no address).
+    #[schema(example = "pending")]
+    pub status: String,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: DateTime<Utc>,
+    #[schema(example = "http://localhost:3000/api/v1/invoices/150/invoices_reminders/7.json")]
+    pub url: String,
+}
+
+impl ReminderView {
+    fn new(r: Reminder, public_url: &str) -> Self {
+        ReminderView {
+            url: format!(
+                "{public_url}/api/v1/invoices/{}/invoices_reminders/{}.json",
+                r.invoice_id, r.id
+            ),
+            id: r.id,
+            invoice_id: r.invoice_id,
+            days: r.days,
+            when: r.when,
+            message: r.message,
+            scheduled_at: r.scheduled_at,
+            sent_at: r.sent_at,
+            status: r.status,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReminderEnvelope {
+    data: ReminderView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReminderList {
+    data: Vec<ReminderView>,
+    meta: ListMeta,
+}
+
+/// `{"days": 3, "when": "before_due", "message": "…"}`, wrapped in `invoices_reminder`
+/// (or `reminder`) or bare.
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"invoices_reminder": {"days": 3, "when": "before_due",
+    "message": "A friendly reminder"}}))]
+#[allow(dead_code)] // documentation only: read by `input::Form`
+pub struct ReminderInput {
+    /// 0 to 3650; required unless `when` is `on_due`.
+    days: Option<i32>,
+    /// before_due, on_due or after_due (required).
+    when: String,
+    message: Option<String>,
+}
+
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: read by `ListQuery`
+pub struct ReminderListParams {
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
+#[utoipa::path(
+    get, path = "/invoices/{id}/invoices_reminders", tag = "Invoices",
+    summary = "List an invoice's reminders (by schedule)",
+    params(("id" = i64, Path, description = "Invoice id"), ReminderListParams),
+    responses(
+        (status = 200, description = "A page of reminders", body = ReminderList),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 404, description = "No such invoice in this business", body = ErrorResponse),
+        (status = 422, description = "A bad query parameter", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    OriginalUri(uri): OriginalUri,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Paginated<ReminderView>> {
+    let mut query = ListQuery::parse(raw.as_deref())?;
+    let page = query.page();
+    query.finish()?;
+    let (reminders, total) = reminders::list(
+        &state.pool,
+        auth.business_id,
+        id,
+        page.per_page,
+        page.offset(),
+    )
+    .await?;
+    Ok(Paginated {
+        items: reminders
+            .into_iter()
+            .map(|r| ReminderView::new(r, &state.config.public_url))
+            .collect(),
+        pagination: Pagination::new(page, total),
+        base_url: state.config.public_url.clone(),
+        uri,
+    })
+}
+
+#[utoipa::path(
+    post, path = "/invoices/{id}/invoices_reminders", tag = "Invoices",
+    summary = "Schedule a reminder: days before, on or after the due date",
+    params(("id" = i64, Path, description = "Invoice id"), IdempotencyHeader),
+    request_body(content = ReminderInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Scheduled", body = ReminderEnvelope),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such invoice in this business", body = ErrorResponse),
+        (status = 422, description = "Invalid fields, all named, or too many reminders", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    Json(body): Json<Value>,
+) -> ApiResult<Response> {
+    let body = match body {
+        Value::Object(mut map) if map.contains_key("reminder") => {
+            map.remove("reminder").unwrap_or_default()
+        }
+        other => other,
+    };
+    let obj = Obj::from_body(body, "invoices_reminder")?;
+    let mut form = Form::new();
+    let when = form.one_of(&obj, "when", &WHENS);
+    if matches!(when, Patch::Absent | Patch::Null) {
+        form.error(&obj, "when", "can't be blank");
+    }
+    let days = form.integer(&obj, "days");
+    let on_due = matches!(&when, Patch::Set(w) if w == "on_due");
+    let days = match days {
+        Patch::Set(d) if (0..=3650).contains(&d) => d as i32,
+        Patch::Set(_) => {
+            form.error(&obj, "days", "must be from 0 to 3650");
+            0
+        }
+        Patch::Absent | Patch::Null if !on_due => {
+            form.error(&obj, "days", "can't be blank");
+            0
+        }
+        _ => 0,
+    };
+    let message = form.string(&obj, "message", 10_000).set();
+    form.finish()?;
+    let new = NewReminder {
+        days,
+        when: when.set().unwrap_or_default(),
+        message,
+    };
+    let reminder =
+        reminders::create(&state.pool, auth.business_id, id, &new, state.clock.now()).await?;
+    let view = ReminderView::new(reminder, &state.config.public_url);
+    Ok(created(&view.url.clone(), view))
+}
+
+#[utoipa::path(
+    delete, path = "/invoices/{id}/invoices_reminders/{reminder_id}", tag = "Invoices",
+    summary = "Delete a reminder",
+    params(
+        ("id" = i64, Path, description = "Invoice id"),
+        ("reminder_id" = i64, Path, description = "Reminder id"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
+        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
+        (status = 404, description = "No such reminder on this business's invoice", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn delete(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path((id, reminder_id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let (Some(id), Some(reminder_id)) = (parse_id(&id), parse_id(&reminder_id)) else {
+        return Err(record_not_found());
+    };
+    reminders::delete(&state.pool, auth.business_id, id, reminder_id).await?;
+    Ok(no_content())
+}

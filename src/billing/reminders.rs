@@ -1,0 +1,310 @@
+//! Scheduled payment reminders of an invoice: `days` before, on or after its due date,
+//! counted in the business's local days. The sweep claims due pending reminders with
+//! `FOR UPDATE SKIP LOCKED` and enqueues their email in the same transaction (one job
+//! per reminder, by unique key), so each is sent once; a reminder whose invoice is by
+//! then a draft, paid, void or deleted is skipped instead.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool};
+
+use crate::billing::error::BillingError;
+use crate::billing::schedule;
+use crate::billing::sending::customer_email;
+use crate::jobs::email::{self, DocumentEmail};
+
+pub const WHENS: [&str; 3] = ["before_due", "on_due", "after_due"];
+
+/// The most reminders one invoice may have.
+pub const MAX_PER_INVOICE: i64 = 20;
+
+/// Reminders claimed per transaction by the sweep.
+const BATCH: i64 = 50;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Reminder {
+    pub id: i64,
+    pub business_id: i64,
+    pub invoice_id: i64,
+    pub days: i32,
+    pub when: String,
+    pub message: Option<String>,
+    pub scheduled_at: DateTime<Utc>,
+    pub status: String,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str = "id, business_id, invoice_id, days, \"when\", message, scheduled_at, status,
+    sent_at, created_at, updated_at";
+
+/// When a reminder falls, from the invoice's due date.
+pub fn scheduled_at(
+    due_at: DateTime<Utc>,
+    time_zone: &str,
+    when: &str,
+    days: i32,
+) -> Option<DateTime<Utc>> {
+    let tz = schedule::time_zone(time_zone);
+    match when {
+        "before_due" => schedule::shift_days(due_at, tz, -i64::from(days)),
+        "on_due" => Some(due_at),
+        "after_due" => schedule::shift_days(due_at, tz, i64::from(days)),
+        _ => None,
+    }
+}
+
+/// The invoice's due date and its business's time zone, the invoice row share-locked so
+/// its due date cannot change under the caller.
+async fn invoice_due(
+    conn: &mut PgConnection,
+    business_id: i64,
+    invoice_id: i64,
+) -> Result<(DateTime<Utc>, String), BillingError> {
+    sqlx::query_as(
+        "SELECT i.due_at, b.time_zone FROM invoices i JOIN businesses b ON b.id = i.business_id
+         WHERE i.id = $1 AND i.business_id = $2 AND i.discarded_at IS NULL
+         FOR SHARE OF i",
+    )
+    .bind(invoice_id)
+    .bind(business_id)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(BillingError::NotFound)
+}
+
+/// A page of an invoice's reminders (by schedule) and their total count.
+pub async fn list(
+    pool: &PgPool,
+    business_id: i64,
+    invoice_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Reminder>, i64), BillingError> {
+    let mut conn = pool.acquire().await?;
+    let exists: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM invoices
+                        WHERE id = $1 AND business_id = $2 AND discarded_at IS NULL)",
+    )
+    .bind(invoice_id)
+    .bind(business_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if !exists {
+        return Err(BillingError::NotFound);
+    }
+    let total: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM invoice_reminders WHERE invoice_id = $1 AND business_id = $2",
+    )
+    .bind(invoice_id)
+    .bind(business_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let sql = format!(
+        "SELECT {COLUMNS} FROM invoice_reminders WHERE invoice_id = $1 AND business_id = $2
+         ORDER BY scheduled_at, id LIMIT $3 OFFSET $4"
+    );
+    let reminders = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(invoice_id)
+        .bind(business_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok((reminders, total))
+}
+
+/// What a new reminder says.
+#[derive(Debug, Clone)]
+pub struct NewReminder {
+    pub days: i32,
+    pub when: String,
+    pub message: Option<String>,
+}
+
+pub async fn create(
+    pool: &PgPool,
+    business_id: i64,
+    invoice_id: i64,
+    new: &NewReminder,
+    now: DateTime<Utc>,
+) -> Result<Reminder, BillingError> {
+    let mut tx = pool.begin().await?;
+    let (due_at, time_zone) = invoice_due(&mut tx, business_id, invoice_id).await?;
+    let count: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM invoice_reminders WHERE invoice_id = $1 AND business_id = $2",
+    )
+    .bind(invoice_id)
+    .bind(business_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if count >= MAX_PER_INVOICE {
+        return Err(BillingError::refused(format!(
+            "An invoice can have at most {MAX_PER_INVOICE} reminders"
+        )));
+    }
+    let days = if new.when == "on_due" { 0 } else { new.days };
+    let at = scheduled_at(due_at, &time_zone, &new.when, days)
+        .ok_or_else(|| BillingError::field("days", "is out of range"))?;
+    let sql = format!(
+        "INSERT INTO invoice_reminders (business_id, invoice_id, days, \"when\", message,
+             scheduled_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+         RETURNING {COLUMNS}"
+    );
+    let reminder = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(business_id)
+        .bind(invoice_id)
+        .bind(days)
+        .bind(&new.when)
+        .bind(&new.message)
+        .bind(at)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(reminder)
+}
+
+pub async fn delete(
+    pool: &PgPool,
+    business_id: i64,
+    invoice_id: i64,
+    reminder_id: i64,
+) -> Result<(), BillingError> {
+    let deleted = sqlx::query(
+        "DELETE FROM invoice_reminders r USING invoices i
+         WHERE r.id = $1 AND r.invoice_id = $2 AND r.business_id = $3
+           AND i.id = r.invoice_id AND i.discarded_at IS NULL",
+    )
+    .bind(reminder_id)
+    .bind(invoice_id)
+    .bind(business_id)
+    .execute(pool)
+    .await?;
+    if deleted.rows_affected() == 0 {
+        return Err(BillingError::NotFound);
+    }
+    Ok(())
+}
+
+/// Moves an invoice's pending reminders to its new due date. The caller holds the
+/// invoice row lock (the invoice update's transaction).
+pub async fn reschedule(
+    conn: &mut PgConnection,
+    business_id: i64,
+    invoice_id: i64,
+    due_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let pending: Vec<(i64, String, i32, String)> = sqlx::query_as(
+        "SELECT r.id, r.\"when\", r.days, b.time_zone
+         FROM invoice_reminders r JOIN businesses b ON b.id = r.business_id
+         WHERE r.invoice_id = $1 AND r.business_id = $2 AND r.status = 'pending'",
+    )
+    .bind(invoice_id)
+    .bind(business_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, when, days, time_zone) in pending {
+        if let Some(at) = scheduled_at(due_at, &time_zone, &when, days) {
+            sqlx::query(
+                "UPDATE invoice_reminders SET scheduled_at = $2, updated_at = $3 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(at)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A due reminder, claimed, with what deciding its fate needs.
+#[derive(sqlx::FromRow)]
+struct Due {
+    id: i64,
+    business_id: i64,
+    invoice_id: i64,
+    customer_id: i64,
+    message: Option<String>,
+    invoice_status: String,
+    discarded: bool,
+}
+
+/// Sends (enqueues) or skips every due pending reminder; answers how many it handled.
+/// Safe with two workers: claimed rows are skipped by the other, and each claimed row
+/// leaves `pending` in the transaction that enqueues its email.
+pub async fn sweep(pool: &PgPool, now: DateTime<Utc>) -> sqlx::Result<usize> {
+    let mut handled = 0;
+    for _ in 0..100 {
+        let mut tx = pool.begin().await?;
+        let due: Vec<Due> = sqlx::query_as(
+            "SELECT r.id, r.business_id, r.invoice_id, i.customer_id, r.message,
+                    i.status AS invoice_status, i.discarded_at IS NOT NULL AS discarded
+             FROM invoice_reminders r
+             JOIN invoices i ON i.id = r.invoice_id AND i.business_id = r.business_id
+             WHERE r.status = 'pending' AND r.scheduled_at <= $1
+             ORDER BY r.scheduled_at, r.id
+             LIMIT $2
+             FOR UPDATE OF r SKIP LOCKED",
+        )
+        .bind(now)
+        .bind(BATCH)
+        .fetch_all(&mut *tx)
+        .await?;
+        let claimed = due.len();
+        for reminder in due {
+            let unsendable = reminder.discarded
+                || matches!(reminder.invoice_status.as_str(), "draft" | "paid" | "void");
+            let to = if unsendable {
+                None
+            } else {
+                customer_email(&mut tx, reminder.business_id, reminder.customer_id).await?
+            };
+            let Some(to) = to else {
+                sqlx::query(
+                    "UPDATE invoice_reminders SET status = 'skipped', updated_at = $2
+                     WHERE id = $1",
+                )
+                .bind(reminder.id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                continue;
+            };
+            // `sent` from here; `sent_at` once the SMTP server has accepted it.
+            sqlx::query(
+                "UPDATE invoice_reminders SET status = 'sent', updated_at = $2 WHERE id = $1",
+            )
+            .bind(reminder.id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            let job = DocumentEmail {
+                business_id: reminder.business_id,
+                purpose: "reminder".into(),
+                document_id: reminder.invoice_id,
+                reminder_id: Some(reminder.id),
+                to: vec![to],
+                cc: Vec::new(),
+                subject: None,
+                message: reminder.message,
+            };
+            email::enqueue(
+                &mut tx,
+                &job,
+                now,
+                Some(format!("reminder:{}", reminder.id)),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        handled += claimed;
+        if claimed < BATCH as usize {
+            break;
+        }
+    }
+    Ok(handled)
+}

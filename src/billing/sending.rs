@@ -1,0 +1,221 @@
+//! Sending documents by email: the request changes the status (a draft becomes sent,
+//! with its event) and enqueues the email in the same transaction; the `email.document`
+//! job delivers it and stamps `emailed_at` once the SMTP server has accepted it.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+use sqlx::PgPool;
+
+use crate::billing::error::BillingError;
+use crate::billing::events::{self, Render, Resource};
+use crate::jobs::email::{self, DocumentEmail};
+
+/// Who gets the email and what it says beyond the document. Empty `to`: the customer.
+#[derive(Debug, Clone, Default)]
+pub struct Delivery {
+    pub to: Vec<String>,
+    pub cc: Vec<String>,
+    pub subject: Option<String>,
+    pub message: Option<String>,
+}
+
+/// The locked row of the document being sent.
+#[derive(sqlx::FromRow)]
+struct Target {
+    status: String,
+    customer_id: i64,
+}
+
+async fn lock_target(
+    conn: &mut PgConnection,
+    table: &str,
+    business_id: i64,
+    id: i64,
+) -> Result<Target, BillingError> {
+    let sql = format!(
+        "SELECT status, customer_id FROM {table}
+         WHERE id = $1 AND business_id = $2 AND discarded_at IS NULL FOR UPDATE"
+    );
+    sqlx::query_as::<_, Target>(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .bind(business_id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(BillingError::NotFound)
+}
+
+/// The customer's email address, if they have one.
+pub async fn customer_email(
+    conn: &mut PgConnection,
+    business_id: i64,
+    customer_id: i64,
+) -> sqlx::Result<Option<String>> {
+    let email: Option<Option<String>> =
+        sqlx::query_scalar("SELECT email FROM customers WHERE id = $1 AND business_id = $2")
+            .bind(customer_id)
+            .bind(business_id)
+            .fetch_optional(conn)
+            .await?;
+    Ok(email.flatten().filter(|e| !e.trim().is_empty()))
+}
+
+/// The recipients: those asked for, else the customer; none at all is a field error.
+async fn recipients(
+    conn: &mut PgConnection,
+    business_id: i64,
+    customer_id: i64,
+    delivery: &Delivery,
+) -> Result<Vec<String>, BillingError> {
+    if !delivery.to.is_empty() {
+        return Ok(delivery.to.clone());
+    }
+    match customer_email(conn, business_id, customer_id).await? {
+        Some(email) => Ok(vec![email]),
+        None => Err(BillingError::field(
+            "to",
+            "can't be blank: the customer has no email address",
+        )),
+    }
+}
+
+fn job(
+    business_id: i64,
+    purpose: &str,
+    document_id: i64,
+    to: Vec<String>,
+    delivery: &Delivery,
+) -> DocumentEmail {
+    DocumentEmail {
+        business_id,
+        purpose: purpose.into(),
+        document_id,
+        reminder_id: None,
+        to,
+        cc: delivery.cc.clone(),
+        subject: delivery.subject.clone(),
+        message: delivery.message.clone(),
+    }
+}
+
+/// `POST /invoices/{id}/send_invoice`: a draft becomes sent (`invoice.sent`); any other
+/// status but void is sent again unchanged.
+pub async fn send_invoice(
+    pool: &PgPool,
+    render: &dyn Render,
+    business_id: i64,
+    id: i64,
+    delivery: &Delivery,
+    now: DateTime<Utc>,
+) -> Result<(), BillingError> {
+    let mut tx = pool.begin().await?;
+    let invoice = lock_target(&mut tx, "invoices", business_id, id).await?;
+    if invoice.status == "void" {
+        return Err(BillingError::refused("A void invoice cannot be sent"));
+    }
+    let to = recipients(&mut tx, business_id, invoice.customer_id, delivery).await?;
+    if invoice.status == "draft" {
+        sqlx::query("UPDATE invoices SET status = 'sent', updated_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        events::emit(
+            &mut tx,
+            render,
+            Resource::Invoice,
+            business_id,
+            id,
+            "invoice.sent",
+            now,
+        )
+        .await?;
+    }
+    email::enqueue(
+        &mut tx,
+        &job(business_id, "invoice", id, to, delivery),
+        now,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `POST /invoices/{id}/send_reminder`: a payment reminder now, for an invoice that has
+/// been sent and is not yet paid.
+pub async fn send_reminder(
+    pool: &PgPool,
+    business_id: i64,
+    id: i64,
+    delivery: &Delivery,
+    now: DateTime<Utc>,
+) -> Result<(), BillingError> {
+    let mut tx = pool.begin().await?;
+    let invoice = lock_target(&mut tx, "invoices", business_id, id).await?;
+    if matches!(invoice.status.as_str(), "draft" | "paid" | "void") {
+        return Err(BillingError::refused(format!(
+            "A {} invoice needs no reminder",
+            invoice.status
+        )));
+    }
+    let to = recipients(&mut tx, business_id, invoice.customer_id, delivery).await?;
+    email::enqueue(
+        &mut tx,
+        &job(business_id, "reminder", id, to, delivery),
+        now,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `POST /quotes/{id}/send`: a draft becomes sent (`quote.sent`); a sent, viewed or
+/// accepted quote is sent again unchanged; expired, rejected and invoiced ones are not.
+pub async fn send_quote(
+    pool: &PgPool,
+    render: &dyn Render,
+    business_id: i64,
+    id: i64,
+    delivery: &Delivery,
+    now: DateTime<Utc>,
+) -> Result<(), BillingError> {
+    let mut tx = pool.begin().await?;
+    let quote = lock_target(&mut tx, "quotes", business_id, id).await?;
+    if !matches!(
+        quote.status.as_str(),
+        "draft" | "sent" | "viewed" | "accepted"
+    ) {
+        return Err(BillingError::refused(format!(
+            "A {} quote cannot be sent",
+            quote.status
+        )));
+    }
+    let to = recipients(&mut tx, business_id, quote.customer_id, delivery).await?;
+    if quote.status == "draft" {
+        sqlx::query("UPDATE quotes SET status = 'sent', updated_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        events::emit(
+            &mut tx,
+            render,
+            Resource::Quote,
+            business_id,
+            id,
+            "quote.sent",
+            now,
+        )
+        .await?;
+    }
+    email::enqueue(
+        &mut tx,
+        &job(business_id, "quote", id, to, delivery),
+        now,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

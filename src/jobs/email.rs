@@ -1,0 +1,292 @@
+//! The `email.document` job: composes an invoice, reminder or quote email from the
+//! document as it stands, hands it to the SMTP server, and records the delivery
+//! (`emailed_at`, a reminder's `sent_at`). An SMTP failure is retried with the queue's
+//! backoff; a refusal that will never succeed (a bad address) kills the job.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::PgConnection;
+
+use super::queue::{JobError, NewJob, enqueue as enqueue_job};
+use super::runner::JobContext;
+use crate::billing::documents::items::Item;
+use crate::billing::documents::tax_lines::TaxLine;
+use crate::billing::{invoices, quotes, schedule};
+use crate::mail::templates::{DocumentMail, Line, Purpose};
+use crate::mail::{self, Email, MailError};
+use crate::money::{Currency, decimal_to_cents, format_amount, format_decimal};
+
+pub const KIND: &str = "email.document";
+
+/// Attempts before an email job is dead: with the queue's backoff (5 s doubling, capped
+/// at an hour) that is about a day of trying.
+pub const MAX_ATTEMPTS: i32 = 30;
+
+/// The payload of an `email.document` job.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DocumentEmail {
+    pub business_id: i64,
+    /// `invoice`, `reminder` (of an invoice) or `quote`.
+    pub purpose: String,
+    /// The invoice's or the quote's id.
+    pub document_id: i64,
+    /// The scheduled reminder this email delivers, if any.
+    #[serde(default)]
+    pub reminder_id: Option<i64>,
+    pub to: Vec<String>,
+    #[serde(default)]
+    pub cc: Vec<String>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+/// Enqueues the email on the caller's transaction; `unique_key` makes a second enqueue
+/// of the same delivery a no-op while the first is queued or running.
+pub async fn enqueue(
+    conn: &mut PgConnection,
+    email: &DocumentEmail,
+    now: DateTime<Utc>,
+    unique_key: Option<String>,
+) -> sqlx::Result<Option<i64>> {
+    let payload = serde_json::to_value(email).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
+    let mut job = NewJob::new(KIND, payload, now).max_attempts(MAX_ATTEMPTS);
+    if let Some(key) = unique_key {
+        job = job.unique_key(key);
+    }
+    enqueue_job(conn, job).await
+}
+
+/// Runs one `email.document` job.
+pub async fn run(ctx: JobContext, payload: Value) -> Result<(), JobError> {
+    let job: DocumentEmail = serde_json::from_value(payload)
+        .map_err(|err| JobError::Fatal(format!("bad payload: {err}")))?;
+    let purpose = match job.purpose.as_str() {
+        "invoice" => Purpose::Invoice,
+        "reminder" => Purpose::Reminder,
+        "quote" => Purpose::Quote,
+        other => return Err(JobError::Fatal(format!("unknown purpose {other}"))),
+    };
+    let mut conn = ctx.pool.acquire().await?;
+    let Some(composed) = compose(&mut conn, &job, purpose).await? else {
+        return Err(JobError::Fatal("the document no longer exists".into()));
+    };
+    drop(conn);
+    if purpose == Purpose::Reminder && matches!(composed.status.as_str(), "paid" | "void") {
+        // Paid or voided since the reminder was queued: nothing to remind of.
+        if let Some(reminder_id) = job.reminder_id {
+            sqlx::query(
+                "UPDATE invoice_reminders SET status = 'skipped', updated_at = $3
+                 WHERE id = $1 AND business_id = $2",
+            )
+            .bind(reminder_id)
+            .bind(job.business_id)
+            .bind(ctx.clock.now())
+            .execute(&ctx.pool)
+            .await?;
+        }
+        return Ok(());
+    }
+    let email = Email {
+        to: job.to.clone(),
+        cc: job.cc.clone(),
+        subject: job
+            .subject
+            .clone()
+            .unwrap_or_else(|| composed.mail.default_subject()),
+        text: composed.mail.text(),
+        html: composed.mail.html(),
+    };
+    match mail::send(&ctx.config, &email).await {
+        Ok(()) => {}
+        Err(MailError::Transient(reason)) => return Err(JobError::Retry(reason)),
+        Err(MailError::Permanent(reason)) => return Err(JobError::Fatal(reason)),
+    }
+    record_delivery(&ctx, &job, purpose).await?;
+    Ok(())
+}
+
+/// Stamps the delivery on the document (or the reminder). The message has already gone,
+/// so this is retried by the queue if it fails; at-least-once, as the queue promises.
+async fn record_delivery(
+    ctx: &JobContext,
+    job: &DocumentEmail,
+    purpose: Purpose,
+) -> sqlx::Result<()> {
+    let now = ctx.clock.now();
+    let sql = match purpose {
+        Purpose::Invoice => {
+            "UPDATE invoices SET emailed_at = $3, updated_at = $3 WHERE id = $1 AND business_id = $2"
+        }
+        Purpose::Quote => {
+            "UPDATE quotes SET emailed_at = $3, updated_at = $3 WHERE id = $1 AND business_id = $2"
+        }
+        Purpose::Reminder => match job.reminder_id {
+            Some(_) => {
+                "UPDATE invoice_reminders SET status = 'sent', sent_at = $3, updated_at = $3
+                 WHERE id = $1 AND business_id = $2"
+            }
+            None => return Ok(()),
+        },
+    };
+    let id = match purpose {
+        Purpose::Reminder => job.reminder_id.unwrap_or_default(),
+        _ => job.document_id,
+    };
+    sqlx::query(sql)
+        .bind(id)
+        .bind(job.business_id)
+        .bind(now)
+        .execute(&ctx.pool)
+        .await?;
+    Ok(())
+}
+
+struct Composed {
+    mail: DocumentMail,
+    status: String,
+}
+
+/// The email's content from the document as it now stands; `None` if it is gone.
+async fn compose(
+    conn: &mut PgConnection,
+    job: &DocumentEmail,
+    purpose: Purpose,
+) -> sqlx::Result<Option<Composed>> {
+    let business: Option<(String, String)> =
+        sqlx::query_as("SELECT name, time_zone FROM businesses WHERE id = $1")
+            .bind(job.business_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((business, time_zone)) = business else {
+        return Ok(None);
+    };
+    let tz = schedule::time_zone(&time_zone);
+    let doc = match purpose {
+        Purpose::Quote => {
+            let Some(d) = quotes::find(&mut *conn, job.business_id, job.document_id, false).await?
+            else {
+                return Ok(None);
+            };
+            let q = d.quote;
+            Doc {
+                customer_id: q.customer_id,
+                number: q.number,
+                status: q.status,
+                currency: q.currency,
+                date: q.expires_at,
+                notes: q.notes,
+                subtotal: q.subtotal_cents,
+                discount: q.discount_cents,
+                total: q.total_cents,
+                balance: None,
+                items: d.items,
+                taxes: d.taxes,
+            }
+        }
+        _ => {
+            let Some(d) =
+                invoices::find(&mut *conn, job.business_id, job.document_id, false).await?
+            else {
+                return Ok(None);
+            };
+            let i = d.invoice;
+            Doc {
+                customer_id: i.customer_id,
+                number: i.number,
+                status: i.status,
+                currency: i.currency,
+                date: i.due_at,
+                notes: i.notes,
+                subtotal: i.subtotal_cents,
+                discount: i.discount_cents,
+                total: i.total_cents,
+                balance: Some(i.balance_cents),
+                items: d.items,
+                taxes: d.taxes,
+            }
+        }
+    };
+    let customer: String =
+        sqlx::query_scalar("SELECT name FROM customers WHERE id = $1 AND business_id = $2")
+            .bind(doc.customer_id)
+            .bind(job.business_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or_default();
+    let Ok(currency) = Currency::parse(&doc.currency) else {
+        return Ok(None);
+    };
+    let amount = |cents: i64| format_amount(cents, currency);
+    let mail = DocumentMail {
+        purpose,
+        business,
+        customer,
+        number: doc.number,
+        lines: doc
+            .items
+            .into_iter()
+            .map(|item| Line {
+                quantity: format_decimal(item.quantity),
+                unit_price: price(item.unit_price, currency),
+                total: amount(item.total_cents),
+                name: item.name,
+                description: item.description,
+            })
+            .collect(),
+        subtotal: amount(doc.subtotal),
+        discount: (doc.discount != 0).then(|| amount(doc.discount)),
+        taxes: doc
+            .taxes
+            .iter()
+            .map(|t| {
+                (
+                    format!("{} ({}%)", t.tax_name, format_decimal(t.tax_rate)),
+                    amount(t.amount_cents),
+                )
+            })
+            .collect(),
+        total: amount(doc.total),
+        balance: doc.balance.map(amount),
+        date_label: if purpose == Purpose::Quote {
+            "Valid until"
+        } else {
+            "Due"
+        },
+        date: doc.date.with_timezone(&tz).format("%Y-%m-%d").to_string(),
+        notes: doc.notes.filter(|n| !n.trim().is_empty()),
+        message: job.message.clone(),
+    };
+    Ok(Some(Composed {
+        mail,
+        status: doc.status,
+    }))
+}
+
+struct Doc {
+    customer_id: i64,
+    number: String,
+    status: String,
+    currency: String,
+    date: DateTime<Utc>,
+    notes: Option<String>,
+    subtotal: i64,
+    discount: i64,
+    total: i64,
+    balance: Option<i64>,
+    items: Vec<Item>,
+    taxes: Vec<TaxLine>,
+}
+
+/// A unit price in the currency's format when it has no more digits than the currency;
+/// otherwise exactly as entered (`USD 0.125`).
+fn price(value: Decimal, currency: Currency) -> String {
+    let value = value.normalize();
+    match decimal_to_cents(value, currency) {
+        Ok(cents) if value.scale() <= currency.exponent() => format_amount(cents, currency),
+        _ => format!("{currency} {}", format_decimal(value)),
+    }
+}
