@@ -51,3 +51,29 @@ node_modules/.bin/newman run postman/koteshen.postman_collection.json \
     --env-var "email=$email" \
     --env-var "password=$password" \
     --color off --disable-unicode
+
+# Every operation in the spec is called at least once by the collection.
+curl -fsS "http://127.0.0.1:$port/api/v1/openapi.json" | python3 -c '
+import json, re, sys
+spec = json.load(sys.stdin)
+ops = {(m.upper(), p) for p, item in spec["paths"].items() for m in item
+       if m in ("get", "post", "put", "patch", "delete")}
+collection = json.load(open("postman/koteshen.postman_collection.json"))
+called = set()
+def walk(items):
+    for it in items:
+        if "item" in it:
+            walk(it["item"])
+        else:
+            path = "/" + "/".join(it["request"]["url"]["path"])
+            path = re.sub(r"\{\{[^}]+\}\}(\.json)?", "{x}", path)
+            called.add((it["request"]["method"], path))
+walk(collection["item"])
+def normal(p):
+    return re.sub(r"\{[^}]+\}", "{x}", p)
+missing = sorted((m, p) for m, p in ops if (m, normal(p)) not in called)
+if missing:
+    print("operations the collection never calls:", *missing, sep="\n  ")
+    sys.exit(1)
+print(f"the collection calls all {len(ops)} operations of the spec")
+'
