@@ -142,6 +142,27 @@ pub struct PaymentListParams {
     include_deleted: Option<bool>,
 }
 
+/// The list of one invoice's payments: the invoice is in the path.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documentation only: read by `ListQuery`
+pub struct InvoicePaymentListParams {
+    /// Page number, from 1.
+    page: Option<i64>,
+    /// Records per page, 1 to 100 (default 20).
+    per_page: Option<i64>,
+    /// `paid_at`, `amount` or `created_at`; prefix `-` for descending.
+    sort: Option<String>,
+    /// cash, bank_transfer, card, check or other.
+    payment_method: Option<String>,
+    /// Paid at or after (a date or an ISO 8601 timestamp).
+    paid_from: Option<String>,
+    /// Paid at or before.
+    paid_to: Option<String>,
+    /// Include deleted payments.
+    include_deleted: Option<bool>,
+}
+
 const TEXT_MAX: usize = 10_000;
 
 /// Reads the payment fields of a body; `creating` makes `amount` required.
@@ -366,7 +387,7 @@ pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> Ap
 #[utoipa::path(
     get, path = "/invoices/{id}/payments", tag = "Payments",
     summary = "List an invoice's payments (paginated)",
-    params(("id" = i64, Path, description = "Invoice id"), PaymentListParams),
+    params(("id" = i64, Path, description = "Invoice id"), InvoicePaymentListParams),
     responses(
         (status = 200, description = "A page of the invoice's payments", body = PaymentList),
         (status = 401, description = "Missing or invalid token", body = ErrorResponse),

@@ -29,6 +29,7 @@ pub fn finish(spec: &utoipa::openapi::OpenApi, config: &Config) -> Value {
     flows["refreshUrl"] = json!(format!("{}/oauth/token", config.public_url));
     spec["components"]["headers"] = shared_headers();
 
+    relax_update_bodies(&mut spec);
     let mut show_ids: Map<String, Value> = Map::new();
     if let Some(paths) = spec["paths"].as_object_mut() {
         for (path, item) in paths.iter_mut() {
@@ -118,6 +119,12 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) {
     let mut add = |status: &str, value: Value| {
         responses.entry(status.to_string()).or_insert(value);
     };
+    if method == "post" && secured {
+        add(
+            "400",
+            error("The body is not valid JSON, or the Idempotency-Key is blank or too long"),
+        );
+    }
     if has_body {
         add("400", error("The body is not valid JSON"));
         add("413", error("The body is larger than 1 MiB"));
@@ -185,17 +192,49 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) {
             bound_parameter(p);
         }
         if method == "post" && secured {
+            list.retain(|p| p["name"] != "Idempotency-Key");
             list.push(json!({
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": false,
                 "description": "Retrying with the same key and body answers the first result instead of doing the work again (kept 24 hours)",
-                "schema": {"type": "string", "minLength": 1, "maxLength": 255}
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^\\S(.*\\S)?$"}
             }));
         }
     }
     if op["parameters"].as_array().is_some_and(Vec::is_empty) {
         op.as_object_mut().map(|o| o.remove("parameters"));
+    }
+}
+
+/// A PATCH changes only the fields it sends: its body is the create body with nothing
+/// required. Each such body gets an `…Update` twin without `required`.
+fn relax_update_bodies(spec: &mut Value) {
+    let mut twins: Map<String, Value> = Map::new();
+    if let Some(paths) = spec["paths"].as_object_mut() {
+        for item in paths.values_mut() {
+            let Some(patch) = item.get_mut("patch") else {
+                continue;
+            };
+            let schema = &mut patch["requestBody"]["content"]["application/json"]["schema"];
+            let Some(reference) = schema["$ref"].as_str().map(str::to_string) else {
+                continue;
+            };
+            let name = reference
+                .trim_start_matches("#/components/schemas/")
+                .to_string();
+            let twin = format!("{name}Update");
+            *schema = json!({"$ref": format!("#/components/schemas/{twin}")});
+            twins.insert(name, json!(twin));
+        }
+    }
+    let schemas = &mut spec["components"]["schemas"];
+    for (name, twin) in twins {
+        let mut relaxed = schemas[&name].clone();
+        if let Some(object) = relaxed.as_object_mut() {
+            object.remove("required");
+        }
+        schemas[twin.as_str().unwrap_or_default()] = relaxed;
     }
 }
 
