@@ -190,8 +190,6 @@ fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
     params(CustomerListParams),
     responses(
         (status = 200, description = "A page of customers", body = CustomerList),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 422, description = "A bad query parameter", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
 )]
@@ -234,8 +232,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created", body = CustomerEnvelope,
          headers(("Location" = String, description = "The new customer's url"))),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
@@ -262,7 +258,6 @@ pub async fn create(
     params(("id" = i64, Path, description = "Customer id (`13` or `13.json`)"), ShowParams),
     responses(
         (status = 200, description = "The customer", body = CustomerEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
         (status = 404, description = "No such customer in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
@@ -289,8 +284,6 @@ pub async fn show(
     request_body(content = CustomerInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The updated customer", body = CustomerEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such customer in this business", body = ErrorResponse),
         (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
     ),
@@ -325,8 +318,6 @@ pub async fn update(
     params(("id" = i64, Path, description = "Customer id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such customer in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))

@@ -82,8 +82,6 @@ pub struct EventListParams {
     params(EventListParams),
     responses(
         (status = 200, description = "A page of events", body = EventList),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 422, description = "A bad query parameter", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
 )]
@@ -117,7 +115,6 @@ pub async fn list(
     params(("id" = String, Path, description = "Event id (`evt_…`)")),
     responses(
         (status = 200, description = "The event", body = EventEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
         (status = 404, description = "No such event in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))

@@ -297,8 +297,6 @@ pub struct InvoiceListParams {
     params(InvoiceListParams),
     responses(
         (status = 200, description = "A page of invoices", body = InvoiceList),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 422, description = "A bad query parameter", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
 )]
@@ -348,8 +346,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created", body = InvoiceEnvelope,
          headers(("Location" = String, description = "The new invoice's url"))),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
@@ -380,7 +376,6 @@ pub async fn create(
     params(("id" = i64, Path, description = "Invoice id (`150` or `150.json`)"), ShowParams),
     responses(
         (status = 200, description = "The invoice", body = InvoiceEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
@@ -417,8 +412,6 @@ pub async fn show(
     request_body(content = InvoiceInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The updated invoice", body = InvoiceEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
         (status = 422, description = "Invalid fields, or a paid/void invoice's amounts", body = ErrorResponse),
     ),
@@ -452,8 +445,6 @@ pub async fn update(
     params(("id" = i64, Path, description = "Invoice id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
         (status = 422, description = "The invoice has payments", body = ErrorResponse),
     ),
@@ -481,8 +472,6 @@ pub struct StatusInput {
     request_body(content = StatusInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The invoice", body = InvoiceEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
         (status = 422, description = "Not an allowed transition (the allowed ones are named)", body = ErrorResponse),
     ),
@@ -520,8 +509,6 @@ pub async fn set_status(
     params(("id" = i64, Path, description = "Invoice id")),
     responses(
         (status = 200, description = "The paid invoice", body = InvoiceEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
         (status = 422, description = "The invoice is void", body = ErrorResponse),
     ),
@@ -544,8 +531,6 @@ pub async fn mark_as_paid(
     responses(
         (status = 201, description = "The new draft", body = InvoiceEnvelope,
          headers(("Location" = String, description = "The new invoice's url"))),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))

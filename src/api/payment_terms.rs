@@ -127,8 +127,6 @@ fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
     params(PaymentTermListParams),
     responses(
         (status = 200, description = "A page of payment terms", body = PaymentTermList),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 422, description = "A bad query parameter", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
 )]
@@ -167,8 +165,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created", body = PaymentTermEnvelope,
          headers(("Location" = String, description = "The new payment term's url"))),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
@@ -194,7 +190,6 @@ pub async fn create(
     params(("id" = i64, Path, description = "Payment term id (`89` or `89.json`)"), ShowParams),
     responses(
         (status = 200, description = "The payment term", body = PaymentTermEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
         (status = 404, description = "No such payment term in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
@@ -221,8 +216,6 @@ pub async fn show(
     request_body(content = PaymentTermInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The updated payment term", body = PaymentTermEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such payment term in this business", body = ErrorResponse),
         (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
     ),
@@ -256,8 +249,6 @@ pub async fn update(
     params(("id" = i64, Path, description = "Payment term id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such payment term in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))

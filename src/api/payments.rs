@@ -267,8 +267,6 @@ async fn written(state: &AppState, business_id: i64, id: i64) -> ApiResult<Payme
     params(PaymentListParams),
     responses(
         (status = 200, description = "A page of payments", body = PaymentList),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 422, description = "A bad query parameter", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
 )]
@@ -289,8 +287,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created", body = PaymentEnvelope,
          headers(("Location" = String, description = "The new payment's url"))),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 409, description = "A request with this Idempotency-Key is still running", body = ErrorResponse),
         (status = 422, description = "Invalid fields (currency, amount, balance, invoice), all named", body = ErrorResponse),
     ),
@@ -310,7 +306,6 @@ pub async fn create(
     params(("id" = i64, Path, description = "Payment id (`42` or `42.json`)"), ShowParams),
     responses(
         (status = 200, description = "The payment", body = PaymentEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
         (status = 404, description = "No such payment in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
@@ -337,8 +332,6 @@ pub async fn show(
     request_body(content = PaymentInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The updated payment", body = PaymentEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such payment in this business", body = ErrorResponse),
         (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
     ),
@@ -372,8 +365,6 @@ pub async fn update(
     params(("id" = i64, Path, description = "Payment id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such payment in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
@@ -390,9 +381,7 @@ pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> Ap
     params(("id" = i64, Path, description = "Invoice id"), InvoicePaymentListParams),
     responses(
         (status = 200, description = "A page of the invoice's payments", body = PaymentList),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
-        (status = 422, description = "A bad query parameter", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
 )]
@@ -417,8 +406,6 @@ pub async fn invoice_list(
     responses(
         (status = 201, description = "Created", body = PaymentEnvelope,
          headers(("Location" = String, description = "The new payment's url"))),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
         (status = 409, description = "A request with this Idempotency-Key is still running", body = ErrorResponse),
         (status = 422, description = "Invalid fields (currency, amount, balance, void invoice), all named", body = ErrorResponse),

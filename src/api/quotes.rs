@@ -278,8 +278,6 @@ pub struct QuoteListParams {
     params(QuoteListParams),
     responses(
         (status = 200, description = "A page of quotes", body = QuoteList),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 422, description = "A bad query parameter", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
 )]
@@ -326,8 +324,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created", body = QuoteEnvelope,
          headers(("Location" = String, description = "The new quote's url"))),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
@@ -359,7 +355,6 @@ pub async fn create(
     params(("id" = i64, Path, description = "Quote id (`25` or `25.json`)"), ShowParams),
     responses(
         (status = 200, description = "The quote", body = QuoteEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
         (status = 404, description = "No such quote in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
@@ -385,8 +380,6 @@ pub async fn show(
     request_body(content = QuoteInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The updated quote", body = QuoteEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such quote in this business", body = ErrorResponse),
         (status = 422, description = "Invalid fields, or an accepted/invoiced quote's amounts", body = ErrorResponse),
     ),
@@ -419,8 +412,6 @@ pub async fn update(
     params(("id" = i64, Path, description = "Quote id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such quote in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
@@ -437,8 +428,6 @@ pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> Ap
     request_body(content = StatusInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The quote", body = QuoteEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such quote in this business", body = ErrorResponse),
         (status = 422, description = "Not an allowed transition (the allowed ones are named)", body = ErrorResponse),
     ),
@@ -475,8 +464,6 @@ pub async fn set_status(
     responses(
         (status = 201, description = "The new invoice", body = InvoiceEnvelope,
          headers(("Location" = String, description = "The new invoice's url"))),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such quote in this business", body = ErrorResponse),
         (status = 422, description = "Rejected or already invoiced", body = ErrorResponse),
     ),
@@ -501,8 +488,6 @@ pub async fn convert(State(state): State<AppState>, auth: Auth, Id(id): Id) -> A
     responses(
         (status = 201, description = "The new draft", body = QuoteEnvelope,
          headers(("Location" = String, description = "The new quote's url"))),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such quote in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))

@@ -116,9 +116,7 @@ pub struct ReminderListParams {
     params(("id" = i64, Path, description = "Invoice id"), ReminderListParams),
     responses(
         (status = 200, description = "A page of reminders", body = ReminderList),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
-        (status = 422, description = "A bad query parameter", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
 )]
@@ -158,8 +156,6 @@ pub async fn list(
     request_body(content = ReminderInput, content_type = "application/json"),
     responses(
         (status = 201, description = "Scheduled", body = ReminderEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
         (status = 422, description = "Invalid fields, all named, or too many reminders", body = ErrorResponse),
     ),
@@ -219,8 +215,6 @@ pub async fn create(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such reminder on this business's invoice", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))

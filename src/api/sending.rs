@@ -78,8 +78,6 @@ async fn invoice_answer(state: &AppState, business_id: i64, id: i64) -> ApiResul
     request_body(content = SendInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The invoice, now sent; the email is on its way", body = InvoiceEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
         (status = 422, description = "Bad addresses, no recipient at all, or a void invoice", body = ErrorResponse),
     ),
@@ -111,8 +109,6 @@ pub async fn send_invoice(
     request_body(content = SendInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The invoice; the reminder is on its way", body = InvoiceEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
         (status = 422, description = "Bad addresses, no recipient, or a draft, paid or void invoice", body = ErrorResponse),
     ),
@@ -143,8 +139,6 @@ pub async fn send_reminder(
     request_body(content = SendInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The quote, now sent; the email is on its way", body = QuoteEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such quote in this business", body = ErrorResponse),
         (status = 422, description = "Bad addresses, no recipient, or an expired, rejected or invoiced quote", body = ErrorResponse),
     ),

@@ -30,6 +30,7 @@ pub fn finish(spec: &utoipa::openapi::OpenApi, config: &Config) -> Value {
     spec["components"]["headers"] = shared_headers();
 
     relax_update_bodies(&mut spec);
+    accept_wrapped_bodies(&mut spec);
     let mut show_ids: Map<String, Value> = Map::new();
     if let Some(paths) = spec["paths"].as_object_mut() {
         for (path, item) in paths.iter_mut() {
@@ -238,6 +239,59 @@ fn relax_update_bodies(spec: &mut Value) {
     }
 }
 
+/// The key a resource's body may be wrapped in (`{"customer": {…}}`), by path.
+fn wrapper(path: &str) -> Option<String> {
+    let segments: Vec<&str> = path
+        .trim_start_matches("/api/v1/")
+        .split('/')
+        .filter(|s| !s.starts_with('{'))
+        .collect();
+    let last = *segments.last()?;
+    let nested = match last {
+        "payments" => Some("payment"),
+        "invoices_reminders" => Some("invoices_reminder"),
+        "invoices_subscription" | "recurring" => Some("invoices_subscription"),
+        _ => None,
+    };
+    let resource = nested.map(str::to_string).or_else(|| {
+        let first = *segments.first()?;
+        Some(match first {
+            "taxes" => "tax".to_string(),
+            other => other.strip_suffix('s').unwrap_or(other).to_string(),
+        })
+    })?;
+    Some(resource)
+}
+
+/// Bodies are accepted bare or in the documents' wrapped form; say so.
+fn accept_wrapped_bodies(spec: &mut Value) {
+    let Some(paths) = spec["paths"].as_object_mut() else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        if !path.starts_with("/api/v1/") {
+            continue;
+        }
+        let Some(key) = wrapper(path) else { continue };
+        for method in ["post", "patch"] {
+            let Some(op) = item.get_mut(method) else {
+                continue;
+            };
+            let schema = &mut op["requestBody"]["content"]["application/json"]["schema"];
+            if schema.get("$ref").is_none() {
+                continue;
+            }
+            let bare = schema.clone();
+            *schema = json!({
+                "anyOf": [
+                    bare,
+                    {"type": "object", "required": [key], "properties": {key.clone(): bare}}
+                ]
+            });
+        }
+    }
+}
+
 /// Bounds the parameters every list shares, so clients and checkers know the limits.
 fn bound_parameter(p: &mut Value) {
     let name = p["name"].as_str().unwrap_or_default().to_string();
@@ -264,6 +318,32 @@ fn bound_parameter(p: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::operation_id;
+
+    #[test]
+    fn bodies_are_wrapped_in_the_resource_name() {
+        use super::wrapper;
+        assert_eq!(
+            wrapper("/api/v1/customers/{id}").as_deref(),
+            Some("customer")
+        );
+        assert_eq!(wrapper("/api/v1/taxes").as_deref(), Some("tax"));
+        assert_eq!(
+            wrapper("/api/v1/invoices/{id}/status").as_deref(),
+            Some("invoice")
+        );
+        assert_eq!(
+            wrapper("/api/v1/invoices/{id}/payments").as_deref(),
+            Some("payment")
+        );
+        assert_eq!(
+            wrapper("/api/v1/invoices/{id}/recurring").as_deref(),
+            Some("invoices_subscription")
+        );
+        assert_eq!(
+            wrapper("/api/v1/webhook_endpoints").as_deref(),
+            Some("webhook_endpoint")
+        );
+    }
 
     #[test]
     fn operation_ids_name_the_resource() {

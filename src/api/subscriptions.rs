@@ -183,8 +183,6 @@ fn read_changes(body: Value) -> ApiResult<Changes> {
     request_body(content = SubscriptionInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The schedule", body = SubscriptionEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
         (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
     ),
@@ -215,7 +213,6 @@ pub async fn recurring(
     params(("id" = i64, Path, description = "The template invoice's id")),
     responses(
         (status = 200, description = "The schedule", body = SubscriptionEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
         (status = 404, description = "No such invoice in this business, or it does not recur", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
@@ -232,8 +229,6 @@ pub async fn show(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiR
     request_body(content = SubscriptionInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The schedule", body = SubscriptionEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such invoice in this business, or it does not recur", body = ErrorResponse),
         (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
     ),
@@ -264,8 +259,6 @@ pub async fn update(
     params(("id" = i64, Path, description = "The template invoice's id")),
     responses(
         (status = 204, description = "Cancelled"),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such invoice in this business, or it does not recur", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))

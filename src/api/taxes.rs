@@ -132,8 +132,6 @@ fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
     params(TaxListParams),
     responses(
         (status = 200, description = "A page of taxes", body = TaxList),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 422, description = "A bad query parameter", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
 )]
@@ -172,8 +170,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created", body = TaxEnvelope,
          headers(("Location" = String, description = "The new tax's url"))),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
@@ -198,7 +194,6 @@ pub async fn create(
     params(("id" = i64, Path, description = "Tax id (`1` or `1.json`)"), ShowParams),
     responses(
         (status = 200, description = "The tax", body = TaxEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
         (status = 404, description = "No such tax in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
@@ -225,8 +220,6 @@ pub async fn show(
     request_body(content = TaxInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The updated tax", body = TaxEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such tax in this business", body = ErrorResponse),
         (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
     ),
@@ -260,8 +253,6 @@ pub async fn update(
     params(("id" = i64, Path, description = "Tax id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such tax in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))

@@ -284,8 +284,6 @@ async fn read_changes(state: &AppState, body: Value, creating: bool) -> ApiResul
     params(WebhookEndpointListParams),
     responses(
         (status = 200, description = "A page of endpoints", body = WebhookEndpointList),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 422, description = "A bad query parameter", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
 )]
@@ -323,8 +321,6 @@ pub async fn list(
     responses(
         (status = 201, description = "Created, with its `secret`", body = WebhookEndpointEnvelope,
          headers(("Location" = String, description = "The new endpoint's self_url"))),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 422, description = "Invalid fields (an unknown event type; a URL that is \
             not http(s) or points at a private or internal address), all named",
             body = ErrorResponse),
@@ -355,7 +351,6 @@ pub async fn create(
     params(("id" = i64, Path, description = "Endpoint id (`7` or `7.json`)"), ShowParams),
     responses(
         (status = 200, description = "The endpoint", body = WebhookEndpointEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
         (status = 404, description = "No such endpoint in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
@@ -386,8 +381,6 @@ pub async fn show(
     request_body(content = WebhookEndpointInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The updated endpoint", body = WebhookEndpointEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such endpoint in this business", body = ErrorResponse),
         (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
     ),
@@ -424,8 +417,6 @@ pub async fn update(
     params(("id" = i64, Path, description = "Endpoint id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such endpoint in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
@@ -446,8 +437,6 @@ pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> Ap
     responses(
         (status = 200, description = "The endpoint, with its new `secret`",
          body = WebhookEndpointEnvelope),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
-        (status = 403, description = "The token lacks the write scope", body = ErrorResponse),
         (status = 404, description = "No such endpoint in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
@@ -474,9 +463,7 @@ pub async fn rotate_secret(
     params(("id" = i64, Path, description = "Endpoint id"), DeliveryListParams),
     responses(
         (status = 200, description = "A page of attempts", body = DeliveryList),
-        (status = 401, description = "Missing or invalid token", body = ErrorResponse),
         (status = 404, description = "No such endpoint in this business", body = ErrorResponse),
-        (status = 422, description = "A bad query parameter", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
 )]
