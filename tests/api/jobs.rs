@@ -270,3 +270,60 @@ async fn serve_runs_the_workers_unless_told_not_to() {
     }
     assert_eq!(status, "dead");
 }
+
+/// `koteshen worker` runs only the workers: it claims jobs, serves nothing, and stops
+/// cleanly on SIGTERM.
+#[tokio::test]
+async fn the_worker_command_runs_jobs_and_stops_on_sigterm() {
+    let app = TestApp::spawn().await;
+    let id = enqueue_committed(
+        &app,
+        NewJob::new("test.unknown", json!({}), chrono::Utc::now()).max_attempts(1),
+    )
+    .await
+    .unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_koteshen"))
+        .arg("worker")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", &app.config.database_url)
+        .env("WORKER_POLL_MILLISECONDS", "20")
+        .env("LOG_FORMAT", "json")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start koteshen worker");
+    let mut status = String::new();
+    for _ in 0..250 {
+        status = sqlx::query_scalar("SELECT status FROM jobs WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        if status == "dead" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, "dead", "the worker process claimed the job");
+    let pid = child.id().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let started = std::time::Instant::now();
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "stops within 5 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert!(exit.success(), "exit status {exit}");
+}
