@@ -6,7 +6,8 @@
 #   bench/run.sh --smoke         200 invoices, 2 s per run, 8 clients (what CI runs)
 #   bench/run.sh --capture       re-capture bench/sql/*.sql from the server's query log
 #
-# Options: --invoices N, --duration S, --clients "8 32", --no-build, --limit SECONDS
+# Options: --invoices N, --duration S, --clients "8 32", --workloads "create show list
+# payment", --no-build, --limit SECONDS
 # (the whole run is killed after it; default 3600). Environment: BENCH_PG (server URL
 # without database, default postgres://postgres@127.0.0.1:5432).
 #
@@ -24,6 +25,7 @@ BUILD=1
 CAPTURE=0
 SMOKE=0
 LIMIT=3600
+WORKLOADS="create show list payment"
 while [ $# -gt 0 ]; do
   case "$1" in
     --million) N=1000000 ;;
@@ -34,6 +36,7 @@ while [ $# -gt 0 ]; do
     --clients) CLIENTS=$2; shift ;;
     --no-build) BUILD=0 ;;
     --limit) LIMIT=$2; shift ;;
+    --workloads) WORKLOADS=$2; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -69,7 +72,7 @@ trap 'exit 130' INT TERM
 # The whole run is bounded in time.
 # (Its own process, with no hold on our output, so nothing waits for it after we exit.)
 MAIN_PID=$$
-( trap 'exit 0' TERM; sleep "$LIMIT" & wait $!; echo "bench: time limit of ${LIMIT}s reached" >&2
+( trap 'kill $! 2>/dev/null; exit 0' TERM; sleep "$LIMIT" & wait $!; echo "bench: time limit of ${LIMIT}s reached" >&2
   kill -TERM "$MAIN_PID" ) </dev/null >/dev/null 2>&1 &
 WATCHDOG_PID=$!
 
@@ -237,7 +240,7 @@ run_pgbench() { # workload clients -> "tps"
   awk '/^tps = / {printf "%.0f", $3}' "$out"
 }
 
-for workload in create show list payment; do
+for workload in $WORKLOADS; do
   for c in $CLIENTS; do
     log "$workload, $c clients: server (wrk), then pgbench"
     read -r rps p50 p99 errors < <(run_wrk "$workload" "$c")
