@@ -33,6 +33,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Rate-limit counters, shared by every request this process serves.
     pub limiter: crate::ratelimit::Limiter,
+    /// Bearer tokens verified in the last seconds (`auth::cache`).
+    pub token_cache: crate::auth::cache::TokenCache,
 }
 
 impl AppState {
@@ -42,6 +44,7 @@ impl AppState {
             config: Arc::new(config),
             clock,
             limiter: crate::ratelimit::Limiter::default(),
+            token_cache: crate::auth::cache::TokenCache::default(),
         }
     }
 }

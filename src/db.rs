@@ -33,6 +33,9 @@ pub async fn ensure_database(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A pooled connection idle longer than this is pinged before it is handed out.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_secs(10);
+
 pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
     let options: PgConnectOptions = config
         .database_url
@@ -41,6 +44,18 @@ pub async fn connect(config: &Config) -> anyhow::Result<PgPool> {
     let pool = PgPoolOptions::new()
         .max_connections(config.database_max_connections)
         .acquire_timeout(Duration::from_secs(5))
+        // A busy connection is known to be alive: checking it on every acquire costs a
+        // round trip per query. Only one idle for a while (the database may have
+        // restarted, a firewall may have dropped it) is pinged before use.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > PING_WHEN_IDLE_FOR {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options.application_name("koteshen"))
         .await
         .with_context(|| {

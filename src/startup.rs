@@ -23,6 +23,8 @@ pub struct Application {
     pool: PgPool,
     /// The background workers, when this process runs them (`WORKERS`).
     jobs: Option<(Runner, std::time::Duration, std::time::Duration)>,
+    /// Verified bearer tokens; its LISTEN for revocations runs beside the server.
+    token_cache: crate::auth::cache::TokenCache,
 }
 
 impl Application {
@@ -48,11 +50,13 @@ impl Application {
             )
         });
         let state = AppState::new(pool.clone(), config, clock);
+        let token_cache = state.token_cache.clone();
         Ok(Application {
             listener,
             router: router(state),
             pool,
             jobs,
+            token_cache,
         })
     }
 
@@ -73,9 +77,15 @@ impl Application {
     ) -> anyhow::Result<()> {
         tracing::info!(address = %self.local_addr(), "listening");
         let (stop_workers, stopping) = watch::channel(false);
-        let workers = self
-            .jobs
-            .map(|(runner, poll, sweep)| tokio::spawn(runner.run_until(stopping, poll, sweep)));
+        let workers = self.jobs.map(|(runner, poll, sweep)| {
+            tokio::spawn(runner.run_until(stopping.clone(), poll, sweep))
+        });
+        let revocations =
+            tokio::spawn(self.token_cache.clone().listen(self.pool.clone(), stopping));
+        // Until it listens, every request asks the database; give it a moment to start.
+        self.token_cache
+            .wait_until_listening(std::time::Duration::from_secs(2))
+            .await;
         let shutdown = async move {
             shutdown.await;
             let _ = stop_workers.send(true);
@@ -91,6 +101,7 @@ impl Application {
         if let Some(workers) = workers {
             let _ = workers.await;
         }
+        let _ = revocations.await;
         self.pool.close().await;
         tracing::info!("shut down cleanly");
         Ok(())

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
 use crate::app::AppState;
+use crate::auth::secrets::token_hash;
 use crate::auth::{scopes, tokens};
 use crate::error::ApiError;
 
@@ -93,11 +94,18 @@ pub async fn require_bearer(
     let Some(token) = bearer_token(req.headers()) else {
         return unauthorized(token_sent).into_response();
     };
-    let context = match tokens::find_live_access_token(&state.pool, token, state.clock.now()).await
-    {
-        Ok(Some(context)) => context,
-        Ok(None) => return unauthorized(true).into_response(),
-        Err(err) => return ApiError::internal(err).into_response(),
+    let now = state.clock.now();
+    let hash = token_hash(token);
+    let context = match state.token_cache.get(&hash, now) {
+        Ok(context) => context,
+        Err(ticket) => match tokens::find_live_by_hash(&state.pool, &hash, now).await {
+            Ok(Some(context)) => {
+                state.token_cache.put(ticket, hash, context.clone());
+                context
+            }
+            Ok(None) => return unauthorized(true).into_response(),
+            Err(err) => return ApiError::internal(err).into_response(),
+        },
     };
     let needed = scopes::required_for(req.method());
     if !scopes::grants(&context.scopes, needed) {

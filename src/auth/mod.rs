@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod bearer;
+pub mod cache;
 pub mod scopes;
 pub mod secrets;
 pub mod tokens;

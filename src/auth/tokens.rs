@@ -153,6 +153,15 @@ pub async fn find_live_access_token(
     token: &str,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<TokenContext>> {
+    find_live_by_hash(pool, &token_hash(token), now).await
+}
+
+/// [`find_live_access_token`] by the token's hash.
+pub async fn find_live_by_hash(
+    pool: &PgPool,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<TokenContext>> {
     sqlx::query_as::<_, TokenContext>(
         "SELECT t.id AS token_id, t.family_id, t.application_id, t.user_id, u.business_id,
                 t.scopes, t.expires_at, t.created_at
@@ -160,7 +169,7 @@ pub async fn find_live_access_token(
          JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2",
     )
-    .bind(token_hash(token))
+    .bind(hash)
     .bind(now)
     .fetch_optional(pool)
     .await

@@ -43,7 +43,7 @@ pub fn wall_clock_deadline(deadline: DateTime<Utc>, now: DateTime<Utc>) -> DateT
 
 /// Revokes every live token of a family (one statement, so atomic).
 pub async fn revoke_family(
-    pool: &sqlx::PgPool,
+    state: &AppState,
     family_id: Uuid,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
@@ -53,8 +53,9 @@ pub async fn revoke_family(
     )
     .bind(family_id)
     .bind(now)
-    .execute(pool)
+    .execute(&state.pool)
     .await?;
+    state.token_cache.revoked();
     Ok(())
 }
 
@@ -123,7 +124,7 @@ impl PgAuthorizer {
         if row.used_at.is_some() {
             // RFC 6749 §4.1.2: a code used twice revokes what its first use issued.
             if let Some(family) = row.family_id {
-                revoke_family(&self.state.pool, family, now).await?;
+                revoke_family(&self.state, family, now).await?;
             }
             self.flow.reject(Rejection::CodeReused);
             return Ok(None);

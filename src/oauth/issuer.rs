@@ -84,7 +84,7 @@ impl PgIssuer {
                     .fetch_optional(&self.state.pool)
                     .await?;
             if let Some(Some(family)) = family {
-                revoke_family(&self.state.pool, family, now).await?;
+                revoke_family(&self.state, family, now).await?;
             }
             self.flow.reject(Rejection::CodeReused);
             return Ok(None);
@@ -147,6 +147,8 @@ impl PgIssuer {
         )
         .await?;
         tx.commit().await?;
+        // The old access token died with the rotation.
+        self.state.token_cache.revoked();
         Ok(Some(issued))
     }
 
@@ -158,7 +160,7 @@ impl PgIssuer {
         .fetch_optional(&self.state.pool)
         .await?;
         if let Some(family) = family {
-            revoke_family(&self.state.pool, family, now).await?;
+            revoke_family(&self.state, family, now).await?;
         }
         Ok(())
     }
@@ -184,7 +186,7 @@ impl PgIssuer {
         }
         if row.refreshed_at.is_some() {
             // RFC 9700 §4.14.2: a rotated refresh token used again means it leaked.
-            revoke_family(&self.state.pool, row.family_id, now).await?;
+            revoke_family(&self.state, row.family_id, now).await?;
             self.flow.reject(Rejection::RefreshReused);
             return Ok(None);
         }

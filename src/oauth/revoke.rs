@@ -63,6 +63,7 @@ pub async fn revoke_token(state: &AppState, application_id: i64, token: &str) ->
     .execute(&state.pool)
     .await?;
     if revoked.rows_affected() > 0 {
+        state.token_cache.revoked();
         return Ok(());
     }
     let family: Option<uuid::Uuid> = sqlx::query_scalar(
@@ -74,7 +75,7 @@ pub async fn revoke_token(state: &AppState, application_id: i64, token: &str) ->
     .fetch_optional(&state.pool)
     .await?;
     if let Some(family) = family {
-        revoke_family(&state.pool, family, now).await?;
+        revoke_family(state, family, now).await?;
     }
     Ok(())
 }

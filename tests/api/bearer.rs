@@ -88,3 +88,34 @@ async fn me_shows_the_user_and_the_business() {
     assert!(business["address"].is_null());
     assert_eq!(business["created_at"], "2025-10-21T03:39:57.825Z");
 }
+
+/// Verified tokens are cached for a few seconds; a revocation made elsewhere (another
+/// server process, SQL by hand) reaches this process through LISTEN/NOTIFY at once.
+#[tokio::test]
+async fn a_token_revoked_by_another_process_stops_working_at_once() {
+    let app = TestApp::spawn().await;
+    let tenant = app.tenant("Flixtechs").await;
+    for _ in 0..2 {
+        let response = app.authed(&tenant, Method::GET, "/api/v1/me").send().await;
+        assert_eq!(response.unwrap().status(), 200, "verified, then cached");
+    }
+    // Not through this server: its own revocations clear its cache directly.
+    sqlx::query("UPDATE oauth_access_tokens SET revoked_at = now() WHERE user_id = $1")
+        .bind(tenant.user_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    // The notification travels asynchronously; a generous bound, not a timing target.
+    let started = std::time::Instant::now();
+    loop {
+        let response = app.authed(&tenant, Method::GET, "/api/v1/me").send().await;
+        if response.unwrap().status() == 401 {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "still accepted 5 s after the revocation"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}

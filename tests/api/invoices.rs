@@ -865,3 +865,53 @@ async fn a_list_page_and_a_show_cost_a_fixed_number_of_queries() {
     assert_eq!(show.status(), 200);
     assert!(show_count <= 6, "show ran {show_count} queries");
 }
+
+/// The unfiltered total comes from a per-business counter kept by triggers: it follows
+/// creates, deletes and restores exactly, apart from other businesses, like a count.
+#[tokio::test]
+async fn the_list_total_follows_creates_and_deletes_exactly() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app, "Flixtechs").await;
+    let other = setup(&app, "Other").await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(
+            post(&app, &s.tenant, "/api/v1/invoices", documented_body(&s)).await["id"].clone(),
+        );
+    }
+    post(
+        &app,
+        &other.tenant,
+        "/api/v1/invoices",
+        documented_body(&other),
+    )
+    .await;
+    let (status, _) = send(app.authed(
+        &s.tenant,
+        Method::DELETE,
+        &format!("/api/v1/invoices/{}", ids[1]),
+    ))
+    .await;
+    assert_eq!(status, 204);
+    let total = |path: &'static str| {
+        let app = &app;
+        let tenant = &s.tenant;
+        async move {
+            let (status, body) = send(app.authed(tenant, Method::GET, path)).await;
+            assert_eq!(status, 200, "{path}: {body}");
+            body["meta"]["pagination"]["total_count"].as_i64().unwrap()
+        }
+    };
+    assert_eq!(total("/api/v1/invoices").await, 2);
+    assert_eq!(total("/api/v1/invoices?include_deleted=true").await, 3);
+    assert_eq!(total("/api/v1/invoices?status=draft").await, 2);
+    let counted: (i64, i64) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE discarded_at IS NULL), count(*) FROM invoices
+         WHERE business_id = $1",
+    )
+    .bind(s.tenant.business_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(counted, (2, 3));
+}
