@@ -41,6 +41,7 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 
+SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH="$PWD/.ci${PYTHONPATH:+:$PYTHONPATH}" \
 schemathesis run "http://127.0.0.1:$port/api/v1/openapi.json" \
     --url "http://127.0.0.1:$port" \
     --include-path-regex '^/api/v1/' \
