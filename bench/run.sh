@@ -57,7 +57,11 @@ cleanup() {
     for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$SERVER_PID" 2>/dev/null || true
   fi
-  psql "$PG/postgres" -qAtc "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true
+  if [ -n "${BENCH_KEEP_DB:-}" ]; then
+    echo "bench: kept database $DB (drop it when done)" >&2
+  else
+    psql "$PG/postgres" -qAtc "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
   [ -n "$WATCHDOG_PID" ] && kill "$WATCHDOG_PID" 2>/dev/null || true
   if [ "$status" -ne 0 ] && [ -f "$WORK/server.log" ]; then
     echo "--- last lines of the server log ---" >&2

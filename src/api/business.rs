@@ -32,8 +32,9 @@ pub struct BusinessView {
     pub logo: Option<String>,
 }
 
-#[derive(sqlx::FromRow)]
-struct BusinessRow {
+/// A business row (also read back as JSON, from a query that embeds it).
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(crate) struct BusinessRow {
     id: i64,
     user_id: Option<i64>,
     name: String,
@@ -47,10 +48,21 @@ struct BusinessRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     #[sqlx(flatten)]
+    #[serde(flatten)]
     address: JoinedAddress,
 }
 
 /// One query: the business joined with its address.
+/// The select list and join of a business read (`WHERE b.id = …` to follow).
+pub(crate) const SELECT_BUSINESS: &str = "SELECT b.id, b.user_id, b.name, b.slug, b.phone,
+        b.phone_country, b.default_currency, b.time_zone, b.logo_url, b.discarded_at,
+        b.created_at, b.updated_at,
+        a.id AS address_id, a.line AS address_line, a.line2 AS address_line2,
+        a.post_code AS address_post_code, a.city AS address_city,
+        a.country AS address_country, a.created_at AS address_created_at,
+        a.updated_at AS address_updated_at
+    FROM businesses b LEFT JOIN addresses a ON a.id = b.address_id";
+
 pub async fn find_business<'e>(
     executor: impl PgExecutor<'e>,
     id: i64,
@@ -68,19 +80,25 @@ pub async fn find_business<'e>(
     .bind(id)
     .fetch_optional(executor)
     .await?;
-    Ok(row.map(|r| BusinessView {
-        address: r.address.into_address().map(AddressView::from),
-        id: r.id,
-        user_id: r.user_id,
-        name: r.name,
-        slug: r.slug,
-        phone: r.phone,
-        phone_country: r.phone_country,
-        default_currency: r.default_currency,
-        time_zone: r.time_zone,
-        logo: r.logo_url,
-        discarded_at: r.discarded_at,
-        created_at: r.created_at,
-        updated_at: r.updated_at,
-    }))
+    Ok(row.map(BusinessView::from))
+}
+
+impl From<BusinessRow> for BusinessView {
+    fn from(r: BusinessRow) -> Self {
+        BusinessView {
+            address: r.address.into_address().map(AddressView::from),
+            id: r.id,
+            user_id: r.user_id,
+            name: r.name,
+            slug: r.slug,
+            phone: r.phone,
+            phone_country: r.phone_country,
+            default_currency: r.default_currency,
+            time_zone: r.time_zone,
+            logo: r.logo_url,
+            discarded_at: r.discarded_at,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
 }

@@ -14,8 +14,8 @@ use crate::api::customers::CustomerView;
 use crate::api::docs::ShowParams;
 use crate::api::docs::{ErrorResponse, ListMeta};
 use crate::api::documents::{
-    Embeds, ItemView, MoneyView, TaxLineView, item_views, money, read_discount, read_items,
-    read_taxes, tax_views,
+    ItemView, MoneyView, TaxLineView, item_views, money, read_discount, read_items, read_taxes,
+    tax_views,
 };
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch};
@@ -25,9 +25,12 @@ use crate::api::render::Views;
 use crate::api::response::{created, data, no_content, resource_url};
 use crate::app::AppState;
 use crate::auth::Auth;
+use crate::billing::customers::Customer;
 use crate::billing::documents::INVOICE;
 use crate::billing::documents::content::ContentChanges;
-use crate::billing::invoices::{self, Changes, Filter, InvoiceDetail, STATUSES};
+use crate::billing::documents::items::Item;
+use crate::billing::documents::tax_lines::TaxLine;
+use crate::billing::invoices::{self, Changes, Filter, FullRow, Invoice, STATUSES};
 use crate::error::ApiResult;
 use crate::http::Json;
 use crate::http::timestamp;
@@ -130,81 +133,101 @@ pub struct InvoiceList {
     meta: ListMeta,
 }
 
-/// Renders invoices with their embedded business and customers: two queries for any
-/// number of invoices. On any connection, so that an event can show the invoice inside
-/// the transaction that changes it.
-pub async fn render(
-    conn: &mut PgConnection,
-    public_url: &str,
-    business_id: i64,
-    details: Vec<InvoiceDetail>,
-) -> sqlx::Result<Vec<InvoiceView>> {
-    let customer_ids: Vec<i64> = details.iter().map(|d| d.invoice.customer_id).collect();
-    let embeds = Embeds::load(conn, business_id, &customer_ids).await?;
-    Ok(details
-        .into_iter()
-        .map(|d| {
-            let i = d.invoice;
-            let payment_term = match (i.payment_term_id, i.term.term_name, i.term.term_value) {
-                (Some(id), Some(name), Some(value)) => Some(EmbeddedTermView {
-                    id,
-                    name,
-                    value,
-                    created_at: i.term.term_created_at.unwrap_or(i.created_at),
-                    updated_at: i.term.term_updated_at.unwrap_or(i.created_at),
-                }),
-                _ => None,
-            };
-            InvoiceView {
-                url: resource_url(public_url, "invoices", i.id),
-                id: i.id,
-                number: i.number,
-                customer_id: i.customer_id,
-                business_id: i.business_id,
-                due_at: i.due_at,
-                issued_at: i.issued_at,
-                notes: i.notes.unwrap_or_default(),
-                discount_type: i.discount_type,
-                discount_value: i.discount_value.map(format_decimal),
-                status: i.status,
-                paid: i.paid,
-                payment_term_id: i.payment_term_id,
-                emailed_at: i.emailed_at,
-                viewed_at: i.viewed_at,
-                voided_at: i.voided_at,
-                paid_at: i.paid_at,
-                discarded_at: i.discarded_at,
-                created_at: i.created_at,
-                updated_at: i.updated_at,
-                subtotal: money(i.subtotal_cents, &i.currency),
-                discount: money(i.discount_cents, &i.currency),
-                tax_total: money(i.tax_total_cents, &i.currency),
-                total: money(i.total_cents, &i.currency),
-                balance: money(i.balance_cents, &i.currency),
-                payment_term,
-                items: item_views(d.items, &i.currency),
-                business: embeds.business.clone(),
-                customer: embeds.customer(i.customer_id, public_url),
-                taxes: tax_views(d.taxes, &i.currency),
-                currency: i.currency,
-            }
+/// Renders invoices read with everything they embed (`invoices::FullRow`); no query.
+fn render(public_url: &str, rows: Vec<FullRow>) -> sqlx::Result<Vec<InvoiceView>> {
+    rows.into_iter()
+        .map(|row| {
+            let business = row.business.ok_or(sqlx::Error::RowNotFound)?.0;
+            let customer = row
+                .customer
+                .map(|c| CustomerView::new(Customer::from(c.0), public_url));
+            Ok(view(
+                public_url,
+                row.invoice,
+                row.items.0,
+                row.taxes.0,
+                BusinessView::from(business),
+                customer,
+            ))
         })
-        .collect())
+        .collect()
 }
 
-/// One invoice as the API shows it, deleted or not, on any connection.
+fn view(
+    public_url: &str,
+    i: Invoice,
+    items: Vec<Item>,
+    taxes: Vec<TaxLine>,
+    business: BusinessView,
+    customer: Option<CustomerView>,
+) -> InvoiceView {
+    let payment_term = match (i.payment_term_id, i.term.term_name, i.term.term_value) {
+        (Some(id), Some(name), Some(value)) => Some(EmbeddedTermView {
+            id,
+            name,
+            value,
+            created_at: i.term.term_created_at.unwrap_or(i.created_at),
+            updated_at: i.term.term_updated_at.unwrap_or(i.created_at),
+        }),
+        _ => None,
+    };
+    InvoiceView {
+        url: resource_url(public_url, "invoices", i.id),
+        id: i.id,
+        number: i.number,
+        customer_id: i.customer_id,
+        business_id: i.business_id,
+        due_at: i.due_at,
+        issued_at: i.issued_at,
+        notes: i.notes.unwrap_or_default(),
+        discount_type: i.discount_type,
+        discount_value: i.discount_value.map(format_decimal),
+        status: i.status,
+        paid: i.paid,
+        payment_term_id: i.payment_term_id,
+        emailed_at: i.emailed_at,
+        viewed_at: i.viewed_at,
+        voided_at: i.voided_at,
+        paid_at: i.paid_at,
+        discarded_at: i.discarded_at,
+        created_at: i.created_at,
+        updated_at: i.updated_at,
+        subtotal: money(i.subtotal_cents, &i.currency),
+        discount: money(i.discount_cents, &i.currency),
+        tax_total: money(i.tax_total_cents, &i.currency),
+        total: money(i.total_cents, &i.currency),
+        balance: money(i.balance_cents, &i.currency),
+        payment_term,
+        items: item_views(items, &i.currency),
+        business,
+        customer,
+        taxes: tax_views(taxes, &i.currency),
+        currency: i.currency,
+    }
+}
+
+/// One invoice as the API shows it, deleted or not, on any connection (so that an event
+/// can show the invoice inside the transaction that changes it): one query.
 pub async fn show_one(
     conn: &mut PgConnection,
     public_url: &str,
     business_id: i64,
     id: i64,
 ) -> sqlx::Result<Option<InvoiceView>> {
-    let Some(detail) = invoices::find(&mut *conn, business_id, id, true).await? else {
+    find_view(conn, public_url, business_id, id, true).await
+}
+
+async fn find_view(
+    conn: &mut PgConnection,
+    public_url: &str,
+    business_id: i64,
+    id: i64,
+    include_deleted: bool,
+) -> sqlx::Result<Option<InvoiceView>> {
+    let Some(row) = invoices::find_full(conn, business_id, id, include_deleted).await? else {
         return Ok(None);
     };
-    Ok(render(conn, public_url, business_id, vec![detail])
-        .await?
-        .pop())
+    Ok(render(public_url, vec![row])?.pop())
 }
 
 /// The 201 answer for an invoice just made (by create, duplicate or a quote's
@@ -321,16 +344,8 @@ pub async fn list(
         include_deleted: query.include_deleted(),
     };
     query.finish()?;
-    let (details, total) =
-        invoices::list(&state.pool, auth.business_id, &filter, sort, page).await?;
-    let mut conn = state.pool.acquire().await?;
-    let items = render(
-        &mut conn,
-        &state.config.public_url,
-        auth.business_id,
-        details,
-    )
-    .await?;
+    let (rows, total) = invoices::list(&state.pool, auth.business_id, &filter, sort, page).await?;
+    let items = render(&state.config.public_url, rows)?;
     Ok(Paginated {
         items,
         pagination: Pagination::new(page, total),
@@ -390,17 +405,14 @@ pub async fn show(
     let include_deleted = query.include_deleted();
     query.finish()?;
     let mut conn = state.pool.acquire().await?;
-    let detail = invoices::find(&mut conn, auth.business_id, id, include_deleted)
-        .await?
-        .ok_or_else(record_not_found)?;
-    let view = render(
+    let view = find_view(
         &mut conn,
         &state.config.public_url,
         auth.business_id,
-        vec![detail],
+        id,
+        include_deleted,
     )
     .await?
-    .pop()
     .ok_or_else(record_not_found)?;
     Ok(data(view))
 }

@@ -37,7 +37,8 @@ pub struct Customer {
 }
 
 /// The select list and join that every customer read shares.
-const SELECT: &str = "SELECT c.id, c.business_id, c.name, c.company, c.customer_type, c.email,
+pub(crate) const SELECT: &str =
+    "SELECT c.id, c.business_id, c.name, c.company, c.customer_type, c.email,
         c.phone, c.phone_country, c.currency, c.website, c.notes, c.discarded_at,
         c.created_at, c.updated_at,
         a.id AS address_id, a.line AS address_line, a.line2 AS address_line2,
@@ -46,8 +47,9 @@ const SELECT: &str = "SELECT c.id, c.business_id, c.name, c.company, c.customer_
         a.updated_at AS address_updated_at
     FROM customers c LEFT JOIN addresses a ON a.id = c.address_id";
 
-#[derive(sqlx::FromRow)]
-struct Row {
+/// A customer row (also read back as JSON, from a query that embeds it).
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(crate) struct Row {
     id: i64,
     business_id: i64,
     name: String,
@@ -63,6 +65,7 @@ struct Row {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     #[sqlx(flatten)]
+    #[serde(flatten)]
     address: addresses::JoinedAddress,
 }
 

@@ -3,6 +3,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use rust_decimal::Decimal;
+use std::sync::OnceLock;
+
+use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use crate::api::params::{PageRequest, Sort};
@@ -70,14 +73,77 @@ pub struct JoinedTerm {
     pub term_updated_at: Option<DateTime<Utc>>,
 }
 
-const SELECT: &str = "SELECT i.id, i.business_id, i.customer_id, i.number, i.status, i.currency,
+const COLUMNS: &str = "SELECT i.id, i.business_id, i.customer_id, i.number, i.status, i.currency,
         i.issued_at, i.due_at, i.payment_term_id, i.notes, i.discount_type, i.discount_value,
         i.subtotal_cents, i.discount_cents, i.tax_total_cents, i.total_cents, i.paid_cents,
         i.balance_cents, i.paid, i.emailed_at, i.viewed_at, i.voided_at, i.paid_at,
         i.discarded_at, i.created_at, i.updated_at,
         pt.name AS term_name, pt.value AS term_value, pt.created_at AS term_created_at,
-        pt.updated_at AS term_updated_at
-    FROM invoices i LEFT JOIN payment_terms pt ON pt.id = i.payment_term_id";
+        pt.updated_at AS term_updated_at";
+const FROM: &str = "FROM invoices i LEFT JOIN payment_terms pt ON pt.id = i.payment_term_id";
+
+fn select() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| format!("{COLUMNS}\n    {FROM}"))
+}
+
+/// An invoice with its items, tax lines, customer and business, read in one round trip:
+/// the invoice row with the rest as JSON columns, built by PostgreSQL.
+#[derive(sqlx::FromRow)]
+pub(crate) struct FullRow {
+    #[sqlx(flatten)]
+    pub invoice: Invoice,
+    pub items: Json<Vec<Item>>,
+    pub taxes: Json<Vec<TaxLine>>,
+    pub customer: Option<Json<crate::billing::customers::Row>>,
+    pub business: Option<Json<crate::api::business::BusinessRow>>,
+}
+
+/// The select list of `FullRow`s, to be followed by `FROM`: the items and tax lines in
+/// the order their own queries give (`documents::content::details`), the customer and
+/// the business as `customers::SELECT` and `find_business` read them.
+fn full_select() -> &'static str {
+    static SQL: OnceLock<String> = OnceLock::new();
+    SQL.get_or_init(|| {
+        format!(
+            "{COLUMNS},
+        (SELECT coalesce(json_agg(x ORDER BY x.position, x.id), '[]')
+         FROM (SELECT id, invoice_id AS document_id, position, name, description, quantity,
+                      unit_price, total_cents, tax_ids, created_at, updated_at
+               FROM invoice_items WHERE invoice_id = i.id) x) AS items,
+        (SELECT coalesce(json_agg(x ORDER BY x.invoice_level DESC, x.id), '[]')
+         FROM (SELECT l.id, l.invoice_id AS document_id, l.tax_id, l.tax_name, l.tax_rate,
+                      l.invoice_level, l.amount_cents, l.created_at, l.updated_at,
+                      t.name AS current_name, t.rate AS current_rate
+               FROM invoice_taxes l JOIN taxes t ON t.id = l.tax_id
+               WHERE l.invoice_id = i.id) x) AS taxes,
+        (SELECT to_json(x) FROM ({customer} WHERE c.business_id = i.business_id
+                                 AND c.id = i.customer_id) x) AS customer,
+        (SELECT to_json(x) FROM ({business} WHERE b.id = i.business_id) x) AS business
+    {FROM}",
+            customer = crate::billing::customers::SELECT,
+            business = crate::api::business::SELECT_BUSINESS,
+        )
+    })
+}
+
+/// One invoice of the business with all its answer shows, in one query.
+pub(crate) async fn find_full(
+    conn: &mut PgConnection,
+    business_id: i64,
+    id: i64,
+    include_deleted: bool,
+) -> sqlx::Result<Option<FullRow>> {
+    let mut qb = QueryBuilder::new(full_select());
+    qb.push(" WHERE i.id = ")
+        .push_bind(id)
+        .push(" AND i.business_id = ")
+        .push_bind(business_id);
+    if !include_deleted {
+        qb.push(" AND i.discarded_at IS NULL");
+    }
+    qb.build_query_as().fetch_optional(conn).await
+}
 
 /// An invoice with everything its answer shows.
 #[derive(Debug, Clone)]
@@ -169,20 +235,21 @@ async fn count(conn: &mut PgConnection, business_id: i64, filter: &Filter) -> sq
     count.build_query_scalar().fetch_one(conn).await
 }
 
-/// A page of invoices with their details: a fixed number of queries for any page size.
-pub async fn list(
+/// A page of invoices with everything their answers show: two queries (the total, and
+/// the page with its items, taxes, customers and business) for any page size.
+pub(crate) async fn list(
     pool: &PgPool,
     business_id: i64,
     filter: &Filter,
     sort: Sort,
     page: PageRequest,
-) -> sqlx::Result<(Vec<InvoiceDetail>, i64)> {
+) -> sqlx::Result<(Vec<FullRow>, i64)> {
     let mut conn = pool.acquire().await?;
     let total = count(&mut conn, business_id, filter).await?;
     if page.offset() >= total {
         return Ok((Vec::new(), total));
     }
-    let mut qb = QueryBuilder::new(SELECT);
+    let mut qb = QueryBuilder::new(full_select());
     push_where(&mut qb, business_id, filter);
     qb.push(" ORDER BY ")
         .push(sort.order_by("i.id"))
@@ -190,26 +257,8 @@ pub async fn list(
         .push_bind(page.per_page)
         .push(" OFFSET ")
         .push_bind(page.offset());
-    let invoices: Vec<Invoice> = qb.build_query_as().fetch_all(&mut *conn).await?;
-    Ok((with_details(&mut conn, invoices).await?, total))
-}
-
-/// Attaches items and taxes to invoices: two queries whatever their number.
-async fn with_details(
-    conn: &mut PgConnection,
-    invoices: Vec<Invoice>,
-) -> sqlx::Result<Vec<InvoiceDetail>> {
-    let ids: Vec<i64> = invoices.iter().map(|i| i.id).collect();
-    let details = content::details(conn, INVOICE, &ids).await?;
-    Ok(invoices
-        .into_iter()
-        .zip(details)
-        .map(|(invoice, (items, taxes))| InvoiceDetail {
-            invoice,
-            items,
-            taxes,
-        })
-        .collect())
+    let rows = qb.build_query_as().fetch_all(&mut *conn).await?;
+    Ok((rows, total))
 }
 
 async fn find_row(
@@ -219,7 +268,7 @@ async fn find_row(
     include_deleted: bool,
     lock: bool,
 ) -> sqlx::Result<Option<Invoice>> {
-    let mut qb = QueryBuilder::new(SELECT);
+    let mut qb = QueryBuilder::new(select());
     qb.push(" WHERE i.id = ")
         .push_bind(id)
         .push(" AND i.business_id = ")
@@ -253,18 +302,6 @@ pub async fn exists(pool: &PgPool, business_id: i64, id: i64) -> sqlx::Result<bo
     .bind(business_id)
     .fetch_one(pool)
     .await
-}
-
-pub async fn find(
-    conn: &mut PgConnection,
-    business_id: i64,
-    id: i64,
-    include_deleted: bool,
-) -> sqlx::Result<Option<InvoiceDetail>> {
-    let Some(invoice) = find_row(&mut *conn, business_id, id, include_deleted, false).await? else {
-        return Ok(None);
-    };
-    Ok(with_details(conn, vec![invoice]).await?.pop())
 }
 
 /// What a create or update request gives. `None` keeps (or, on create, defaults);

@@ -248,7 +248,7 @@ pub async fn save(
         now,
     )
     .await?;
-    tax_lines::save(conn, kind, id, &repriced.priced.taxes, now).await
+    tax_lines::save(conn, kind, id, &repriced.priced.taxes, current.is_new, now).await
 }
 
 /// Copies a document's content to another document (of the same or the other kind) as
@@ -280,7 +280,7 @@ pub async fn copy(
             amount_cents: t.amount_cents,
         })
         .collect();
-    tax_lines::save(conn, to.0, to.1, &applied, now).await
+    tax_lines::save(conn, to.0, to.1, &applied, false, now).await
 }
 
 /// Checks that a customer is a live customer of the business.

@@ -8,7 +8,7 @@ use sqlx::{AssertSqlSafe, PgConnection, Postgres, QueryBuilder};
 use super::{Kind, MAX_ITEMS};
 use crate::error::FieldErrors;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct Item {
     pub id: i64,
     pub document_id: i64,

@@ -7,7 +7,7 @@ use sqlx::{AssertSqlSafe, PgConnection};
 
 use super::Kind;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct TaxLine {
     pub id: i64,
     pub document_id: i64,
@@ -54,16 +54,13 @@ pub async fn load(
         .await
 }
 
-/// Makes the document's tax lines equal `applied`: removed taxes go, kept ones are
-/// updated in place (keeping their id), new ones are added.
-pub async fn save(
+/// Removes the document's tax lines but those of `tax_ids`.
+async fn remove_others(
     conn: &mut PgConnection,
     kind: Kind,
     document_id: i64,
-    applied: &[AppliedTax],
-    now: DateTime<Utc>,
+    tax_ids: &[i64],
 ) -> sqlx::Result<()> {
-    let tax_ids: Vec<i64> = applied.iter().map(|t| t.tax_id).collect();
     let sql = format!(
         "DELETE FROM {table} WHERE {fk} = $1 AND NOT (tax_id = ANY($2))",
         table = kind.taxes_table,
@@ -71,9 +68,27 @@ pub async fn save(
     );
     sqlx::query(AssertSqlSafe(sql))
         .bind(document_id)
-        .bind(&tax_ids)
+        .bind(tax_ids)
         .execute(&mut *conn)
         .await?;
+    Ok(())
+}
+
+/// Makes the document's tax lines equal `applied`: removed taxes go, kept ones are
+/// updated in place (keeping their id), new ones are added. `new_document`: it has no
+/// tax line yet, so there is nothing to remove.
+pub async fn save(
+    conn: &mut PgConnection,
+    kind: Kind,
+    document_id: i64,
+    applied: &[AppliedTax],
+    new_document: bool,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let tax_ids: Vec<i64> = applied.iter().map(|t| t.tax_id).collect();
+    if !new_document {
+        remove_others(conn, kind, document_id, &tax_ids).await?;
+    }
     if applied.is_empty() {
         return Ok(());
     }
