@@ -189,10 +189,11 @@ async fn compose(
         }
         _ => {
             let Some(d) =
-                invoices::find(&mut *conn, job.business_id, job.document_id, false).await?
+                invoices::find_full(&mut *conn, job.business_id, job.document_id, false).await?
             else {
                 return Ok(None);
             };
+            let (items, taxes) = (d.items.0, d.taxes.0);
             let i = d.invoice;
             Doc {
                 customer_id: i.customer_id,
@@ -205,8 +206,8 @@ async fn compose(
                 discount: i.discount_cents,
                 total: i.total_cents,
                 balance: Some(i.balance_cents),
-                items: d.items,
-                taxes: d.taxes,
+                items,
+                taxes,
             }
         }
     };
