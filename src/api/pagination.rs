@@ -4,7 +4,6 @@
 use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde_json::json;
 
 use crate::api::params::PageRequest;
 
@@ -32,6 +31,18 @@ impl Pagination {
     }
 }
 
+/// `{"data": [...], "meta": {"pagination": {...}}}`.
+#[derive(Serialize)]
+struct ListBody<'a, T> {
+    data: &'a [T],
+    meta: Meta<'a>,
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    pagination: &'a Pagination,
+}
+
 /// A page of a list, ready to render.
 pub struct Paginated<T> {
     pub items: Vec<T>,
@@ -44,10 +55,14 @@ pub struct Paginated<T> {
 impl<T: Serialize> IntoResponse for Paginated<T> {
     fn into_response(self) -> Response {
         let link = link_header(&self.base_url, &self.uri, &self.pagination);
-        let body = json!({
-            "data": self.items,
-            "meta": { "pagination": self.pagination },
-        });
+        // Serialized straight from the views (no intermediate `Value`): the same bytes,
+        // keys in declaration order, at a fraction of the allocations.
+        let body = ListBody {
+            data: &self.items,
+            meta: Meta {
+                pagination: &self.pagination,
+            },
+        };
         let mut response = axum::Json(body).into_response();
         if let Ok(value) = HeaderValue::from_str(&link) {
             response.headers_mut().insert(header::LINK, value);
