@@ -227,23 +227,16 @@ pub async fn create(
         errors.add("expires_at", "must not be before issued_at");
     }
     let current = Current::new_document();
-    let repriced = content::reprice(
+    let (repriced, currency, number) = content::prepare_new(
         &mut tx,
         QUOTE,
         business_id,
-        &current,
         &changes.content,
         changes.currency,
-        &mut errors,
+        changes.number.as_deref(),
+        errors,
     )
     .await?;
-    let (Some(repriced), Some(currency)) = (repriced, changes.currency) else {
-        return Err(BillingError::Invalid(errors));
-    };
-    let number = match &changes.number {
-        Some(number) => number.clone(),
-        None => documents::take_number(&mut tx, QUOTE, business_id).await?,
-    };
     let t = &repriced.priced.totals;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO quotes (business_id, customer_id, number, status, currency, issued_at,

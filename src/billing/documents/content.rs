@@ -331,3 +331,35 @@ pub async fn details(
         })
         .collect())
 }
+
+/// A new document's content priced and its number taken, or every field error found so
+/// far (`errors` holds those the caller already checked). What invoices and quotes both
+/// do before inserting their row.
+pub async fn prepare_new(
+    conn: &mut PgConnection,
+    kind: Kind,
+    business_id: i64,
+    changes: &ContentChanges,
+    currency: Option<Currency>,
+    number: Option<&str>,
+    mut errors: FieldErrors,
+) -> Result<(Repriced, Currency, String), BillingError> {
+    let repriced = reprice(
+        &mut *conn,
+        kind,
+        business_id,
+        &Current::new_document(),
+        changes,
+        currency,
+        &mut errors,
+    )
+    .await?;
+    let (Some(repriced), Some(currency)) = (repriced, currency) else {
+        return Err(BillingError::Invalid(errors));
+    };
+    let number = match number {
+        Some(number) => number.to_string(),
+        None => super::take_number(conn, kind, business_id).await?,
+    };
+    Ok((repriced, currency, number))
+}
