@@ -8,6 +8,9 @@ use koteshen::config::Config;
 use koteshen::startup::{Application, shutdown_signal};
 use koteshen::{db, telemetry};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "koteshen", version, about = "A self-hostable billing server")]
 struct Cli {
@@ -133,9 +136,8 @@ fn main() -> ExitCode {
         }
     };
     // Admin commands print JSON on stdout, where logs would go: they log nothing.
-    if !matches!(cli.command, Some(Command::Admin(_))) {
-        telemetry::init(config.log_format);
-    }
+    let _log = (!matches!(cli.command, Some(Command::Admin(_))))
+        .then(|| telemetry::init(config.log_format));
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(err) => {
@@ -161,6 +163,9 @@ fn main() -> ExitCode {
             }
         }
     });
+    // The runtime goes first, so whatever its tasks log on the way out is written
+    // before the log guard (dropped last) flushes.
+    drop(runtime);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -3,11 +3,16 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde_json::json;
+
+/// The envelope, serialized straight from the view (no `serde_json::Value` in between).
+#[derive(Serialize)]
+struct Data<T> {
+    data: T,
+}
 
 /// `{"data": value}` with 200.
 pub fn data<T: Serialize>(value: T) -> Response {
-    axum::Json(json!({ "data": value })).into_response()
+    axum::Json(Data { data: value }).into_response()
 }
 
 /// `{"data": value}` with 201 and `Location: url`.
