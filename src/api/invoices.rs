@@ -374,7 +374,8 @@ pub async fn create(
     let mut form = Form::new();
     let changes = read_changes(&mut form, &obj, true);
     form.finish()?;
-    let id = invoices::create(
+    // The invoice as its event recorded it, inside the transaction: what a GET answers.
+    let (id, view) = invoices::create(
         &state.pool,
         &Views::of(&state),
         auth.business_id,
@@ -382,7 +383,8 @@ pub async fn create(
         state.clock.now(),
     )
     .await?;
-    created_invoice(&state, auth.business_id, id).await
+    let url = resource_url(&state.config.public_url, "invoices", id);
+    Ok(created(&url, view))
 }
 
 #[utoipa::path(

@@ -240,7 +240,8 @@ async fn create_from(
         }
         None => InvoiceFrom::Body,
     };
-    let id = payments::create(
+    // The payment as its event recorded it, inside the transaction: what a GET answers.
+    let (id, view) = payments::create(
         &state.pool,
         &Views::of(state),
         auth.business_id,
@@ -249,8 +250,8 @@ async fn create_from(
         state.clock.now(),
     )
     .await?;
-    let view = written(state, auth.business_id, id).await?;
-    Ok(created(&view.url.clone(), view))
+    let url = resource_url(&state.config.public_url, "payments", id);
+    Ok(created(&url, view))
 }
 
 /// The payment a write just made or changed, for its answer.

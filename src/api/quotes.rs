@@ -337,7 +337,8 @@ pub async fn create(
     let mut form = Form::new();
     let changes = read_changes(&mut form, &obj, true);
     form.finish()?;
-    let id = quotes::create(
+    // The quote as its event recorded it, inside the transaction: what a GET answers.
+    let (id, view) = quotes::create(
         &state.pool,
         &Views::of(&state),
         auth.business_id,
@@ -345,8 +346,8 @@ pub async fn create(
         state.clock.now(),
     )
     .await?;
-    let view = answer(&state, auth.business_id, id, false).await?;
-    Ok(created(&view.url.clone(), view))
+    let url = resource_url(&state.config.public_url, "quotes", id);
+    Ok(created(&url, view))
 }
 
 #[utoipa::path(

@@ -8,6 +8,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -65,36 +66,45 @@ pub fn new_id() -> String {
 }
 
 /// Records an event in the caller's transaction, with a delivery job for each webhook
-/// endpoint subscribed to it; answers its id.
+/// endpoint subscribed to it, in one statement; answers its id.
 pub async fn record(
     conn: &mut PgConnection,
     business_id: i64,
     event_type: &str,
-    data: Value,
+    data: &Value,
     now: DateTime<Utc>,
 ) -> sqlx::Result<String> {
     debug_assert!(
         TYPES.contains(&event_type),
         "unknown event type {event_type}"
     );
+    static SQL: OnceLock<String> = OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        format!(
+            "WITH event AS (
+                 INSERT INTO events (id, business_id, type, data, created_at)
+                 VALUES ($1, $2, $3, $4, $5)
+             )
+             {}",
+            crate::webhooks::deliveries::FAN_OUT
+        )
+    });
     let id = new_id();
-    sqlx::query(
-        "INSERT INTO events (id, business_id, type, data, created_at)
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(&id)
-    .bind(business_id)
-    .bind(event_type)
-    .bind(sqlx::types::Json(data))
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    // Its webhook deliveries commit (or roll back) with it.
-    crate::webhooks::deliveries::fan_out(conn, business_id, &id, event_type, now).await?;
+    let query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(&id)
+        .bind(business_id)
+        .bind(event_type)
+        .bind(sqlx::types::Json(data))
+        .bind(now);
+    crate::webhooks::deliveries::bind_fan_out(query)
+        .execute(conn)
+        .await?;
     Ok(id)
 }
 
-/// Records an event whose data is the resource as it now stands (in this transaction).
+/// Records an event whose data is the resource as it now stands (in this transaction);
+/// answers that data, which is also what a GET of the resource answers once the
+/// transaction commits (so a create can answer with it, without reading it again).
 pub async fn emit(
     conn: &mut PgConnection,
     render: &dyn Render,
@@ -103,9 +113,10 @@ pub async fn emit(
     id: i64,
     event_type: &str,
     now: DateTime<Utc>,
-) -> sqlx::Result<String> {
+) -> sqlx::Result<Value> {
     let data = render.render(&mut *conn, resource, business_id, id).await?;
-    record(conn, business_id, event_type, data, now).await
+    record(conn, business_id, event_type, &data, now).await?;
+    Ok(data)
 }
 
 /// An event as `GET /events` shows it and webhooks deliver it.

@@ -9,13 +9,13 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use crate::api::params::{PageRequest, Sort};
+use crate::billing::documents::INVOICE;
 use crate::billing::documents::content::{self, ContentChanges, Current};
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
-use crate::billing::documents::{self, INVOICE};
 use crate::billing::error::BillingError;
 use crate::billing::events::{self, Render, Resource};
-use crate::billing::{payment_terms, payments, reminders};
+use crate::billing::{numbering, payment_terms, payments, reminders};
 use crate::error::FieldErrors;
 use crate::money::Currency;
 
@@ -325,14 +325,15 @@ impl Changes {
     }
 }
 
-/// Creates an invoice with its items and taxes; answers its id.
+/// Creates an invoice with its items and taxes; answers its id and the invoice as the
+/// API shows it (its `invoice.created` event's data).
 pub async fn create(
     pool: &PgPool,
     render: &dyn Render,
     business_id: i64,
     changes: &Changes,
     now: DateTime<Utc>,
-) -> Result<i64, BillingError> {
+) -> Result<(i64, serde_json::Value), BillingError> {
     let mut tx = pool.begin().await?;
     let mut errors = FieldErrors::new();
     let customer_id = changes.customer_id.unwrap_or_default();
@@ -391,7 +392,7 @@ pub async fn create(
     .fetch_one(&mut *tx)
     .await?;
     content::save(&mut tx, INVOICE, id, &current, &repriced, now).await?;
-    events::emit(
+    let view = events::emit(
         &mut tx,
         render,
         Resource::Invoice,
@@ -402,7 +403,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok((id, view))
 }
 
 /// Applies a PATCH: fields, nested items and taxes; totals recomputed.
@@ -686,7 +687,7 @@ pub async fn copy_as_draft(
     let source = find_row(&mut *conn, business_id, id, false, false)
         .await?
         .ok_or(BillingError::NotFound)?;
-    let number = documents::take_number(&mut *conn, INVOICE, business_id).await?;
+    let number = numbering::next_number(&mut *conn, business_id, INVOICE.numbering).await?;
     let due_at = issued_at + (source.due_at - source.issued_at);
     let new_id: i64 = sqlx::query_scalar(
         "INSERT INTO invoices (business_id, customer_id, number, status, currency, issued_at,

@@ -6,7 +6,8 @@
 //! caller's transaction: the row stays locked until that transaction ends, so a create
 //! that rolls back gives its number back and concurrent creates wait their turn instead
 //! of sharing a number. A client that chooses its own number simply does not call
-//! `next_number`, and no counter value is used up.
+//! `next_number`, and no counter value is used up; a number the counter reaches that a
+//! client already chose is skipped.
 
 use sqlx::PgConnection;
 
@@ -24,51 +25,57 @@ impl DocumentKind {
             DocumentKind::Quote => "quote",
         }
     }
+
+    /// The table whose numbers the counter must not repeat.
+    fn table(self) -> &'static str {
+        match self {
+            DocumentKind::Invoice => "invoices",
+            DocumentKind::Quote => "quotes",
+        }
+    }
 }
 
-/// Takes the next number of this kind for the business. Call it inside the transaction
-/// that inserts the document: the number is final only if that transaction commits.
+/// Takes the next number of this kind for the business, skipping any that a document
+/// already carries (a client may have chosen a number the counter reaches later). Call
+/// it inside the transaction that inserts the document: the number is final only if
+/// that transaction commits.
+///
+/// One round trip per number tried: the counter row stays locked until the caller's
+/// transaction ends, so every statement spent between here and the commit makes
+/// concurrent creates wait longer. That is why the formatting (prefix + value
+/// zero-padded to at least `number_padding` digits: `INV-10000` after `INV-9999`) is
+/// done here in SQL, where the check for a taken number can use it, and nowhere else.
 pub async fn next_number(
     conn: &mut PgConnection,
     business_id: i64,
     kind: DocumentKind,
 ) -> sqlx::Result<String> {
-    let (prefix, padding, value): (String, i32, i64) = sqlx::query_as(
+    let sql = format!(
         "WITH counter AS (
              INSERT INTO document_counters AS c (business_id, kind, last_value)
              VALUES ($1, $2, 1)
              ON CONFLICT (business_id, kind) DO UPDATE SET last_value = c.last_value + 1
-             RETURNING last_value
+             RETURNING last_value::text AS v
+         ), numbered AS (
+             SELECT CASE WHEN $2 = 'quote' THEN b.quote_prefix ELSE b.invoice_prefix END
+                    || lpad(counter.v, greatest(b.number_padding, length(counter.v)), '0')
+                    AS number
+             FROM counter, businesses b
+             WHERE b.id = $1
          )
-         SELECT CASE WHEN $2 = 'quote' THEN b.quote_prefix ELSE b.invoice_prefix END,
-                b.number_padding, counter.last_value
-         FROM counter, businesses b
-         WHERE b.id = $1",
-    )
-    .bind(business_id)
-    .bind(kind.as_str())
-    .fetch_one(conn)
-    .await?;
-    Ok(format_number(&prefix, padding, value))
-}
-
-/// `prefix` + `value` zero-padded to at least `padding` digits.
-fn format_number(prefix: &str, padding: i32, value: i64) -> String {
-    let width = usize::try_from(padding).unwrap_or(0);
-    format!("{prefix}{value:0width$}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn padding_is_a_minimum_width() {
-        assert_eq!(format_number("INV-", 4, 1), "INV-0001");
-        assert_eq!(format_number("INV-", 4, 9999), "INV-9999");
-        assert_eq!(format_number("INV-", 4, 10000), "INV-10000");
-        assert_eq!(format_number("QOT-", 0, 7), "QOT-7");
-        assert_eq!(format_number("", 6, 42), "000042");
-        assert_eq!(format_number("X", -1, 3), "X3");
+         SELECT n.number,
+                EXISTS (SELECT 1 FROM {} d WHERE d.business_id = $1 AND d.number = n.number)
+         FROM numbered n",
+        kind.table()
+    );
+    loop {
+        let (number, taken): (String, bool) = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(business_id)
+            .bind(kind.as_str())
+            .fetch_one(&mut *conn)
+            .await?;
+        if !taken {
+            return Ok(number);
+        }
     }
 }

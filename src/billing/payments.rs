@@ -8,6 +8,7 @@
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
+use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 
 use crate::api::params::{PageRequest, Sort};
@@ -177,7 +178,8 @@ pub enum InvoiceFrom {
     Path,
 }
 
-/// Creates a payment from a request; answers its id.
+/// Creates a payment from a request; answers its id and the payment as the API shows it
+/// (its `payment.received` event's data; settling the invoice does not change it).
 pub async fn create(
     pool: &PgPool,
     render: &dyn Render,
@@ -185,7 +187,7 @@ pub async fn create(
     changes: &Changes,
     from: InvoiceFrom,
     now: DateTime<Utc>,
-) -> Result<i64, BillingError> {
+) -> Result<(i64, Value), BillingError> {
     let mut tx = pool.begin().await?;
     let mut errors = FieldErrors::new();
     let invoice = match changes.invoice_id.flatten() {
@@ -249,12 +251,13 @@ pub async fn create(
         reference: changes.reference.clone().flatten(),
         notes: changes.notes.clone().flatten(),
     };
-    let id = receive(&mut tx, render, invoice.as_ref(), &new, errors, now).await?;
+    let received = receive(&mut tx, render, invoice.as_ref(), &new, errors, now).await?;
     tx.commit().await?;
-    Ok(id)
+    Ok(received)
 }
 
-/// The one path by which a payment reaches the books, shared by `create` and
+/// The one path by which a payment reaches the books (answering its id and its
+/// `payment.received` data), shared by `create` and
 /// `invoices::mark_as_paid`: checks it against its invoice (which the caller has locked
 /// with `invoices::lock`), inserts it, settles the invoice and records the events.
 /// `errors` are those the caller already found; all are answered together.
@@ -265,13 +268,13 @@ pub async fn receive(
     new: &NewPayment,
     mut errors: FieldErrors,
     now: DateTime<Utc>,
-) -> Result<i64, BillingError> {
+) -> Result<(i64, Value), BillingError> {
     check_against(invoice, &new.currency, new.amount_cents, 0, &mut errors);
     if !errors.is_empty() {
         return Err(BillingError::Invalid(errors));
     }
     let id = record(&mut *conn, new, now).await?;
-    events::emit(
+    let view = events::emit(
         &mut *conn,
         render,
         Resource::Payment,
@@ -284,7 +287,7 @@ pub async fn receive(
     if let Some(invoice) = invoice {
         resettle(conn, render, new.business_id, invoice.id, now).await?;
     }
-    Ok(id)
+    Ok((id, view))
 }
 
 /// Applies a PATCH. Moving a payment to another invoice, or changing its amount,

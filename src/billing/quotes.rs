@@ -9,9 +9,10 @@ use crate::api::params::{PageRequest, Sort};
 use crate::billing::documents::content::{self, ContentChanges, Current};
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
-use crate::billing::documents::{self, INVOICE, QUOTE};
+use crate::billing::documents::{INVOICE, QUOTE};
 use crate::billing::error::BillingError;
 use crate::billing::events::{self, Render, Resource};
+use crate::billing::numbering;
 use crate::error::FieldErrors;
 use crate::money::Currency;
 
@@ -209,13 +210,15 @@ pub struct Changes {
     pub content: ContentChanges,
 }
 
+/// Creates a quote with its items and taxes; answers its id and the quote as the API
+/// shows it (its `quote.created` event's data).
 pub async fn create(
     pool: &PgPool,
     render: &dyn Render,
     business_id: i64,
     changes: &Changes,
     now: DateTime<Utc>,
-) -> Result<i64, BillingError> {
+) -> Result<(i64, serde_json::Value), BillingError> {
     let mut tx = pool.begin().await?;
     let mut errors = FieldErrors::new();
     let customer_id = changes.customer_id.unwrap_or_default();
@@ -263,7 +266,7 @@ pub async fn create(
     .fetch_one(&mut *tx)
     .await?;
     content::save(&mut tx, QUOTE, id, &current, &repriced, now).await?;
-    events::emit(
+    let view = events::emit(
         &mut tx,
         render,
         Resource::Quote,
@@ -274,7 +277,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(id)
+    Ok((id, view))
 }
 
 pub async fn update(
@@ -483,7 +486,7 @@ pub async fn convert(
             quote.status
         )));
     }
-    let number = documents::take_number(&mut tx, INVOICE, business_id).await?;
+    let number = numbering::next_number(&mut tx, business_id, INVOICE.numbering).await?;
     let invoice_id: i64 = sqlx::query_scalar(
         "INSERT INTO invoices (business_id, customer_id, number, status, currency, issued_at,
              due_at, notes, discount_type, discount_value, subtotal_cents, discount_cents,
@@ -546,7 +549,7 @@ pub async fn duplicate(
     let source = find_row(&mut tx, business_id, id, false, false)
         .await?
         .ok_or(BillingError::NotFound)?;
-    let number = documents::take_number(&mut tx, QUOTE, business_id).await?;
+    let number = numbering::next_number(&mut tx, business_id, QUOTE.numbering).await?;
     let expires_at = now + (source.expires_at - source.issued_at);
     let new_id: i64 = sqlx::query_scalar(
         "INSERT INTO quotes (business_id, customer_id, number, status, currency, issued_at,

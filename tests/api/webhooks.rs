@@ -511,7 +511,7 @@ async fn a_rolled_back_change_enqueues_no_delivery() {
         &mut tx,
         tenant.business_id,
         "customer.created",
-        json!({"id": 1}),
+        &json!({"id": 1}),
         app.clock.now(),
     )
     .await

@@ -359,7 +359,7 @@ pub async fn prepare_new(
     };
     let number = match number {
         Some(number) => number.to_string(),
-        None => super::take_number(conn, kind, business_id).await?,
+        None => crate::billing::numbering::next_number(conn, business_id, kind.numbering).await?,
     };
     Ok((repriced, currency, number))
 }

@@ -45,29 +45,3 @@ pub const QUOTE: Kind = Kind {
 
 /// At most this many items on one document.
 pub const MAX_ITEMS: usize = 100;
-
-/// The next number of the sequence that no document of this kind already carries: a
-/// client may have chosen a number the counter would reach later (`INV-0003`), and that
-/// one is skipped rather than failing the create.
-pub async fn take_number(
-    conn: &mut sqlx::PgConnection,
-    kind: Kind,
-    business_id: i64,
-) -> sqlx::Result<String> {
-    let taken_sql = format!(
-        "SELECT EXISTS (SELECT 1 FROM {} WHERE business_id = $1 AND number = $2)",
-        kind.table
-    );
-    loop {
-        let number =
-            crate::billing::numbering::next_number(&mut *conn, business_id, kind.numbering).await?;
-        let taken: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(taken_sql.clone()))
-            .bind(business_id)
-            .bind(&number)
-            .fetch_one(&mut *conn)
-            .await?;
-        if !taken {
-            return Ok(number);
-        }
-    }
-}
