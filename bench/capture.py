@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 
 ENTRY = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \S+ \[(\d+)\] (\S*)@(\S*) (\w+):  (.*)$")
@@ -135,24 +134,13 @@ def main():
           convert(load("list"), base, [], []))
 
     created = response("create")
+    # The counter statement answers the formatted number (`\gset n_` makes it
+    # :n_number), which the statements after it use as a bound parameter (-M prepared).
     number = created["number"]
-    digits = re.search(r"(\d+)$", number).group(1)
-    # The server formats prefix + zero-padded counter in Rust; the script does the same
-    # in SQL from the counter value the statement before returned (prefix and padding
-    # are the business's settings, constant during a run).
-    prefix = number[: -len(digits)]
-    padding = subprocess.run(
-        ["psql", "-qAt", "-d", os.environ["DATABASE_URL"], "-c",
-         f"SELECT number_padding FROM businesses WHERE id = {int(a.business_id)}"],
-        check=True, capture_output=True, text=True,
-    ).stdout.strip()
-    assert prefix.isascii() and "'" not in prefix and padding.isdigit()
-    number_expr = (f"('{prefix}' || lpad(:n_last_value::text, "
-                   f"greatest({padding}, length(:n_last_value::text)), '0'))")
     write("create", "POST /api/v1/invoices (5 items, a tax, a percent discount)",
           convert(load("create"),
                   {**base, a.create_customer: ":customer_id", str(created["id"]): ":new_id",
-                   number: number_expr},
+                   number: ":n_number"},
                   [(r"INSERT INTO document_counters", "n_"),
                    (r"^\s*INSERT INTO invoices\b.*RETURNING id", "new_")],
                   ["\\set customer_id random(:customer_min, :customer_max)"]))

@@ -46,7 +46,7 @@ done
 
 PG=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 DB=koteshen_bench_$$_$(date +%s)
-DBURL=$PG/$DB
+DBURL=$PG/$DB${BENCH_PG_PARAMS:-}
 WORK=$(mktemp -d /tmp/koteshen-bench.XXXXXX)
 SERVER_PID=
 WATCHDOG_PID=
@@ -101,7 +101,7 @@ BIN=$ROOT/target/$PROFILE/koteshen
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE=http://127.0.0.1:$PORT
 export DATABASE_URL=$DBURL HOST=127.0.0.1 PORT PUBLIC_URL=$BASE WORKERS=false \
-  LOG_FORMAT=json RATE_LIMIT_PER_MINUTE=1000000 DATABASE_MAX_CONNECTIONS=10 \
+  LOG_FORMAT=json RATE_LIMIT_PER_MINUTE=1000000 DATABASE_MAX_CONNECTIONS=${BENCH_POOL:-10} \
   RUST_LOG=${BENCH_RUST_LOG:-info,sqlx=warn,tower_http=info}
 
 log "database $DB: create, migrate"
