@@ -854,8 +854,8 @@ async fn a_list_page_and_a_show_cost_a_fixed_number_of_queries() {
         (small.status().as_u16(), large.status().as_u16()),
         (200, 200)
     );
-    // The total (a counter row) and the page with its items, taxes, customers and
-    // business; the token is cached.
+    // The total (a counter row) with the page's ids, then those invoices with their
+    // items, taxes, customers and business; the token is cached.
     assert_eq!((small_count, large_count), (2, 2));
     let (show, show_count) = app
         .counting_queries(app.authed(
@@ -867,6 +867,55 @@ async fn a_list_page_and_a_show_cost_a_fixed_number_of_queries() {
     assert_eq!(show.status(), 200);
     // The invoice with everything it embeds, in one query.
     assert_eq!(show_count, 1);
+}
+
+/// Pages are cut from the sorted, filtered list (the page's ids first, then their
+/// rows): walking the pages gives the whole list once, in order, with or without a filter.
+#[tokio::test]
+async fn pages_walk_the_sorted_filtered_list_in_order() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app, "Flixtechs").await;
+    for price in [30, 10, 50, 20, 40, 10, 60] {
+        let mut body = documented_body(&s);
+        body["invoice"]["items_attributes"] =
+            json!([{"name": "Work", "quantity": 1, "unit_price": price}]);
+        post(&app, &s.tenant, "/api/v1/invoices", body).await;
+    }
+    let ids = |body: &Value| -> Vec<i64> {
+        body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect()
+    };
+    for query in [
+        "sort=-total",
+        "sort=total&status=draft",
+        "sort=-number&q=INV",
+    ] {
+        let (status, all) = send(app.authed(
+            &s.tenant,
+            Method::GET,
+            &format!("/api/v1/invoices?{query}&per_page=100"),
+        ))
+        .await;
+        assert_eq!(status, 200, "{query}: {all}");
+        assert_eq!(ids(&all).len(), 7, "{query}");
+        let mut walked = Vec::new();
+        for page in 1..=4 {
+            let (status, body) = send(app.authed(
+                &s.tenant,
+                Method::GET,
+                &format!("/api/v1/invoices?{query}&per_page=3&page={page}"),
+            ))
+            .await;
+            assert_eq!(status, 200, "{query} page {page}: {body}");
+            assert_eq!(body["meta"]["pagination"]["total_count"], 7, "{query}");
+            walked.extend(ids(&body));
+        }
+        assert_eq!(walked, ids(&all), "{query}");
+    }
 }
 
 /// The unfiltered total comes from a per-business counter kept by triggers: it follows
