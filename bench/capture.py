@@ -130,8 +130,16 @@ def main():
 
     write("show", "GET /api/v1/invoices/{id}",
           convert(load("show"), {**base, a.show_id: ":id"}, [], [pick]))
-    write("list", "GET /api/v1/invoices?page=1&per_page=20",
-          convert(load("list"), base, [], []))
+    # wrk asks for pages 1 to 10; so does pgbench: the captured OFFSET (page 1's) becomes
+    # a random page's. Every other value stays as captured.
+    # The second statement reads the invoices whose ids the first gave (\gset l_).
+    page_ids = "{" + ",".join(str(i["id"]) for i in response("list")) + "}"
+    listed = convert(load("list"), {**base, page_ids: ":l_ids"},
+                     [(r"ARRAY\(SELECT i\.id", "l_")], ["\\set offset 20 * random(0, 9)"])
+    listed, offsets = re.subn(r"OFFSET '0'", "OFFSET :offset", listed)
+    if offsets != 1:
+        sys.exit(f"capture: expected one OFFSET in the list statements, found {offsets}")
+    write("list", "GET /api/v1/invoices?page=P&per_page=20, P in 1..10", listed)
 
     created = response("create")
     # The counter statement answers the formatted number (`\gset n_` makes it

@@ -217,6 +217,27 @@ current_rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$SERVER_PID/status
 RESULTS=$WORK/results.tsv
 : >"$RESULTS"
 
+# CPU time, in clock ticks, to say where each call's CPU goes (the machine's cores are
+# shared by wrk, the server, PostgreSQL and pgbench). The server: its own process.
+# PostgreSQL: every postgres process alive (the server's pooled backends, background
+# writers) plus what the postmaster reaped from exited children (pgbench's backends).
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+server_ticks() { awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$SERVER_PID/stat"; }
+pg_ticks() {
+  local postmaster total=0 pid
+  postmaster=$(pgrep -o -x postgres || true)
+  [ -n "$postmaster" ] || { echo 0; return; }
+  total=$(awk '{sub(/^.*\) /, ""); print $14 + $15}' "/proc/$postmaster/stat")
+  for pid in $(pgrep -x postgres); do
+    total=$((total + $(awk '{sub(/^.*\) /, ""); print $12 + $13}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+per_call_us() { # ticks calls_per_second -> microseconds of CPU per call
+  python3 -c "import sys; t, r, d, u = map(float, sys.argv[1:]); print(f'{t * u / (r * d):.0f}' if r else '-')" \
+    "$1" "$2" "$DURATION" "$TICK_US"
+}
+
 run_wrk() { # workload clients -> "rps p50 p99 errors"
   local out=$WORK/wrk.$1.$2.txt
   wrk -t 2 -c "$2" -d "${DURATION}s" --timeout 10s --latency -s "$BENCH_DIR/wrk/$1.lua" \
@@ -250,11 +271,15 @@ run_pgbench() { # workload clients -> "tps"
 for workload in $WORKLOADS; do
   for c in $CLIENTS; do
     log "$workload, $c clients: server (wrk), then pgbench"
+    s0=$(server_ticks); p0=$(pg_ticks)
     read -r rps p50 p99 errors < <(run_wrk "$workload" "$c")
+    s1=$(server_ticks); p1=$(pg_ticks)
     rss=$(peak_rss)
     tps=$(run_pgbench "$workload" "$c")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$c" "$rps" "$p50" "$p99" "$errors" \
-      "$rss" "$tps" >>"$RESULTS"
+    p2=$(pg_ticks)
+    cpu="$(per_call_us $((s1 - s0)) "$rps")\t$(per_call_us $((p1 - p0)) "$rps")\t$(per_call_us $((p2 - p1)) "$tps")"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%b\n' "$workload" "$c" "$rps" "$p50" "$p99" \
+      "$errors" "$rss" "$tps" "$cpu" >>"$RESULTS"
   done
 done
 
@@ -268,8 +293,8 @@ read -r rps p50 p99 errors < <(run_wrk show 256)
 kill "$SAMPLER" 2>/dev/null || true
 wait "$SAMPLER" 2>/dev/null || true
 rss_max=$(sort -n "$WORK/rss256.txt" | tail -1)
-printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' show 256 "$rps" "$p50" "$p99" "$errors" \
-  "${rss_max:-0}" - >>"$RESULTS"
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t-\t-\t-\n' show 256 "$rps" "$p50" "$p99" \
+  "$errors" "${rss_max:-0}" - >>"$RESULTS"
 
 echo
 echo "invoices: $N   duration: ${DURATION}s per run   machine: $(nproc) cores," \
@@ -278,13 +303,15 @@ echo "invoices: $N   duration: ${DURATION}s per run   machine: $(nproc) cores," 
 echo
 python3 - "$RESULTS" <<'PY'
 import sys
-print("| workload | clients | server req/s | p50 ms | p99 ms | errors | server RSS MB | pgbench TPS | server/pgbench |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| workload | clients | server req/s | p50 ms | p99 ms | errors | server RSS MB | pgbench TPS | server/pgbench "
+      "| CPU µs/call: server | PostgreSQL (for the server) | PostgreSQL (for pgbench) |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 bad = 0
 for line in open(sys.argv[1]):
-    w, c, rps, p50, p99, err, rss, tps = line.rstrip("\n").split("\t")
+    w, c, rps, p50, p99, err, rss, tps, srv, pg_srv, pg_bench = line.rstrip("\n").split("\t")
     ratio = f"{100 * float(rps) / float(tps):.0f} %" if tps not in ("-", "0") else "-"
     bad += int(err)
-    print(f"| {w} | {c} | {rps} | {p50} | {p99} | {err} | {rss} | {tps} | {ratio} |")
+    print(f"| {w} | {c} | {rps} | {p50} | {p99} | {err} | {rss} | {tps} | {ratio} "
+          f"| {srv} | {pg_srv} | {pg_bench} |")
 sys.exit(1 if bad else 0)
 PY

@@ -1,7 +1,9 @@
--- Captured by bench/capture.sh from the server's query log: GET /api/v1/invoices?page=1&per_page=20.
+-- Captured by bench/capture.sh from the server's query log: GET /api/v1/invoices?page=P&per_page=20, P in 1..10.
 -- Regenerate, don't edit by hand.
 \set evt random(1, 999999999999999)
-SELECT coalesce((SELECT live FROM invoice_counts WHERE business_id = :business_id), 0);
+\set offset 20 * random(0, 9)
+SELECT coalesce((SELECT live FROM invoice_counts WHERE business_id = :business_id), 0) AS total, ARRAY(SELECT i.id FROM invoices i WHERE i.business_id = :business_id AND i.discarded_at IS NULL ORDER BY i.created_at ASC, i.id ASC LIMIT '20' OFFSET :offset) AS ids
+\gset l_
 SELECT i.id, i.business_id, i.customer_id, i.number, i.status, i.currency,
         i.issued_at, i.due_at, i.payment_term_id, i.notes, i.discount_type, i.discount_value,
         i.subtotal_cents, i.discount_cents, i.tax_total_cents, i.total_cents, i.paid_cents,
@@ -36,4 +38,4 @@ SELECT i.id, i.business_id, i.customer_id, i.number, i.status, i.currency,
         a.country AS address_country, a.created_at AS address_created_at,
         a.updated_at AS address_updated_at
     FROM businesses b LEFT JOIN addresses a ON a.id = b.address_id WHERE b.id = i.business_id) x) AS business
-    FROM invoices i LEFT JOIN payment_terms pt ON pt.id = i.payment_term_id WHERE i.business_id = :business_id AND i.discarded_at IS NULL ORDER BY i.created_at ASC, i.id ASC LIMIT '20' OFFSET '0';
+    FROM invoices i LEFT JOIN payment_terms pt ON pt.id = i.payment_term_id WHERE i.business_id = :business_id AND i.id = ANY(:l_ids) ORDER BY i.created_at ASC, i.id ASC;

@@ -13,7 +13,7 @@ SELECT i.id, i.business_id, i.customer_id, i.number, i.status, i.currency,
     FROM invoices i LEFT JOIN payment_terms pt ON pt.id = i.payment_term_id WHERE i.id = :id AND i.business_id = :business_id FOR UPDATE OF i;
 INSERT INTO payments (business_id, invoice_id, customer_id, amount_cents, currency,
              paid_at, payment_method, reference, notes, created_at, updated_at)
-         VALUES (:business_id, :id, '200013', '1', 'USD', '2026-11-21 08:58:20.837422+00', 'bank_transfer', NULL, NULL, '2026-11-21 08:58:20.837422+00', '2026-11-21 08:58:20.837422+00')
+         VALUES (:business_id, :id, '200013', '1', 'USD', '2026-11-21 09:34:12.246375+00', 'bank_transfer', NULL, NULL, '2026-11-21 09:34:12.246375+00', '2026-11-21 09:34:12.246375+00')
          RETURNING id
 \gset new_
 SELECT p.id, p.business_id, p.invoice_id, p.customer_id, p.amount_cents,
@@ -22,13 +22,13 @@ SELECT p.id, p.business_id, p.invoice_id, p.customer_id, p.amount_cents,
     FROM payments p WHERE p.id = :new_id AND p.business_id = :business_id;
 WITH event AS (
                  INSERT INTO events (id, business_id, type, data, created_at)
-                 VALUES (('evt_' || :evt || 'a'), :business_id, 'payment.received', '{"id": 5000001, "url": "http://127.0.0.1:45919/api/v1/payments/5000001.json", "notes": null, "amount": {"cents": 1, "currency_iso": "USD"}, "paid_at": "2026-11-21T08:58:20.837Z", "currency": "USD", "reference": null, "created_at": "2026-11-21T08:58:20.837Z", "invoice_id": 1000012, "updated_at": "2026-11-21T08:58:20.837Z", "business_id": 7001, "customer_id": 200013, "discarded_at": null, "payment_method": "bank_transfer"}', '2026-11-21 08:58:20.837422+00')
+                 VALUES (('evt_' || :evt || 'a'), :business_id, 'payment.received', '{"id": 5000001, "url": "http://127.0.0.1:43325/api/v1/payments/5000001.json", "notes": null, "amount": {"cents": 1, "currency_iso": "USD"}, "paid_at": "2026-11-21T09:34:12.246Z", "currency": "USD", "reference": null, "created_at": "2026-11-21T09:34:12.246Z", "invoice_id": 1000012, "updated_at": "2026-11-21T09:34:12.246Z", "business_id": 7001, "customer_id": 200013, "discarded_at": null, "payment_method": "bank_transfer"}', '2026-11-21 09:34:12.246375+00')
              )
              INSERT INTO jobs (kind, payload, run_at, max_attempts, unique_key)
          SELECT 'webhook.deliver',
                 jsonb_build_object('business_id', e.business_id, 'endpoint_id', e.id,
                                    'event_id', ('evt_' || :evt || 'a')::text),
-                '2026-11-21 08:58:20.837422+00', '20', 'webhook:' || ('evt_' || :evt || 'a') || ':' || e.id
+                '2026-11-21 09:34:12.246375+00', '20', 'webhook:' || ('evt_' || :evt || 'a') || ':' || e.id
          FROM webhook_endpoints e
          WHERE e.business_id = :business_id AND e.enabled AND e.discarded_at IS NULL
            AND e.enabled_events && ARRAY['payment.received'::text, '*']
@@ -51,8 +51,8 @@ WITH p AS (
                  ELSE i.status END,
              paid = (i.status <> 'void' AND p.paid > 0 AND p.paid >= i.total_cents),
              paid_at = CASE WHEN p.paid > 0 AND p.paid >= i.total_cents
-                            THEN coalesce(p.last_paid_at, '2026-11-21 08:58:20.837422+00') ELSE NULL END,
-             updated_at = CASE WHEN i.paid_cents IS DISTINCT FROM p.paid THEN '2026-11-21 08:58:20.837422+00'
+                            THEN coalesce(p.last_paid_at, '2026-11-21 09:34:12.246375+00') ELSE NULL END,
+             updated_at = CASE WHEN i.paid_cents IS DISTINCT FROM p.paid THEN '2026-11-21 09:34:12.246375+00'
                                ELSE i.updated_at END
          FROM p, old WHERE i.id = :id
          RETURNING old.status AS status_before, i.status AS status_after,
@@ -94,13 +94,13 @@ SELECT i.id, i.business_id, i.customer_id, i.number, i.status, i.currency,
     FROM invoices i LEFT JOIN payment_terms pt ON pt.id = i.payment_term_id WHERE i.id = :id AND i.business_id = :business_id;
 WITH event AS (
                  INSERT INTO events (id, business_id, type, data, created_at)
-                 VALUES (('evt_' || :evt || 'b'), :business_id, 'invoice.updated', '{"id": 1000012, "url": "http://127.0.0.1:45919/api/v1/invoices/1000012.json", "paid": false, "items": [{"id": 56, "name": "Consulting 1", "total": "50000.0", "tax_ids": [], "quantity": 10, "created_at": "2026-11-21T08:55:08.882Z", "unit_price": "5000.0", "updated_at": "2026-11-21T08:55:08.882Z", "description": "Senior engineer, per day"}, {"id": 57, "name": "Consulting 2", "total": "50000.0", "tax_ids": [], "quantity": 10, "created_at": "2026-11-21T08:55:08.882Z", "unit_price": "5000.0", "updated_at": "2026-11-21T08:55:08.882Z", "description": "Senior engineer, per day"}, {"id": 58, "name": "Consulting 3", "total": "50000.0", "tax_ids": [], "quantity": 10, "created_at": "2026-11-21T08:55:08.882Z", "unit_price": "5000.0", "updated_at": "2026-11-21T08:55:08.882Z", "description": "Senior engineer, per day"}, {"id": 59, "name": "Consulting 4", "total": "50000.0", "tax_ids": [], "quantity": 10, "created_at": "2026-11-21T08:55:08.882Z", "unit_price": "5000.0", "updated_at": "2026-11-21T08:55:08.882Z", "description": "Senior engineer, per day"}, {"id": 60, "name": "Consulting 5", "total": "50000.0", "tax_ids": [], "quantity": 10, "created_at": "2026-11-21T08:55:08.882Z", "unit_price": "5000.0", "updated_at": "2026-11-21T08:55:08.882Z", "description": "Senior engineer, per day"}], "notes": "Thank you.", "taxes": [{"id": 12, "tax": {"id": 9001, "name": "VAT", "rate": "15.0"}, "tax_name": "VAT", "tax_rate": "15.0", "created_at": "2026-11-21T08:55:08.882Z", "tax_amount": {"cents": 3562500, "currency_iso": "USD"}, "updated_at": "2026-11-21T08:55:08.882Z", "invoice_level": true}], "total": {"cents": 27312500, "currency_iso": "USD"}, "due_at": "2026-11-21T08:55:08.882Z", "number": "INV-0012", "status": "partial", "balance": {"cents": 27312499, "currency_iso": "USD"}, "paid_at": null, "business": {"id": 7001, "logo": null, "name": "Bench Ltd", "slug": "bench-ltd", "phone": null, "address": null, "user_id": 1, "created_at": "2026-11-21T08:58:16.147Z", "updated_at": "2026-11-21T08:58:16.182Z", "discarded_at": null, "phone_country": null}, "currency": "USD", "customer": {"id": 200013, "url": "http://127.0.0.1:45919/api/v1/customers/200013.json", "name": "Customer 13", "email": "billing13@example.com", "notes": null, "phone": null, "address": null, "company": "Company 13", "website": null, "currency": "USD", "created_at": "2026-11-21T08:58:17.260Z", "updated_at": "2026-11-21T08:58:17.260Z", "business_id": 7001, "discarded_at": null, "customer_type": "business", "phone_country": null}, "discount": {"cents": 1250000, "currency_iso": "USD"}, "subtotal": {"cents": 25000000, "currency_iso": "USD"}, "issued_at": "2026-11-21T08:55:08.882Z", "tax_total": {"cents": 3562500, "currency_iso": "USD"}, "viewed_at": null, "voided_at": null, "created_at": "2026-11-21T08:55:08.882Z", "emailed_at": null, "updated_at": "2026-11-21T08:58:20.837Z", "business_id": 7001, "customer_id": 200013, "discarded_at": null, "payment_term": null, "discount_type": "percent", "discount_value": "5.0", "payment_term_id": null}', '2026-11-21 08:58:20.837422+00')
+                 VALUES (('evt_' || :evt || 'b'), :business_id, 'invoice.updated', '{"id": 1000012, "url": "http://127.0.0.1:43325/api/v1/invoices/1000012.json", "paid": false, "items": [{"id": 56, "name": "Consulting 1", "total": "50000.0", "tax_ids": [], "quantity": 10, "created_at": "2026-11-21T09:31:00.282Z", "unit_price": "5000.0", "updated_at": "2026-11-21T09:31:00.282Z", "description": "Senior engineer, per day"}, {"id": 57, "name": "Consulting 2", "total": "50000.0", "tax_ids": [], "quantity": 10, "created_at": "2026-11-21T09:31:00.282Z", "unit_price": "5000.0", "updated_at": "2026-11-21T09:31:00.282Z", "description": "Senior engineer, per day"}, {"id": 58, "name": "Consulting 3", "total": "50000.0", "tax_ids": [], "quantity": 10, "created_at": "2026-11-21T09:31:00.282Z", "unit_price": "5000.0", "updated_at": "2026-11-21T09:31:00.282Z", "description": "Senior engineer, per day"}, {"id": 59, "name": "Consulting 4", "total": "50000.0", "tax_ids": [], "quantity": 10, "created_at": "2026-11-21T09:31:00.282Z", "unit_price": "5000.0", "updated_at": "2026-11-21T09:31:00.282Z", "description": "Senior engineer, per day"}, {"id": 60, "name": "Consulting 5", "total": "50000.0", "tax_ids": [], "quantity": 10, "created_at": "2026-11-21T09:31:00.282Z", "unit_price": "5000.0", "updated_at": "2026-11-21T09:31:00.282Z", "description": "Senior engineer, per day"}], "notes": "Thank you.", "taxes": [{"id": 12, "tax": {"id": 9001, "name": "VAT", "rate": "15.0"}, "tax_name": "VAT", "tax_rate": "15.0", "created_at": "2026-11-21T09:31:00.282Z", "tax_amount": {"cents": 3562500, "currency_iso": "USD"}, "updated_at": "2026-11-21T09:31:00.282Z", "invoice_level": true}], "total": {"cents": 27312500, "currency_iso": "USD"}, "due_at": "2026-11-21T09:31:00.282Z", "number": "INV-0012", "status": "partial", "balance": {"cents": 27312499, "currency_iso": "USD"}, "paid_at": null, "business": {"id": 7001, "logo": null, "name": "Bench Ltd", "slug": "bench-ltd", "phone": null, "address": null, "user_id": 1, "created_at": "2026-11-21T09:34:07.391Z", "updated_at": "2026-11-21T09:34:07.421Z", "discarded_at": null, "phone_country": null}, "currency": "USD", "customer": {"id": 200013, "url": "http://127.0.0.1:43325/api/v1/customers/200013.json", "name": "Customer 13", "email": "billing13@example.com", "notes": null, "phone": null, "address": null, "company": "Company 13", "website": null, "currency": "USD", "created_at": "2026-11-21T09:34:08.565Z", "updated_at": "2026-11-21T09:34:08.565Z", "business_id": 7001, "discarded_at": null, "customer_type": "business", "phone_country": null}, "discount": {"cents": 1250000, "currency_iso": "USD"}, "subtotal": {"cents": 25000000, "currency_iso": "USD"}, "issued_at": "2026-11-21T09:31:00.282Z", "tax_total": {"cents": 3562500, "currency_iso": "USD"}, "viewed_at": null, "voided_at": null, "created_at": "2026-11-21T09:31:00.282Z", "emailed_at": null, "updated_at": "2026-11-21T09:34:12.246Z", "business_id": 7001, "customer_id": 200013, "discarded_at": null, "payment_term": null, "discount_type": "percent", "discount_value": "5.0", "payment_term_id": null}', '2026-11-21 09:34:12.246375+00')
              )
              INSERT INTO jobs (kind, payload, run_at, max_attempts, unique_key)
          SELECT 'webhook.deliver',
                 jsonb_build_object('business_id', e.business_id, 'endpoint_id', e.id,
                                    'event_id', ('evt_' || :evt || 'b')::text),
-                '2026-11-21 08:58:20.837422+00', '20', 'webhook:' || ('evt_' || :evt || 'b') || ':' || e.id
+                '2026-11-21 09:34:12.246375+00', '20', 'webhook:' || ('evt_' || :evt || 'b') || ':' || e.id
          FROM webhook_endpoints e
          WHERE e.business_id = :business_id AND e.enabled AND e.discarded_at IS NULL
            AND e.enabled_events && ARRAY['invoice.updated'::text, '*']
@@ -108,7 +108,3 @@ WITH event AS (
              WHERE unique_key IS NOT NULL AND status IN ('queued', 'running')
          DO NOTHING;
 COMMIT;
-SELECT p.id, p.business_id, p.invoice_id, p.customer_id, p.amount_cents,
-        p.currency, p.paid_at, p.payment_method, p.reference, p.notes, p.discarded_at,
-        p.created_at, p.updated_at
-    FROM payments p WHERE p.id = :new_id AND p.business_id = :business_id;
