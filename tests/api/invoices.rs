@@ -869,6 +869,32 @@ async fn a_list_page_and_a_show_cost_a_fixed_number_of_queries() {
     assert_eq!(show_count, 1);
 }
 
+/// A create answers with what its event recorded inside the transaction, not with a read
+/// after the commit: byte for byte what a GET of the invoice answers.
+#[tokio::test]
+async fn the_created_answer_is_byte_for_byte_the_shown_invoice() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app, "Flixtechs").await;
+    let created = app
+        .authed(&s.tenant, Method::POST, "/api/v1/invoices")
+        .json(&documented_body(&s))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let created = created.text().await.unwrap();
+    let id = serde_json::from_str::<Value>(&created).unwrap()["data"]["id"].clone();
+    let shown = app
+        .authed(&s.tenant, Method::GET, &format!("/api/v1/invoices/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(created, shown);
+}
+
 /// Pages are cut from the sorted, filtered list (the page's ids first, then their
 /// rows): walking the pages gives the whole list once, in order, with or without a filter.
 #[tokio::test]
