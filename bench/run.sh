@@ -268,8 +268,15 @@ run_pgbench() { # workload clients -> "tps"
   awk '/^tps = / {printf "%.0f", $3}' "$out"
 }
 
+# Fresh planner statistics before each pair of runs, as autovacuum would keep them (it
+# may be off, as on the machine BENCHMARKS.md was measured on): the server's cached plans
+# are made again from them, and a plan chosen while a table was nearly empty (payments
+# before the first payment run) does not outlive it.
+analyze() { psql "$DBURL" -qAtc "ANALYZE" >/dev/null; }
+
 for workload in $WORKLOADS; do
   for c in $CLIENTS; do
+    analyze
     log "$workload, $c clients: server (wrk), then pgbench"
     s0=$(server_ticks); p0=$(pg_ticks)
     read -r rps p50 p99 errors < <(run_wrk "$workload" "$c")
@@ -284,6 +291,7 @@ for workload in $WORKLOADS; do
 done
 
 # Memory while serving 256 concurrent connections (show), sampled during the run.
+analyze
 log "show, 256 connections: server RSS"
 rss_max=0
 ( while kill -0 "$SERVER_PID" 2>/dev/null; do current_rss; echo; sleep 0.2; done ) \
