@@ -62,17 +62,19 @@ pub fn router(state: AppState) -> Router {
         .merge(api.layer(cors(&state.config)))
         .merge(oauth)
         .fallback(middleware::not_found);
-    with_middleware(routes, &state.config).with_state(state)
+    let config = state.config.clone();
+    with_middleware(routes.with_state(state), &config)
 }
 
 /// The middleware stack every request passes through; public so tests can wrap their
 /// own routes (a handler that panics, say) in exactly the stack the app uses.
-pub fn with_middleware<S: Clone + Send + Sync + 'static>(
-    routes: Router<S>,
-    config: &Config,
-) -> Router<S> {
+///
+/// The stack wraps the router as one service: `Router::layer` would wrap each route's
+/// handlers inside their method router, before it adds `Allow` to a 405, so the JSON
+/// error could not name the allowed methods.
+pub fn with_middleware(routes: Router, config: &Config) -> Router {
     let request_id = HeaderName::from_static(middleware::REQUEST_ID);
-    routes.layer(
+    Router::new().fallback_service(routes).layer(
         // Listed outermost first.
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))

@@ -69,6 +69,8 @@ pub struct ApiError(Box<Inner>);
 #[derive(Debug)]
 struct Inner {
     status: StatusCode,
+    /// `error` when it is not the reason phrase (the documents' 401 says "Invalid token").
+    error: Option<&'static str>,
     message: String,
     errors: Option<FieldErrors>,
     headers: HeaderMap,
@@ -82,6 +84,7 @@ impl ApiError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
         ApiError(Box::new(Inner {
             status,
+            error: None,
             message: message.into(),
             errors: None,
             headers: HeaderMap::new(),
@@ -129,6 +132,12 @@ impl ApiError {
         err
     }
 
+    /// Answers `error` with these words instead of the status's reason phrase.
+    pub fn with_error(mut self, error: &'static str) -> Self {
+        self.0.error = Some(error);
+        self
+    }
+
     pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.0.headers.insert(name, value);
         self
@@ -174,8 +183,17 @@ pub fn json_error_response(
     message: &str,
     errors: Option<&FieldErrors>,
 ) -> Response {
+    render_error(status, reason_phrase(status), message, errors)
+}
+
+fn render_error(
+    status: StatusCode,
+    error: &str,
+    message: &str,
+    errors: Option<&FieldErrors>,
+) -> Response {
     let body = ErrorBody {
-        error: reason_phrase(status),
+        error,
         message,
         errors,
     };
@@ -198,7 +216,8 @@ impl IntoResponse for ApiError {
             // `{:#}` prints the whole cause chain on one line.
             tracing::error!(error = format!("{source:#}"), "request failed");
         }
-        let mut response = json_error_response(inner.status, &inner.message, inner.errors.as_ref());
+        let error = inner.error.unwrap_or_else(|| reason_phrase(inner.status));
+        let mut response = render_error(inner.status, error, &inner.message, inner.errors.as_ref());
         response.headers_mut().extend(inner.headers);
         response
     }

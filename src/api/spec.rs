@@ -217,7 +217,9 @@ fn relax_update_bodies(spec: &mut Value) {
             let Some(patch) = item.get_mut("patch") else {
                 continue;
             };
-            let schema = &mut patch["requestBody"]["content"]["application/json"]["schema"];
+            let Some(schema) = json_body_schema(patch) else {
+                continue;
+            };
             let Some(reference) = schema["$ref"].as_str().map(str::to_string) else {
                 continue;
             };
@@ -237,6 +239,12 @@ fn relax_update_bodies(spec: &mut Value) {
         }
         schemas[twin.as_str().unwrap_or_default()] = relaxed;
     }
+}
+
+/// The JSON body's schema of an operation, if it has a body. (Indexing a `Value` with
+/// `[]` would insert the missing keys as `null`, declaring a body-less operation's body.)
+fn json_body_schema(op: &mut Value) -> Option<&mut Value> {
+    op.pointer_mut("/requestBody/content/application~1json/schema")
 }
 
 /// The key a resource's body may be wrapped in (`{"customer": {…}}`), by path.
@@ -277,7 +285,9 @@ fn accept_wrapped_bodies(spec: &mut Value) {
             let Some(op) = item.get_mut(method) else {
                 continue;
             };
-            let schema = &mut op["requestBody"]["content"]["application/json"]["schema"];
+            let Some(schema) = json_body_schema(op) else {
+                continue;
+            };
             if schema.get("$ref").is_none() {
                 continue;
             }

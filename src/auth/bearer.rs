@@ -50,14 +50,28 @@ impl<S: Send + Sync> FromRequestParts<S> for Auth {
     }
 }
 
-/// The 401 of RFC 6750 §3.1: `error="invalid_token"` only when a token was sent.
+/// The 401 of RFC 6750 §3.1: `error="invalid_token"` only when a token was sent. The
+/// body is the overview's, word for word, for a token that is invalid, expired or revoked.
 pub fn unauthorized(token_sent: bool) -> ApiError {
-    let challenge = if token_sent {
-        r#"Bearer realm="koteshen", error="invalid_token""#
+    let (challenge, error) = if token_sent {
+        (
+            r#"Bearer realm="koteshen", error="invalid_token""#,
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "The provided token is expired or invalid",
+            )
+            .with_error("Invalid token"),
+        )
     } else {
-        r#"Bearer realm="koteshen""#
+        (
+            r#"Bearer realm="koteshen""#,
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "An access token is required: send `Authorization: Bearer <token>`",
+            ),
+        )
     };
-    ApiError::new(StatusCode::UNAUTHORIZED, "Invalid access token").with_header(
+    error.with_header(
         header::WWW_AUTHENTICATE,
         HeaderValue::from_static(challenge),
     )

@@ -38,6 +38,28 @@ async fn a_wrong_method_answers_405_json_with_allow() {
     assert!(allow.contains("GET"), "{allow}");
     let body = assert_error(response, 405).await;
     assert_eq!(body["error"], "Method Not Allowed");
+    assert_eq!(
+        body["message"],
+        format!("Method not allowed here; allowed: {allow}")
+    );
+}
+
+#[tokio::test]
+async fn a_405_on_an_api_route_names_the_methods_its_allow_header_lists() {
+    let app = TestApp::spawn().await;
+    let tenant = app.tenant("Flixtechs").await;
+    let response = app
+        .authed(&tenant, Method::POST, "/api/v1/invoices/abc")
+        .send()
+        .await
+        .unwrap();
+    let allow = response.headers()["allow"].to_str().unwrap().to_string();
+    assert_eq!(allow, "GET,HEAD,PATCH,DELETE");
+    let body = assert_error(response, 405).await;
+    assert_eq!(
+        body["message"],
+        "Method not allowed here; allowed: GET,HEAD,PATCH,DELETE"
+    );
 }
 
 #[tokio::test]
