@@ -19,8 +19,8 @@ use crate::billing::documents::items::{Item, LineChange};
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::http::timestamp;
 use crate::money::{
-    Currency, cents_to_decimal, check_fixed_amount, check_quantity, check_unit_price,
-    format_decimal,
+    Currency, cents_to_decimal, check_fixed_amount, check_percent, check_quantity,
+    check_unit_price, format_decimal,
 };
 
 pub const DISCOUNT_TYPES: [&str; 2] = ["percent", "fixed"];
@@ -177,14 +177,21 @@ pub fn read_items(form: &mut Form, obj: &Obj) -> Vec<LineChange> {
         .collect()
 }
 
-/// Reads the discount fields. The percent limit (≤ 100) depends on the type, which may
-/// be the document's current one, so the billing rules check it.
+/// Reads the discount fields. A percent over 100 in a body that names the type is an
+/// error on its own terms, named here beside any other field's; when only the value is
+/// sent, the type is the document's current one and the billing rules check it.
 pub fn read_discount(
     form: &mut Form,
     obj: &Obj,
 ) -> (Option<Option<String>>, Option<Option<Decimal>>) {
     let kind = form.one_of(obj, "discount_type", &DISCOUNT_TYPES);
     let value = form.decimal(obj, "discount_value", check_fixed_amount);
+    if let (Patch::Set(kind), Patch::Set(v)) = (&kind, &value)
+        && kind == "percent"
+        && check_percent(*v).is_err()
+    {
+        form.error(obj, "discount_value", "must be less than or equal to 100");
+    }
     (kind.change(), value.change())
 }
 

@@ -28,4 +28,5 @@ mod sending;
 mod shutdown;
 mod smtp_sink;
 mod taxes;
+mod validation;
 mod webhooks;
