@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 
 bin="${KOTESHEN_BIN:-target/debug/koteshen}"
 [ -x "$bin" ] || cargo build --locked --quiet
-if ! command -v schemathesis >/dev/null 2>&1; then
+if ! command -v schemathesis >/dev/null 2>&1 || ! command -v openapi-spec-validator >/dev/null 2>&1 \
+    || ! command -v openapi-python-client >/dev/null 2>&1; then
     python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
-        schemathesis==4.32.5
+        schemathesis==4.32.5 openapi-spec-validator==0.9.0 openapi-python-client==0.29.1
     hash -r
 fi
 
@@ -40,6 +41,31 @@ for _ in $(seq 1 100); do
     curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
     sleep 0.1
 done
+
+# The document as client generators read it: valid OpenAPI 3.1, and a Python SDK with
+# every operation and not one warning.
+work=$(mktemp -d)
+curl -fsS "http://127.0.0.1:$port/api/v1/openapi.json" >"$work/openapi.json"
+openapi-spec-validator "$work/openapi.json"
+generated=$(cd "$work" && openapi-python-client generate --path openapi.json --output-path sdk 2>&1)
+echo "$generated"
+if grep -qiE "warning|error|skipp" <<<"$generated"; then
+    echo "openapi-python-client did not generate cleanly" >&2
+    exit 1
+fi
+python3 - "$work" <<'PY'
+import json, pathlib, sys
+work = pathlib.Path(sys.argv[1])
+spec = json.loads((work / "openapi.json").read_text())
+ops = {op["operationId"] for item in spec["paths"].values() for m, op in item.items()
+       if m in ("get", "post", "put", "patch", "delete")}
+made = {p.stem for p in (work / "sdk").rglob("api/*/*.py") if p.stem != "__init__"}
+missing = sorted(ops - made)
+if missing:
+    sys.exit(f"operations missing from the generated SDK: {missing}")
+print(f"openapi-python-client generated all {len(ops)} operations")
+PY
+rm -rf "$work"
 
 SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH="$PWD/.ci${PYTHONPATH:+:$PYTHONPATH}" \
 schemathesis run "http://127.0.0.1:$port/api/v1/openapi.json" \

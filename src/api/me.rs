@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use serde::Serialize;
-use serde_json::json;
+use utoipa::ToSchema;
 
 use crate::api::business::{BusinessView, find_business};
 use crate::app::AppState;
@@ -10,31 +10,42 @@ use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::http::timestamp;
 
-#[derive(Serialize, sqlx::FromRow)]
+#[derive(Serialize, sqlx::FromRow, ToSchema)]
 pub struct UserView {
     pub id: i64,
     pub email: String,
     pub name: Option<String>,
     pub business_id: i64,
     #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-12T19:00:37.057Z")]
     pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-12T19:00:37.057Z")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The caller: the token's user and their business.
+#[derive(Serialize, ToSchema)]
+pub struct MeView {
+    user: UserView,
+    business: BusinessView,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeEnvelope {
+    data: MeView,
 }
 
 #[utoipa::path(
     get, path = "/me", tag = "Account",
     summary = "The current user and business",
     responses(
-        (status = 200, description = "`{\"data\": {\"user\": …, \"business\": …}}`"),
+        (status = 200, description = "The token's user and business", body = MeEnvelope),
         (status = 401, description = "Missing or invalid token", body = crate::api::docs::ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
 )]
-pub async fn show(
-    State(state): State<AppState>,
-    auth: Auth,
-) -> ApiResult<axum::Json<serde_json::Value>> {
+pub async fn show(State(state): State<AppState>, auth: Auth) -> ApiResult<axum::Json<MeEnvelope>> {
     let user = sqlx::query_as::<_, UserView>(
         "SELECT id, email, name, business_id, created_at, updated_at FROM users WHERE id = $1",
     )
@@ -45,7 +56,7 @@ pub async fn show(
     let business: BusinessView = find_business(&state.pool, auth.business_id)
         .await?
         .ok_or_else(|| ApiError::not_found("Business not found"))?;
-    Ok(axum::Json(
-        json!({ "data": { "user": user, "business": business } }),
-    ))
+    Ok(axum::Json(MeEnvelope {
+        data: MeView { user, business },
+    }))
 }

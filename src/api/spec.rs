@@ -81,7 +81,8 @@ fn header_ref(name: &str) -> Value {
 }
 
 /// `customers_show`, `invoices_payments_invoice_create`, `oauth_token_exchange`: unique
-/// across the document.
+/// across the document; an action named like its path's last segment says it once
+/// (`invoices_mark_as_paid`, not `invoices_mark_as_paid_mark_as_paid`).
 fn operation_id(path: &str, current: &str) -> String {
     let resource: Vec<String> = path
         .trim_start_matches("/api/v1/")
@@ -94,7 +95,12 @@ fn operation_id(path: &str, current: &str) -> String {
                 .collect()
         })
         .collect();
-    format!("{}_{current}", resource.join("_"))
+    let resource = resource.join("_");
+    if resource.ends_with(&format!("_{current}")) {
+        resource
+    } else {
+        format!("{resource}_{current}")
+    }
 }
 
 fn complete_operation(path: &str, method: &str, op: &mut Value) {
@@ -364,6 +370,10 @@ mod tests {
         assert_eq!(
             operation_id("/api/v1/invoices/{id}/payments", "invoice_list"),
             "invoices_payments_invoice_list"
+        );
+        assert_eq!(
+            operation_id("/api/v1/invoices/{id}/mark_as_paid", "mark_as_paid"),
+            "invoices_mark_as_paid"
         );
         assert_eq!(
             operation_id("/.well-known/oauth-authorization-server", "show"),

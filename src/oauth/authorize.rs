@@ -206,7 +206,7 @@ fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
         ("code_challenge_method" = Option<String>, Query, description = "`S256`"),
     ),
     responses(
-        (status = 200, description = "The page", content_type = "text/html"),
+        (status = 200, description = "The page", body = String, content_type = "text/html"),
         (status = 303, description = "To redirect_uri with an error (invalid_scope, …)"),
         (status = 400, description = "An error page: unknown client or unregistered redirect_uri", content_type = "text/html"),
     )

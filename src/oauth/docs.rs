@@ -105,3 +105,25 @@ pub struct AuthorizeDecision {
     code_challenge: Option<String>,
     code_challenge_method: Option<String>,
 }
+
+/// RFC 8414 authorization server metadata.
+#[derive(Serialize, ToSchema)]
+pub struct ServerMetadata {
+    issuer: String,
+    authorization_endpoint: String,
+    token_endpoint: String,
+    revocation_endpoint: String,
+    introspection_endpoint: String,
+    scopes_supported: Vec<String>,
+    response_types_supported: Vec<String>,
+    response_modes_supported: Vec<String>,
+    grant_types_supported: Vec<String>,
+    code_challenge_methods_supported: Vec<String>,
+    token_endpoint_auth_methods_supported: Vec<String>,
+    revocation_endpoint_auth_methods_supported: Vec<String>,
+    introspection_endpoint_auth_methods_supported: Vec<String>,
+}
+
+/// RFC 7009's answer: 200 with an empty JSON object, known token or not.
+#[derive(Serialize, ToSchema)]
+pub struct Revoked {}

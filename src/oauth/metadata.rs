@@ -10,7 +10,7 @@ use crate::auth::scopes;
 #[utoipa::path(
     get, path = "/.well-known/oauth-authorization-server", tag = "OAuth",
     summary = "RFC 8414 authorization server metadata",
-    responses((status = 200, description = "The metadata", content_type = "application/json"))
+    responses((status = 200, description = "The metadata", body = crate::oauth::docs::ServerMetadata))
 )]
 pub async fn show(State(state): State<AppState>) -> Response {
     let base = &state.config.public_url;

@@ -20,7 +20,7 @@ use crate::oauth::errors::{OAuthError, no_store};
     post, path = "/oauth/revoke", tag = "OAuth",
     request_body(content = crate::oauth::docs::TokenTarget, content_type = "application/x-www-form-urlencoded"),
     responses(
-        (status = 200, description = "Revoked (also for an unknown token)"),
+        (status = 200, description = "Revoked (also for an unknown token)", body = crate::oauth::docs::Revoked),
         (status = 400, description = "RFC 6749 error", body = crate::oauth::docs::OAuthErrorResponse),
         (status = 401, description = "invalid_client", body = crate::oauth::docs::OAuthErrorResponse),
     )
