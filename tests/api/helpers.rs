@@ -277,6 +277,7 @@ impl Drop for TestApp {
 /// The body of a response as JSON, failing loudly when it is not JSON.
 pub async fn json(response: reqwest::Response) -> serde_json::Value {
     let status = response.status();
+    let url = response.url().clone();
     let content_type = response
         .headers()
         .get("content-type")
@@ -287,7 +288,10 @@ pub async fn json(response: reqwest::Response) -> serde_json::Value {
         content_type.starts_with("application/json"),
         "{status}: expected JSON, got {content_type:?}: {text}"
     );
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{status}: invalid JSON {e}: {text}"))
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{status}: invalid JSON {e}: {text}"));
+    crate::conformance::check(&url, status.as_u16(), &content_type, &value).await;
+    value
 }
 
 /// Asserts the documented error shape and returns it.

@@ -1,6 +1,7 @@
 //! Integration tests: each test starts the real server on an ephemeral port against a
 //! fresh PostgreSQL database, and talks HTTP to it. Folders mirror `src/api/`.
 
+mod conformance;
 mod helpers;
 mod query_count;
 mod quotes;
