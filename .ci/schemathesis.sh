@@ -67,6 +67,7 @@ print(f"openapi-python-client generated all {len(ops)} operations")
 PY
 rm -rf "$work"
 
+KOTESHEN_BASE_URL="http://127.0.0.1:$port" KOTESHEN_TOKEN="$token" \
 SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH="$PWD/.ci${PYTHONPATH:+:$PYTHONPATH}" \
 schemathesis run "http://127.0.0.1:$port/api/v1/openapi.json" \
     --url "http://127.0.0.1:$port" \

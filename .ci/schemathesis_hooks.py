@@ -5,14 +5,180 @@ per distinct request. Generated keys repeat (hypothesis reuses simple values), a
 repeated key correctly replays the first answer: a "created" record that was deleted
 since, which the stateful checks would then report as missing. Replays themselves are
 covered by the integration tests (tests/api/idempotency.rs).
+
+Positive cases (data that fits the document) are pointed at real records: a path's `id`
+becomes a record made for that call (an invoice for `/invoices/{id}/…`, a reminder for
+`{reminder_id}`, an accepted quote for `convert`), and the ids a body refers to
+(`customer_id`, `tax_id`, `payment_term_id`, `invoice_id`) become records of this
+business; a payment on an invoice takes its currency, and a start after its end is
+swapped (rules the document states in words only). Random integers would name nothing, so every operation would only ever see
+404s, and the rules that need a real customer or tax would never be reached. Negative
+cases keep their generated ids, so 404s and refusals are still tested.
 """
 
+import os
 import uuid
 
+import requests
 import schemathesis
+from schemathesis import GenerationMode
+
+BASE = os.environ.get("KOTESHEN_BASE_URL", "")
+HEADERS = {"Authorization": f"Bearer {os.environ.get('KOTESHEN_TOKEN', '')}"}
+_fixtures = {}
+
+
+def _post(path, body, method="POST"):
+    response = requests.request(method, BASE + path, json=body, headers=HEADERS, timeout=10)
+    response.raise_for_status()
+    return response.json()["data"] if response.content else None
+
+
+def _fixture(name, make):
+    if name not in _fixtures:
+        _fixtures[name] = make()
+    return _fixtures[name]
+
+
+def customer():
+    return _fixture("customer", lambda: _post("/api/v1/customers", {"customer": {
+        "name": "Fixture Co", "email": "fixture@example.com", "currency": "USD"}})["id"])
+
+
+def tax():
+    return _fixture("tax", lambda: _post("/api/v1/taxes", {"tax": {"name": "VAT", "rate": "15"}})["id"])
+
+
+def term():
+    return _fixture("term", lambda: _post("/api/v1/payment_terms", {"payment_term": {
+        "name": "Net 9", "value": 9}})["id"])
+
+
+# A balance larger than any amount the document allows, so a generated payment fits.
+ITEMS = [{"name": "Work", "quantity": 1, "unit_price": "1000000000000"}]
+
+
+def invoice():
+    return _post("/api/v1/invoices", {"invoice": {
+        "customer_id": customer(), "currency": "USD", "items_attributes": ITEMS}})["id"]
+
+
+def quote(accepted=False, sent=False):
+    made = _post("/api/v1/quotes", {"quote": {
+        "customer_id": customer(), "currency": "USD", "items_attributes": ITEMS,
+        "issued_at": "2026-01-01T00:00:00Z", "expires_at": "2099-01-01T00:00:00Z"}})["id"]
+    if accepted or sent:
+        for status in ("sent", "accepted") if accepted else ("sent",):
+            _post(f"/api/v1/quotes/{made}/status", {"quote": {"status": status}}, "PATCH")
+    return made
+
+
+def fresh_path_ids(case):
+    parts = case.path.split("/")
+    resource = parts[3] if len(parts) > 3 else ""
+    if "id" not in (case.path_parameters or {}):
+        return
+    if resource == "customers":
+        made = _post("/api/v1/customers", {"customer": {"name": "Fresh", "email": "fresh@example.com"}})["id"]
+    elif resource == "taxes":
+        made = _post("/api/v1/taxes", {"tax": {"name": "Fresh", "rate": "5"}})["id"]
+    elif resource == "payment_terms":
+        made = _post("/api/v1/payment_terms", {"payment_term": {"name": "Fresh", "value": 3}})["id"]
+    elif resource == "invoices":
+        made = invoice()
+        if "{reminder_id}" in case.path:
+            case.path_parameters["reminder_id"] = _post(
+                f"/api/v1/invoices/{made}/invoices_reminders",
+                {"invoices_reminder": {"days": 3, "when": "after_due"}})["id"]
+        if case.path.endswith("/send_reminder"):
+            # A draft needs no reminder: remind about an invoice that was sent.
+            _post(f"/api/v1/invoices/{made}/status", {"invoice": {"status": "sent"}}, "PATCH")
+        fields = _inner(case.body)
+        needs_schedule = case.path.endswith("/recurring") and not (
+            isinstance(fields, dict) and fields.get("frequency"))
+        if case.path.endswith("/invoices_subscription") or needs_schedule:
+            # Only a new schedule needs a frequency: a body without one changes the
+            # invoice's existing schedule.
+            _post(f"/api/v1/invoices/{made}/recurring",
+                  {"invoices_subscription": {"frequency": "monthly"}}, "PATCH")
+    elif resource == "quotes":
+        # Converting needs an accepted quote; a status change, a sent one (a draft
+        # can only be sent).
+        made = quote(accepted=case.path.endswith("/convert"), sent=case.path.endswith("/status"))
+    elif resource == "payments":
+        made = _post("/api/v1/payments", {"payment": {
+            "invoice_id": invoice(), "amount": "10", "payment_method": "cash"}})["id"]
+    elif resource == "webhook_endpoints":
+        made = _post("/api/v1/webhook_endpoints", {"webhook_endpoint": {
+            "url": "https://example.com/hook", "enabled_events": ["*"]}})["id"]
+    elif resource == "events":
+        customer()
+        made = requests.get(BASE + "/api/v1/events?per_page=1", headers=HEADERS, timeout=10).json()["data"][0]["id"]
+    else:
+        return
+    case.path_parameters["id"] = made
+
+
+def _instant(text):
+    from datetime import datetime, timezone
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _inner(body):
+    """The fields of a body sent bare or wrapped in its resource's name."""
+    if isinstance(body, dict) and len(body) == 1:
+        (value,) = body.values()
+        if isinstance(value, dict):
+            return value
+    return body
+
+
+def real_references(case):
+    fields = _inner(case.body)
+    if not isinstance(fields, dict):
+        return
+    if isinstance(fields.get("number"), str) and case.method == "POST":
+        # Numbers are unique per business; a generated one is often taken already.
+        fields["number"] = fields["number"][:50] + "-" + uuid.uuid4().hex[:8]
+    if "customer_id" in fields:
+        fields["customer_id"] = customer()
+    if "payment_term_id" in fields:
+        fields["payment_term_id"] = term()
+    if "invoice_id" in fields:
+        fields["invoice_id"] = invoice()
+        if "currency" in fields:
+            # A payment on an invoice is in the invoice's currency.
+            fields["currency"] = "USD"
+    # An end before its start is refused by a rule the document states in words only.
+    for start, end in (("issued_at", "due_at"), ("issued_at", "expires_at"), ("starts_at", "ends_at")):
+        a, b = fields.get(start), fields.get(end)
+        if isinstance(a, str) and isinstance(b, str) and _instant(b) < _instant(a):
+            fields[start], fields[end] = b, a
+    for key in ("invoice_taxes_attributes", "quote_taxes_attributes"):
+        for entry in fields.get(key) or []:
+            if isinstance(entry, dict):
+                entry.pop("id", None)
+                entry.pop("_destroy", None)
+                entry["tax_id"] = tax()
+    if isinstance(fields.get("due_at"), str) and "issued_at" not in fields:
+        fields["issued_at"] = fields["due_at"]
+    for item in fields.get("items_attributes") or []:
+        if isinstance(item, dict) and all(k in item for k in ("name", "quantity", "unit_price")):
+            item.pop("id", None)
+            item.pop("_destroy", None)
+            if item.get("tax_ids"):
+                item["tax_ids"] = [tax()]
 
 
 @schemathesis.hook
 def before_call(context, case, **kwargs):
     if case.headers and "Idempotency-Key" in case.headers:
         case.headers["Idempotency-Key"] = str(uuid.uuid4())
+    meta = case.meta
+    if BASE and meta is not None and meta.generation.mode == GenerationMode.POSITIVE:
+        fresh_path_ids(case)
+        real_references(case)

@@ -72,11 +72,17 @@ impl Obj {
                 "the request body must be a JSON object",
             ));
         };
-        if let Some(Value::Object(inner)) = map.remove(wrapper) {
-            return Ok(Obj {
-                map: inner,
-                path: String::new(),
-            });
+        match map.remove(wrapper) {
+            Some(Value::Object(inner)) => {
+                return Ok(Obj {
+                    map: inner,
+                    path: String::new(),
+                });
+            }
+            // `{"customer": [..]}` is a wrapped body of the wrong shape, not a bare body
+            // whose only field is unknown.
+            Some(_) => return Err(ApiError::invalid_field(wrapper, "must be a JSON object")),
+            None => {}
         }
         Ok(Obj {
             map,
@@ -243,9 +249,9 @@ impl Form {
         let parsed = match obj.raw(field) {
             None => return Patch::Absent,
             Some(Value::Null) => return Patch::Null,
-            Some(Value::Number(n)) => n.to_string().parse::<i64>().ok(),
+            Some(Value::Number(n)) => whole_number(&n.to_string()),
             Some(Value::String(s)) if s.trim().is_empty() => return Patch::Null,
-            Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
+            Some(Value::String(s)) => whole_number(s.trim()),
             Some(_) => None,
         };
         match parsed {
@@ -407,6 +413,20 @@ impl Form {
     }
 }
 
+/// `12`, and also `12.0`: JSON Schema (and so every generated client) counts a number
+/// with a zero fraction as an integer. Read exactly, never through `f64`.
+fn whole_number(s: &str) -> Option<i64> {
+    if let Ok(n) = s.parse::<i64>() {
+        return Some(n);
+    }
+    let d = Decimal::from_str_exact(s).ok()?;
+    if d.fract().is_zero() {
+        i64::try_from(d.trunc()).ok()
+    } else {
+        None
+    }
+}
+
 pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&Utc));
@@ -443,6 +463,8 @@ mod tests {
     fn wrapped_and_bare_bodies_read_the_same() {
         let a = Obj::from_body(json!({"customer": {"name": "A"}}), "customer").unwrap();
         let b = Obj::from_body(json!({"name": "A"}), "customer").unwrap();
+        assert!(Obj::from_body(json!({"customer": [null]}), "customer").is_err());
+        assert!(Obj::from_body(json!({"customer": null}), "customer").is_err());
         let mut form = Form::new();
         assert_eq!(form.string(&a, "name", 10), Patch::Set("A".into()));
         assert_eq!(form.string(&b, "name", 10), Patch::Set("A".into()));
@@ -456,6 +478,10 @@ mod tests {
         let mut form = Form::new();
         assert_eq!(form.string(&obj, "name", 10), Patch::Invalid);
         assert_eq!(form.integer(&obj, "n"), Patch::Invalid);
+        assert_eq!(super::whole_number("36.0"), Some(36));
+        assert_eq!(super::whole_number("-2.000"), Some(-2));
+        assert_eq!(super::whole_number("36.5"), None);
+        assert_eq!(super::whole_number("1e400"), None);
         let address = form.object(&obj, "address").set().unwrap();
         assert_eq!(form.string(&address, "city", 10), Patch::Invalid);
         let items = form.objects(&obj, "items").set().unwrap();

@@ -590,7 +590,7 @@ pub struct InvoiceInput {
     items_attributes: Option<Vec<ItemInput>>,
     /// Invoice-level taxes; when no tax is named anywhere, the business's default taxes
     /// apply.
-    invoice_taxes_attributes: Option<Vec<TaxInput>>,
+    invoice_taxes_attributes: Option<Vec<DocumentTaxInput>>,
 }
 
 #[derive(Debug, ToSchema)]
@@ -612,7 +612,7 @@ pub struct ItemInput {
 
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)] // documentation only
-pub struct TaxInput {
+pub struct DocumentTaxInput {
     tax_id: Option<i64>,
     /// On update: the tax line to remove, with `_destroy`.
     id: Option<i64>,

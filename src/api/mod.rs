@@ -22,6 +22,7 @@ pub mod render;
 pub mod response;
 pub mod sending;
 pub mod spec;
+pub mod spec_limits;
 pub mod subscriptions;
 pub mod taxes;
 pub mod webhook_endpoints;

@@ -167,7 +167,7 @@ const TEXT_MAX: usize = 10_000;
 
 /// Reads the payment fields of a body; `creating` makes `amount` required.
 fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
-    let amount = form.decimal(obj, "amount", Ok);
+    let amount = form.decimal(obj, "amount", crate::money::bounded);
     let amount = form.not_null(obj, "amount", amount, creating);
     let currency = form.currency(obj, "currency");
     let currency = form.not_null(obj, "currency", currency, false);

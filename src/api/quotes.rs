@@ -17,7 +17,7 @@ use crate::api::documents::{
 };
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj};
-use crate::api::invoices::{InvoiceEnvelope, StatusInput};
+use crate::api::invoices::InvoiceEnvelope;
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
 use crate::api::render::Views;
@@ -426,7 +426,7 @@ pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> Ap
     patch, path = "/quotes/{id}/status", tag = "Quotes",
     summary = "Set the status: draft → sent → viewed → accepted or rejected",
     params(("id" = i64, Path, description = "Quote id")),
-    request_body(content = StatusInput, content_type = "application/json"),
+    request_body(content = QuoteStatusInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The quote", body = QuoteEnvelope),
         (status = 404, description = "No such quote in this business", body = ErrorResponse),
@@ -532,5 +532,15 @@ pub struct QuoteInput {
     items_attributes: Option<Vec<crate::api::invoices::ItemInput>>,
     /// Quote-level taxes; when no tax is named anywhere, the business's default taxes
     /// apply.
-    quote_taxes_attributes: Option<Vec<crate::api::invoices::TaxInput>>,
+    quote_taxes_attributes: Option<Vec<crate::api::invoices::DocumentTaxInput>>,
+}
+
+/// `{"status": "sent"}`, wrapped in `quote` or bare.
+#[derive(Debug, ToSchema)]
+#[schema(example = json!({"status": "sent"}))]
+#[allow(dead_code)] // documentation only
+pub struct QuoteStatusInput {
+    /// draft, sent, viewed, accepted, rejected or expired (`invoiced` follows from
+    /// converting).
+    status: String,
 }

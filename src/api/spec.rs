@@ -30,6 +30,7 @@ pub fn finish(spec: &utoipa::openapi::OpenApi, config: &Config) -> Value {
     spec["components"]["headers"] = shared_headers();
 
     relax_update_bodies(&mut spec);
+    crate::api::spec_limits::apply(&mut spec);
     accept_wrapped_bodies(&mut spec);
     let mut show_ids: Map<String, Value> = Map::new();
     if let Some(paths) = spec["paths"].as_object_mut() {
@@ -214,13 +215,15 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) {
     }
 }
 
-/// A PATCH changes only the fields it sends: its body is the create body with nothing
-/// required. Each such body gets an `…Update` twin without `required`.
+/// A PATCH of a resource changes only the fields it sends: its body is the create body
+/// with nothing required. Each such body gets an `…Update` twin without `required`.
 fn relax_update_bodies(spec: &mut Value) {
     let mut twins: Map<String, Value> = Map::new();
     if let Some(paths) = spec["paths"].as_object_mut() {
-        for item in paths.values_mut() {
-            let Some(patch) = item.get_mut("patch") else {
+        for (path, item) in paths.iter_mut() {
+            // Actions (`/status`, `/recurring`) keep their required fields.
+            let is_update = path.ends_with('}') || path.ends_with("/invoices_subscription");
+            let Some(patch) = item.get_mut("patch").filter(|_| is_update) else {
                 continue;
             };
             let Some(schema) = json_body_schema(patch) else {
@@ -298,9 +301,11 @@ fn accept_wrapped_bodies(spec: &mut Value) {
                 continue;
             }
             let bare = schema.clone();
+            // A bare body that has the wrapper's key is read as wrapped, so the bare
+            // form is one without it.
             *schema = json!({
                 "anyOf": [
-                    bare,
+                    {"allOf": [bare.clone(), {"not": {"required": [key.clone()]}}]},
                     {"type": "object", "required": [key], "properties": {key.clone(): bare}}
                 ]
             });

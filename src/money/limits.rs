@@ -12,15 +12,34 @@ use super::decimal::AmountError;
 /// Decimal places allowed on quantity, unit price, discount value and tax rate.
 pub const MAX_DECIMALS: u32 = 4;
 
+/// The largest quantity, unit price, fixed discount or payment: twelve digits before the
+/// point. A trillion of anything is beyond any invoice, and the bound keeps every input
+/// inside the `NUMERIC(28, 4)` columns (so the database never refuses what passed here).
+/// The OpenAPI document states it (`api::spec_limits`).
+pub const MAX_INTEGER_DIGITS: u32 = 12;
+
 /// Quantity: ≥ 0, at most 4 decimal places.
 pub fn check_quantity(value: Decimal) -> Result<Decimal, AmountError> {
-    non_negative(value).and_then(at_most_4_decimals)
+    non_negative(value)
+        .and_then(at_most_4_decimals)
+        .and_then(bounded)
 }
 
 /// Unit price in major units: ≥ 0, at most 4 decimal places. The line total is rounded to
 /// minor units once, after multiplying by the quantity.
 pub fn check_unit_price(value: Decimal) -> Result<Decimal, AmountError> {
-    non_negative(value).and_then(at_most_4_decimals)
+    non_negative(value)
+        .and_then(at_most_4_decimals)
+        .and_then(bounded)
+}
+
+/// Any amount in major units: at most `MAX_INTEGER_DIGITS` digits before the point.
+pub fn bounded(value: Decimal) -> Result<Decimal, AmountError> {
+    if value.abs() >= Decimal::from(10i64.pow(MAX_INTEGER_DIGITS)) {
+        Err(AmountError::TooLarge)
+    } else {
+        Ok(value)
+    }
 }
 
 /// A percentage (percent discount, tax rate): 0 to 100, at most 4 decimal places.
@@ -35,7 +54,9 @@ pub fn check_percent(value: Decimal) -> Result<Decimal, AmountError> {
 /// A fixed discount in major units: ≥ 0, at most 4 decimal places. Whether it exceeds the
 /// subtotal is known only with the lines: `totals::compute` checks that.
 pub fn check_fixed_amount(value: Decimal) -> Result<Decimal, AmountError> {
-    non_negative(value).and_then(at_most_4_decimals)
+    non_negative(value)
+        .and_then(at_most_4_decimals)
+        .and_then(bounded)
 }
 
 fn non_negative(value: Decimal) -> Result<Decimal, AmountError> {
@@ -76,7 +97,12 @@ mod tests {
             assert_eq!(check(dec("400.000000")), Ok(dec("400")));
             assert_eq!(check(dec("1.23456")), Err(AmountError::TooManyDecimals(4)));
             assert_eq!(check(dec("-0.01")), Err(AmountError::Negative));
-            assert_eq!(check(Decimal::MAX), Ok(Decimal::MAX));
+            assert_eq!(
+                check(dec("999999999999.9999")),
+                Ok(dec("999999999999.9999"))
+            );
+            assert_eq!(check(dec("1000000000000")), Err(AmountError::TooLarge));
+            assert_eq!(check(Decimal::MAX), Err(AmountError::TooLarge));
         }
     }
 

@@ -40,7 +40,8 @@ pub use currency::{Currency, UnknownCurrency};
 pub use decimal::{AmountError, parse_decimal, parse_decimal_str};
 pub use format::{format_amount, format_decimal};
 pub use limits::{
-    MAX_DECIMALS, check_fixed_amount, check_percent, check_quantity, check_unit_price,
+    MAX_DECIMALS, MAX_INTEGER_DIGITS, bounded, check_fixed_amount, check_percent, check_quantity,
+    check_unit_price,
 };
 pub use minor::{cents_to_decimal, decimal_to_cents};
 pub use totals::{

@@ -374,23 +374,40 @@ fn invalid_inputs_name_their_field() {
 fn huge_values_are_errors_not_panics() {
     let usd = cur("USD");
     let max = Decimal::MAX.to_string();
+    // Past twelve digits before the point an input is refused as too large.
     assert_eq!(
-        compute(usd, &[line(&max, &max, &[])], Discount::None, &[], &[]),
+        compute(usd, &[line(&max, "1", &[])], Discount::None, &[], &[]),
+        Err(TotalsError::Quantity {
+            line: 0,
+            error: AmountError::TooLarge
+        })
+    );
+    assert_eq!(
+        compute(usd, &[line("1", &max, &[])], Discount::None, &[], &[]),
+        Err(TotalsError::UnitPrice {
+            line: 0,
+            error: AmountError::TooLarge
+        })
+    );
+    // Inputs at the bound still multiply past an i64 of cents: a line-total error.
+    let top = "999999999999.9999";
+    assert_eq!(
+        compute(usd, &[line(top, top, &[])], Discount::None, &[], &[]),
         Err(TotalsError::LineTotal { line: 0 })
     );
-    // One line just fits: i64::MAX cents.
+    // The largest lines fit an i64 of cents or are a line-total error.
     let fits = compute(
         usd,
-        &[line("1", "92233720368547758.07", &[])],
+        &[line("999999999999", "92233", &[])],
         Discount::None,
         &[],
         &[],
     );
-    assert_eq!(fits.unwrap().subtotal_cents, i64::MAX);
+    assert_eq!(fits.unwrap().subtotal_cents, 9_223_299_999_990_776_700);
     assert_eq!(
         compute(
             usd,
-            &[line("1", "92233720368547758.08", &[])],
+            &[line("999999999999", "92234", &[])],
             Discount::None,
             &[],
             &[]
@@ -398,14 +415,16 @@ fn huge_values_are_errors_not_panics() {
         Err(TotalsError::LineTotal { line: 0 })
     );
     // Two lines that fit alone overflow the subtotal.
-    let half = "50000000000000000";
-    let two = [line("1", half, &[]), line("1", half, &[])];
+    let half = [
+        line("50000", "999999999999", &[]),
+        line("50000", "999999999999", &[]),
+    ];
     assert_eq!(
-        compute(usd, &two, Discount::None, &[], &[]),
+        compute(usd, &half, Discount::None, &[], &[]),
         Err(TotalsError::TooLarge)
     );
     // The taxes overflow the total.
-    let one = [line("1", "92233720368547758.07", &[])];
+    let one = [line("92233", "999999999999", &[])];
     let result = compute(usd, &one, Discount::None, &[tax(1, "100")], &[]);
     assert_eq!(result, Err(TotalsError::TooLarge));
     assert_eq!(TotalsError::TooLarge.field(), "total");

@@ -97,11 +97,37 @@ pub fn refused_message(ip: IpAddr, kind: &str) -> String {
     format!("must not point to a private or internal address ({ip} is {kind})")
 }
 
+/// The form the OpenAPI document states (`TARGET_PATTERN`): `http://` or `https://`, a
+/// host of letters, digits, dots, hyphens (an IP literal's colons and brackets, a
+/// port), and a path of printable ASCII. A URI is ASCII (RFC 3986): a client sends an
+/// international domain in its punycode form; user info has no place in a webhook URL.
+pub const TARGET_PATTERN: &str = r"^https?://[A-Za-z0-9.:\[\]-]+([/?#][!-~]*)?$";
+
+fn well_formed(raw: &str) -> bool {
+    let Some(rest) = raw
+        .strip_prefix("https://")
+        .or_else(|| raw.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let (authority, tail) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
+    !authority.is_empty()
+        && authority
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".:[]-".contains(&b))
+        && tail.bytes().all(|b| b.is_ascii_graphic())
+}
+
 /// Parses a target URL: `http`/`https`, with a host. The message says what is wrong.
 pub fn parse_target(raw: &str) -> Result<Url, String> {
     let url = Url::parse(raw).map_err(|_| "is not a valid URL".to_string())?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err("must be an http:// or https:// URL".into());
+    }
+    if !well_formed(raw) {
+        return Err(
+            "is not a valid URL (printable ASCII, a host in punycode, no user info)".into(),
+        );
     }
     if url.host().is_none() {
         return Err("must have a host".into());
@@ -156,6 +182,30 @@ pub async fn check_target(raw: &str, allow_private: bool) -> Result<Url, String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn targets_are_ascii_http_urls_without_user_info() {
+        for ok in [
+            "https://example.com/hooks?x=1",
+            "http://127.0.0.1:8080/hook",
+            "http://[::1]:9/",
+            "https://xn--bcher-kva.example",
+        ] {
+            assert!(parse_target(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "https://bücher.example/",
+            "https://a b/",
+            "https://example.com/a b",
+            "https://user:pw@example.com/",
+            "ftp://example.com/",
+            "HTTPS://example.com/",
+            "https://",
+            "https://exa_mple.com/",
+        ] {
+            assert!(parse_target(bad).is_err(), "{bad}");
+        }
+    }
 
     fn refused(ip: &str) -> bool {
         refusal(ip.parse().unwrap()).is_some()

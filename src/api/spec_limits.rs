@@ -1,0 +1,432 @@
+//! The limits the server enforces on input, stated in the OpenAPI document: lengths,
+//! ranges, patterns and enums, so that clients, generators and fuzzers send what is
+//! accepted. The values come from the constants the validation itself uses wherever
+//! one exists; the rest repeat the readers' literals in `api/*` (schemathesis in CI
+//! sends data generated from these limits and fails on any the server refuses).
+
+use serde_json::{Value, json};
+
+use crate::billing::{
+    customers, events, invoices, payment_terms, payments, quotes, reminders, schedule, taxes,
+};
+use crate::money::Currency;
+use crate::webhooks::endpoints;
+
+const NAME_MAX: u64 = 255;
+const TEXT_MAX: u64 = 10_000;
+/// Decimal input: digits with up to four decimals (`"400.0"`, `"15"`), as the money
+/// module reads them; JSON numbers are accepted too.
+const DECIMAL: &str = r"^\d{1,12}(\.\d{1,4})?$"; // MAX_INTEGER_DIGITS
+/// A payment: more than zero, with no more decimals than its currency has (two for most;
+/// JPY none, KWD three: the server names the currency's limit).
+const AMOUNT: &str = r"^([1-9]\d{0,11}(\.\d{1,2})?|0\.(0[1-9]|[1-9]\d?))$";
+/// A percentage: 0 to 100 with up to four decimals.
+const PERCENT: &str = r"^(100(\.0{1,4})?|\d{1,2}(\.\d{1,4})?)$";
+
+/// What a create must send (the server answers "can't be blank" without it): required,
+/// and not `null`. The `…Update` twins keep everything optional.
+const REQUIRED: [(&str, &[&str]); 6] = [
+    ("QuoteStatusInput", &["status"]),
+    ("InvoiceInput", &["customer_id", "currency"]),
+    (
+        "QuoteInput",
+        &[
+            "customer_id",
+            "currency",
+            "issued_at",
+            "expires_at",
+            "items_attributes",
+        ],
+    ),
+    ("PaymentInput", &["amount"]),
+    ("ReminderInput", &["when"]),
+    ("StatusInput", &["status"]),
+];
+
+/// Fields a create refuses as blank when `null`: not nullable there.
+const NOT_NULL: [(&str, &[&str]); 7] = [
+    ("TaxInput", &["is_default", "rate", "name"]),
+    ("WebhookEndpointInput", &["enabled"]),
+    ("ReminderInput", &["when"]),
+    ("PaymentInput", &["paid_at", "amount", "payment_method"]),
+    (
+        "SubscriptionInput",
+        &["auto_send", "starts_at", "interval", "frequency"],
+    ),
+    ("InvoiceInput", &["customer_id", "currency"]),
+    ("QuoteInput", &["customer_id", "currency"]),
+];
+
+/// Operations whose body may be left out altogether.
+const OPTIONAL_BODIES: [&str; 3] = [
+    "/api/v1/invoices/{id}/send_invoice",
+    "/api/v1/invoices/{id}/send_reminder",
+    "/api/v1/quotes/{id}/send",
+];
+
+/// Applies every limit to the finished document.
+pub fn apply(spec: &mut Value) {
+    for path in OPTIONAL_BODIES {
+        if let Some(body) = spec["paths"]
+            .get_mut(path)
+            .and_then(|item| item.get_mut("post"))
+            .and_then(|op| op.get_mut("requestBody"))
+        {
+            body["required"] = json!(false);
+        }
+    }
+    let schemas = &mut spec["components"]["schemas"];
+    unwrap_examples(schemas);
+    // On a create; an update reads `null` on most of these as "leave it".
+    for (schema, fields) in NOT_NULL {
+        for field in fields {
+            if let Some(t) = schemas.pointer_mut(&format!("/{schema}/properties/{field}/type"))
+                && let Some(types) = t.as_array_mut()
+            {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    *t = types[0].clone();
+                }
+            }
+        }
+    }
+    for (schema, fields) in REQUIRED {
+        if let Some(object) = schemas.get_mut(schema) {
+            object["required"] = json!(fields);
+        }
+    }
+    // Either-or requirements.
+    let alternatives = [
+        // A standalone payment needs its currency; one on an invoice takes the invoice's.
+        (
+            "PaymentInput",
+            json!([{"required": ["invoice_id"]}, {"required": ["currency"]}]),
+        ),
+        // An item entry names an existing item (an update) or gives a new one's fields.
+        (
+            "ItemInput",
+            json!([{"required": ["id"]}, {"required": ["name", "quantity", "unit_price"]}]),
+        ),
+    ];
+    for (schema, any_of) in alternatives {
+        if let Some(object) = schemas.get_mut(schema) {
+            object["anyOf"] = any_of;
+        }
+    }
+    for (schema, property, limits) in body_limits() {
+        for name in [schema.to_string(), format!("{schema}Update")] {
+            if let Some(target) = schemas.pointer_mut(&format!("/{name}/properties/{property}")) {
+                merge(target, &limits);
+            }
+        }
+    }
+    if let Some(paths) = spec["paths"].as_object_mut() {
+        for (path, item) in paths.iter_mut() {
+            let Some(list) = item
+                .pointer_mut("/get/parameters")
+                .and_then(Value::as_array_mut)
+            else {
+                continue;
+            };
+            for parameter in list.iter_mut() {
+                if parameter["in"] == "query" {
+                    query_limits(path, parameter);
+                }
+            }
+        }
+    }
+}
+
+/// A body schema's example in the wrapped form (`{"invoice": {…}}`) shows the fields
+/// themselves, so that it is an example of the schema (the wrapped form is the
+/// document's `anyOf` alternative).
+fn unwrap_examples(schemas: &mut Value) {
+    let Some(all) = schemas.as_object_mut() else {
+        return;
+    };
+    for (name, schema) in all.iter_mut() {
+        if !name.ends_with("Input") && !name.ends_with("InputUpdate") {
+            continue;
+        }
+        let inner = match schema.get("example").and_then(Value::as_object) {
+            Some(example) if example.len() == 1 => {
+                example.values().next().filter(|v| v.is_object()).cloned()
+            }
+            _ => None,
+        };
+        if let Some(inner) = inner {
+            schema["example"] = inner;
+        }
+    }
+}
+
+/// Sets each key of `limits` on `target`; a `type` or `anyOf` replaces what was there.
+fn merge(target: &mut Value, limits: &Value) {
+    let (Some(target), Some(limits)) = (target.as_object_mut(), limits.as_object()) else {
+        return;
+    };
+    if limits.contains_key("anyOf") {
+        target.remove("type");
+    }
+    for (key, value) in limits {
+        target.insert(key.clone(), value.clone());
+    }
+}
+
+/// A required name: not blank, at most `max` characters.
+fn name(max: u64) -> Value {
+    json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": r"\S"})
+}
+
+fn text(max: u64) -> Value {
+    json!({"maxLength": max})
+}
+
+fn one_of(values: &[&str]) -> Value {
+    json!({"enum": values})
+}
+
+fn currency() -> Value {
+    json!({"enum": Currency::all_codes()})
+}
+
+fn decimal(pattern: &str) -> Value {
+    json!({"anyOf": [
+        {"type": "string", "pattern": pattern},
+        {"type": "number", "minimum": 0, "exclusiveMaximum": 1_000_000_000_000u64, "multipleOf": 0.0001}
+    ]})
+}
+
+/// A decimal that `null` or a blank string clears.
+fn clearable_decimal(pattern: &str) -> Value {
+    json!({"anyOf": [
+        {"type": "string", "pattern": format!("{pattern}|^$")},
+        {"type": "number", "minimum": 0, "maximum": 100},
+        {"type": "null"}
+    ]})
+}
+
+fn range(min: i64, max: i64) -> Value {
+    json!({"minimum": min, "maximum": max})
+}
+
+fn id() -> Value {
+    json!({"minimum": 1})
+}
+
+/// An ISO 8601 timestamp; blank or `null` leaves it unset (or clears it on an update).
+fn timestamp() -> Value {
+    json!({"anyOf": [
+        {"type": "string", "format": "date-time"},
+        {"type": "string", "maxLength": 0},
+        {"type": "null"}
+    ]})
+}
+
+/// A timestamp a create must give.
+fn required_timestamp() -> Value {
+    json!({"type": "string", "format": "date-time"})
+}
+
+fn emails() -> Value {
+    json!({"maxItems": 20, "items": {"type": "string", "format": "email", "maxLength": 254}})
+}
+
+fn sorts(allowed: &[(&str, &str)]) -> Value {
+    let values: Vec<String> = allowed
+        .iter()
+        .flat_map(|(field, _)| [field.to_string(), format!("-{field}")])
+        .collect();
+    json!({"enum": values})
+}
+
+/// (schema, property, limits) for the request bodies; each also applies to the schema's
+/// `…Update` twin.
+fn body_limits() -> Vec<(&'static str, &'static str, Value)> {
+    let mut event_types: Vec<&str> = events::TYPES.to_vec();
+    event_types.push(endpoints::ALL_EVENTS);
+    vec![
+        ("CustomerInput", "name", name(NAME_MAX)),
+        ("CustomerInput", "company", text(NAME_MAX)),
+        (
+            "CustomerInput",
+            "customer_type",
+            one_of(&customers::CUSTOMER_TYPES),
+        ),
+        ("CustomerInput", "email", text(254)),
+        ("CustomerInput", "phone", text(64)),
+        ("CustomerInput", "phone_country", text(8)),
+        ("CustomerInput", "currency", currency()),
+        ("CustomerInput", "website", text(NAME_MAX)),
+        ("CustomerInput", "notes", text(TEXT_MAX)),
+        ("AddressInput", "line", text(NAME_MAX)),
+        ("AddressInput", "line2", text(NAME_MAX)),
+        ("AddressInput", "city", text(NAME_MAX)),
+        ("AddressInput", "country", text(NAME_MAX)),
+        ("AddressInput", "post_code", text(32)),
+        ("TaxInput", "name", name(NAME_MAX)),
+        ("TaxInput", "rate", decimal(PERCENT)),
+        ("PaymentTermInput", "name", name(NAME_MAX)),
+        (
+            "PaymentTermInput",
+            "value",
+            range(0, i64::from(payment_terms::MAX_DAYS)),
+        ),
+        ("InvoiceInput", "currency", currency()),
+        ("InvoiceInput", "customer_id", id()),
+        ("InvoiceInput", "number", name(64)),
+        ("InvoiceInput", "issued_at", timestamp()),
+        ("InvoiceInput", "due_at", timestamp()),
+        ("InvoiceInput", "payment_term_id", id()),
+        ("InvoiceInput", "notes", text(TEXT_MAX)),
+        (
+            "InvoiceInput",
+            "discount_type",
+            one_of(&["percent", "fixed"]),
+        ),
+        ("InvoiceInput", "discount_value", clearable_decimal(PERCENT)),
+        (
+            "InvoiceInput",
+            "items_attributes",
+            json!({"maxItems": crate::billing::documents::MAX_ITEMS}),
+        ),
+        ("QuoteInput", "currency", currency()),
+        ("QuoteInput", "customer_id", id()),
+        ("QuoteInput", "number", name(64)),
+        ("QuoteInput", "issued_at", required_timestamp()),
+        ("QuoteInput", "expires_at", required_timestamp()),
+        ("QuoteInput", "notes", text(TEXT_MAX)),
+        ("QuoteInput", "summary", text(TEXT_MAX)),
+        ("QuoteInput", "discount_type", one_of(&["percent", "fixed"])),
+        ("QuoteInput", "discount_value", clearable_decimal(PERCENT)),
+        (
+            "QuoteInput",
+            "items_attributes",
+            json!({"maxItems": crate::billing::documents::MAX_ITEMS}),
+        ),
+        ("ItemInput", "id", id()),
+        ("ItemInput", "name", name(1000)),
+        ("ItemInput", "description", text(TEXT_MAX)),
+        ("ItemInput", "quantity", decimal(DECIMAL)),
+        ("ItemInput", "unit_price", decimal(DECIMAL)),
+        (
+            "ItemInput",
+            "tax_ids",
+            json!({"items": {"type": "integer", "minimum": 1}}),
+        ),
+        ("DocumentTaxInput", "tax_id", id()),
+        // What a client may set; the others follow from payments, dates and conversion.
+        ("StatusInput", "status", one_of(&["sent", "viewed", "void"])),
+        (
+            "QuoteStatusInput",
+            "status",
+            one_of(&["sent", "viewed", "accepted", "rejected"]),
+        ),
+        (
+            "PaymentInput",
+            "amount",
+            json!({"anyOf": [
+                {"type": "string", "pattern": AMOUNT},
+                {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1_000_000_000_000u64, "multipleOf": 0.01}
+            ]}),
+        ),
+        ("PaymentInput", "currency", currency()),
+        ("PaymentInput", "paid_at", required_timestamp()),
+        ("PaymentInput", "payment_method", one_of(&payments::METHODS)),
+        ("PaymentInput", "reference", text(255)),
+        ("PaymentInput", "notes", text(TEXT_MAX)),
+        ("PaymentInput", "invoice_id", id()),
+        ("PaymentInput", "customer_id", id()),
+        ("ReminderInput", "days", range(0, 3650)),
+        ("ReminderInput", "when", one_of(&reminders::WHENS)),
+        ("ReminderInput", "message", text(TEXT_MAX)),
+        (
+            "SubscriptionInput",
+            "frequency",
+            one_of(&schedule::FREQUENCIES),
+        ),
+        ("SubscriptionInput", "interval", range(1, 1000)),
+        ("SubscriptionInput", "starts_at", required_timestamp()),
+        ("SubscriptionInput", "ends_at", timestamp()),
+        ("SubscriptionInput", "max_occurrences", range(1, 100_000)),
+        ("SubscriptionInput", "status", one_of(&["active", "paused"])),
+        (
+            "WebhookEndpointInput",
+            "url",
+            json!({"type": "string", "pattern": crate::webhooks::address::TARGET_PATTERN, "maxLength": 2048}),
+        ),
+        (
+            "WebhookEndpointInput",
+            "enabled_events",
+            json!({"minItems": 1, "items": {"type": "string", "enum": event_types}}),
+        ),
+        ("SendInput", "to", emails()),
+        ("SendInput", "cc", emails()),
+        ("SendInput", "subject", text(255)),
+        ("SendInput", "message", text(TEXT_MAX)),
+    ]
+}
+
+/// The list filters: dates are dates (a timestamp is accepted too), and enums come from
+/// the lists the server checks against. (`q` and `event_id` are free text.)
+fn query_limits(path: &str, parameter: &mut Value) {
+    let name = parameter["name"].as_str().unwrap_or_default().to_string();
+    let resource = path
+        .trim_start_matches("/api/v1/")
+        .split('/')
+        .next_back()
+        .unwrap_or_default();
+    let schema = &mut parameter["schema"];
+    let is_string = schema["type"] == "string"
+        || schema["type"]
+            .as_array()
+            .is_some_and(|t| t.contains(&json!("string")));
+    let limits = match name.as_str() {
+        "sort" => match resource {
+            "customers" => Some(sorts(&customers::SORTS)),
+            "taxes" => Some(sorts(&taxes::SORTS)),
+            "payment_terms" => Some(sorts(&payment_terms::SORTS)),
+            "invoices" => Some(sorts(&invoices::SORTS)),
+            "quotes" => Some(sorts(&quotes::SORTS)),
+            "payments" => Some(sorts(&payments::SORTS)),
+            "webhook_endpoints" => Some(sorts(&endpoints::SORTS)),
+            "events" => Some(sorts(&events::SORTS)),
+            _ => None,
+        },
+        "status" => match resource {
+            "invoices" => Some(one_of(&invoices::STATUSES)),
+            "quotes" => Some(one_of(&quotes::STATUSES)),
+            _ => None,
+        },
+        "customer_type" => Some(one_of(&customers::CUSTOMER_TYPES)),
+        "payment_method" => Some(one_of(&payments::METHODS)),
+        "type" if resource == "events" => Some(one_of(&events::TYPES)),
+        "currency" => Some(currency()),
+        "q" => None,
+        n if is_string
+            && (n.ends_with("_from")
+                || n.ends_with("_to")
+                || n.ends_with("_after")
+                || n.ends_with("_before")) =>
+        {
+            Some(json!({"format": "date"}))
+        }
+        _ => None,
+    };
+    if let Some(limits) = limits {
+        merge(schema, &limits);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_name_both_directions() {
+        assert_eq!(
+            sorts(&[("name", "c.name"), ("created_at", "c.created_at")]),
+            json!({"enum": ["name", "-name", "created_at", "-created_at"]})
+        );
+    }
+}
