@@ -55,18 +55,28 @@ def term():
 
 
 # A balance larger than any amount the document allows, so a generated payment fits.
-ITEMS = [{"name": "Work", "quantity": 1, "unit_price": "1000000000000"}]
+ITEMS = [{"name": "Work", "quantity": 1, "unit_price": "999999999999"}]
 
 
 def invoice():
-    return _post("/api/v1/invoices", {"invoice": {
-        "customer_id": customer(), "currency": "USD", "items_attributes": ITEMS}})["id"]
+    body = lambda: {"invoice": {"customer_id": customer(), "currency": "USD", "items_attributes": ITEMS}}
+    try:
+        return _post("/api/v1/invoices", body())["id"]
+    except requests.HTTPError:
+        # A negative case may have deleted a fixture (its generated id named it): anew.
+        _fixtures.clear()
+        return _post("/api/v1/invoices", body())["id"]
 
 
 def quote(accepted=False, sent=False):
-    made = _post("/api/v1/quotes", {"quote": {
+    body = lambda: {"quote": {
         "customer_id": customer(), "currency": "USD", "items_attributes": ITEMS,
-        "issued_at": "2026-01-01T00:00:00Z", "expires_at": "2099-01-01T00:00:00Z"}})["id"]
+        "issued_at": "2026-01-01T00:00:00Z", "expires_at": "2099-01-01T00:00:00Z"}}
+    try:
+        made = _post("/api/v1/quotes", body())["id"]
+    except requests.HTTPError:
+        _fixtures.clear()
+        made = _post("/api/v1/quotes", body())["id"]
     if accepted or sent:
         for status in ("sent", "accepted") if accepted else ("sent",):
             _post(f"/api/v1/quotes/{made}/status", {"quote": {"status": status}}, "PATCH")
@@ -128,12 +138,18 @@ def _instant(text):
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
+WRAPPERS = ("customer", "tax", "payment_term", "invoice", "quote", "payment",
+            "invoices_reminder", "reminder", "invoices_subscription", "recurring",
+            "subscription", "webhook_endpoint")
+
+
 def _inner(body):
-    """The fields of a body sent bare or wrapped in its resource's name."""
-    if isinstance(body, dict) and len(body) == 1:
-        (value,) = body.values()
-        if isinstance(value, dict):
-            return value
+    """The fields the server reads: a wrapper key holding an object wins, as it does
+    in the server's reading of a body."""
+    if isinstance(body, dict):
+        for key in WRAPPERS:
+            if isinstance(body.get(key), dict):
+                return body[key]
     return body
 
 
@@ -148,6 +164,10 @@ def real_references(case):
         fields["customer_id"] = customer()
     if "payment_term_id" in fields:
         fields["payment_term_id"] = term()
+    if case.path == "/api/v1/payments" and case.method == "POST" and "invoice_id" not in fields:
+        # A payment without an invoice needs a currency (the document says so in words:
+        # an either-or `required` defeats client generators).
+        fields.setdefault("currency", "USD")
     if "invoice_id" in fields:
         fields["invoice_id"] = invoice()
         if "currency" in fields:
@@ -166,6 +186,8 @@ def real_references(case):
                 entry["tax_id"] = tax()
     if isinstance(fields.get("due_at"), str) and "issued_at" not in fields:
         fields["issued_at"] = fields["due_at"]
+    if isinstance(fields.get("ends_at"), str) and "starts_at" not in fields:
+        fields["starts_at"] = fields["ends_at"]
     for item in fields.get("items_attributes") or []:
         if isinstance(item, dict) and all(k in item for k in ("name", "quantity", "unit_price")):
             item.pop("id", None)

@@ -90,6 +90,12 @@ pub fn apply(spec: &mut Value) {
             }
         }
     }
+    // A number can be left to the server on a create, not cleared on an update.
+    for schema in ["InvoiceInputUpdate", "QuoteInputUpdate"] {
+        if let Some(number) = schemas.pointer_mut(&format!("/{schema}/properties/number")) {
+            merge(number, &name(64));
+        }
+    }
     for (schema, fields) in REQUIRED {
         if let Some(object) = schemas.get_mut(schema) {
             object["required"] = json!(fields);
@@ -97,11 +103,6 @@ pub fn apply(spec: &mut Value) {
     }
     // Either-or requirements.
     let alternatives = [
-        // A standalone payment needs its currency; one on an invoice takes the invoice's.
-        (
-            "PaymentInput",
-            json!([{"required": ["invoice_id"]}, {"required": ["currency"]}]),
-        ),
         // An item entry names an existing item (an update) or gives a new one's fields.
         (
             "ItemInput",
@@ -274,7 +275,8 @@ fn body_limits() -> Vec<(&'static str, &'static str, Value)> {
         ),
         ("InvoiceInput", "currency", currency()),
         ("InvoiceInput", "customer_id", id()),
-        ("InvoiceInput", "number", name(64)),
+        // Blank asks for the next number.
+        ("InvoiceInput", "number", text(64)),
         ("InvoiceInput", "issued_at", timestamp()),
         ("InvoiceInput", "due_at", timestamp()),
         ("InvoiceInput", "payment_term_id", id()),
@@ -292,7 +294,7 @@ fn body_limits() -> Vec<(&'static str, &'static str, Value)> {
         ),
         ("QuoteInput", "currency", currency()),
         ("QuoteInput", "customer_id", id()),
-        ("QuoteInput", "number", name(64)),
+        ("QuoteInput", "number", text(64)),
         ("QuoteInput", "issued_at", required_timestamp()),
         ("QuoteInput", "expires_at", required_timestamp()),
         ("QuoteInput", "notes", text(TEXT_MAX)),
@@ -315,12 +317,18 @@ fn body_limits() -> Vec<(&'static str, &'static str, Value)> {
             json!({"items": {"type": "integer", "minimum": 1}}),
         ),
         ("DocumentTaxInput", "tax_id", id()),
-        // What a client may set; the others follow from payments, dates and conversion.
-        ("StatusInput", "status", one_of(&["sent", "viewed", "void"])),
+        // What a client may set (the current status again is a no-op); partial, paid,
+        // overdue, expired and invoiced follow from payments, dates and conversion.
+        // Which moves are allowed from each status is the server's to name (422).
+        (
+            "StatusInput",
+            "status",
+            one_of(&["draft", "sent", "viewed", "void"]),
+        ),
         (
             "QuoteStatusInput",
             "status",
-            one_of(&["sent", "viewed", "accepted", "rejected"]),
+            one_of(&["draft", "sent", "viewed", "accepted", "rejected"]),
         ),
         (
             "PaymentInput",
@@ -335,7 +343,6 @@ fn body_limits() -> Vec<(&'static str, &'static str, Value)> {
         ("PaymentInput", "payment_method", one_of(&payments::METHODS)),
         ("PaymentInput", "reference", text(255)),
         ("PaymentInput", "notes", text(TEXT_MAX)),
-        ("PaymentInput", "invoice_id", id()),
         ("PaymentInput", "customer_id", id()),
         ("ReminderInput", "days", range(0, 3650)),
         ("ReminderInput", "when", one_of(&reminders::WHENS)),
