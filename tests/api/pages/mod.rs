@@ -1,0 +1,4 @@
+//! What Koteshen's own documentation pages tell a client to send and to expect
+//! (`koteshen-pages.md`), sent as the pages show it.
+
+mod webhooks;
