@@ -9,6 +9,7 @@ use serde_json::Value;
 use sqlx::PgConnection;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::aliases;
 use crate::api::business::BusinessView;
 use crate::api::customers::CustomerView;
 use crate::api::docs::ShowParams;
@@ -333,7 +334,12 @@ pub async fn list(
     let page = query.page();
     let sort = query.sort(&invoices::SORTS, ("created_at", false));
     let filter = Filter {
-        status: query.one_of("status", &STATUSES),
+        status: query
+            .one_of(
+                "status",
+                &aliases::with_aliases(&STATUSES, &aliases::INVOICE_STATUSES),
+            )
+            .map(|s| aliases::resolve(s, &aliases::INVOICE_STATUSES)),
         customer_id: query.id("customer_id"),
         paid: query.boolean("paid"),
         q: query.string("q"),
@@ -475,7 +481,9 @@ pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> Ap
 #[schema(example = json!({"status": "sent"}))]
 #[allow(dead_code)] // documentation only
 pub struct StatusInput {
-    /// sent, viewed or void (partial, paid and overdue follow from payments and dates).
+    /// Invoices: sent, viewed or void (Koteshen: `cancelled`); partial, paid and overdue
+    /// follow from payments and dates. Quotes: sent, viewed, accepted or rejected
+    /// (Koteshen: `declined`).
     status: String,
 }
 
@@ -499,7 +507,13 @@ pub async fn set_status(
 ) -> ApiResult<Response> {
     let obj = Obj::from_body(body, "invoice")?;
     let mut form = Form::new();
-    let status = form.one_of(&obj, "status", &STATUSES);
+    let status = form
+        .one_of(
+            &obj,
+            "status",
+            &aliases::with_aliases(&STATUSES, &aliases::INVOICE_STATUSES),
+        )
+        .map(|s| aliases::resolve(s, &aliases::INVOICE_STATUSES));
     if matches!(status, Patch::Absent | Patch::Null) {
         form.error(&obj, "status", "can't be blank");
     }

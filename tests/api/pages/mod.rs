@@ -1,4 +1,5 @@
 //! What Koteshen's own documentation pages tell a client to send and to expect
 //! (`koteshen-pages.md`), sent as the pages show it.
 
+mod fields;
 mod webhooks;

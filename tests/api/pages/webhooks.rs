@@ -48,7 +48,7 @@ async fn every_delivery_carries_a_koteshen_signature_and_the_pages_field_names()
                 Method::POST,
                 &format!("/api/v1/invoices/{id}/payments"),
             )
-            .json(&json!({"payment": {"amount": amount, "payment_method": "cash"}})),
+            .json(&json!({"payment": {"amount": amount, "channel": "cash"}})),
         )
         .await;
         assert_eq!(status, 201, "{body}");
