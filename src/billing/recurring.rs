@@ -483,6 +483,8 @@ async fn auto_send(
         cc: Vec::new(),
         subject: None,
         message: None,
+        content: None,
+        koteshen_form: false,
     };
     email::enqueue(
         conn,

@@ -316,6 +316,8 @@ pub async fn sweep(pool: &PgPool, now: DateTime<Utc>) -> sqlx::Result<usize> {
                 cc: Vec::new(),
                 subject: None,
                 message: reminder.message,
+                content: None,
+                koteshen_form: false,
             };
             email::enqueue(
                 &mut tx,

@@ -3,4 +3,5 @@
 
 mod client_credentials;
 mod fields;
+mod send_forms;
 mod webhooks;
