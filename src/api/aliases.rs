@@ -1,10 +1,35 @@
 //! The other names Koteshen's pages give some of our values, accepted as input and as
 //! list filters beside ours (koteshen-pages.md: "an extra input spelling is accepted").
 
+use crate::api::input::{Form, Obj, Patch};
+use crate::api::params::ListQuery;
+
 /// Invoice statuses: Koteshen's `cancelled` is our `void`.
 pub const INVOICE_STATUSES: [(&str, &str); 1] = [("cancelled", "void")];
 /// Quote statuses: Koteshen's `declined` is our `rejected`.
 pub const QUOTE_STATUSES: [(&str, &str); 1] = [("declined", "rejected")];
+
+/// `?status=` read with its aliases: ours, or `None` (and an error) for neither.
+pub fn status_filter(
+    query: &mut ListQuery,
+    ours: &[&str],
+    aliases: &[(&str, &str)],
+) -> Option<String> {
+    query
+        .one_of("status", &with_aliases(ours, aliases))
+        .map(|s| resolve(s, aliases))
+}
+
+/// A body's `status` read with its aliases.
+pub fn status_field(
+    form: &mut Form,
+    obj: &Obj,
+    ours: &[&str],
+    aliases: &[(&str, &str)],
+) -> Patch<String> {
+    form.one_of(obj, "status", &with_aliases(ours, aliases))
+        .map(|s| resolve(s, aliases))
+}
 
 /// Our values and the aliases, for `one_of` checks (aliases listed last).
 pub fn with_aliases<'a>(ours: &[&'a str], aliases: &[(&'a str, &'a str)]) -> Vec<&'a str> {
