@@ -22,7 +22,7 @@ use crate::api::response::data;
 use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::sending::{self, Delivery};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::http::OptionalJson;
 use crate::http::timestamp;
 use crate::mail::content;
@@ -94,7 +94,16 @@ fn split_commas(map: &mut Map<String, Value>, field: &str) {
     }
 }
 
-fn read_delivery(body: Value, wrapper: &str, koteshen: Option<&str>) -> ApiResult<Delivery> {
+/// A template's syntax, checked on a blocking thread (parsing is CPU work) before the
+/// send opens its transaction; names and values are checked with the invoice in it.
+async fn check_syntax(content: String) -> ApiResult<()> {
+    let checked = tokio::task::spawn_blocking(move || content::check_syntax(&content))
+        .await
+        .map_err(ApiError::internal)?;
+    checked.map_err(|e| ApiError::invalid_field("content", e.to_string()))
+}
+
+async fn read_delivery(body: Value, wrapper: &str, koteshen: Option<&str>) -> ApiResult<Delivery> {
     let mut koteshen_form = false;
     let body = match body {
         Value::Object(mut map) => {
@@ -136,6 +145,9 @@ fn read_delivery(body: Value, wrapper: &str, koteshen: Option<&str>) -> ApiResul
         None
     };
     form.finish()?;
+    if let Some(content) = &content {
+        check_syntax(content.clone()).await?;
+    }
     Ok(Delivery {
         to,
         cc,
@@ -184,7 +196,7 @@ pub async fn send_invoice(
     Id(id): Id,
     OptionalJson(body): OptionalJson,
 ) -> ApiResult<Response> {
-    let delivery = read_delivery(body, "invoice", Some("send_invoice_form"))?;
+    let delivery = read_delivery(body, "invoice", Some("send_invoice_form")).await?;
     let now = state.clock.now();
     let to = sending::send_invoice(
         &state.pool,
@@ -218,7 +230,7 @@ pub async fn send_reminder(
     Id(id): Id,
     OptionalJson(body): OptionalJson,
 ) -> ApiResult<Response> {
-    let delivery = read_delivery(body, "invoice", Some("send_reminder_form"))?;
+    let delivery = read_delivery(body, "invoice", Some("send_reminder_form")).await?;
     let now = state.clock.now();
     let to = sending::send_reminder(
         &state.pool,
@@ -251,7 +263,7 @@ pub async fn send_quote(
     Id(id): Id,
     OptionalJson(body): OptionalJson,
 ) -> ApiResult<Response> {
-    let delivery = read_delivery(body, "quote", None)?;
+    let delivery = read_delivery(body, "quote", None).await?;
     sending::send_quote(
         &state.pool,
         &Views::of(&state),

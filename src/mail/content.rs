@@ -142,8 +142,78 @@ fn globals(vars: &Vars) -> liquid::Object {
     globals
 }
 
+/// How deep blocks (`if` in `if`…) and brackets in one tag may nest: liquid's parser
+/// recurses once per level, and a few thousand levels would overflow a thread's stack.
+const MAX_DEPTH: usize = 20;
+
+/// Refuses nesting past [`MAX_DEPTH`] before liquid sees the template, naming the line.
+fn check_depth(content: &str) -> Result<(), TemplateError> {
+    let too_deep = |at: usize, what: &str| TemplateError {
+        line: Some(content[..at].matches('\n').count() + 1),
+        message: format!("{what} nest more than {MAX_DEPTH} deep"),
+    };
+    let mut blocks = 0usize;
+    let mut rest = 0;
+    while let Some(found) = content[rest..].find('{') {
+        let start = rest + found;
+        let close = match content[start + 1..].chars().next() {
+            Some('{') => "}}",
+            Some('%') => "%}",
+            _ => {
+                rest = start + 1;
+                continue;
+            }
+        };
+        let inner_start = start + 2;
+        let end = content[inner_start..]
+            .find(close)
+            .map_or(content.len(), |e| inner_start + e);
+        let inner = &content[inner_start..end];
+        let mut brackets = 0usize;
+        for (i, c) in inner.char_indices() {
+            match c {
+                '(' | '[' => {
+                    brackets += 1;
+                    if brackets > MAX_DEPTH {
+                        return Err(too_deep(inner_start + i, "brackets"));
+                    }
+                }
+                ')' | ']' => brackets = brackets.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if close == "%}" {
+            let name = inner.trim_start_matches('-').split_whitespace().next();
+            match name {
+                Some("if" | "unless" | "case" | "button" | "raw" | "comment") => {
+                    blocks += 1;
+                    if blocks > MAX_DEPTH {
+                        return Err(too_deep(start, "blocks"));
+                    }
+                }
+                Some(n) if n.starts_with("end") => blocks = blocks.saturating_sub(1),
+                _ => {}
+            }
+        }
+        rest = (end + close.len()).min(content.len());
+    }
+    Ok(())
+}
+
+/// Parses `content` without rendering it (no variables needed): what can be checked
+/// before the send touches the database. Up to a second or so for 50 KB of adversarial
+/// input, so callers run it off the async threads.
+pub fn check_syntax(content: &str) -> Result<(), TemplateError> {
+    check_depth(content)?;
+    parser()
+        .parse(content)
+        .map(|_| ())
+        .map_err(|e| template_error(content, &e))
+}
+
 /// Renders `content`; the error names the line where it can.
 pub fn render(content: &str, vars: &Vars) -> Result<String, TemplateError> {
+    check_depth(content)?;
     let template = parser()
         .parse(content)
         .map_err(|e| template_error(content, &e))?;

@@ -76,3 +76,27 @@ fn partials_loops_and_assignments_are_not_available() {
             == "due inv-0001"
     );
 }
+
+#[test]
+fn deep_nesting_is_refused_before_the_parser_recurses() {
+    // Thousands of levels would overflow the stack inside liquid's parser.
+    for deep in [
+        "{% if a %}".repeat(5000),
+        "{{ (".repeat(5000),
+        format!("{{{{ {} }}}}", "[".repeat(20000)),
+        format!("{{% if {} %}}", "(".repeat(20000)),
+    ] {
+        let err = check_syntax(&deep).unwrap_err();
+        assert!(err.message.contains("nest more than 20 deep"), "{err:?}");
+        assert_eq!(err.line, Some(1));
+    }
+    let twenty = format!("{}x{}", "{% if a %}".repeat(20), "{% endif %}".repeat(20));
+    assert!(check_syntax(&twenty).is_ok());
+    let err = check_syntax(&format!("a\nb\n{}", "{% unless a %}".repeat(21))).unwrap_err();
+    assert_eq!(err.line, Some(3), "{err:?}");
+    assert!(check_syntax("{{").is_err());
+    assert!(
+        check_syntax("{{ invoice.nmber }}").is_ok(),
+        "names are checked at render"
+    );
+}

@@ -182,6 +182,16 @@ async fn a_template_error_is_a_422_naming_content_and_its_line_and_sends_nothing
         let error = body["errors"]["content"][0].as_str().unwrap_or_default();
         assert!(error.contains(line), "{content}: {body}");
     }
+    // Nesting deep enough to overflow the parser's stack is refused first.
+    let (status, body) = action(
+        &app,
+        &s.tenant,
+        &path,
+        json!({"send_invoice_form": {"content": "{% if a %}".repeat(4000)}}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["errors"]["content"][0].as_str().unwrap().contains("nest more than 20"));
     let (status, body) = action(
         &app,
         &s.tenant,
