@@ -191,7 +191,12 @@ async fn a_template_error_is_a_422_naming_content_and_its_line_and_sends_nothing
     )
     .await;
     assert_eq!(status, 422, "{body}");
-    assert!(body["errors"]["content"][0].as_str().unwrap().contains("nest more than 20"));
+    assert!(
+        body["errors"]["content"][0]
+            .as_str()
+            .unwrap()
+            .contains("nest more than 20")
+    );
     let (status, body) = action(
         &app,
         &s.tenant,
