@@ -28,7 +28,8 @@ trap cleanup EXIT
 
 "$bin" migrate >/dev/null
 KOTESHEN_PASSWORD="$password" "$bin" admin create-user --email "$email" --business-name "Newman Co" >/dev/null
-client=$("$bin" admin create-client --name Postman --redirect-uri "$redirect")
+# --owner-email: the client credentials request acts for this user.
+client=$("$bin" admin create-client --name Postman --redirect-uri "$redirect" --owner-email "$email")
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 client_id=$(field "$client" client_id)
 client_secret=$(field "$client" client_secret)

@@ -48,12 +48,25 @@ pub async fn create_client(
     redirect_uris: &[String],
     scope: &str,
     public: bool,
+    owner_email: Option<&str>,
 ) -> anyhow::Result<Value> {
     if name.trim().is_empty() {
         bail!("the client name can't be blank");
     }
-    if redirect_uris.is_empty() {
-        bail!("at least one --redirect-uri is needed");
+    let owner = match owner_email {
+        Some(email) => Some(
+            accounts::find_user_by_email(pool, email)
+                .await?
+                .with_context(|| format!("no user has the email {email:?}"))?,
+        ),
+        None => None,
+    };
+    if owner.is_some() && public {
+        bail!("a public client can't use client credentials; leave out --owner-email or --public");
+    }
+    // An application used only for client credentials redirects nowhere.
+    if redirect_uris.is_empty() && owner.is_none() {
+        bail!("at least one --redirect-uri is needed (or --owner-email, for client credentials)");
     }
     for uri in redirect_uris {
         check_redirect_uri(uri)?;
@@ -67,11 +80,13 @@ pub async fn create_client(
             redirect_uris: redirect_uris.to_vec(),
             scopes,
             confidential: !public,
+            owner_id: owner.as_ref().map(|u| u.id),
         },
         clock.now(),
     )
     .await?;
     Ok(json!({
+        "owner": owner.map(|u| json!({"id": u.id, "email": u.email, "business_id": u.business_id})),
         "client_id": created.client_id,
         "client_secret": created.client_secret,
         "name": created.name,

@@ -56,14 +56,18 @@ enum Admin {
     CreateClient {
         #[arg(long)]
         name: String,
-        /// An exact redirect URI; repeat for several.
-        #[arg(long = "redirect-uri", required = true)]
+        /// An exact redirect URI; repeat for several. Optional with --owner-email.
+        #[arg(long = "redirect-uri")]
         redirect_uris: Vec<String>,
         #[arg(long, default_value = "read write")]
         scopes: String,
         /// A public client (no secret; PKCE required), e.g. a mobile or single-page app.
         #[arg(long)]
         public: bool,
+        /// The user the application's client-credentials tokens act for (its business's
+        /// data); without it the application cannot use that grant.
+        #[arg(long)]
+        owner_email: Option<String>,
     },
     /// Issue a token for a user and client, shaped as /oauth/token answers.
     IssueToken {
@@ -111,9 +115,18 @@ async fn admin(config: Config, command: Admin) -> anyhow::Result<()> {
             redirect_uris,
             scopes,
             public,
+            owner_email,
         } => {
-            koteshen::admin::create_client(&pool, &clock, &name, &redirect_uris, &scopes, public)
-                .await?
+            koteshen::admin::create_client(
+                &pool,
+                &clock,
+                &name,
+                &redirect_uris,
+                &scopes,
+                public,
+                owner_email.as_deref(),
+            )
+            .await?
         }
         Admin::IssueToken {
             email,

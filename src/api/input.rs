@@ -102,6 +102,17 @@ impl Obj {
         self.map.contains_key(field)
     }
 
+    /// The name a field was given under: `theirs` (Koteshen's pages' spelling, e.g.
+    /// `channel`) when only it is in the body, else `ours`; errors then name what the
+    /// client sent.
+    pub fn spelled(&self, ours: &'static str, theirs: &'static str) -> &'static str {
+        if !self.has(ours) && self.has(theirs) {
+            theirs
+        } else {
+            ours
+        }
+    }
+
     fn raw(&self, field: &str) -> Option<&Value> {
         self.map.get(field)
     }

@@ -9,6 +9,7 @@ use serde_json::Value;
 use sqlx::PgConnection;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::aliases;
 use crate::api::business::BusinessView;
 use crate::api::customers::CustomerView;
 use crate::api::docs::ShowParams;
@@ -333,7 +334,7 @@ pub async fn list(
     let page = query.page();
     let sort = query.sort(&invoices::SORTS, ("created_at", false));
     let filter = Filter {
-        status: query.one_of("status", &STATUSES),
+        status: aliases::status_filter(&mut query, &STATUSES, &aliases::INVOICE_STATUSES),
         customer_id: query.id("customer_id"),
         paid: query.boolean("paid"),
         q: query.string("q"),
@@ -475,7 +476,8 @@ pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> Ap
 #[schema(example = json!({"status": "sent"}))]
 #[allow(dead_code)] // documentation only
 pub struct StatusInput {
-    /// sent, viewed or void (partial, paid and overdue follow from payments and dates).
+    /// Invoices: sent, viewed or void (`cancelled`); partial, paid, overdue follow from
+    /// payments and dates. Quotes: sent, viewed, accepted or rejected (`declined`).
     status: String,
 }
 
@@ -499,7 +501,7 @@ pub async fn set_status(
 ) -> ApiResult<Response> {
     let obj = Obj::from_body(body, "invoice")?;
     let mut form = Form::new();
-    let status = form.one_of(&obj, "status", &STATUSES);
+    let status = aliases::status_field(&mut form, &obj, &STATUSES, &aliases::INVOICE_STATUSES);
     if matches!(status, Patch::Absent | Patch::Null) {
         form.error(&obj, "status", "can't be blank");
     }

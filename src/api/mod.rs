@@ -2,6 +2,7 @@
 //! conventions (envelopes, pagination, ids, lenient input) live beside them.
 
 pub mod address;
+pub mod aliases;
 pub mod business;
 pub mod customers;
 pub mod docs;

@@ -40,6 +40,9 @@ pub struct PaymentView {
     /// cash, bank_transfer, card, check or other.
     #[schema(example = "bank_transfer")]
     pub payment_method: String,
+    /// `payment_method` again, under the name Koteshen's pages give it.
+    #[schema(example = "bank_transfer")]
+    pub channel: String,
     #[schema(example = "EFT 2025-10-21")]
     pub reference: Option<String>,
     pub notes: Option<String>,
@@ -70,6 +73,7 @@ impl PaymentView {
             amount: money(p.amount_cents, &p.currency),
             currency: p.currency,
             paid_at: p.paid_at,
+            channel: p.payment_method.clone(),
             payment_method: p.payment_method,
             reference: p.reference,
             notes: p.notes,
@@ -112,6 +116,9 @@ pub struct PaymentInput {
     paid_at: Option<String>,
     /// cash, bank_transfer, card, check or other (the default).
     payment_method: Option<String>,
+    /// Koteshen's pages' name for `payment_method` (`{"channel": "cash"}`); either is
+    /// accepted, `payment_method` wins when both are sent.
+    channel: Option<String>,
     reference: Option<String>,
     notes: Option<String>,
     /// The invoice it pays (not void, not deleted); `null` on update unlinks it.
@@ -173,8 +180,9 @@ fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
     let currency = form.not_null(obj, "currency", currency, false);
     let paid_at = form.timestamp(obj, "paid_at");
     let paid_at = form.not_null(obj, "paid_at", paid_at, false);
-    let method = form.one_of(obj, "payment_method", &METHODS);
-    let payment_method = form.not_null(obj, "payment_method", method, false);
+    let method_field = obj.spelled("payment_method", "channel");
+    let method = form.one_of(obj, method_field, &METHODS);
+    let payment_method = form.not_null(obj, method_field, method, false);
     Changes {
         invoice_id: form.integer(obj, "invoice_id").change(),
         customer_id: form.integer(obj, "customer_id").change(),

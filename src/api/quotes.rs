@@ -8,6 +8,7 @@ use serde_json::Value;
 use sqlx::PgConnection;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::api::aliases;
 use crate::api::business::BusinessView;
 use crate::api::customers::CustomerView;
 use crate::api::docs::{ErrorResponse, ListMeta, ShowParams};
@@ -291,7 +292,7 @@ pub async fn list(
     let page = query.page();
     let sort = query.sort(&quotes::SORTS, ("created_at", false));
     let filter = Filter {
-        status: query.one_of("status", &STATUSES),
+        status: aliases::status_filter(&mut query, &STATUSES, &aliases::QUOTE_STATUSES),
         customer_id: query.id("customer_id"),
         q: query.string("q"),
         issued_from: query.from_bound("issued_from"),
@@ -442,7 +443,7 @@ pub async fn set_status(
 ) -> ApiResult<Response> {
     let obj = Obj::from_body(body, "quote")?;
     let mut form = Form::new();
-    let status = form.one_of(&obj, "status", &STATUSES);
+    let status = aliases::status_field(&mut form, &obj, &STATUSES, &aliases::QUOTE_STATUSES);
     let status = form.not_null(&obj, "status", status, true);
     form.finish()?;
     let status = status.unwrap_or_default();

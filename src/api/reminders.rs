@@ -16,7 +16,7 @@ use crate::api::params::ListQuery;
 use crate::api::response::{created, no_content};
 use crate::app::AppState;
 use crate::auth::Auth;
-use crate::billing::reminders::{self, NewReminder, Reminder, WHENS};
+use crate::billing::reminders::{self, NewReminder, Reminder, UNITS, WHENS, max_count};
 use crate::error::ApiResult;
 use crate::http::Json;
 use crate::http::timestamp;
@@ -28,12 +28,22 @@ pub struct ReminderView {
     pub id: i64,
     #[schema(example = 150)]
     pub invoice_id: i64,
-    /// Days before or after the due date (0 for `on_due`).
+    /// Days before or after the due date (0 for `on_due`); null for a reminder counted
+    /// in months (see `count` and `interval`).
     #[schema(example = 3)]
-    pub days: i32,
+    pub days: Option<i32>,
     /// before_due, on_due or after_due.
     #[schema(example = "before_due")]
     pub when: String,
+    /// Koteshen's pages' shape: `count` `interval`s, `condition` the due date.
+    #[schema(example = 3)]
+    pub count: i32,
+    /// days, weeks or months.
+    #[schema(example = "days")]
+    pub interval: String,
+    /// before_due_date or after_due_date (an `on_due` reminder is 0 days after).
+    #[schema(example = "before_due_date")]
+    pub condition: String,
     pub message: Option<String>,
     /// When it goes out: the due date moved by `days`, in the business's time zone.
     #[serde(serialize_with = "timestamp::serialize")]
@@ -65,7 +75,18 @@ impl ReminderView {
             ),
             id: r.id,
             invoice_id: r.invoice_id,
-            days: r.days,
+            days: match r.unit.as_str() {
+                "days" => Some(r.days),
+                "weeks" => Some(r.days * 7),
+                _ => None,
+            },
+            count: r.days,
+            condition: if r.when == "before_due" {
+                "before_due_date".into()
+            } else {
+                "after_due_date".into()
+            },
+            interval: r.unit,
             when: r.when,
             message: r.message,
             scheduled_at: r.scheduled_at,
@@ -88,19 +109,33 @@ pub struct ReminderList {
     meta: ListMeta,
 }
 
-/// `{"days": 3, "when": "before_due", "message": "…"}`, wrapped in `invoices_reminder`
-/// (or `reminder`) or bare.
+/// `{"days": 3, "when": "before_due", "message": "…"}`, or Koteshen's pages' `{"count":
+/// 28, "interval": "days", "condition": "after_due_date"}`, wrapped in
+/// `invoices_reminder` (or `reminder`) or bare.
 #[derive(Debug, ToSchema)]
-#[schema(example = json!({"invoices_reminder": {"days": 3, "when": "before_due",
-    "message": "A friendly reminder"}}))]
+#[schema(example = json!({"invoices_reminder": {"count": 28, "interval": "days",
+    "condition": "after_due_date"}}))]
 #[allow(dead_code)] // documentation only: read by `input::Form`
 pub struct ReminderInput {
-    /// 0 to 3650; required unless `when` is `on_due`.
+    /// 0 to 3650; required unless `when` is `on_due`. Counts `interval`s.
     days: Option<i32>,
-    /// before_due, on_due or after_due (required).
-    when: String,
+    /// before_due, on_due or after_due (this or `condition` is required).
+    when: Option<String>,
+    /// Koteshen's name for `days`: 0 to 3650 days, 520 weeks or 120 months.
+    count: Option<i32>,
+    /// days (the default), weeks or months.
+    interval: Option<String>,
+    /// Koteshen's name for `when`: before_due_date or after_due_date.
+    condition: Option<String>,
     message: Option<String>,
 }
+
+/// Koteshen's `condition` values and ours.
+const CONDITIONS: [(&str, &str); 3] = [
+    ("before_due_date", "before_due"),
+    ("after_due_date", "after_due"),
+    ("on_due_date", "on_due"),
+];
 
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -175,20 +210,35 @@ pub async fn create(
     };
     let obj = Obj::from_body(body, "invoices_reminder")?;
     let mut form = Form::new();
-    let when = form.one_of(&obj, "when", &WHENS);
+    let when_field = obj.spelled("when", "condition");
+    let when = if when_field == "condition" {
+        let names: Vec<&str> = CONDITIONS.iter().map(|(theirs, _)| *theirs).collect();
+        form.one_of(&obj, "condition", &names).map(|c| {
+            let (_, ours) = CONDITIONS.iter().find(|(theirs, _)| *theirs == c).unwrap();
+            ours.to_string()
+        })
+    } else {
+        form.one_of(&obj, "when", &WHENS)
+    };
     if matches!(when, Patch::Absent | Patch::Null) {
-        form.error(&obj, "when", "can't be blank");
+        form.error(&obj, when_field, "can't be blank");
     }
-    let days = form.integer(&obj, "days");
+    let unit = form.one_of(&obj, "interval", &UNITS);
+    let unit = form
+        .not_null(&obj, "interval", unit, false)
+        .unwrap_or_else(|| "days".into());
+    let days_field = obj.spelled("days", "count");
+    let days = form.integer(&obj, days_field);
     let on_due = matches!(&when, Patch::Set(w) if w == "on_due");
+    let max = max_count(&unit);
     let days = match days {
-        Patch::Set(d) if (0..=3650).contains(&d) => d as i32,
+        Patch::Set(d) if (0..=max).contains(&d) => d as i32,
         Patch::Set(_) => {
-            form.error(&obj, "days", "must be from 0 to 3650");
+            form.error(&obj, days_field, format!("must be from 0 to {max} {unit}"));
             0
         }
         Patch::Absent | Patch::Null if !on_due => {
-            form.error(&obj, "days", "can't be blank");
+            form.error(&obj, days_field, "can't be blank");
             0
         }
         _ => 0,
@@ -197,6 +247,7 @@ pub async fn create(
     form.finish()?;
     let new = NewReminder {
         days,
+        unit,
         when: when.set().unwrap_or_default(),
         message,
     };

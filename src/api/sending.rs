@@ -1,74 +1,181 @@
 //! The email actions: `POST /invoices/{id}/send_invoice`, `POST
 //! /invoices/{id}/send_reminder` and `POST /quotes/{id}/send`. Each answers at once with
-//! the document; the email itself goes out from a job (`jobs::email`).
+//! the document (the invoice ones also with Koteshen's `message`, `invoice_id`,
+//! `sent_at`); the email itself goes out from a job (`jobs::email`). Bodies are ours
+//! (`to`, `cc`, `subject`, `message`) or Koteshen's send forms (`send_invoice_form` /
+//! `send_reminder_form` with `recipient`, `copy`, `subject`, `content`).
 
 use axum::extract::State;
-use axum::response::Response;
-use serde_json::Value;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use crate::api::docs::{ErrorResponse, IdempotencyHeader};
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj};
-use crate::api::invoices::{InvoiceEnvelope, show_one as show_invoice};
+use crate::api::invoices::{InvoiceView, show_one as show_invoice};
 use crate::api::quotes::{QuoteEnvelope, show_one as show_quote};
 use crate::api::render::Views;
 use crate::api::response::data;
 use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::sending::{self, Delivery};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::http::OptionalJson;
+use crate::http::timestamp;
+use crate::mail::content;
 
 /// The most addresses one of `to` and `cc` may name.
 const MAX_RECIPIENTS: usize = 20;
 
-/// Every field optional; the body itself may be left out.
+/// Every field optional; the body itself may be left out. Wrapped in
+/// `send_invoice_form` / `send_reminder_form` (Koteshen's), `invoice`, or bare.
 #[derive(Debug, ToSchema)]
-#[schema(example = json!({"to": ["procurement@texas.com"], "cc": "accounts@texas.com",
-    "subject": "Invoice INV-0001 from Flixtechs", "message": "Thank you for your business."}))]
+#[schema(example = json!({"send_invoice_form": {"recipient": "procurement@texas.com",
+    "copy": "accounts@texas.com, ceo@texas.com", "subject": "Invoice #INV-0001 from Flixtechs",
+    "content": "<div>Hi {{ invoice.customer.name }}, invoice #{{ invoice.number }} for {{ invoice.balance }} is due {{ invoice.due_at }}. {%- button url: invoice.pay_url -%}Pay Now{%- endbutton -%}</div>"}}))]
 #[allow(dead_code)] // documentation only: read by `input::Form`
 pub struct SendInput {
     /// An address or a list of them; default: the customer's email.
     #[schema(value_type = Option<Vec<String>>)]
     to: Option<Value>,
+    /// Koteshen's name for `to`: an address (or several, comma-separated).
+    recipient: Option<String>,
     /// An address or a list of them.
     #[schema(value_type = Option<Vec<String>>)]
     cc: Option<Value>,
-    /// Default: "Invoice INV-0001 from <business>" (or the reminder's / quote's).
+    /// Koteshen's name for `cc`: addresses, comma-separated.
+    copy: Option<String>,
+    /// Default: "Invoice INV-0001 from <business>" (or the reminder's / quote's); with
+    /// Koteshen's form "Invoice #INV-0001 from <business>" and "Payment Reminder for
+    /// Invoice #INV-0001".
     subject: Option<String>,
     /// Shown above the document.
     message: Option<String>,
+    /// Invoices: HTML with Liquid tags that replaces the standard body (up to 50,000
+    /// characters). Variables: `invoice.customer.name`, `invoice.number`,
+    /// `invoice.balance` and `invoice.total` (formatted in the invoice's currency),
+    /// `invoice.due_at`, `invoice.url`, `invoice.pay_url` (for now the invoice's `url`),
+    /// `business.name`, all HTML-escaped; tags `if`, `unless`, `case`, `raw`, `comment`,
+    /// the standard filters, and `{% button url: … %}Label{% endbutton %}`. A template
+    /// error is a 422 under `errors.content` naming the line.
+    content: Option<String>,
 }
 
-fn read_delivery(body: Value, wrapper: &str) -> ApiResult<Delivery> {
+/// The answer to `send_invoice` and `send_reminder`: Koteshen's fields and the invoice.
+#[derive(Serialize, ToSchema)]
+pub struct SentAnswer {
+    #[schema(example = "Invoice sent to procurement@texas.com")]
+    message: String,
+    #[schema(example = 150)]
+    invoice_id: i64,
+    /// When the email was queued (the invoice's `emailed_at` follows once the mail
+    /// server accepts it).
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.825Z")]
+    sent_at: DateTime<Utc>,
+    data: InvoiceView,
+}
+
+/// `"a@x.com, b@y.com"` as a list, so the address checks see each.
+fn split_commas(map: &mut Map<String, Value>, field: &str) {
+    if let Some(Value::String(list)) = map.get(field)
+        && list.contains(',')
+    {
+        let parts = list
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| Value::String(p.to_string()))
+            .collect();
+        map.insert(field.to_string(), Value::Array(parts));
+    }
+}
+
+/// A template's syntax, checked on a blocking thread (parsing is CPU work) before the
+/// send opens its transaction; names and values are checked with the invoice in it.
+async fn check_syntax(content: String) -> ApiResult<()> {
+    let checked = tokio::task::spawn_blocking(move || content::check_syntax(&content))
+        .await
+        .map_err(ApiError::internal)?;
+    checked.map_err(|e| ApiError::invalid_field("content", e.to_string()))
+}
+
+async fn read_delivery(body: Value, wrapper: &str, koteshen: Option<&str>) -> ApiResult<Delivery> {
+    let mut koteshen_form = false;
+    let body = match body {
+        Value::Object(mut map) => {
+            let inner = koteshen
+                .and_then(|name| map.remove(name).filter(Value::is_object))
+                .inspect(|_| koteshen_form = true)
+                .or_else(|| map.remove(wrapper).filter(Value::is_object));
+            match inner {
+                Some(Value::Object(mut inner)) => {
+                    split_commas(&mut inner, "recipient");
+                    split_commas(&mut inner, "copy");
+                    Value::Object(inner)
+                }
+                _ => {
+                    split_commas(&mut map, "recipient");
+                    split_commas(&mut map, "copy");
+                    Value::Object(map)
+                }
+            }
+        }
+        other => other,
+    };
     let obj = Obj::from_body(body, wrapper)?;
+    koteshen_form |= ["recipient", "copy", "content"].iter().any(|f| obj.has(f));
     let mut form = Form::new();
     let to = form
-        .emails(&obj, "to", MAX_RECIPIENTS)
+        .emails(&obj, obj.spelled("to", "recipient"), MAX_RECIPIENTS)
         .set()
         .unwrap_or_default();
     let cc = form
-        .emails(&obj, "cc", MAX_RECIPIENTS)
+        .emails(&obj, obj.spelled("cc", "copy"), MAX_RECIPIENTS)
         .set()
         .unwrap_or_default();
     let subject = form.string(&obj, "subject", 255).set();
     let message = form.string(&obj, "message", 10_000).set();
+    let content = if koteshen.is_some() {
+        form.string(&obj, "content", content::MAX_LEN).set()
+    } else {
+        None
+    };
     form.finish()?;
+    if let Some(content) = &content {
+        check_syntax(content.clone()).await?;
+    }
     Ok(Delivery {
         to,
         cc,
         subject: subject.map(|s| s.replace(['\r', '\n'], " ")),
         message,
+        content,
+        koteshen_form,
     })
 }
 
-async fn invoice_answer(state: &AppState, business_id: i64, id: i64) -> ApiResult<Response> {
+async fn invoice_answer(
+    state: &AppState,
+    business_id: i64,
+    id: i64,
+    message: String,
+    sent_at: DateTime<Utc>,
+) -> ApiResult<Response> {
     let mut conn = state.pool.acquire().await?;
     let view = show_invoice(&mut conn, &state.config.public_url, business_id, id)
         .await?
         .ok_or_else(record_not_found)?;
-    Ok(data(view))
+    Ok(axum::Json(SentAnswer {
+        message,
+        invoice_id: id,
+        sent_at,
+        data: view,
+    })
+    .into_response())
 }
 
 #[utoipa::path(
@@ -77,9 +184,9 @@ async fn invoice_answer(state: &AppState, business_id: i64, id: i64) -> ApiResul
     params(("id" = i64, Path, description = "Invoice id"), IdempotencyHeader),
     request_body(content = SendInput, content_type = "application/json"),
     responses(
-        (status = 200, description = "The invoice, now sent; the email is on its way", body = InvoiceEnvelope),
+        (status = 200, description = "The invoice, now sent; the email is on its way", body = SentAnswer),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
-        (status = 422, description = "Bad addresses, no recipient at all, or a void invoice", body = ErrorResponse),
+        (status = 422, description = "Bad addresses, no recipient at all, a template error in content, or a void invoice", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
 )]
@@ -89,17 +196,20 @@ pub async fn send_invoice(
     Id(id): Id,
     OptionalJson(body): OptionalJson,
 ) -> ApiResult<Response> {
-    let delivery = read_delivery(body, "invoice")?;
-    sending::send_invoice(
+    let delivery = read_delivery(body, "invoice", Some("send_invoice_form")).await?;
+    let now = state.clock.now();
+    let to = sending::send_invoice(
         &state.pool,
         &Views::of(&state),
         auth.business_id,
         id,
         &delivery,
-        state.clock.now(),
+        &state.config.public_url,
+        now,
     )
     .await?;
-    invoice_answer(&state, auth.business_id, id).await
+    let message = format!("Invoice sent to {}", to.join(", "));
+    invoice_answer(&state, auth.business_id, id, message, now).await
 }
 
 #[utoipa::path(
@@ -108,9 +218,9 @@ pub async fn send_invoice(
     params(("id" = i64, Path, description = "Invoice id"), IdempotencyHeader),
     request_body(content = SendInput, content_type = "application/json"),
     responses(
-        (status = 200, description = "The invoice; the reminder is on its way", body = InvoiceEnvelope),
+        (status = 200, description = "The invoice; the reminder is on its way", body = SentAnswer),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
-        (status = 422, description = "Bad addresses, no recipient, or a draft, paid or void invoice", body = ErrorResponse),
+        (status = 422, description = "Bad addresses, no recipient, a template error in content, or a draft, paid or void invoice", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
 )]
@@ -120,16 +230,19 @@ pub async fn send_reminder(
     Id(id): Id,
     OptionalJson(body): OptionalJson,
 ) -> ApiResult<Response> {
-    let delivery = read_delivery(body, "invoice")?;
-    sending::send_reminder(
+    let delivery = read_delivery(body, "invoice", Some("send_reminder_form")).await?;
+    let now = state.clock.now();
+    let to = sending::send_reminder(
         &state.pool,
         auth.business_id,
         id,
         &delivery,
-        state.clock.now(),
+        &state.config.public_url,
+        now,
     )
     .await?;
-    invoice_answer(&state, auth.business_id, id).await
+    let message = format!("Reminder sent to {}", to.join(", "));
+    invoice_answer(&state, auth.business_id, id, message, now).await
 }
 
 #[utoipa::path(
@@ -150,7 +263,7 @@ pub async fn send_quote(
     Id(id): Id,
     OptionalJson(body): OptionalJson,
 ) -> ApiResult<Response> {
-    let delivery = read_delivery(body, "quote")?;
+    let delivery = read_delivery(body, "quote", None).await?;
     sending::send_quote(
         &state.pool,
         &Views::of(&state),

@@ -16,6 +16,7 @@ use crate::api::response::{data, no_content};
 use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::recurring::{self, Changes, FREQUENCIES, Subscription};
+use crate::billing::schedule_phrase;
 use crate::error::ApiResult;
 use crate::http::Json;
 use crate::http::timestamp;
@@ -31,6 +32,9 @@ pub struct SubscriptionView {
     /// daily, weekly, monthly, quarterly or yearly.
     #[schema(example = "monthly")]
     pub frequency: String,
+    /// Koteshen's pages' phrase for `frequency` + `interval`.
+    #[schema(example = "every month")]
+    pub schedule: String,
     /// Every `interval` periods (≥ 1).
     #[schema(example = 1)]
     pub interval: i32,
@@ -41,6 +45,9 @@ pub struct SubscriptionView {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub ends_at: Option<DateTime<Utc>>,
     pub max_occurrences: Option<i32>,
+    /// Koteshen's name for `max_occurrences`.
+    #[schema(example = 12)]
+    pub quantity: Option<i32>,
     /// Each new invoice is emailed to the customer (and marked sent).
     pub auto_send: bool,
     /// active, paused or completed.
@@ -51,6 +58,10 @@ pub struct SubscriptionView {
     #[serde(serialize_with = "timestamp::serialize_option")]
     #[schema(value_type = Option<String>, format = DateTime, example = "2026-02-28T09:00:00.000Z")]
     pub next_run_at: Option<DateTime<Utc>>,
+    /// Koteshen's name for `next_run_at`.
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime, example = "2026-02-28T09:00:00.000Z")]
+    pub next_issue_at: Option<DateTime<Utc>>,
     /// Invoices made so far.
     #[schema(example = 1)]
     pub occurrences_count: i32,
@@ -73,14 +84,17 @@ impl SubscriptionView {
             ),
             id: s.id,
             invoice_id: s.invoice_id,
+            schedule: schedule_phrase::format(&s.frequency, s.interval),
             frequency: s.frequency,
             interval: s.interval,
             starts_at: s.starts_at,
             ends_at: s.ends_at,
             max_occurrences: s.max_occurrences,
+            quantity: s.max_occurrences,
             auto_send: s.auto_send,
             status: s.status,
             next_run_at: s.next_run_at,
+            next_issue_at: s.next_run_at,
             occurrences_count: s.occurrences_count,
             created_at: s.created_at,
             updated_at: s.updated_at,
@@ -93,23 +107,32 @@ pub struct SubscriptionEnvelope {
     data: SubscriptionView,
 }
 
-/// Wrapped in `invoices_subscription` (or `recurring`, `subscription`) or bare.
+/// Wrapped in `invoices_subscription` (or `recurring`, `subscription`) or bare. Ours
+/// (`frequency`, `interval`, `max_occurrences`) or Koteshen's pages' (`schedule`,
+/// `quantity`) names.
 #[derive(Debug, ToSchema)]
-#[schema(example = json!({"invoices_subscription": {"frequency": "monthly", "interval": 1,
-    "starts_at": "2026-01-31T09:00:00Z", "max_occurrences": 12, "auto_send": true}}))]
+#[schema(example = json!({"invoices_subscription": {"schedule": "every month",
+    "ends_at": "2025-11-30", "quantity": 12}}))]
 #[allow(dead_code)] // documentation only: read by `input::Form`
 pub struct SubscriptionInput {
     /// daily, weekly, monthly, quarterly or yearly; required to make an invoice recurring.
     frequency: Option<String>,
     /// 1 to 1000 (default 1).
     interval: Option<i32>,
+    /// Koteshen's phrase instead of `frequency` + `interval`: `every month`, `every 3
+    /// months`, `every week`, `every 2 weeks`, `every day`, `every year`, `every
+    /// quarter`, `every other week`, or `monthly` etc.
+    schedule: Option<String>,
     /// The first run; default now. Later runs keep its local day and time of day in the
     /// business's time zone (month ends clamp: Jan 31 → Feb 28 → Mar 31).
     starts_at: Option<String>,
-    /// No run after this.
+    /// No run after this: a timestamp, or a date (`2025-11-30`, `30 Nov 2025`), which
+    /// includes that day (in the business's time zone).
     ends_at: Option<String>,
     /// At most this many invoices.
     max_occurrences: Option<i32>,
+    /// Koteshen's name for `max_occurrences`.
+    quantity: Option<i32>,
     auto_send: Option<bool>,
     /// `paused` or `active` (pause, resume; a resumed schedule does not catch up).
     status: Option<String>,
@@ -130,6 +153,28 @@ fn read_changes(body: Value) -> ApiResult<Changes> {
     };
     let obj = Obj::from_body(body, "invoices_subscription")?;
     let mut form = Form::new();
+    let phrase = if obj.has("frequency") || obj.has("interval") {
+        Patch::Absent
+    } else {
+        match form.string(&obj, "schedule", 64) {
+            Patch::Set(text) => match schedule_phrase::parse(&text) {
+                Some((frequency, n)) => Patch::Set((frequency.to_string(), n as i32)),
+                None => {
+                    form.error(
+                        &obj,
+                        "schedule",
+                        "is invalid (expected e.g. \"every month\", \"every 3 months\", \"every 2 weeks\")",
+                    );
+                    Patch::Invalid
+                }
+            },
+            Patch::Null => {
+                form.error(&obj, "schedule", "can't be blank");
+                Patch::Invalid
+            }
+            other => other.map(|_| (String::new(), 1)),
+        }
+    };
     let frequency = form.one_of(&obj, "frequency", &FREQUENCIES);
     if matches!(frequency, Patch::Null) {
         form.error(&obj, "frequency", "can't be blank");
@@ -146,11 +191,20 @@ fn read_changes(body: Value) -> ApiResult<Changes> {
     if matches!(starts_at, Patch::Null) {
         form.error(&obj, "starts_at", "can't be blank");
     }
-    let ends_at = form.timestamp(&obj, "ends_at").change();
-    let max_occurrences = match form.integer(&obj, "max_occurrences") {
+    let ends_on = match form.raw(&obj, "ends_at").and_then(Value::as_str) {
+        Some(text) => schedule_phrase::date(text),
+        None => None,
+    };
+    let ends_at = if ends_on.is_some() {
+        None
+    } else {
+        form.timestamp(&obj, "ends_at").change()
+    };
+    let occurrences_field = obj.spelled("max_occurrences", "quantity");
+    let max_occurrences = match form.integer(&obj, occurrences_field) {
         Patch::Set(n) if (1..=100_000).contains(&n) => Some(Some(n as i32)),
         Patch::Set(_) => {
-            form.error(&obj, "max_occurrences", "must be from 1 to 100000");
+            form.error(&obj, occurrences_field, "must be from 1 to 100000");
             None
         }
         Patch::Null => Some(None),
@@ -165,11 +219,16 @@ fn read_changes(body: Value) -> ApiResult<Changes> {
         form.error(&obj, "status", "can't be blank");
     }
     form.finish()?;
+    let (frequency, interval) = match phrase {
+        Patch::Set((frequency, n)) => (Some(frequency), Some(n)),
+        _ => (frequency.set(), interval),
+    };
     Ok(Changes {
-        frequency: frequency.set(),
+        frequency,
         interval,
         starts_at: starts_at.set(),
         ends_at,
+        ends_on,
         max_occurrences,
         auto_send: auto_send.set(),
         status: status.set(),

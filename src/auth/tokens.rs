@@ -16,6 +16,8 @@ pub struct NewApplication {
     pub redirect_uris: Vec<String>,
     pub scopes: String,
     pub confidential: bool,
+    /// The user its client-credentials tokens act for; `None`: it cannot use that grant.
+    pub owner_id: Option<i64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -28,6 +30,7 @@ pub struct CreatedApplication {
     pub redirect_uris: Vec<String>,
     pub scopes: String,
     pub confidential: bool,
+    pub owner_id: Option<i64>,
 }
 
 pub async fn create_application(
@@ -43,8 +46,9 @@ pub async fn create_application(
     };
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO oauth_applications
-             (name, uid, secret_hash, confidential, redirect_uris, scopes, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+             (name, uid, secret_hash, confidential, redirect_uris, scopes, created_at, updated_at,
+              owner_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)
          RETURNING id",
     )
     .bind(&app.name)
@@ -54,6 +58,7 @@ pub async fn create_application(
     .bind(&app.redirect_uris)
     .bind(&app.scopes)
     .bind(now)
+    .bind(app.owner_id)
     .fetch_one(pool)
     .await?;
     Ok(CreatedApplication {
@@ -64,6 +69,7 @@ pub async fn create_application(
         redirect_uris: app.redirect_uris,
         scopes: app.scopes,
         confidential: app.confidential,
+        owner_id: app.owner_id,
     })
 }
 
@@ -91,6 +97,50 @@ pub struct TokenRequest {
     /// The family of the token being refreshed; `None` starts a new family (a new grant).
     pub family_id: Option<Uuid>,
     pub previous_token_id: Option<i64>,
+}
+
+/// An access token alone, shaped as Doorkeeper answers the client credentials grant
+/// (RFC 6749 §4.4.3: no refresh token; the client asks again).
+#[derive(Debug, Clone, Serialize)]
+pub struct IssuedAccessToken {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    pub scope: String,
+    /// Epoch seconds.
+    pub created_at: i64,
+}
+
+/// Issues an access token without a refresh token, in a family of its own.
+pub async fn issue_access_only(
+    conn: &mut PgConnection,
+    application_id: i64,
+    user_id: i64,
+    scopes: String,
+    now: DateTime<Utc>,
+) -> sqlx::Result<IssuedAccessToken> {
+    let access_token = random_token();
+    sqlx::query(
+        "INSERT INTO oauth_access_tokens
+             (family_id, application_id, user_id, token_hash, scopes, expires_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(Uuid::new_v4())
+    .bind(application_id)
+    .bind(user_id)
+    .bind(token_hash(&access_token))
+    .bind(&scopes)
+    .bind(now + Duration::seconds(ACCESS_TOKEN_TTL_SECONDS))
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(IssuedAccessToken {
+        access_token,
+        token_type: "Bearer",
+        expires_in: ACCESS_TOKEN_TTL_SECONDS,
+        scope: scopes,
+        created_at: now.timestamp(),
+    })
 }
 
 /// Issues an access token and its refresh token. Takes a connection so callers can issue

@@ -559,6 +559,11 @@ impl Settlement {
         self.status_after == "paid" && self.status_before != "paid"
     }
 
+    /// More was paid on the invoice than before (a payment made, or raised).
+    pub fn applied(&self) -> bool {
+        self.paid_after > self.paid_before
+    }
+
     pub fn changed(&self) -> bool {
         self.status_before != self.status_after || self.paid_before != self.paid_after
     }
@@ -602,8 +607,10 @@ pub async fn settle(
     .await
 }
 
-/// Settles a locked invoice and records what that changed: `invoice.paid` when it
-/// became paid, else `invoice.updated` when its paid amount or status moved.
+/// Settles a locked invoice and records what that changed: `invoice.paid` when money
+/// was applied to it (Koteshen's meaning: a new payment, full or partial; the invoice's
+/// `status` says which), else `invoice.updated` when its paid amount went down or its
+/// status moved.
 pub async fn resettle(
     conn: &mut PgConnection,
     render: &dyn Render,
@@ -612,7 +619,7 @@ pub async fn resettle(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Settlement> {
     let settlement = settle(&mut *conn, invoice_id, now).await?;
-    if settlement.became_paid() {
+    if settlement.applied() {
         events::emit(
             conn,
             render,

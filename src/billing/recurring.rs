@@ -8,7 +8,7 @@
 //! occurrence) in the same transaction, then moves on: missed periods after downtime
 //! are caught up one by one, each once, however many workers sweep.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
 use crate::billing::error::BillingError;
@@ -56,6 +56,9 @@ pub struct Changes {
     pub interval: Option<i32>,
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<Option<DateTime<Utc>>>,
+    /// `ends_at` given as a date: runs on that local day still happen (the end is the
+    /// day's last moment in the business's time zone).
+    pub ends_on: Option<NaiveDate>,
     pub max_occurrences: Option<Option<i32>>,
     pub auto_send: Option<bool>,
     /// `active` or `paused`.
@@ -221,6 +224,12 @@ pub async fn save(
     }
     if let Some(ends_at) = changes.ends_at {
         sub.ends_at = ends_at;
+    }
+    if let Some(day) = changes.ends_on {
+        sub.ends_at = day
+            .succ_opt()
+            .and_then(|next| next.and_hms_opt(0, 0, 0))
+            .map(|midnight| schedule::from_local(tz, midnight) - chrono::Duration::microseconds(1));
     }
     if let Some(max) = changes.max_occurrences {
         sub.max_occurrences = max;
@@ -474,6 +483,8 @@ async fn auto_send(
         cc: Vec::new(),
         subject: None,
         message: None,
+        content: None,
+        koteshen_form: false,
     };
     email::enqueue(
         conn,

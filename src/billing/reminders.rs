@@ -13,6 +13,17 @@ use crate::billing::sending::customer_email;
 use crate::jobs::email::{self, DocumentEmail};
 
 pub const WHENS: [&str; 3] = ["before_due", "on_due", "after_due"];
+/// What `days` counts (Koteshen's `interval`).
+pub const UNITS: [&str; 3] = ["days", "weeks", "months"];
+
+/// The largest count for each unit: about ten years.
+pub fn max_count(unit: &str) -> i64 {
+    match unit {
+        "weeks" => 520,
+        "months" => 120,
+        _ => 3650,
+    }
+}
 
 /// The most reminders one invoice may have.
 pub const MAX_PER_INVOICE: i64 = 20;
@@ -25,7 +36,9 @@ pub struct Reminder {
     pub id: i64,
     pub business_id: i64,
     pub invoice_id: i64,
+    /// The count, in `unit`.
     pub days: i32,
+    pub unit: String,
     pub when: String,
     pub message: Option<String>,
     pub scheduled_at: DateTime<Utc>,
@@ -35,21 +48,30 @@ pub struct Reminder {
     pub updated_at: DateTime<Utc>,
 }
 
-const COLUMNS: &str = "id, business_id, invoice_id, days, \"when\", message, scheduled_at, status,
+const COLUMNS: &str =
+    "id, business_id, invoice_id, days, unit, \"when\", message, scheduled_at, status,
     sent_at, created_at, updated_at";
 
-/// When a reminder falls, from the invoice's due date.
+/// When a reminder falls, from the invoice's due date: `count` `unit`s before or after
+/// it, in the business's local calendar (months clamp to the month's end).
 pub fn scheduled_at(
     due_at: DateTime<Utc>,
     time_zone: &str,
     when: &str,
-    days: i32,
+    count: i32,
+    unit: &str,
 ) -> Option<DateTime<Utc>> {
     let tz = schedule::time_zone(time_zone);
-    match when {
-        "before_due" => schedule::shift_days(due_at, tz, -i64::from(days)),
-        "on_due" => Some(due_at),
-        "after_due" => schedule::shift_days(due_at, tz, i64::from(days)),
+    let count = match when {
+        "before_due" => -i64::from(count),
+        "on_due" => return Some(due_at),
+        "after_due" => i64::from(count),
+        _ => return None,
+    };
+    match unit {
+        "days" => schedule::shift_days(due_at, tz, count),
+        "weeks" => schedule::shift_days(due_at, tz, count.checked_mul(7)?),
+        "months" => schedule::shift_months(due_at, tz, count),
         _ => None,
     }
 }
@@ -118,6 +140,8 @@ pub async fn list(
 #[derive(Debug, Clone)]
 pub struct NewReminder {
     pub days: i32,
+    /// days, weeks or months.
+    pub unit: String,
     pub when: String,
     pub message: Option<String>,
 }
@@ -144,12 +168,12 @@ pub async fn create(
         )));
     }
     let days = if new.when == "on_due" { 0 } else { new.days };
-    let at = scheduled_at(due_at, &time_zone, &new.when, days)
+    let at = scheduled_at(due_at, &time_zone, &new.when, days, &new.unit)
         .ok_or_else(|| BillingError::field("days", "is out of range"))?;
     let sql = format!(
         "INSERT INTO invoice_reminders (business_id, invoice_id, days, \"when\", message,
-             scheduled_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+             scheduled_at, created_at, updated_at, unit)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)
          RETURNING {COLUMNS}"
     );
     let reminder = sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -160,6 +184,7 @@ pub async fn create(
         .bind(&new.message)
         .bind(at)
         .bind(now)
+        .bind(&new.unit)
         .fetch_one(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -197,8 +222,8 @@ pub async fn reschedule(
     due_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    let pending: Vec<(i64, String, i32, String)> = sqlx::query_as(
-        "SELECT r.id, r.\"when\", r.days, b.time_zone
+    let pending: Vec<(i64, String, i32, String, String)> = sqlx::query_as(
+        "SELECT r.id, r.\"when\", r.days, b.time_zone, r.unit
          FROM invoice_reminders r JOIN businesses b ON b.id = r.business_id
          WHERE r.invoice_id = $1 AND r.business_id = $2 AND r.status = 'pending'",
     )
@@ -206,8 +231,8 @@ pub async fn reschedule(
     .bind(business_id)
     .fetch_all(&mut *conn)
     .await?;
-    for (id, when, days, time_zone) in pending {
-        if let Some(at) = scheduled_at(due_at, &time_zone, &when, days) {
+    for (id, when, days, time_zone, unit) in pending {
+        if let Some(at) = scheduled_at(due_at, &time_zone, &when, days, &unit) {
             sqlx::query(
                 "UPDATE invoice_reminders SET scheduled_at = $2, updated_at = $3 WHERE id = $1",
             )
@@ -291,6 +316,8 @@ pub async fn sweep(pool: &PgPool, now: DateTime<Utc>) -> sqlx::Result<usize> {
                 cc: Vec::new(),
                 subject: None,
                 message: reminder.message,
+                content: None,
+                koteshen_form: false,
             };
             email::enqueue(
                 &mut tx,

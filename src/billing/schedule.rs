@@ -77,6 +77,19 @@ pub fn shift_days(at: DateTime<Utc>, tz: Tz, days: i64) -> Option<DateTime<Utc>>
     Some(from_local(tz, date.and_time(local.time())))
 }
 
+/// `at` moved by whole local months (negative: earlier), keeping the local time of day;
+/// a day past the target month's end clamps to it (Jan 31 + 1 month = Feb 28).
+pub fn shift_months(at: DateTime<Utc>, tz: Tz, months: i64) -> Option<DateTime<Utc>> {
+    let local = at.with_timezone(&tz).naive_local();
+    let n = Months::new(u32::try_from(months.unsigned_abs()).ok()?);
+    let date = if months >= 0 {
+        local.date().checked_add_months(n)?
+    } else {
+        local.date().checked_sub_months(n)?
+    };
+    Some(from_local(tz, date.and_time(local.time())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,5 +180,18 @@ mod tests {
             utc("2026-03-27T09:00:00Z") // 10:00 local (winter time)
         );
         assert_eq!(time_zone("Nowhere/Else"), Tz::UTC);
+    }
+
+    #[test]
+    fn shifting_months_clamps_to_the_month_end() {
+        let due = utc("2026-03-31T09:00:00Z");
+        assert_eq!(
+            shift_months(due, Tz::UTC, -1).unwrap(),
+            utc("2026-02-28T09:00:00Z")
+        );
+        assert_eq!(
+            shift_months(due, Tz::UTC, 2).unwrap(),
+            utc("2026-05-31T09:00:00Z")
+        );
     }
 }

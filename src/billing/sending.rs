@@ -17,6 +17,10 @@ pub struct Delivery {
     pub cc: Vec<String>,
     pub subject: Option<String>,
     pub message: Option<String>,
+    /// Koteshen's send form `content` (Liquid HTML), checked before anything is queued.
+    pub content: Option<String>,
+    /// Came as Koteshen's send form (its default subjects).
+    pub koteshen_form: bool,
 }
 
 /// The locked row of the document being sent.
@@ -94,19 +98,36 @@ fn job(
         cc: delivery.cc.clone(),
         subject: delivery.subject.clone(),
         message: delivery.message.clone(),
+        content: delivery.content.clone(),
+        koteshen_form: delivery.koteshen_form,
     }
 }
 
+/// Queues the email after checking its `content` against the document as it stands.
+async fn enqueue_checked(
+    conn: &mut PgConnection,
+    job: &DocumentEmail,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<(), BillingError> {
+    if let Err(err) = email::check_content(&mut *conn, job, public_url).await? {
+        return Err(BillingError::field("content", err.to_string()));
+    }
+    email::enqueue(conn, job, now, None).await?;
+    Ok(())
+}
+
 /// `POST /invoices/{id}/send_invoice`: a draft becomes sent (`invoice.sent`); any other
-/// status but void is sent again unchanged.
+/// status but void is sent again unchanged. Answers the recipients.
 pub async fn send_invoice(
     pool: &PgPool,
     render: &dyn Render,
     business_id: i64,
     id: i64,
     delivery: &Delivery,
+    public_url: &str,
     now: DateTime<Utc>,
-) -> Result<(), BillingError> {
+) -> Result<Vec<String>, BillingError> {
     let mut tx = pool.begin().await?;
     let invoice = lock_target(&mut tx, "invoices", business_id, id).await?;
     if invoice.status == "void" {
@@ -130,26 +151,22 @@ pub async fn send_invoice(
         )
         .await?;
     }
-    email::enqueue(
-        &mut tx,
-        &job(business_id, "invoice", id, to, delivery),
-        now,
-        None,
-    )
-    .await?;
+    let job = job(business_id, "invoice", id, to, delivery);
+    enqueue_checked(&mut tx, &job, public_url, now).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(job.to)
 }
 
 /// `POST /invoices/{id}/send_reminder`: a payment reminder now, for an invoice that has
-/// been sent and is not yet paid.
+/// been sent and is not yet paid. Answers the recipients.
 pub async fn send_reminder(
     pool: &PgPool,
     business_id: i64,
     id: i64,
     delivery: &Delivery,
+    public_url: &str,
     now: DateTime<Utc>,
-) -> Result<(), BillingError> {
+) -> Result<Vec<String>, BillingError> {
     let mut tx = pool.begin().await?;
     let invoice = lock_target(&mut tx, "invoices", business_id, id).await?;
     if matches!(invoice.status.as_str(), "draft" | "paid" | "void") {
@@ -159,15 +176,10 @@ pub async fn send_reminder(
         )));
     }
     let to = recipients(&mut tx, business_id, invoice.customer_id, delivery).await?;
-    email::enqueue(
-        &mut tx,
-        &job(business_id, "reminder", id, to, delivery),
-        now,
-        None,
-    )
-    .await?;
+    let job = job(business_id, "reminder", id, to, delivery);
+    enqueue_checked(&mut tx, &job, public_url, now).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(job.to)
 }
 
 /// `POST /quotes/{id}/send`: a draft becomes sent (`quote.sent`); a sent, viewed or

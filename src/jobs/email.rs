@@ -42,6 +42,12 @@ pub struct DocumentEmail {
     pub subject: Option<String>,
     #[serde(default)]
     pub message: Option<String>,
+    /// Koteshen's send form `content`: Liquid HTML that replaces the standard body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// Sent through Koteshen's send form: its default subjects.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub koteshen_form: bool,
 }
 
 /// Enqueues the email on the caller's transaction; `unique_key` makes a second enqueue
@@ -90,15 +96,33 @@ pub async fn run(ctx: JobContext, payload: Value) -> Result<(), JobError> {
         }
         return Ok(());
     }
+    let (text, html) = match &job.content {
+        Some(content) => {
+            let vars = vars(&composed.mail, &ctx.config.public_url, job.document_id);
+            // Checked when the send was asked for; a document changed since can still
+            // fail (never in practice: the variables are always there).
+            let body = mail::content::render(content, &vars)
+                .map_err(|e| JobError::Fatal(format!("content {e}")))?;
+            (
+                mail::content::text_of(&body),
+                mail::templates::wrap_html(&body),
+            )
+        }
+        None => (composed.mail.text(), composed.mail.html()),
+    };
+    let subject = job.subject.clone().unwrap_or_else(|| {
+        if job.koteshen_form {
+            composed.mail.koteshen_subject()
+        } else {
+            composed.mail.default_subject()
+        }
+    });
     let email = Email {
         to: job.to.clone(),
         cc: job.cc.clone(),
-        subject: job
-            .subject
-            .clone()
-            .unwrap_or_else(|| composed.mail.default_subject()),
-        text: composed.mail.text(),
-        html: composed.mail.html(),
+        subject,
+        text,
+        html,
     };
     match mail::send(&ctx.config, &email).await {
         Ok(()) => {}
@@ -148,6 +172,44 @@ async fn record_delivery(
 struct Composed {
     mail: DocumentMail,
     status: String,
+}
+
+/// What a `content` template can name, for the invoice `id`. `invoice.pay_url` is the
+/// invoice's own url until the customer's page exists (issue 20).
+fn vars(mail: &DocumentMail, public_url: &str, id: i64) -> mail::content::Vars {
+    let url = format!("{public_url}/api/v1/invoices/{id}.json");
+    mail::content::Vars {
+        business_name: mail.business.clone(),
+        customer_name: mail.customer.clone(),
+        number: mail.number.clone(),
+        balance: mail.balance.clone().unwrap_or_else(|| mail.total.clone()),
+        total: mail.total.clone(),
+        due_at: mail.date.clone(),
+        pay_url: url.clone(),
+        url,
+    }
+}
+
+/// Renders a job's `content` against the document as it stands in the caller's
+/// transaction: `Ok(Err(..))` is a template error, for a 422 before anything is queued.
+pub async fn check_content(
+    conn: &mut PgConnection,
+    job: &DocumentEmail,
+    public_url: &str,
+) -> sqlx::Result<Result<(), mail::content::TemplateError>> {
+    let Some(content) = &job.content else {
+        return Ok(Ok(()));
+    };
+    let purpose = if job.purpose == "reminder" {
+        Purpose::Reminder
+    } else {
+        Purpose::Invoice
+    };
+    let Some(composed) = compose(conn, job, purpose).await? else {
+        return Ok(Ok(()));
+    };
+    let vars = vars(&composed.mail, public_url, job.document_id);
+    Ok(mail::content::render(content, &vars).map(|_| ()))
 }
 
 /// The email's content from the document as it now stands; `None` if it is gone.

@@ -1,6 +1,8 @@
 //! Outgoing email over SMTP (lettre, rustls on ring). Only jobs send email
 //! (`jobs::email`); a request never waits on an SMTP server.
 
+pub mod button;
+pub mod content;
 pub mod templates;
 
 use std::collections::HashMap;

@@ -3,6 +3,15 @@
 
 use std::fmt::Write;
 
+/// A body of the sender's own HTML (a send form's rendered `content`) as a whole
+/// document.
+pub fn wrap_html(body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head>\
+         <body style=\"font-family: sans-serif; color: #222;\">\n{body}\n</body></html>\n"
+    )
+}
+
 /// What an email about a document says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -64,6 +73,14 @@ impl DocumentMail {
                 self.date
             ),
             _ => format!("{} {} from {}", self.noun(), self.number, self.business),
+        }
+    }
+
+    /// The default subjects of Koteshen's send forms.
+    pub fn koteshen_subject(&self) -> String {
+        match self.purpose {
+            Purpose::Reminder => format!("Payment Reminder for Invoice #{}", self.number),
+            _ => format!("{} #{} from {}", self.noun(), self.number, self.business),
         }
     }
 

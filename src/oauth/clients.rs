@@ -13,11 +13,13 @@ pub struct Client {
     pub confidential: bool,
     pub redirect_uris: Vec<String>,
     pub scopes: String,
+    /// The user client-credentials tokens act for (`None`: the grant is refused).
+    pub owner_id: Option<i64>,
 }
 
 pub async fn find_by_uid(pool: &PgPool, uid: &str) -> sqlx::Result<Option<Client>> {
     sqlx::query_as::<_, Client>(
-        "SELECT id, uid, name, secret_hash, confidential, redirect_uris, scopes
+        "SELECT id, uid, name, secret_hash, confidential, redirect_uris, scopes, owner_id
          FROM oauth_applications WHERE uid = $1",
     )
     .bind(uid)

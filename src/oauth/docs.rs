@@ -10,7 +10,8 @@ use utoipa::ToSchema;
 /// `client_id`/`client_secret` in the body.
 #[derive(ToSchema)]
 pub struct TokenRequest {
-    /// `authorization_code` or `refresh_token`.
+    /// `authorization_code`, `refresh_token` or `client_credentials` (a confidential
+    /// application with an owner: the token acts for the owner; no refresh token).
     #[schema(example = "authorization_code")]
     grant_type: String,
     /// With `authorization_code`.
@@ -21,7 +22,8 @@ pub struct TokenRequest {
     code_verifier: Option<String>,
     /// With `refresh_token`.
     refresh_token: Option<String>,
-    /// With `refresh_token`: narrow the scope (never widen).
+    /// With `refresh_token`: narrow the scope (never widen). With `client_credentials`:
+    /// at most the application's registered scopes (default `read`).
     scope: Option<String>,
     client_id: Option<String>,
     client_secret: Option<String>,
@@ -35,7 +37,8 @@ pub struct TokenResponse {
     token_type: String,
     #[schema(example = 7200)]
     expires_in: i64,
-    refresh_token: String,
+    /// Not with `client_credentials`.
+    refresh_token: Option<String>,
     #[schema(example = "read write")]
     scope: String,
     /// Epoch seconds.

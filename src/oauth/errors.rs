@@ -48,8 +48,12 @@ impl OAuthError {
         Self::new(
             StatusCode::BAD_REQUEST,
             "unsupported_grant_type",
-            "Only authorization_code and refresh_token grants are supported",
+            "Only the authorization_code, refresh_token and client_credentials grants are supported",
         )
+    }
+
+    pub fn unauthorized_client(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "unauthorized_client", description)
     }
 
     pub fn invalid_scope() -> Self {

@@ -12,6 +12,7 @@ pub mod authorize;
 pub mod authorize_page;
 pub mod authorizer;
 pub mod client_auth;
+pub mod client_credentials;
 pub mod clients;
 pub mod docs;
 pub mod endpoint;

@@ -1,5 +1,6 @@
 //! `POST /oauth/token`: the authorization_code and refresh_token grants on oxide-auth's
-//! flows, answered in Doorkeeper's shape with RFC 6749 §5.2 errors.
+//! flows, and client_credentials (`client_credentials.rs`), answered in Doorkeeper's
+//! shape with RFC 6749 §5.2 errors.
 //!
 //! The request is read and checked here first (form encoding, repeated parameters, one
 //! client authentication method), then handed to oxide-auth in the one form its flows
@@ -17,15 +18,17 @@ use oxide_auth_async::endpoint::refresh::RefreshFlow;
 use oxide_auth_axum::{OAuthRequest, OAuthResponse};
 
 use crate::app::AppState;
-use crate::auth::tokens::IssuedToken;
+use crate::auth::tokens::{IssuedAccessToken, IssuedToken};
 use crate::oauth::client_auth::{self, ClientCredentials, Params};
+use crate::oauth::client_credentials;
 use crate::oauth::endpoint::{FlowError, NoOwner, OAuthEndpoint};
 use crate::oauth::errors::{OAuthError, no_store};
 use crate::oauth::flow_state::{Rejection, Shared};
 use crate::oauth::pkce;
 use crate::ratelimit::{self, ClientIp};
 
-/// `POST /oauth/token`: the authorization-code and refresh-token grants.
+/// `POST /oauth/token`: the authorization-code, refresh-token and client-credentials
+/// grants.
 #[utoipa::path(
     post, path = "/oauth/token", tag = "OAuth",
     request_body(content = crate::oauth::docs::TokenRequest, content_type = "application/x-www-form-urlencoded"),
@@ -56,11 +59,15 @@ pub async fn exchange(
     }
 }
 
-async fn run(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<IssuedToken, OAuthError> {
+/// What a grant answers: a token pair, or (client credentials) an access token alone.
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum Issued {
+    Pair(IssuedToken),
+    Access(IssuedAccessToken),
+}
+
+async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Issued, OAuthError> {
     let params = client_auth::form(headers, body)?;
     let credentials = client_auth::credentials(headers, &params)?;
     let grant_type = params
@@ -69,6 +76,11 @@ async fn run(
     let required: &[&str] = match grant_type {
         "authorization_code" => &["code", "redirect_uri"],
         "refresh_token" => &["refresh_token"],
+        "client_credentials" => {
+            return client_credentials::grant(state, &credentials, &params)
+                .await
+                .map(Issued::Access);
+        }
         _ => return Err(OAuthError::unsupported_grant_type()),
     };
     if let Some(missing) = required.iter().find(|p| params.get(p).is_none()) {
@@ -104,7 +116,7 @@ async fn run(
             Err(err) => Err(err),
         }
     };
-    interpret(result, &flow).await
+    interpret(result, &flow).await.map(Issued::Pair)
 }
 
 /// The request as oxide-auth's flows read it.

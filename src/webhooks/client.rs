@@ -94,6 +94,8 @@ pub struct Signed {
     pub timestamp: i64,
     /// `v1,<base64>` for each secret, space-separated.
     pub signature: String,
+    /// `X-Koteshen-Signature`: lowercase hex, the current secret's.
+    pub koteshen_signature: String,
 }
 
 /// POSTs `body` to `url`; `Err` with a sentence when no HTTP answer came.
@@ -118,6 +120,7 @@ pub async fn post(
     headers.insert("webhook-id", header(&signed.webhook_id)?);
     headers.insert("webhook-timestamp", header(&signed.timestamp.to_string())?);
     headers.insert("webhook-signature", header(&signed.signature)?);
+    headers.insert("x-koteshen-signature", header(&signed.koteshen_signature)?);
     let response = shared(allow_private)
         .post(url.clone())
         .headers(headers)

@@ -13,7 +13,8 @@ use sqlx::{PgPool, Postgres, QueryBuilder};
 use url::Url;
 
 use super::client::{self, Signed};
-use super::endpoints::{self, Endpoint};
+use super::endpoints;
+use super::signature;
 use crate::api::params::PageRequest;
 use crate::billing::events;
 use crate::http::timestamp;
@@ -134,35 +135,20 @@ struct DeliverJob {
     event_id: String,
 }
 
-/// What a receiver gets: the event as `GET /events/{id}` shows it.
+/// What a receiver gets: the event as `GET /events/{id}` shows it, plus Koteshen's
+/// names for its type and time (`event`, `occurred_at`).
 #[derive(Serialize)]
 struct Body<'a> {
     id: &'a str,
     #[serde(rename = "type")]
     event_type: &'a str,
-    created_at: String,
+    event: &'a str,
+    created_at: &'a str,
+    occurred_at: &'a str,
     data: &'a Value,
 }
 
-/// `v1,<base64 HMAC-SHA256>` with each secret that signs now, space-separated.
-pub fn sign(
-    endpoint: &Endpoint,
-    webhook_id: &str,
-    timestamp: i64,
-    body: &[u8],
-    now: DateTime<Utc>,
-) -> Result<String, String> {
-    let mut signatures = Vec::new();
-    for secret in endpoint.signing_secrets(now) {
-        let webhook = standardwebhooks::Webhook::new(secret).map_err(|e| e.to_string())?;
-        signatures.push(
-            webhook
-                .sign(webhook_id, timestamp, body)
-                .map_err(|e| e.to_string())?,
-        );
-    }
-    Ok(signatures.join(" "))
-}
+pub use super::signature::standard as sign;
 
 /// The wait before the next attempt after `attempt` failed: the schedule's, plus up to
 /// 10 % jitter so that endpoints failing together do not retry together; or what the
@@ -287,10 +273,13 @@ pub async fn deliver(ctx: JobContext, payload: Value) -> Result<(), JobError> {
     let attempt = i32::try_from(done).unwrap_or(i32::MAX - 1) + 1;
 
     let now = ctx.clock.now();
+    let created_at = timestamp::format(&event.created_at);
     let body = serde_json::to_vec(&Body {
         id: &event.id,
         event_type: &event.event_type,
-        created_at: timestamp::format(&event.created_at),
+        event: &event.event_type,
+        created_at: &created_at,
+        occurred_at: &created_at,
         data: &event.data.0,
     })
     .map_err(|e| JobError::Fatal(e.to_string()))?;
@@ -300,6 +289,7 @@ pub async fn deliver(ctx: JobContext, payload: Value) -> Result<(), JobError> {
         webhook_id: event.id.clone(),
         timestamp: now.timestamp(),
         signature,
+        koteshen_signature: signature::koteshen(&endpoint.secret, &body),
     };
     let answer = match Url::parse(&endpoint.url) {
         Ok(url) => {

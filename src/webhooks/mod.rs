@@ -5,6 +5,7 @@
 //!   overlap), and the disabled state delivery leaves on them.
 //! - `deliveries`: the fan-out `billing::events::record` runs in the event's transaction
 //!   (one job per subscribed endpoint), the `webhook.deliver` job, the attempts log.
+//! - `signature`: the Standard Webhooks and `X-Koteshen-Signature` signatures.
 //! - `client`: the one shared HTTP client, Standard Webhooks headers, bounded answers.
 //! - `address`: which targets are allowed (no private or internal addresses), checked
 //!   at subscription and on the address each delivery connects to.
@@ -13,3 +14,4 @@ pub mod address;
 pub mod client;
 pub mod deliveries;
 pub mod endpoints;
+pub mod signature;

@@ -7,7 +7,7 @@ use reqwest::Method;
 
 use crate::helpers::{TestApp, database_url};
 
-fn admin(
+pub(crate) fn admin(
     db: &str,
     args: &[&str],
     env: &[(&str, &str)],
@@ -40,7 +40,7 @@ fn admin(
     )
 }
 
-fn json(text: &str) -> serde_json::Value {
+pub(crate) fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
 

@@ -342,6 +342,7 @@ impl TestApp {
                 redirect_uris: vec!["http://localhost:9999/callback".into()],
                 scopes: "read write".into(),
                 confidential: true,
+                owner_id: None,
             },
             now,
         )

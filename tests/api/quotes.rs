@@ -8,7 +8,7 @@ use crate::helpers::{Tenant, TestApp, assert_error, json, send};
 use crate::invoices::{post, setup};
 
 /// The documents' create-quote request, verbatim but for the customer id.
-fn documented_body(customer_id: i64) -> Value {
+pub fn documented_body(customer_id: i64) -> Value {
     json!({
         "quote": {
             "issued_at": "2025-10-12T10:00:00.000Z",

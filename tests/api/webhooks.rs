@@ -23,17 +23,17 @@ use crate::invoices::post;
 
 /// One request the receiver got.
 #[derive(Debug, Clone)]
-struct Received {
-    headers: HeaderMap,
-    body: Vec<u8>,
+pub(crate) struct Received {
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Received {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body).expect("a JSON body")
     }
 
-    fn header(&self, name: &str) -> String {
+    pub(crate) fn header(&self, name: &str) -> String {
         self.headers[name].to_str().unwrap().to_string()
     }
 }
@@ -47,7 +47,7 @@ struct Script {
 }
 
 /// A webhook receiver: records every request and answers as scripted (200 by default).
-struct Receiver {
+pub(crate) struct Receiver {
     addr: SocketAddr,
     script: Arc<Mutex<Script>>,
     task: JoinHandle<()>,
@@ -75,7 +75,7 @@ async fn receive(
 }
 
 impl Receiver {
-    async fn start() -> Receiver {
+    pub(crate) async fn start() -> Receiver {
         Self::on(TcpListener::bind("127.0.0.1:0").await.unwrap())
     }
 
@@ -94,11 +94,11 @@ impl Receiver {
         Receiver { addr, script, task }
     }
 
-    fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://{}/hooks", self.addr)
     }
 
-    fn answer(&self, status: u16) {
+    pub(crate) fn answer(&self, status: u16) {
         self.answer_with(status, Vec::new());
     }
 
@@ -114,7 +114,7 @@ impl Receiver {
         self.script.lock().unwrap().otherwise = status;
     }
 
-    fn received(&self) -> Vec<Received> {
+    pub(crate) fn received(&self) -> Vec<Received> {
         self.script.lock().unwrap().received.clone()
     }
 }
@@ -126,7 +126,7 @@ impl Drop for Receiver {
 }
 
 /// Subscribes and answers the endpoint (with its secret).
-async fn subscribe(app: &TestApp, tenant: &Tenant, url: &str, events: Value) -> Value {
+pub(crate) async fn subscribe(app: &TestApp, tenant: &Tenant, url: &str, events: Value) -> Value {
     post(
         app,
         tenant,
@@ -182,7 +182,7 @@ fn signed_with(received: &Received, secret: &str) -> bool {
 
 /// The app with its clock at the wall clock's time, so the crate's `verify` (which
 /// checks the timestamp against the wall clock) applies unchanged.
-async fn app_at_wall_clock() -> TestApp {
+pub(crate) async fn app_at_wall_clock() -> TestApp {
     let app = TestApp::spawn().await;
     app.clock.set(chrono::Utc::now());
     app

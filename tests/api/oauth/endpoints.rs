@@ -169,6 +169,6 @@ async fn the_metadata_document_describes_the_server() {
     );
     assert_eq!(
         body["grant_types_supported"],
-        serde_json::json!(["authorization_code", "refresh_token"])
+        serde_json::json!(["authorization_code", "refresh_token", "client_credentials"])
     );
 }

@@ -252,7 +252,6 @@ async fn the_password_and_other_grants_are_unsupported() {
     let setup = setup(&app, false).await;
     for grant in [
         "password",
-        "client_credentials",
         "implicit",
         "urn:ietf:params:oauth:grant-type:device_code",
     ] {
