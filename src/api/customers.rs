@@ -209,6 +209,7 @@ pub async fn list(
         created_from: query.from_bound("created_after"),
         created_before: query.to_bound_exclusive("created_before"),
         include_deleted: query.include_deleted(),
+        conditions: query.ransack(crate::billing::search::CUSTOMERS),
     };
     query.finish()?;
     let (items, total) =

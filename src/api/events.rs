@@ -98,6 +98,7 @@ pub async fn list(
         event_type: query.one_of("type", &TYPES),
         created_from: query.from_bound("created_from"),
         created_before: query.to_bound_exclusive("created_to"),
+        conditions: query.ransack(crate::billing::search::EVENTS),
     };
     query.finish()?;
     let (items, total) = events::list(&state.pool, auth.business_id, &filter, sort, page).await?;

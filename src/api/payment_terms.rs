@@ -142,6 +142,7 @@ pub async fn list(
     let filter = Filter {
         q: query.string("q"),
         include_deleted: query.include_deleted(),
+        conditions: query.ransack(crate::billing::search::PAYMENT_TERMS),
     };
     query.finish()?;
     let (items, total) =

@@ -195,6 +195,7 @@ fn read_filter(query: &mut ListQuery, invoice_id: Option<i64>) -> Filter {
         paid_from: query.from_bound("paid_from"),
         paid_before: query.to_bound_exclusive("paid_to"),
         include_deleted: query.include_deleted(),
+        conditions: query.ransack(crate::billing::search::PAYMENTS),
     }
 }
 

@@ -19,7 +19,7 @@ use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj};
 use crate::api::invoices::{InvoiceEnvelope, StatusInput};
 use crate::api::pagination::{Paginated, Pagination};
-use crate::api::params::ListQuery;
+use crate::api::params::{DOCUMENTS_PER_PAGE, ListQuery};
 use crate::api::render::Views;
 use crate::api::response::{created, data, no_content, resource_url};
 use crate::app::AppState;
@@ -288,7 +288,7 @@ pub async fn list(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Paginated<QuoteView>> {
     let mut query = ListQuery::parse(raw.as_deref())?;
-    let page = query.page();
+    let page = query.page_of(DOCUMENTS_PER_PAGE);
     let sort = query.sort(&quotes::SORTS, ("created_at", false));
     let filter = Filter {
         status: query.one_of("status", &STATUSES),
@@ -299,6 +299,7 @@ pub async fn list(
         expires_from: query.from_bound("expires_from"),
         expires_before: query.to_bound_exclusive("expires_to"),
         include_deleted: query.include_deleted(),
+        conditions: query.ransack(crate::billing::search::QUOTES),
     };
     query.finish()?;
     let (details, total) = quotes::list(&state.pool, auth.business_id, &filter, sort, page).await?;

@@ -129,15 +129,11 @@ pub async fn list(
 ) -> ApiResult<Paginated<ReminderView>> {
     let mut query = ListQuery::parse(raw.as_deref())?;
     let page = query.page();
+    let sort = query.sort(&reminders::SORTS, ("scheduled_at", false));
+    let conditions = query.ransack(crate::billing::search::REMINDERS);
     query.finish()?;
-    let (reminders, total) = reminders::list(
-        &state.pool,
-        auth.business_id,
-        id,
-        page.per_page,
-        page.offset(),
-    )
-    .await?;
+    let (reminders, total) =
+        reminders::list(&state.pool, auth.business_id, id, &conditions, sort, page).await?;
     Ok(Paginated {
         items: reminders
             .into_iter()

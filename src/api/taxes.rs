@@ -148,6 +148,7 @@ pub async fn list(
         q: query.string("q"),
         is_default: query.boolean("is_default"),
         include_deleted: query.include_deleted(),
+        conditions: query.ransack(crate::billing::search::TAXES),
     };
     query.finish()?;
     let (items, total) = taxes::list(&state.pool, auth.business_id, &filter, sort, page).await?;

@@ -297,9 +297,17 @@ pub async fn list(
     let page = query.page();
     let sort = query.sort(&endpoints::SORTS, ("created_at", false));
     let include_deleted = query.include_deleted();
+    let conditions = query.ransack(crate::billing::search::WEBHOOK_ENDPOINTS);
     query.finish()?;
-    let (items, total) =
-        endpoints::list(&state.pool, auth.business_id, include_deleted, sort, page).await?;
+    let (items, total) = endpoints::list(
+        &state.pool,
+        auth.business_id,
+        include_deleted,
+        &conditions,
+        sort,
+        page,
+    )
+    .await?;
     let public_url = &state.config.public_url;
     let now = state.clock.now();
     Ok(Paginated {
@@ -478,12 +486,22 @@ pub async fn deliveries(
     let page = query.page();
     let event_id = query.string("event_id");
     let include_deleted = query.include_deleted();
+    let sort = query.sort(&deliveries::SORTS, ("created_at", true));
+    let conditions = query.ransack(crate::billing::search::DELIVERIES);
     query.finish()?;
     endpoints::find(&state.pool, auth.business_id, id, include_deleted)
         .await?
         .ok_or_else(record_not_found)?;
-    let (items, total) =
-        deliveries::list(&state.pool, auth.business_id, id, event_id.as_deref(), page).await?;
+    let (items, total) = deliveries::list(
+        &state.pool,
+        auth.business_id,
+        id,
+        event_id.as_deref(),
+        &conditions,
+        sort,
+        page,
+    )
+    .await?;
     Ok(Paginated {
         items: items.into_iter().map(DeliveryView::from).collect(),
         pagination: Pagination::new(page, total),

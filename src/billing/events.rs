@@ -139,6 +139,8 @@ pub struct Filter {
     pub created_from: Option<DateTime<Utc>>,
     /// Exclusive.
     pub created_before: Option<DateTime<Utc>>,
+    /// Ransack's `q[…]` (`search::EVENTS`).
+    pub conditions: crate::api::ransack::Conditions,
 }
 
 /// One page of the business's log and the total count.
@@ -160,6 +162,7 @@ pub async fn list(
         if let Some(before) = filter.created_before {
             qb.push(" AND created_at < ").push_bind(before);
         }
+        filter.conditions.push(qb);
     };
     let mut count = sqlx::QueryBuilder::new("SELECT count(*) FROM events");
     push_where(&mut count);

@@ -15,5 +15,6 @@ pub mod quotes;
 pub mod recurring;
 pub mod reminders;
 pub mod schedule;
+pub mod search;
 pub mod sending;
 pub mod taxes;

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use crate::api::params::{PageRequest, Sort};
+use crate::api::ransack::Conditions;
 use crate::billing::documents::content::{self, ContentChanges, Current};
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
@@ -83,6 +84,8 @@ pub struct Filter {
     pub expires_from: Option<DateTime<Utc>>,
     pub expires_before: Option<DateTime<Utc>>,
     pub include_deleted: bool,
+    /// Ransack's `q[…]` (`search::QUOTES`).
+    pub conditions: Conditions,
 }
 
 fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {
@@ -119,6 +122,7 @@ fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {
             qb.push(format!(" AND {column} {op} ")).push_bind(value);
         }
     }
+    f.conditions.push(qb);
 }
 
 pub async fn list(
