@@ -494,12 +494,12 @@ pub async fn set_status(
 
 #[utoipa::path(
     patch, path = "/invoices/{id}/mark_as_paid", tag = "Invoices",
-    summary = "Record a payment for the whole balance (an invoice already paid is unchanged)",
+    summary = "Record a payment for the whole balance (422 when already paid or the balance is zero)",
     params(("id" = i64, Path, description = "Invoice id")),
     responses(
         (status = 200, description = "The paid invoice", body = InvoiceEnvelope),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
-        (status = 422, description = "The invoice is void", body = ErrorResponse),
+        (status = 422, description = "Void, already paid, or nothing to pay", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
 )]

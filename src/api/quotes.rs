@@ -410,16 +410,18 @@ pub async fn update(
 
 #[utoipa::path(
     delete, path = "/quotes/{id}", tag = "Quotes",
-    summary = "Delete a quote (soft)",
+    summary = "Delete a draft quote (soft); a quote sent or further along cannot be deleted",
     params(("id" = i64, Path, description = "Quote id")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such quote in this business", body = ErrorResponse),
+        (status = 422, description = "Cannot delete a sent or accepted quote", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
 )]
 pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
-    quotes::discard(&state.pool, auth.business_id, id, state.clock.now()).await?;
+    let now = state.clock.now();
+    quotes::discard(&state.pool, &Views::of(&state), auth.business_id, id, now).await?;
     Ok(no_content())
 }
 

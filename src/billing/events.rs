@@ -15,7 +15,7 @@ use serde_json::Value;
 use sqlx::PgConnection;
 
 /// Every event type, as webhook subscriptions name them.
-pub const TYPES: [&str; 18] = [
+pub const TYPES: [&str; 19] = [
     "customer.created",
     "customer.updated",
     "customer.deleted",
@@ -31,6 +31,7 @@ pub const TYPES: [&str; 18] = [
     "quote.accepted",
     "quote.rejected",
     "quote.converted",
+    "quote.deleted",
     "payment.received",
     "payment.updated",
     "payment.deleted",

@@ -655,7 +655,13 @@ pub async fn mark_as_paid(
     if invoice.status == "void" {
         return Err(BillingError::refused("A void invoice cannot be paid"));
     }
-    if invoice.balance_cents > 0 {
+    // Koteshen's page: nothing to mark is a refusal, not a silent success.
+    if invoice.status == "paid" || invoice.balance_cents <= 0 {
+        return Err(BillingError::refused(
+            "Invoice already paid or balance is zero",
+        ));
+    }
+    {
         let payment = payments::NewPayment {
             business_id,
             invoice_id: Some(id),

@@ -577,26 +577,50 @@ pub async fn duplicate(
 }
 
 /// Soft delete.
+/// Deletes a draft (soft), with its `quote.deleted` event; a quote that went out stays,
+/// as Koteshen's page says.
 pub async fn discard(
     pool: &PgPool,
+    render: &dyn Render,
     business_id: i64,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), BillingError> {
-    let done = sqlx::query(
-        "UPDATE quotes SET discarded_at = $3, updated_at = $3
-         WHERE id = $1 AND business_id = $2 AND discarded_at IS NULL",
+    let mut tx = pool.begin().await?;
+    let status: String = sqlx::query_scalar(
+        "SELECT status FROM quotes
+         WHERE id = $1 AND business_id = $2 AND discarded_at IS NULL FOR UPDATE",
+    )
+    .bind(id)
+    .bind(business_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(BillingError::NotFound)?;
+    if status != "draft" {
+        return Err(BillingError::refused(
+            "Cannot delete a sent or accepted quote",
+        ));
+    }
+    sqlx::query(
+        "UPDATE quotes SET discarded_at = $3, updated_at = $3 WHERE id = $1 AND business_id = $2",
     )
     .bind(id)
     .bind(business_id)
     .bind(now)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(BillingError::NotFound)
-    }
+    events::emit(
+        &mut tx,
+        render,
+        Resource::Quote,
+        business_id,
+        id,
+        "quote.deleted",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Expires every sent or viewed quote whose date has passed (the scheduled sweep);
