@@ -21,6 +21,7 @@ mod openapi;
 mod overdue;
 mod payment_terms;
 mod payments;
+mod ransack;
 mod ratelimit;
 mod recurring;
 mod reminders;
