@@ -19,6 +19,7 @@ mod numbering;
 mod oauth;
 mod openapi;
 mod overdue;
+mod pages;
 mod payment_terms;
 mod payments;
 mod ransack;
