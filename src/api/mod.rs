@@ -24,6 +24,7 @@ pub mod render;
 pub mod response;
 pub mod sending;
 pub mod spec;
+pub mod spec_forms;
 pub mod subscriptions;
 pub mod taxes;
 pub mod webhook_endpoints;
