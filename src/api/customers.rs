@@ -133,6 +133,10 @@ pub struct CustomerListParams {
     per_page: Option<i64>,
     /// `name`, `created_at` or `updated_at`; prefix `-` for descending.
     sort: Option<String>,
+    /// Ransack sort, instead of `sort`: `<field> asc|desc` (`created_at desc`); several as
+    /// `s[0]=…&s[1]=…`. Ransack filters `q[<attribute>_<predicate>]=value` are taken
+    /// too (see the README); an unknown one is a 422 naming it.
+    s: Option<String>,
     /// Search in name, company and email.
     q: Option<String>,
     /// `business` or `individual`.

@@ -67,6 +67,10 @@ pub struct EventListParams {
     per_page: Option<i64>,
     /// `created_at` (oldest first) or `-created_at` (newest first, the default).
     sort: Option<String>,
+    /// Ransack sort, instead of `sort`: `<field> asc|desc` (`created_at desc`); several as
+    /// `s[0]=…&s[1]=…`. Ransack filters `q[<attribute>_<predicate>]=value` are taken
+    /// too (see the README); an unknown one is a 422 naming it.
+    s: Option<String>,
     /// One event type, e.g. `payment.received`.
     #[param(rename = "type")]
     event_type: Option<String>,

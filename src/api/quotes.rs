@@ -250,11 +250,15 @@ fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
 pub struct QuoteListParams {
     /// Page number, from 1.
     page: Option<i64>,
-    /// Records per page, 1 to 100 (default 20).
+    /// Records per page, 1 to 100 (default 25).
     per_page: Option<i64>,
     /// `issued_at`, `expires_at`, `created_at`, `number` or `total`; prefix `-` for
     /// descending.
     sort: Option<String>,
+    /// Ransack sort, instead of `sort`: `<field> asc|desc` (`created_at desc`); several as
+    /// `s[0]=…&s[1]=…`. Ransack filters `q[<attribute>_<predicate>]=value` are taken
+    /// too (see the README); an unknown one is a 422 naming it.
+    s: Option<String>,
     /// Search in the number, the summary and the customer's name.
     q: Option<String>,
     /// draft, sent, viewed, accepted, rejected, expired or invoiced.

@@ -108,6 +108,12 @@ pub struct ReminderInput {
 pub struct ReminderListParams {
     page: Option<i64>,
     per_page: Option<i64>,
+    /// `scheduled_at` (the default), `created_at` or `count`; prefix `-` for descending.
+    sort: Option<String>,
+    /// Ransack sort, instead of `sort`: `<field> asc|desc` (`created_at desc`); several as
+    /// `s[0]=…&s[1]=…`. Ransack filters `q[<attribute>_<predicate>]=value` are taken
+    /// too (see the README); an unknown one is a 422 naming it.
+    s: Option<String>,
 }
 
 #[utoipa::path(

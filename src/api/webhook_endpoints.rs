@@ -179,6 +179,10 @@ pub struct WebhookEndpointListParams {
     per_page: Option<i64>,
     /// `created_at` or `url`; prefix `-` for descending.
     sort: Option<String>,
+    /// Ransack sort, instead of `sort`: `<field> asc|desc` (`created_at desc`); several as
+    /// `s[0]=…&s[1]=…`. Ransack filters `q[<attribute>_<predicate>]=value` are taken
+    /// too (see the README); an unknown one is a 422 naming it.
+    s: Option<String>,
     /// Include deleted endpoints.
     include_deleted: Option<bool>,
 }
@@ -193,6 +197,13 @@ pub struct DeliveryListParams {
     per_page: Option<i64>,
     /// Only the attempts at this event (`evt_…`).
     event_id: Option<String>,
+    /// `created_at` (newest first by default); prefix `-` for descending.
+    sort: Option<String>,
+    /// Ransack sort, instead of `sort`: `<field> asc|desc` (`created_at desc`); several as
+    /// `s[0]=…&s[1]=…`. Ransack filters `q[<attribute>_<predicate>]=value` are taken
+    /// too (see the README); an unknown one is a 422 naming it.
+    s: Option<String>,
+
     /// Also for a deleted endpoint.
     include_deleted: Option<bool>,
 }
