@@ -125,11 +125,11 @@ fn split_key(inner: &str, attrs: &'static [Attr]) -> Result<(&'static Attr, Pred
         .max_by_key(|a| a.name.len())
     {
         Some(attr) => Err(format!(
-            "`{}` is not a supported predicate (supported: {PREDICATE_NAMES})",
+            "has an unsupported predicate `{}` (supported: {PREDICATE_NAMES})",
             &inner[attr.name.len() + 1..]
         )),
         None => Err(format!(
-            "is not a filter of this list: attributes are {}; predicates {PREDICATE_NAMES}",
+            "is not a filter of this list (attributes: {}; predicates: {PREDICATE_NAMES})",
             names.join(", ")
         )),
     }
@@ -229,7 +229,9 @@ fn check_predicate(kind: Kind, pred: Pred) -> Result<(), String> {
             .find(|(_, p)| *p == pred)
             .map(|(n, _)| *n)
             .unwrap_or_default();
-        Err(format!("`{name}` does not apply to this attribute"))
+        Err(format!(
+            "uses `{name}`, which does not apply to this attribute"
+        ))
     }
 }
 
@@ -250,7 +252,7 @@ fn scalar(kind: Kind, raw: &str) -> Result<Value, String> {
         Kind::Int => raw
             .parse::<i64>()
             .map(Value::Int)
-            .map_err(|_| format!("`{raw}` is not a whole number")),
+            .map_err(|_| format!("must be a whole number (got `{raw}`)")),
         Kind::Text => Ok(Value::Text(raw.to_string())),
         Kind::Choice(choices) => {
             let lower = raw.to_ascii_lowercase();
@@ -260,17 +262,17 @@ fn scalar(kind: Kind, raw: &str) -> Result<Value, String> {
                 .map(|(_, stored)| Value::Text((*stored).to_string()))
                 .ok_or_else(|| {
                     let names: Vec<&str> = choices.iter().map(|(s, _)| *s).collect();
-                    format!("`{raw}` is not one of {}", names.join(", "))
+                    format!("must be one of {} (got `{raw}`)", names.join(", "))
                 })
         }
         Kind::Currency => crate::money::Currency::parse(raw)
             .map(|c| Value::Text(c.code().to_string()))
-            .map_err(|err| format!("`{raw}` {err}")),
+            .map_err(|err| format!("must be a currency code: `{raw}` {err}")),
         Kind::Decimal => decimal(raw).map(Value::Decimal),
         Kind::Bool => match raw.to_ascii_lowercase().as_str() {
             "true" | "1" | "t" => Ok(Value::Bool(true)),
             "false" | "0" | "f" => Ok(Value::Bool(false)),
-            _ => Err(format!("`{raw}` is not true or false")),
+            _ => Err(format!("must be true or false (got `{raw}`)")),
         },
         Kind::Money(_) | Kind::Time => unreachable!("read by their own functions"),
     }
@@ -278,13 +280,13 @@ fn scalar(kind: Kind, raw: &str) -> Result<Value, String> {
 
 fn decimal(raw: &str) -> Result<Decimal, String> {
     raw.parse::<Decimal>()
-        .map_err(|_| format!("`{raw}` is not a decimal number"))
+        .map_err(|_| format!("must be a decimal number (got `{raw}`)"))
 }
 
 fn money(raw: &str) -> Result<Decimal, String> {
     let amount = decimal(raw)?;
     if amount.abs() > Decimal::from(MAX_MONEY_UNITS) {
-        return Err(format!("`{raw}` is too large"));
+        return Err(format!("must be at most {MAX_MONEY_UNITS} (got `{raw}`)"));
     }
     Ok(amount)
 }
@@ -335,13 +337,15 @@ fn time_span(raw: &str) -> Result<(DateTime<Utc>, DateTime<Utc>), String> {
             .map(|t| t.and_utc());
         return match (start, end) {
             (Some(start), Some(end)) => Ok((start, end)),
-            _ => Err(format!("`{raw}` is out of range")),
+            _ => Err(format!("must be a date in range (got `{raw}`)")),
         };
     }
     // A `+` in a query string arrives as a space; put the offset sign back.
     let time = DateTime::parse_from_rfc3339(&raw.replace(' ', "+"))
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| format!("`{raw}` is not a date (2025-10-12) or an ISO 8601 timestamp"))?;
+        .map_err(|_| {
+            format!("must be a date (2025-10-12) or an ISO 8601 timestamp (got `{raw}`)")
+        })?;
     let nanos = time.timestamp_subsec_nanos();
     let time = time - Duration::nanoseconds(i64::from(nanos % 1_000));
     let unit = if nanos % 1_000_000 == 0 {
