@@ -100,7 +100,7 @@ impl ListQuery {
     pub(super) fn ransack_params(&self) -> Vec<(String, Vec<String>)> {
         let mut keys: Vec<(String, Vec<String>)> = Vec::new();
         for (key, value) in &self.pairs {
-            if !key.starts_with("q[") {
+            if !key.starts_with("q[") || sort_key_rest(key).is_some() {
                 continue;
             }
             match keys.iter_mut().find(|(k, _)| k == key) {
@@ -220,15 +220,20 @@ impl ListQuery {
         }
     }
 
-    /// `s`, `s[]` and `s[N]` pairs, in order of N (then of appearance).
+    /// `s`, `s[]` and `s[N]` pairs (or Ransack's `q[s]` forms), in order of N, then of
+    /// appearance; a malformed index sorts first and is refused by `ransack_sort`.
     fn sort_params(&self) -> Vec<(String, String)> {
-        let mut found: Vec<(u32, String, String)> = self
+        let mut found: Vec<(Option<u32>, String, String)> = self
             .pairs
             .iter()
             .filter_map(|(key, value)| {
-                let index = match key.as_str() {
-                    "s" | "s[]" => 0,
-                    k => k.strip_prefix("s[")?.strip_suffix(']')?.parse().ok()?,
+                let rest = sort_key_rest(key)?;
+                let index = match rest {
+                    "" | "[]" => Some(0),
+                    r => r
+                        .strip_prefix('[')
+                        .and_then(|r| r.strip_suffix(']'))
+                        .and_then(|n| n.parse().ok()),
                 };
                 Some((index, key.clone(), value.clone()))
             })
@@ -250,6 +255,15 @@ impl ListQuery {
         }
         let mut sort: Option<Sort> = None;
         for (key, value) in pairs {
+            let rest = sort_key_rest(&key).unwrap_or_default();
+            let indexed = rest
+                .strip_prefix('[')
+                .and_then(|r| r.strip_suffix(']'))
+                .is_some_and(|n| n.is_empty() || n.parse::<u32>().is_ok());
+            if !rest.is_empty() && !indexed {
+                self.error(&key, "must be s, s[] or s[N] (N a number)");
+                continue;
+            }
             let mut words = value.split_whitespace();
             let field = words.next().unwrap_or("");
             let descending = match words.next().map(str::to_ascii_lowercase).as_deref() {
@@ -365,6 +379,13 @@ impl ListQuery {
     }
 }
 
+/// What follows `s` in a sort key (`s`, `s[]`, `s[N]`, or the same inside `q`: `q[s]`,
+/// `q[s][N]`), or None for any other key.
+fn sort_key_rest(key: &str) -> Option<&str> {
+    let rest = key.strip_prefix("q[s]").or_else(|| key.strip_prefix('s'))?;
+    (rest.is_empty() || rest.starts_with('[')).then_some(rest)
+}
+
 enum DateOrTime {
     Date(NaiveDate),
     Time(DateTime<Utc>),
@@ -470,6 +491,22 @@ mod tests {
             let err = q.finish().unwrap_err();
             assert!(err.field_errors().unwrap().contains("s"), "{bad}");
         }
+        // Ransack's own spelling inside q, and a malformed index.
+        let mut q = query("q[s]=name+desc&q[status_eq]=x");
+        assert_eq!(
+            q.sort(&allowed, ("created_at", false)).order_by("c.id"),
+            "c.name DESC, c.id DESC"
+        );
+        assert_eq!(q.ransack_params().len(), 1);
+        let mut q = query("s[x]=name+asc");
+        q.sort(&allowed, ("name", false));
+        assert!(
+            q.finish()
+                .unwrap_err()
+                .field_errors()
+                .unwrap()
+                .contains("s[x]")
+        );
         // A list that does not sort refuses `s` rather than ignoring it.
         let err = query("s[0]=name+asc").finish().unwrap_err();
         assert!(err.field_errors().unwrap().contains("s[0]"));

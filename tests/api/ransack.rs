@@ -251,6 +251,15 @@ async fn invoice_filters_and_sorts_as_the_pages_show_them() {
         ids(&app, t, "/api/v1/invoices?sort=-issued_at").await,
         vec![d, c, b, a]
     );
+    assert_eq!(
+        ids(
+            &app,
+            t,
+            "/api/v1/invoices?q[s]=issued_at+desc&q[status_in]=sent,paid"
+        )
+        .await,
+        vec![c, b]
+    );
 
     // Unknown attributes and predicates are named, never ignored.
     for (query, field) in [
