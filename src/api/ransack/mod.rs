@@ -146,6 +146,7 @@ fn read_condition(
         .filter(|k| !k.contains('[') && !k.contains(']'))
         .ok_or_else(|| "must be of the form q[<attribute>_<predicate>]".to_string())?;
     let (attr, pred) = split_key(inner, attrs)?;
+    check_predicate(attr.kind, pred)?;
     let list = key.ends_with("[]");
     if list && pred != Pred::In {
         return Err("only `_in` takes a list".into());
@@ -173,7 +174,6 @@ fn read_condition(
     if parts.len() > MAX_IN_VALUES {
         return Err(format!("at most {MAX_IN_VALUES} values"));
     }
-    check_predicate(attr.kind, pred)?;
     let column = attr.column;
     let one = |test| Ok(Some(vec![Condition { column, test }]));
     match attr.kind {

@@ -116,6 +116,8 @@ fn unknown_attributes_predicates_and_values_are_named() {
     assert_eq!(errors("q[bogus_eq]=1"), ["q[bogus_eq]"]);
     assert_eq!(errors("q[status_like]=sent"), ["q[status_like]"]);
     assert_eq!(errors("q[status_cont]=se"), ["q[status_cont]"]);
+    // Even blank: a predicate that cannot apply is named.
+    assert_eq!(errors("q[status_cont]="), ["q[status_cont]"]);
     assert_eq!(errors("q[status_eq]=nope"), ["q[status_eq]"]);
     assert_eq!(errors("q[total_gt]=ten"), ["q[total_gt]"]);
     assert_eq!(errors("q[issued_at_gt]=yesterday"), ["q[issued_at_gt]"]);
