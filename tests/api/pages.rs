@@ -433,3 +433,33 @@ async fn only_a_draft_quote_can_be_deleted_and_its_deletion_is_an_event() {
         .unwrap();
     assert_error(response, 404).await;
 }
+
+#[tokio::test]
+async fn the_openapi_document_shows_forms_and_ransack_sorting() {
+    let app = TestApp::spawn().await;
+    let spec = crate::helpers::json(app.get("/api/v1/openapi.json").await).await;
+    for (path, method) in [
+        ("/api/v1/customers", "post"),
+        ("/api/v1/customers/{id}", "patch"),
+        ("/api/v1/invoices", "post"),
+        ("/api/v1/invoices/{id}/payments", "post"),
+    ] {
+        let content = &spec["paths"][path][method]["requestBody"]["content"];
+        assert_eq!(
+            content["application/x-www-form-urlencoded"]["schema"],
+            content["application/json"]["schema"],
+            "{method} {path}"
+        );
+    }
+    let params = spec["paths"]["/api/v1/invoices"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    assert!(params.iter().any(|p| p["name"] == "s"));
+    let q = params.iter().find(|p| p["name"] == "q").unwrap();
+    assert!(
+        q["description"]
+            .as_str()
+            .unwrap()
+            .contains("q[<attribute>_<predicate>]")
+    );
+}
