@@ -463,3 +463,31 @@ async fn the_openapi_document_shows_forms_and_ransack_sorting() {
             .contains("q[<attribute>_<predicate>]")
     );
 }
+
+#[tokio::test]
+async fn an_invoice_is_sent_from_a_form_body() {
+    let (app, sink) = crate::sending::app_with_sink().await;
+    let s = setup(&app, "Flixtechs").await;
+    let invoice = post(&app, &s.tenant, "/api/v1/invoices", documented_body(&s)).await;
+    let (status, body) = send(form(
+        &app,
+        &s.tenant,
+        Method::POST,
+        &format!("/api/v1/invoices/{}/send_invoice", invoice["id"]),
+        "to[]=procurement%40texas.com&to[]=ap%40texas.com&subject=Invoice+from+a+form",
+    ))
+    .await;
+    assert_eq!(status, 200, "{body}");
+    app.runner().run_due().await.unwrap();
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(
+        messages[0].header("subject").as_deref(),
+        Some("Invoice from a form")
+    );
+    assert!(
+        messages[0].to.iter().any(|r| r.contains("ap@texas.com")),
+        "{:?}",
+        messages[0].to
+    );
+}
