@@ -32,6 +32,11 @@ impl FieldErrors {
         self.0.contains_key(field)
     }
 
+    /// The fields named, in order.
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+
     /// Moves another set of errors in, each field prefixed (`items_attributes[0].`).
     pub fn merge_prefixed(&mut self, prefix: &str, other: FieldErrors) {
         for (field, messages) in other.0 {

@@ -106,8 +106,8 @@ pub struct CustomerList {
     "post_code": "5256", "city": "East London", "country": "South Africa"}}}))]
 #[allow(dead_code)] // documentation only: bodies are read leniently by `input::Form`
 pub struct CustomerInput {
-    /// Required on create.
-    name: String,
+    /// Required on create unless `company` is given (then the name is the company's).
+    name: Option<String>,
     company: Option<String>,
     /// `business` (the default) or `individual`.
     customer_type: Option<String>,
@@ -119,6 +119,8 @@ pub struct CustomerInput {
     website: Option<String>,
     notes: Option<String>,
     address: Option<AddressInput>,
+    /// The same as `address` (Rails' nested attributes); `_destroy: true` removes it.
+    address_attributes: Option<AddressInput>,
 }
 
 #[derive(IntoParams)]
@@ -131,6 +133,10 @@ pub struct CustomerListParams {
     per_page: Option<i64>,
     /// `name`, `created_at` or `updated_at`; prefix `-` for descending.
     sort: Option<String>,
+    /// Ransack sort, instead of `sort`: `<field> asc|desc` (`created_at desc`); several as
+    /// `s[0]=…&s[1]=…`. Ransack filters `q[<attribute>_<predicate>]=value` are taken
+    /// too (see the README); an unknown one is a 422 naming it.
+    s: Option<String>,
     /// Search in name, company and email.
     q: Option<String>,
     /// `business` or `individual`.
@@ -148,9 +154,17 @@ pub struct CustomerListParams {
 const NAME_MAX: usize = 255;
 const TEXT_MAX: usize = 10_000;
 
-/// Reads the customer fields of a body; `creating` makes `name` required.
+/// Reads the customer fields of a body. On create a `name` is required, or a `company`
+/// to name the customer by (Koteshen's pages create customers without `name`).
 fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
-    let name = form.string(obj, "name", NAME_MAX);
+    let company = form.string(obj, "company", NAME_MAX);
+    let name = match form.string(obj, "name", NAME_MAX) {
+        Patch::Absent | Patch::Null if creating => match &company {
+            Patch::Set(company) => Patch::Set(company.clone()),
+            _ => Patch::Absent,
+        },
+        name => name,
+    };
     let name = form.not_null(obj, "name", name, creating);
     let email = form.string(obj, "email", 254);
     if let Patch::Set(e) = &email
@@ -159,7 +173,7 @@ fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
         form.error(obj, "email", "is not an email address");
     }
     let currency = form.currency(obj, "currency").map(|c| c.code().to_string());
-    let address = match form.object(obj, "address") {
+    let address = match read_address(form, obj) {
         Patch::Set(a) => Some(Some(AddressChanges {
             line: form.string(&a, "line", NAME_MAX).change(),
             line2: form.string(&a, "line2", NAME_MAX).change(),
@@ -172,7 +186,7 @@ fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
     };
     Changes {
         name,
-        company: form.string(obj, "company", NAME_MAX).change(),
+        company: company.change(),
         customer_type: form.one_of(obj, "customer_type", &CUSTOMER_TYPES).set(),
         email: email.change(),
         phone: form.string(obj, "phone", 64).change(),
@@ -181,6 +195,26 @@ fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
         website: form.string(obj, "website", NAME_MAX).change(),
         notes: form.string(obj, "notes", TEXT_MAX).change(),
         address,
+    }
+}
+
+/// `address`, or Rails' `address_attributes` (the pages' name), which may carry the
+/// address's `id` (it is updated in place either way) and `_destroy: true` (removes it).
+fn read_address(form: &mut Form, obj: &Obj) -> Patch<Obj> {
+    match (obj.has("address"), obj.has("address_attributes")) {
+        (true, true) => {
+            form.error(
+                obj,
+                "address_attributes",
+                "give address or address_attributes, not both",
+            );
+            Patch::Invalid
+        }
+        (_, true) => match form.object(obj, "address_attributes") {
+            Patch::Set(a) if form.boolean(&a, "_destroy") == Patch::Set(true) => Patch::Null,
+            other => other,
+        },
+        _ => form.object(obj, "address"),
     }
 }
 
@@ -209,6 +243,7 @@ pub async fn list(
         created_from: query.from_bound("created_after"),
         created_before: query.to_bound_exclusive("created_before"),
         include_deleted: query.include_deleted(),
+        conditions: query.ransack(crate::billing::search::CUSTOMERS),
     };
     query.finish()?;
     let (items, total) =

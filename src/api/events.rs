@@ -76,6 +76,10 @@ pub struct EventListParams {
     per_page: Option<i64>,
     /// `created_at` (oldest first) or `-created_at` (newest first, the default).
     sort: Option<String>,
+    /// Ransack sort, instead of `sort`: `<field> asc|desc` (`created_at desc`); several as
+    /// `s[0]=…&s[1]=…`. Ransack filters `q[<attribute>_<predicate>]=value` are taken
+    /// too (see the README); an unknown one is a 422 naming it.
+    s: Option<String>,
     /// One event type, e.g. `payment.received`.
     #[param(rename = "type")]
     event_type: Option<String>,
@@ -107,6 +111,7 @@ pub async fn list(
         event_type: query.one_of("type", &TYPES),
         created_from: query.from_bound("created_from"),
         created_before: query.to_bound_exclusive("created_to"),
+        conditions: query.ransack(crate::billing::search::EVENTS),
     };
     query.finish()?;
     let (items, total) = events::list(&state.pool, auth.business_id, &filter, sort, page).await?;

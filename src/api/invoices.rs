@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::PgConnection;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use crate::api::aliases;
 use crate::api::business::BusinessView;
@@ -20,8 +20,9 @@ use crate::api::documents::{
 };
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch};
+pub use crate::api::invoice_docs::{DocumentTaxInput, InvoiceInput, InvoiceListParams, ItemInput};
 use crate::api::pagination::{Paginated, Pagination};
-use crate::api::params::ListQuery;
+use crate::api::params::{DOCUMENTS_PER_PAGE, ListQuery};
 use crate::api::render::Views;
 use crate::api::response::{created, data, no_content, resource_url};
 use crate::app::AppState;
@@ -32,6 +33,7 @@ use crate::billing::documents::content::ContentChanges;
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::invoices::{self, Changes, Filter, FullRow, Invoice, STATUSES};
+use crate::billing::search;
 use crate::error::ApiResult;
 use crate::http::Json;
 use crate::http::timestamp;
@@ -287,34 +289,6 @@ fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
     }
 }
 
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)] // documentation only: read by `ListQuery`
-pub struct InvoiceListParams {
-    /// Page number, from 1.
-    page: Option<i64>,
-    /// Records per page, 1 to 100 (default 20).
-    per_page: Option<i64>,
-    /// `issued_at`, `due_at`, `created_at`, `number` or `total`; prefix `-` for descending.
-    sort: Option<String>,
-    /// Search in the number and the customer's name.
-    q: Option<String>,
-    /// draft, sent, viewed, partial, paid, overdue or void.
-    status: Option<String>,
-    customer_id: Option<i64>,
-    paid: Option<bool>,
-    /// Issued at or after (a date or an ISO 8601 timestamp).
-    issued_from: Option<String>,
-    /// Issued at or before.
-    issued_to: Option<String>,
-    /// Due at or after.
-    due_from: Option<String>,
-    /// Due at or before.
-    due_to: Option<String>,
-    /// Include deleted invoices.
-    include_deleted: Option<bool>,
-}
-
 #[utoipa::path(
     get, path = "/invoices", tag = "Invoices",
     summary = "List invoices (paginated)",
@@ -331,7 +305,7 @@ pub async fn list(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Paginated<InvoiceView>> {
     let mut query = ListQuery::parse(raw.as_deref())?;
-    let page = query.page();
+    let page = query.page_of(DOCUMENTS_PER_PAGE);
     let sort = query.sort(&invoices::SORTS, ("created_at", false));
     let filter = Filter {
         status: aliases::status_filter(&mut query, &STATUSES, &aliases::INVOICE_STATUSES),
@@ -343,6 +317,7 @@ pub async fn list(
         due_from: query.from_bound("due_from"),
         due_before: query.to_bound_exclusive("due_to"),
         include_deleted: query.include_deleted(),
+        conditions: query.ransack(search::INVOICES),
     };
     query.finish()?;
     let (rows, total) = invoices::list(&state.pool, auth.business_id, &filter, sort, page).await?;
@@ -521,12 +496,12 @@ pub async fn set_status(
 
 #[utoipa::path(
     patch, path = "/invoices/{id}/mark_as_paid", tag = "Invoices",
-    summary = "Record a payment for the whole balance (an invoice already paid is unchanged)",
+    summary = "Record a payment for the whole balance (422 when already paid or the balance is zero)",
     params(("id" = i64, Path, description = "Invoice id")),
     responses(
         (status = 200, description = "The paid invoice", body = InvoiceEnvelope),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
-        (status = 422, description = "The invoice is void", body = ErrorResponse),
+        (status = 422, description = "Void, already paid, or nothing to pay", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
 )]
@@ -560,63 +535,4 @@ pub async fn duplicate(
     let new_id =
         invoices::duplicate(&state.pool, &Views::of(&state), auth.business_id, id, now).await?;
     created_invoice(&state, auth.business_id, new_id).await
-}
-
-/// The body of a create or update, wrapped (`{"invoice": {...}}`) or bare. Numbers may
-/// be JSON numbers or numeric strings.
-#[derive(Debug, ToSchema)]
-#[schema(example = json!({"invoice": {"issued_at": "2025-10-12T00:00:00.000Z",
-    "payment_term_id": 89, "currency": "USD", "customer_id": 13,
-    "items_attributes": [{"name": "Items Consulting", "quantity": 1, "unit_price": "400.0"}],
-    "discount_type": "percent", "discount_value": "5",
-    "invoice_taxes_attributes": [{"tax_id": "1"}], "notes": ""}}))]
-#[allow(dead_code)] // documentation only: bodies are read leniently by `input::Form`
-pub struct InvoiceInput {
-    /// Required on create (ISO 4217, any case).
-    currency: Option<String>,
-    /// Required on create.
-    customer_id: Option<i64>,
-    /// Chosen by the client, or the next `INV-0001`-style number.
-    number: Option<String>,
-    /// Default: now.
-    issued_at: Option<String>,
-    /// Default: issued_at + the payment term's days.
-    due_at: Option<String>,
-    payment_term_id: Option<i64>,
-    notes: Option<String>,
-    /// `percent` or `fixed`.
-    discount_type: Option<String>,
-    /// Percent (0–100) or an amount (≤ subtotal).
-    discount_value: Option<String>,
-    /// Up to 100 items.
-    items_attributes: Option<Vec<ItemInput>>,
-    /// Invoice-level taxes; when no tax is named anywhere, the business's default taxes
-    /// apply.
-    invoice_taxes_attributes: Option<Vec<DocumentTaxInput>>,
-}
-
-#[derive(Debug, ToSchema)]
-#[allow(dead_code)] // documentation only
-pub struct ItemInput {
-    /// On update: the item to change (omit to add an item).
-    id: Option<i64>,
-    /// On update: `true` removes the item.
-    _destroy: Option<bool>,
-    name: Option<String>,
-    description: Option<String>,
-    /// ≥ 0, at most 4 decimals.
-    quantity: Option<String>,
-    /// ≥ 0, at most 4 decimals.
-    unit_price: Option<String>,
-    /// Item-level taxes.
-    tax_ids: Option<Vec<i64>>,
-}
-
-#[derive(Debug, ToSchema)]
-#[allow(dead_code)] // documentation only
-pub struct DocumentTaxInput {
-    tax_id: Option<i64>,
-    /// On update: the tax line to remove, with `_destroy`.
-    id: Option<i64>,
-    _destroy: Option<bool>,
 }

@@ -1,5 +1,7 @@
 //! Query strings of list requests: pagination, sorting, filters. Parsed leniently so one
-//! 422 names every bad parameter at once; unknown parameters are ignored.
+//! 422 names every bad parameter at once. Unknown plain parameters are ignored (a
+//! cache-buster, a client's extra); Ransack's `q[…]` and `s` never are: a list that
+//! does not read them answers 422 naming them (`ransack.rs` reads the filters).
 
 use std::collections::HashMap;
 
@@ -8,6 +10,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use crate::error::{ApiError, FieldErrors};
 
 pub const DEFAULT_PER_PAGE: i64 = 20;
+/// Invoices and quotes page by 25 by default, as Koteshen's pages say.
+pub const DOCUMENTS_PER_PAGE: i64 = 25;
 pub const MAX_PER_PAGE: i64 = 100;
 /// Beyond this a page number is a mistake (or an attempt at an enormous OFFSET).
 pub const MAX_PAGE: i64 = 1_000_000;
@@ -24,27 +28,51 @@ impl PageRequest {
     }
 }
 
-/// `?sort=name` or `?sort=-created_at`, resolved against a resource's allow-list.
+/// How many fields one request may sort by (`s[0]=…&s[1]=…`).
+pub const MAX_SORT_KEYS: usize = 3;
+
+/// `?sort=name`, `?sort=-created_at`, or Ransack's `?s=issued_at desc` (several as
+/// `s[0]=issued_at desc&s[1]=total asc`), resolved against a resource's allow-list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sort {
-    /// The SQL expression the field sorts by (from the allow-list, never from input).
-    pub column: &'static str,
-    pub descending: bool,
+    /// The SQL expressions sorted by (from the allow-list, never from input) and whether
+    /// each is descending.
+    keys: [(&'static str, bool); MAX_SORT_KEYS],
+    len: usize,
 }
 
 impl Sort {
-    /// `ORDER BY` body with ties broken by id in the same direction, so pages are stable.
+    pub fn by(column: &'static str, descending: bool) -> Sort {
+        Sort {
+            keys: [(column, descending); MAX_SORT_KEYS],
+            len: 1,
+        }
+    }
+
+    /// `ORDER BY` body with ties broken by id in the last key's direction, so pages are
+    /// stable.
     pub fn order_by(&self, id_column: &str) -> String {
-        let dir = if self.descending { "DESC" } else { "ASC" };
-        format!("{} {dir}, {id_column} {dir}", self.column)
+        let dir = |d: bool| if d { "DESC" } else { "ASC" };
+        let mut parts: Vec<String> = self.keys[..self.len]
+            .iter()
+            .map(|(column, d)| format!("{column} {}", dir(*d)))
+            .collect();
+        parts.push(format!("{id_column} {}", dir(self.keys[self.len - 1].1)));
+        parts.join(", ")
     }
 }
 
 pub struct ListQuery {
     params: HashMap<String, String>,
+    /// Every pair in order, for parameters that may repeat (`q[status_in][]`, `s[]`).
+    pub(super) pairs: Vec<(String, String)>,
     /// Parameters given more than once: an error if the resource reads them.
     repeated: Vec<String>,
     errors: FieldErrors,
+    /// Whether the list read its `q[…]` filters and its sort: `finish` refuses those
+    /// parameters on a list that did not.
+    pub(super) ransack_read: bool,
+    sort_read: bool,
 }
 
 impl ListQuery {
@@ -53,16 +81,34 @@ impl ListQuery {
             .map_err(|_| ApiError::bad_request("The query string is malformed"))?;
         let mut params = HashMap::new();
         let mut repeated = Vec::new();
-        for (key, value) in pairs {
-            if params.insert(key.clone(), value).is_some() && !repeated.contains(&key) {
-                repeated.push(key);
+        for (key, value) in &pairs {
+            if params.insert(key.clone(), value.clone()).is_some() && !repeated.contains(key) {
+                repeated.push(key.clone());
             }
         }
         Ok(ListQuery {
             params,
+            pairs,
             repeated,
             errors: FieldErrors::new(),
+            ransack_read: false,
+            sort_read: false,
         })
+    }
+
+    /// The `q[…]` parameters, each key with its values in order.
+    pub(super) fn ransack_params(&self) -> Vec<(String, Vec<String>)> {
+        let mut keys: Vec<(String, Vec<String>)> = Vec::new();
+        for (key, value) in &self.pairs {
+            if !key.starts_with("q[") || sort_key_rest(key).is_some() {
+                continue;
+            }
+            match keys.iter_mut().find(|(k, _)| k == key) {
+                Some((_, values)) => values.push(value.clone()),
+                None => keys.push((key.clone(), vec![value.clone()])),
+            }
+        }
+        keys
     }
 
     /// A present, non-blank parameter, trimmed. One given twice, or holding a NUL
@@ -101,10 +147,15 @@ impl ListQuery {
     }
 
     pub fn page(&mut self) -> PageRequest {
+        self.page_of(DEFAULT_PER_PAGE)
+    }
+
+    /// `page` and `per_page` (at most `MAX_PER_PAGE`), `per_page` defaulting to `default`.
+    pub fn page_of(&mut self, default: i64) -> PageRequest {
         let page = self.bounded_int("page", 1, MAX_PAGE).unwrap_or(1);
         let per_page = self
             .bounded_int("per_page", 1, MAX_PER_PAGE)
-            .unwrap_or(DEFAULT_PER_PAGE);
+            .unwrap_or(default);
         PageRequest { page, per_page }
     }
 
@@ -123,20 +174,35 @@ impl ListQuery {
         }
     }
 
-    /// Resolves `sort` against `allowed` (API field → SQL expression).
+    /// Resolves `sort` (or Ransack's `s`) against `allowed` (API field → SQL expression).
     pub fn sort(
         &mut self,
         allowed: &[(&'static str, &'static str)],
         default: (&'static str, bool),
     ) -> Sort {
-        let fallback = Sort {
-            column: allowed
+        self.sort_read = true;
+        let fallback = Sort::by(
+            allowed
                 .iter()
                 .find(|(field, _)| *field == default.0)
                 .map(|(_, col)| *col)
                 .unwrap_or("id"),
-            descending: default.1,
+            default.1,
+        );
+        let names = || {
+            let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
+            names.join(", ")
         };
+        let ransack = self.sort_params();
+        if !ransack.is_empty() {
+            if self.params.contains_key("sort") {
+                self.error("s", "give either sort or s, not both");
+                return fallback;
+            }
+            return self
+                .ransack_sort(allowed, ransack, &names())
+                .unwrap_or(fallback);
+        }
         let Some(raw) = self.typed("sort") else {
             return fallback;
         };
@@ -145,19 +211,82 @@ impl ListQuery {
             None => (raw.as_str(), false),
         };
         match allowed.iter().find(|(name, _)| *name == field) {
-            Some((_, column)) => Sort { column, descending },
+            Some((_, column)) => Sort::by(column, descending),
             None => {
-                let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
-                self.error(
-                    "sort",
-                    format!(
-                        "must be one of {} (prefix - for descending)",
-                        names.join(", ")
-                    ),
-                );
+                let message = format!("must be one of {} (prefix - for descending)", names());
+                self.error("sort", message);
                 fallback
             }
         }
+    }
+
+    /// `s`, `s[]` and `s[N]` pairs (or Ransack's `q[s]` forms), in order of N, then of
+    /// appearance; a malformed index sorts first and is refused by `ransack_sort`.
+    fn sort_params(&self) -> Vec<(String, String)> {
+        let mut found: Vec<(Option<u32>, String, String)> = self
+            .pairs
+            .iter()
+            .filter_map(|(key, value)| {
+                let rest = sort_key_rest(key)?;
+                let index = match rest {
+                    "" | "[]" => Some(0),
+                    r => r
+                        .strip_prefix('[')
+                        .and_then(|r| r.strip_suffix(']'))
+                        .and_then(|n| n.parse().ok()),
+                };
+                Some((index, key.clone(), value.clone()))
+            })
+            .collect();
+        found.sort_by_key(|(i, _, _)| *i);
+        found.into_iter().map(|(_, k, v)| (k, v)).collect()
+    }
+
+    /// `s=issued_at desc`: a field of the allow-list and `asc` (the default) or `desc`.
+    fn ransack_sort(
+        &mut self,
+        allowed: &[(&'static str, &'static str)],
+        pairs: Vec<(String, String)>,
+        names: &str,
+    ) -> Option<Sort> {
+        if pairs.len() > MAX_SORT_KEYS {
+            self.error("s", format!("at most {MAX_SORT_KEYS} sort fields"));
+            return None;
+        }
+        let mut sort: Option<Sort> = None;
+        for (key, value) in pairs {
+            let rest = sort_key_rest(&key).unwrap_or_default();
+            let indexed = rest
+                .strip_prefix('[')
+                .and_then(|r| r.strip_suffix(']'))
+                .is_some_and(|n| n.is_empty() || n.parse::<u32>().is_ok());
+            if !rest.is_empty() && !indexed {
+                self.error(&key, "must be s, s[] or s[N] (N a number)");
+                continue;
+            }
+            let mut words = value.split_whitespace();
+            let field = words.next().unwrap_or("");
+            let descending = match words.next().map(str::to_ascii_lowercase).as_deref() {
+                None | Some("asc") => Some(false),
+                Some("desc") => Some(true),
+                Some(_) => None,
+            };
+            let column = allowed.iter().find(|(n, _)| *n == field).map(|(_, c)| *c);
+            match (column, descending, words.next()) {
+                (Some(column), Some(descending), None) => match &mut sort {
+                    Some(s) => {
+                        s.keys[s.len] = (column, descending);
+                        s.len += 1;
+                    }
+                    None => sort = Some(Sort::by(column, descending)),
+                },
+                _ => self.error(
+                    &key,
+                    format!("must be `<field> asc` or `<field> desc`, the field one of {names}"),
+                ),
+            }
+        }
+        sort
     }
 
     /// One of a fixed set of values.
@@ -233,10 +362,28 @@ impl ListQuery {
         }
     }
 
-    /// Ends parsing: a 422 naming every bad parameter, if any.
-    pub fn finish(self) -> Result<(), ApiError> {
+    /// Ends parsing: a 422 naming every bad parameter, if any, and every Ransack
+    /// parameter the list did not read.
+    pub fn finish(mut self) -> Result<(), ApiError> {
+        if !self.ransack_read {
+            for (key, _) in self.ransack_params() {
+                self.error(&key, "this list takes no q[…] filters");
+            }
+        }
+        if !self.sort_read {
+            for (key, _) in self.sort_params() {
+                self.error(&key, "this list cannot be sorted");
+            }
+        }
         self.errors.into_result()
     }
+}
+
+/// What follows `s` in a sort key (`s`, `s[]`, `s[N]`, or the same inside `q`: `q[s]`,
+/// `q[s][N]`), or None for any other key.
+fn sort_key_rest(key: &str) -> Option<&str> {
+    let rest = key.strip_prefix("q[s]").or_else(|| key.strip_prefix('s'))?;
+    (rest.is_empty() || rest.starts_with('[')).then_some(rest)
 }
 
 enum DateOrTime {
@@ -312,6 +459,57 @@ mod tests {
         let mut q = query("sort=password");
         q.sort(&allowed, ("name", false));
         assert!(q.finish().is_err());
+    }
+
+    #[test]
+    fn ransack_sorts_one_or_several_fields() {
+        let allowed = [("name", "c.name"), ("created_at", "c.created_at")];
+        let mut q = query("s=created_at+desc");
+        let sort = q.sort(&allowed, ("name", false));
+        assert!(q.finish().is_ok());
+        assert_eq!(sort.order_by("c.id"), "c.created_at DESC, c.id DESC");
+        let mut q = query("s[1]=name+asc&s[0]=created_at+desc");
+        let sort = q.sort(&allowed, ("name", false));
+        assert!(q.finish().is_ok());
+        assert_eq!(
+            sort.order_by("c.id"),
+            "c.created_at DESC, c.name ASC, c.id ASC"
+        );
+        let mut q = query("s=name");
+        assert_eq!(
+            q.sort(&allowed, ("created_at", true)).order_by("c.id"),
+            "c.name ASC, c.id ASC"
+        );
+        for bad in [
+            "s=password+asc",
+            "s=name+up",
+            "s=name+asc+x",
+            "s=name&sort=name",
+        ] {
+            let mut q = query(bad);
+            q.sort(&allowed, ("name", false));
+            let err = q.finish().unwrap_err();
+            assert!(err.field_errors().unwrap().contains("s"), "{bad}");
+        }
+        // Ransack's own spelling inside q, and a malformed index.
+        let mut q = query("q[s]=name+desc&q[status_eq]=x");
+        assert_eq!(
+            q.sort(&allowed, ("created_at", false)).order_by("c.id"),
+            "c.name DESC, c.id DESC"
+        );
+        assert_eq!(q.ransack_params().len(), 1);
+        let mut q = query("s[x]=name+asc");
+        q.sort(&allowed, ("name", false));
+        assert!(
+            q.finish()
+                .unwrap_err()
+                .field_errors()
+                .unwrap()
+                .contains("s[x]")
+        );
+        // A list that does not sort refuses `s` rather than ignoring it.
+        let err = query("s[0]=name+asc").finish().unwrap_err();
+        assert!(err.field_errors().unwrap().contains("s[0]"));
     }
 
     #[test]

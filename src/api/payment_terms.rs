@@ -94,6 +94,10 @@ pub struct PaymentTermListParams {
     per_page: Option<i64>,
     /// `name`, `value` or `created_at` (the default); prefix `-` for descending.
     sort: Option<String>,
+    /// Ransack sort, instead of `sort`: `<field> asc|desc` (`created_at desc`); several as
+    /// `s[0]=…&s[1]=…`. Ransack filters `q[<attribute>_<predicate>]=value` are taken
+    /// too (see the README); an unknown one is a 422 naming it.
+    s: Option<String>,
     /// Search in the name.
     q: Option<String>,
     /// Include deleted payment terms.
@@ -142,6 +146,7 @@ pub async fn list(
     let filter = Filter {
         q: query.string("q"),
         include_deleted: query.include_deleted(),
+        conditions: query.ransack(crate::billing::search::PAYMENT_TERMS),
     };
     query.finish()?;
     let (items, total) =

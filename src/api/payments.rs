@@ -137,6 +137,10 @@ pub struct PaymentListParams {
     per_page: Option<i64>,
     /// `paid_at`, `amount` or `created_at`; prefix `-` for descending.
     sort: Option<String>,
+    /// Ransack sort, instead of `sort`: `<field> asc|desc` (`created_at desc`); several as
+    /// `s[0]=…&s[1]=…`. Ransack filters `q[<attribute>_<predicate>]=value` are taken
+    /// too (see the README); an unknown one is a 422 naming it.
+    s: Option<String>,
     invoice_id: Option<i64>,
     customer_id: Option<i64>,
     /// cash, bank_transfer, card, check or other.
@@ -160,6 +164,10 @@ pub struct InvoicePaymentListParams {
     per_page: Option<i64>,
     /// `paid_at`, `amount` or `created_at`; prefix `-` for descending.
     sort: Option<String>,
+    /// Ransack sort, instead of `sort`: `<field> asc|desc` (`created_at desc`); several as
+    /// `s[0]=…&s[1]=…`. Ransack filters `q[<attribute>_<predicate>]=value` are taken
+    /// too (see the README); an unknown one is a 422 naming it.
+    s: Option<String>,
     /// cash, bank_transfer, card, check or other.
     payment_method: Option<String>,
     /// Paid at or after (a date or an ISO 8601 timestamp).
@@ -203,6 +211,7 @@ fn read_filter(query: &mut ListQuery, invoice_id: Option<i64>) -> Filter {
         paid_from: query.from_bound("paid_from"),
         paid_before: query.to_bound_exclusive("paid_to"),
         include_deleted: query.include_deleted(),
+        conditions: query.ransack(crate::billing::search::PAYMENTS),
     }
 }
 

@@ -20,7 +20,7 @@ use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj};
 use crate::api::invoices::InvoiceEnvelope;
 use crate::api::pagination::{Paginated, Pagination};
-use crate::api::params::ListQuery;
+use crate::api::params::{DOCUMENTS_PER_PAGE, ListQuery};
 use crate::api::render::Views;
 use crate::api::response::{created, data, no_content, resource_url};
 use crate::app::AppState;
@@ -251,11 +251,15 @@ fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
 pub struct QuoteListParams {
     /// Page number, from 1.
     page: Option<i64>,
-    /// Records per page, 1 to 100 (default 20).
+    /// Records per page, 1 to 100 (default 25).
     per_page: Option<i64>,
     /// `issued_at`, `expires_at`, `created_at`, `number` or `total`; prefix `-` for
     /// descending.
     sort: Option<String>,
+    /// Ransack sort, instead of `sort`: `<field> asc|desc` (`created_at desc`); several as
+    /// `s[0]=…&s[1]=…`. Ransack filters `q[<attribute>_<predicate>]=value` are taken
+    /// too (see the README); an unknown one is a 422 naming it.
+    s: Option<String>,
     /// Search in the number, the summary and the customer's name.
     q: Option<String>,
     /// draft, sent, viewed, accepted, rejected, expired or invoiced.
@@ -289,7 +293,7 @@ pub async fn list(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Paginated<QuoteView>> {
     let mut query = ListQuery::parse(raw.as_deref())?;
-    let page = query.page();
+    let page = query.page_of(DOCUMENTS_PER_PAGE);
     let sort = query.sort(&quotes::SORTS, ("created_at", false));
     let filter = Filter {
         status: aliases::status_filter(&mut query, &STATUSES, &aliases::QUOTE_STATUSES),
@@ -300,6 +304,7 @@ pub async fn list(
         expires_from: query.from_bound("expires_from"),
         expires_before: query.to_bound_exclusive("expires_to"),
         include_deleted: query.include_deleted(),
+        conditions: query.ransack(crate::billing::search::QUOTES),
     };
     query.finish()?;
     let (details, total) = quotes::list(&state.pool, auth.business_id, &filter, sort, page).await?;
@@ -410,16 +415,18 @@ pub async fn update(
 
 #[utoipa::path(
     delete, path = "/quotes/{id}", tag = "Quotes",
-    summary = "Delete a quote (soft)",
+    summary = "Delete a draft quote (soft); a quote sent or further along cannot be deleted",
     params(("id" = i64, Path, description = "Quote id")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such quote in this business", body = ErrorResponse),
+        (status = 422, description = "Cannot delete a sent or accepted quote", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
 )]
 pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
-    quotes::discard(&state.pool, auth.business_id, id, state.clock.now()).await?;
+    let now = state.clock.now();
+    quotes::discard(&state.pool, &Views::of(&state), auth.business_id, id, now).await?;
     Ok(no_content())
 }
 

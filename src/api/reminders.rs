@@ -143,6 +143,12 @@ const CONDITIONS: [(&str, &str); 3] = [
 pub struct ReminderListParams {
     page: Option<i64>,
     per_page: Option<i64>,
+    /// `scheduled_at` (the default), `created_at` or `count`; prefix `-` for descending.
+    sort: Option<String>,
+    /// Ransack sort, instead of `sort`: `<field> asc|desc` (`created_at desc`); several as
+    /// `s[0]=…&s[1]=…`. Ransack filters `q[<attribute>_<predicate>]=value` are taken
+    /// too (see the README); an unknown one is a 422 naming it.
+    s: Option<String>,
 }
 
 #[utoipa::path(
@@ -164,15 +170,11 @@ pub async fn list(
 ) -> ApiResult<Paginated<ReminderView>> {
     let mut query = ListQuery::parse(raw.as_deref())?;
     let page = query.page();
+    let sort = query.sort(&reminders::SORTS, ("scheduled_at", false));
+    let conditions = query.ransack(crate::billing::search::REMINDERS);
     query.finish()?;
-    let (reminders, total) = reminders::list(
-        &state.pool,
-        auth.business_id,
-        id,
-        page.per_page,
-        page.offset(),
-    )
-    .await?;
+    let (reminders, total) =
+        reminders::list(&state.pool, auth.business_id, id, &conditions, sort, page).await?;
     Ok(Paginated {
         items: reminders
             .into_iter()

@@ -60,6 +60,7 @@ pub fn finish(spec: &utoipa::openapi::OpenApi, config: &Config) -> Value {
             }
         }
     }
+    crate::api::spec_forms::accept_form_bodies(&mut spec);
     spec
 }
 

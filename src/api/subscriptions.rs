@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use crate::api::docs::ErrorResponse;
 use crate::api::ids::Id;
 use crate::api::input::{Form, Obj, Patch};
-use crate::api::response::{data, no_content};
+use crate::api::response::{created, data, no_content};
 use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::recurring::{self, Changes, FREQUENCIES, Subscription};
@@ -241,7 +241,8 @@ fn read_changes(body: Value) -> ApiResult<Changes> {
     params(("id" = i64, Path, description = "The template invoice's id")),
     request_body(content = SubscriptionInput, content_type = "application/json"),
     responses(
-        (status = 200, description = "The schedule", body = SubscriptionEnvelope),
+        (status = 201, description = "The schedule (Koteshen's page answers 201)", body = SubscriptionEnvelope,
+         headers(("Location" = String, description = "The schedule's url"))),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
         (status = 422, description = "Invalid fields, all named", body = ErrorResponse),
     ),
@@ -263,7 +264,8 @@ pub async fn recurring(
         state.clock.now(),
     )
     .await?;
-    Ok(data(SubscriptionView::new(sub, &state.config.public_url)))
+    let view = SubscriptionView::new(sub, &state.config.public_url);
+    Ok(created(&view.url.clone(), view))
 }
 
 #[utoipa::path(

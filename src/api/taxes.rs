@@ -101,6 +101,10 @@ pub struct TaxListParams {
     per_page: Option<i64>,
     /// `name`, `rate` or `created_at` (the default); prefix `-` for descending.
     sort: Option<String>,
+    /// Ransack sort, instead of `sort`: `<field> asc|desc` (`created_at desc`); several as
+    /// `s[0]=…&s[1]=…`. Ransack filters `q[<attribute>_<predicate>]=value` are taken
+    /// too (see the README); an unknown one is a 422 naming it.
+    s: Option<String>,
     /// Search in the name.
     q: Option<String>,
     /// Only the default taxes (`true`) or only the others (`false`).
@@ -148,6 +152,7 @@ pub async fn list(
         q: query.string("q"),
         is_default: query.boolean("is_default"),
         include_deleted: query.include_deleted(),
+        conditions: query.ransack(crate::billing::search::TAXES),
     };
     query.finish()?;
     let (items, total) = taxes::list(&state.pool, auth.business_id, &filter, sort, page).await?;

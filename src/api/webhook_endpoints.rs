@@ -179,6 +179,10 @@ pub struct WebhookEndpointListParams {
     per_page: Option<i64>,
     /// `created_at` or `url`; prefix `-` for descending.
     sort: Option<String>,
+    /// Ransack sort, instead of `sort`: `<field> asc|desc` (`created_at desc`); several as
+    /// `s[0]=…&s[1]=…`. Ransack filters `q[<attribute>_<predicate>]=value` are taken
+    /// too (see the README); an unknown one is a 422 naming it.
+    s: Option<String>,
     /// Include deleted endpoints.
     include_deleted: Option<bool>,
 }
@@ -193,6 +197,13 @@ pub struct DeliveryListParams {
     per_page: Option<i64>,
     /// Only the attempts at this event (`evt_…`).
     event_id: Option<String>,
+    /// `created_at` (newest first by default); prefix `-` for descending.
+    sort: Option<String>,
+    /// Ransack sort, instead of `sort`: `<field> asc|desc` (`created_at desc`); several as
+    /// `s[0]=…&s[1]=…`. Ransack filters `q[<attribute>_<predicate>]=value` are taken
+    /// too (see the README); an unknown one is a 422 naming it.
+    s: Option<String>,
+
     /// Also for a deleted endpoint.
     include_deleted: Option<bool>,
 }
@@ -297,9 +308,17 @@ pub async fn list(
     let page = query.page();
     let sort = query.sort(&endpoints::SORTS, ("created_at", false));
     let include_deleted = query.include_deleted();
+    let conditions = query.ransack(crate::billing::search::WEBHOOK_ENDPOINTS);
     query.finish()?;
-    let (items, total) =
-        endpoints::list(&state.pool, auth.business_id, include_deleted, sort, page).await?;
+    let (items, total) = endpoints::list(
+        &state.pool,
+        auth.business_id,
+        include_deleted,
+        &conditions,
+        sort,
+        page,
+    )
+    .await?;
     let public_url = &state.config.public_url;
     let now = state.clock.now();
     Ok(Paginated {
@@ -478,12 +497,22 @@ pub async fn deliveries(
     let page = query.page();
     let event_id = query.string("event_id");
     let include_deleted = query.include_deleted();
+    let sort = query.sort(&deliveries::SORTS, ("created_at", true));
+    let conditions = query.ransack(crate::billing::search::DELIVERIES);
     query.finish()?;
     endpoints::find(&state.pool, auth.business_id, id, include_deleted)
         .await?
         .ok_or_else(record_not_found)?;
-    let (items, total) =
-        deliveries::list(&state.pool, auth.business_id, id, event_id.as_deref(), page).await?;
+    let (items, total) = deliveries::list(
+        &state.pool,
+        auth.business_id,
+        id,
+        event_id.as_deref(),
+        &conditions,
+        sort,
+        page,
+    )
+    .await?;
     Ok(Paginated {
         items: items.into_iter().map(DeliveryView::from).collect(),
         pagination: Pagination::new(page, total),

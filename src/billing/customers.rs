@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 
 use crate::api::params::{PageRequest, Sort};
+use crate::api::ransack::Conditions;
 use crate::billing::addresses::{self, Address, AddressChanges};
 use crate::billing::events::{self, Render, Resource};
 
@@ -101,6 +102,8 @@ pub struct Filter {
     /// Exclusive.
     pub created_before: Option<DateTime<Utc>>,
     pub include_deleted: bool,
+    /// Ransack's `q[…]` (`search::CUSTOMERS`).
+    pub conditions: Conditions,
 }
 
 /// Escapes LIKE wildcards so a search for `50%` finds "50%", not everything.
@@ -137,6 +140,7 @@ fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {
     if let Some(before) = f.created_before {
         qb.push(" AND c.created_at < ").push_bind(before);
     }
+    f.conditions.push(qb);
 }
 
 /// One page and the total count: two queries whatever the page size.

@@ -15,7 +15,7 @@ use serde_json::Value;
 use sqlx::PgConnection;
 
 /// Every event type, as webhook subscriptions name them.
-pub const TYPES: [&str; 18] = [
+pub const TYPES: [&str; 19] = [
     "customer.created",
     "customer.updated",
     "customer.deleted",
@@ -31,6 +31,7 @@ pub const TYPES: [&str; 18] = [
     "quote.accepted",
     "quote.rejected",
     "quote.converted",
+    "quote.deleted",
     "payment.received",
     "payment.updated",
     "payment.deleted",
@@ -139,6 +140,8 @@ pub struct Filter {
     pub created_from: Option<DateTime<Utc>>,
     /// Exclusive.
     pub created_before: Option<DateTime<Utc>>,
+    /// Ransack's `q[…]` (`search::EVENTS`).
+    pub conditions: crate::api::ransack::Conditions,
 }
 
 /// One page of the business's log and the total count.
@@ -160,6 +163,7 @@ pub async fn list(
         if let Some(before) = filter.created_before {
             qb.push(" AND created_at < ").push_bind(before);
         }
+        filter.conditions.push(qb);
     };
     let mut count = sqlx::QueryBuilder::new("SELECT count(*) FROM events");
     push_where(&mut count);

@@ -9,6 +9,7 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use crate::api::params::{PageRequest, Sort};
+use crate::api::ransack::Conditions;
 use crate::billing::documents::INVOICE;
 use crate::billing::documents::content::{self, ContentChanges, Current};
 use crate::billing::documents::items::Item;
@@ -165,6 +166,8 @@ pub struct Filter {
     pub due_from: Option<DateTime<Utc>>,
     pub due_before: Option<DateTime<Utc>>,
     pub include_deleted: bool,
+    /// Ransack's `q[…]` (`search::INVOICES`).
+    pub conditions: Conditions,
 }
 
 fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {
@@ -202,6 +205,7 @@ fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {
             qb.push(format!(" AND {column} {op} ")).push_bind(value);
         }
     }
+    f.conditions.push(qb);
 }
 
 /// Pushes an expression for how many invoices the filter selects. Unfiltered, it is the
@@ -216,7 +220,8 @@ fn push_count(qb: &mut QueryBuilder<Postgres>, business_id: i64, filter: &Filter
         && filter.issued_from.is_none()
         && filter.issued_before.is_none()
         && filter.due_from.is_none()
-        && filter.due_before.is_none();
+        && filter.due_before.is_none()
+        && filter.conditions.is_empty();
     if unfiltered {
         let column = if filter.include_deleted {
             "total"
@@ -650,7 +655,13 @@ pub async fn mark_as_paid(
     if invoice.status == "void" {
         return Err(BillingError::refused("A void invoice cannot be paid"));
     }
-    if invoice.balance_cents > 0 {
+    // Koteshen's page: nothing to mark is a refusal, not a silent success.
+    if invoice.status == "paid" || invoice.balance_cents <= 0 {
+        return Err(BillingError::refused(
+            "Invoice already paid or balance is zero",
+        ));
+    }
+    {
         let payment = payments::NewPayment {
             business_id,
             invoice_id: Some(id),

@@ -76,6 +76,8 @@ pub async fn seed_defaults(
 pub struct Filter {
     pub q: Option<String>,
     pub include_deleted: bool,
+    /// Ransack's `q[…]` (`search::PAYMENT_TERMS`).
+    pub conditions: crate::api::ransack::Conditions,
 }
 
 fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {
@@ -86,6 +88,7 @@ fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {
     if let Some(q) = &f.q {
         qb.push(" AND p.name ILIKE ").push_bind(like_pattern(q));
     }
+    f.conditions.push(qb);
 }
 
 /// One page and the total count: two queries whatever the page size.

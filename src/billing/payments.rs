@@ -12,6 +12,7 @@ use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 
 use crate::api::params::{PageRequest, Sort};
+use crate::api::ransack::Conditions;
 use crate::billing::documents::content;
 use crate::billing::error::BillingError;
 use crate::billing::events::{self, Render, Resource};
@@ -60,6 +61,8 @@ pub struct Filter {
     /// Exclusive.
     pub paid_before: Option<DateTime<Utc>>,
     pub include_deleted: bool,
+    /// Ransack's `q[…]` (`search::PAYMENTS`).
+    pub conditions: Conditions,
 }
 
 fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {
@@ -83,6 +86,7 @@ fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {
     if let Some(before) = f.paid_before {
         qb.push(" AND p.paid_at < ").push_bind(before);
     }
+    f.conditions.push(qb);
 }
 
 /// One page and the total count: two queries whatever the page size.

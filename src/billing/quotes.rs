@@ -6,15 +6,17 @@ use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use crate::api::params::{PageRequest, Sort};
+use crate::api::ransack::Conditions;
+use crate::billing::documents::QUOTE;
 use crate::billing::documents::content::{self, ContentChanges, Current};
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
-use crate::billing::documents::{INVOICE, QUOTE};
 use crate::billing::error::BillingError;
 use crate::billing::events::{self, Render, Resource};
-use crate::billing::numbering;
 use crate::error::FieldErrors;
 use crate::money::Currency;
+
+pub use crate::billing::quote_copies::{convert, duplicate};
 
 pub const STATUSES: [&str; 7] = [
     "draft", "sent", "viewed", "accepted", "rejected", "expired", "invoiced",
@@ -83,6 +85,8 @@ pub struct Filter {
     pub expires_from: Option<DateTime<Utc>>,
     pub expires_before: Option<DateTime<Utc>>,
     pub include_deleted: bool,
+    /// Ransack's `q[…]` (`search::QUOTES`).
+    pub conditions: Conditions,
 }
 
 fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {
@@ -119,6 +123,7 @@ fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {
             qb.push(format!(" AND {column} {op} ")).push_bind(value);
         }
     }
+    f.conditions.push(qb);
 }
 
 pub async fn list(
@@ -164,7 +169,7 @@ async fn with_details(
         .collect())
 }
 
-async fn find_row(
+pub(super) async fn find_row(
     conn: &mut PgConnection,
     business_id: i64,
     id: i64,
@@ -466,62 +471,37 @@ pub async fn set_status(
     Ok(())
 }
 
-/// Turns a quote into a new draft invoice with the same customer, currency, items,
-/// taxes (at the rates quoted), discount and notes; the quote becomes invoiced.
-/// Answers the invoice's id.
-pub async fn convert(
+/// Deletes a draft (soft), with its `quote.deleted` event; a quote that went out stays,
+/// as Koteshen's page says.
+pub async fn discard(
     pool: &PgPool,
     render: &dyn Render,
     business_id: i64,
     id: i64,
     now: DateTime<Utc>,
-) -> Result<i64, BillingError> {
+) -> Result<(), BillingError> {
     let mut tx = pool.begin().await?;
-    let quote = find_row(&mut tx, business_id, id, false, true)
-        .await?
-        .ok_or(BillingError::NotFound)?;
-    if matches!(quote.status.as_str(), "rejected" | "invoiced") {
-        return Err(BillingError::refused(format!(
-            "A {} quote cannot be converted",
-            quote.status
-        )));
+    let status: String = sqlx::query_scalar(
+        "SELECT status FROM quotes
+         WHERE id = $1 AND business_id = $2 AND discarded_at IS NULL FOR UPDATE",
+    )
+    .bind(id)
+    .bind(business_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(BillingError::NotFound)?;
+    if status != "draft" {
+        return Err(BillingError::refused(
+            "Cannot delete a sent or accepted quote",
+        ));
     }
-    let number = numbering::next_number(&mut tx, business_id, INVOICE.numbering).await?;
-    let invoice_id: i64 = sqlx::query_scalar(
-        "INSERT INTO invoices (business_id, customer_id, number, status, currency, issued_at,
-             due_at, notes, discount_type, discount_value, subtotal_cents, discount_cents,
-             tax_total_cents, total_cents, created_at, updated_at)
-         SELECT business_id, customer_id, $2, 'draft', currency, $3, $3, notes,
-             discount_type, discount_value, subtotal_cents, discount_cents, tax_total_cents,
-             total_cents, $3, $3
-         FROM quotes WHERE id = $1
-         RETURNING id",
-    )
-    .bind(id)
-    .bind(&number)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    content::copy(&mut tx, (QUOTE, id), (INVOICE, invoice_id), now).await?;
     sqlx::query(
-        "UPDATE quotes SET status = 'invoiced', invoiced_at = $2, invoice_id = $3,
-             updated_at = $2
-         WHERE id = $1",
+        "UPDATE quotes SET discarded_at = $3, updated_at = $3 WHERE id = $1 AND business_id = $2",
     )
     .bind(id)
+    .bind(business_id)
     .bind(now)
-    .bind(invoice_id)
     .execute(&mut *tx)
-    .await?;
-    events::emit(
-        &mut tx,
-        render,
-        Resource::Invoice,
-        business_id,
-        invoice_id,
-        "invoice.created",
-        now,
-    )
     .await?;
     events::emit(
         &mut tx,
@@ -529,70 +509,12 @@ pub async fn convert(
         Resource::Quote,
         business_id,
         id,
-        "quote.converted",
+        "quote.deleted",
         now,
     )
     .await?;
     tx.commit().await?;
-    Ok(invoice_id)
-}
-
-/// A new draft copying the quote: new number, issued today, valid for as long as the
-/// original was.
-pub async fn duplicate(
-    pool: &PgPool,
-    business_id: i64,
-    id: i64,
-    now: DateTime<Utc>,
-) -> Result<i64, BillingError> {
-    let mut tx = pool.begin().await?;
-    let source = find_row(&mut tx, business_id, id, false, false)
-        .await?
-        .ok_or(BillingError::NotFound)?;
-    let number = numbering::next_number(&mut tx, business_id, QUOTE.numbering).await?;
-    let expires_at = now + (source.expires_at - source.issued_at);
-    let new_id: i64 = sqlx::query_scalar(
-        "INSERT INTO quotes (business_id, customer_id, number, status, currency, issued_at,
-             expires_at, summary, notes, discount_type, discount_value, subtotal_cents,
-             discount_cents, tax_total_cents, total_cents, created_at, updated_at)
-         SELECT business_id, customer_id, $2, 'draft', currency, $3, $4, summary, notes,
-             discount_type, discount_value, subtotal_cents, discount_cents,
-             tax_total_cents, total_cents, $3, $3
-         FROM quotes WHERE id = $1
-         RETURNING id",
-    )
-    .bind(id)
-    .bind(&number)
-    .bind(now)
-    .bind(expires_at)
-    .fetch_one(&mut *tx)
-    .await?;
-    content::copy(&mut tx, (QUOTE, id), (QUOTE, new_id), now).await?;
-    tx.commit().await?;
-    Ok(new_id)
-}
-
-/// Soft delete.
-pub async fn discard(
-    pool: &PgPool,
-    business_id: i64,
-    id: i64,
-    now: DateTime<Utc>,
-) -> Result<(), BillingError> {
-    let done = sqlx::query(
-        "UPDATE quotes SET discarded_at = $3, updated_at = $3
-         WHERE id = $1 AND business_id = $2 AND discarded_at IS NULL",
-    )
-    .bind(id)
-    .bind(business_id)
-    .bind(now)
-    .execute(pool)
-    .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(BillingError::NotFound)
-    }
+    Ok(())
 }
 
 /// Expires every sent or viewed quote whose date has passed (the scheduled sweep);

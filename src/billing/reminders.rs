@@ -95,13 +95,21 @@ async fn invoice_due(
     .ok_or(BillingError::NotFound)
 }
 
-/// A page of an invoice's reminders (by schedule) and their total count.
+/// Sortable fields of an invoice's reminders (default: by schedule).
+pub const SORTS: [(&str, &str); 3] = [
+    ("scheduled_at", "r.scheduled_at"),
+    ("created_at", "r.created_at"),
+    ("count", "r.days"),
+];
+
+/// A page of an invoice's reminders and their total count.
 pub async fn list(
     pool: &PgPool,
     business_id: i64,
     invoice_id: i64,
-    limit: i64,
-    offset: i64,
+    conditions: &crate::api::ransack::Conditions,
+    sort: crate::api::params::Sort,
+    page: crate::api::params::PageRequest,
 ) -> Result<(Vec<Reminder>, i64), BillingError> {
     let mut conn = pool.acquire().await?;
     let exists: bool = sqlx::query_scalar(
@@ -115,24 +123,25 @@ pub async fn list(
     if !exists {
         return Err(BillingError::NotFound);
     }
-    let total: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM invoice_reminders WHERE invoice_id = $1 AND business_id = $2",
-    )
-    .bind(invoice_id)
-    .bind(business_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let sql = format!(
-        "SELECT {COLUMNS} FROM invoice_reminders WHERE invoice_id = $1 AND business_id = $2
-         ORDER BY scheduled_at, id LIMIT $3 OFFSET $4"
-    );
-    let reminders = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(invoice_id)
-        .bind(business_id)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&mut *conn)
-        .await?;
+    let filter = |qb: &mut sqlx::QueryBuilder<sqlx::Postgres>| {
+        qb.push(" WHERE r.invoice_id = ")
+            .push_bind(invoice_id)
+            .push(" AND r.business_id = ")
+            .push_bind(business_id);
+        conditions.push(qb);
+    };
+    let mut count = sqlx::QueryBuilder::new("SELECT count(*) FROM invoice_reminders r");
+    filter(&mut count);
+    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
+    let mut qb = sqlx::QueryBuilder::new(format!("SELECT {COLUMNS} FROM invoice_reminders r"));
+    filter(&mut qb);
+    qb.push(" ORDER BY ")
+        .push(sort.order_by("r.id"))
+        .push(" LIMIT ")
+        .push_bind(page.per_page)
+        .push(" OFFSET ")
+        .push_bind(page.offset());
+    let reminders = qb.build_query_as().fetch_all(&mut *conn).await?;
     Ok((reminders, total))
 }
 

@@ -45,6 +45,8 @@ pub struct Filter {
     pub q: Option<String>,
     pub is_default: Option<bool>,
     pub include_deleted: bool,
+    /// Ransack's `q[…]` (`search::TAXES`).
+    pub conditions: crate::api::ransack::Conditions,
 }
 
 fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {
@@ -58,6 +60,7 @@ fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {
     if let Some(is_default) = f.is_default {
         qb.push(" AND t.is_default = ").push_bind(is_default);
     }
+    f.conditions.push(qb);
 }
 
 /// One page and the total count: two queries whatever the page size.

@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every resource: the JSON extractor, middleware, and the
 //! answers for requests that match no route.
 
+pub mod form;
 pub mod idempotency;
 pub mod json;
 pub mod middleware;

@@ -89,12 +89,17 @@ pub struct Attempt {
     pub created_at: DateTime<Utc>,
 }
 
+/// Sortable fields of an endpoint's attempts (default: newest first).
+pub const SORTS: [(&str, &str); 1] = [("created_at", "d.created_at")];
+
 /// An endpoint's attempts, newest first, optionally of one event; and the total.
 pub async fn list(
     pool: &PgPool,
     business_id: i64,
     endpoint_id: i64,
     event_id: Option<&str>,
+    conditions: &crate::api::ransack::Conditions,
+    sort: crate::api::params::Sort,
     page: PageRequest,
 ) -> sqlx::Result<(Vec<Attempt>, i64)> {
     let filter = |qb: &mut QueryBuilder<Postgres>| {
@@ -106,6 +111,7 @@ pub async fn list(
             qb.push(" AND d.event_id = ")
                 .push_bind(event_id.to_string());
         }
+        conditions.push(qb);
     };
     let mut count = QueryBuilder::new("SELECT count(*) FROM webhook_deliveries d");
     filter(&mut count);
@@ -120,7 +126,9 @@ pub async fn list(
          FROM webhook_deliveries d JOIN events ev ON ev.id = d.event_id",
     );
     filter(&mut qb);
-    qb.push(" ORDER BY d.created_at DESC, d.id DESC LIMIT ")
+    qb.push(" ORDER BY ")
+        .push(sort.order_by("d.id"))
+        .push(" LIMIT ")
         .push_bind(page.per_page)
         .push(" OFFSET ")
         .push_bind(page.offset());

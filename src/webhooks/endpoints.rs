@@ -104,6 +104,7 @@ pub async fn list(
     pool: &PgPool,
     business_id: i64,
     include_deleted: bool,
+    conditions: &crate::api::ransack::Conditions,
     sort: Sort,
     page: PageRequest,
 ) -> sqlx::Result<(Vec<Endpoint>, i64)> {
@@ -112,6 +113,7 @@ pub async fn list(
         if !include_deleted {
             qb.push(" AND discarded_at IS NULL");
         }
+        conditions.push(qb);
     };
     let mut count = QueryBuilder::new("SELECT count(*) FROM webhook_endpoints");
     filter(&mut count);

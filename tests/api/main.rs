@@ -23,6 +23,7 @@ mod overdue;
 mod pages;
 mod payment_terms;
 mod payments;
+mod ransack;
 mod ratelimit;
 mod recurring;
 mod reminders;

@@ -35,7 +35,8 @@ async fn make_recurring(app: &TestApp, s: &Setup, id: i64, body: Value) -> Value
         .json(&body),
     )
     .await;
-    assert_eq!(status, 200, "{body}");
+    // Koteshen's page: the recurring action answers 201.
+    assert_eq!(status, 201, "{body}");
     body["data"].clone()
 }
 
