@@ -34,8 +34,15 @@ impl Binaries {
         let text = String::from_utf8_lossy(&output.stdout);
         let version = parse_version(&text)?;
         let major = version.split('.').next()?.parse().ok()?;
-        // A symlinked PATH entry and its target are one installation.
-        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        // Symlinks on PATH (/usr/local/bin/postgres → /usr/lib/postgresql/15/bin/postgres)
+        // and their targets are one installation: name it by where the files are.
+        let real = dir
+            .join("postgres")
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .filter(|real| real.join("initdb").is_file());
+        let dir = real.unwrap_or_else(|| dir.to_path_buf());
         Some(Binaries {
             dir,
             version,

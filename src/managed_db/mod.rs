@@ -125,28 +125,39 @@ impl ManagedDatabase {
         let users = lock_file(&data_dir.join("users.lock"))?;
         users.lock_shared()?;
         let password = password(&data_dir, &pgdata)?;
-        let mut db = ManagedDatabase {
+        // Built only once it is up: its Drop takes `start.lock`, held here until then.
+        let db = |port, version, bin_dir, child: Option<Child>| ManagedDatabase {
             data_dir: data_dir.clone(),
-            port: settings.port,
-            version: String::new(),
-            bin_dir: None,
-            started: false,
-            password,
-            child: None,
+            port,
+            version,
+            bin_dir,
+            started: child.is_some(),
+            password: password.clone(),
+            child,
             users: Some(users),
         };
         if let Some(pm) = server::running(&pgdata) {
-            db.port = pm.port;
-            db.version = data_major(&pgdata)
+            let version = data_major(&pgdata)
                 .map(|m| m.to_string())
                 .unwrap_or_default();
-            return Ok(db);
+            return Ok(db(pm.port, version, None, None));
         }
 
         let binaries = Self::binaries(settings, data_major(&pgdata), &data_dir)?;
         let user = owner::server_user(&pgdata)?;
         if let Some(user) = &user {
             owner::check_reachable(&data_dir, user)?;
+        }
+        // Said before initdb and the server run: the server's own word is buried in the log.
+        if let Err(err) = std::net::TcpListener::bind(("127.0.0.1", settings.port))
+            && err.kind() == std::io::ErrorKind::AddrInUse
+        {
+            bail!(
+                "port {} on 127.0.0.1 is in use by another program, so the managed \
+                 PostgreSQL cannot listen there: stop it, or set KOTESHEN_DATABASE_PORT to a \
+                 free port",
+                settings.port
+            );
         }
         let log = data_dir.join("postgres.log");
         if !pgdata.join("PG_VERSION").exists() {
@@ -158,18 +169,7 @@ impl ManagedDatabase {
                 );
             }
             let _ = std::fs::remove_dir(&pgdata);
-            server::init(&binaries, &pgdata, &db.password, user.as_ref(), &log)?;
-        }
-        // Said before the server tries: its own message is buried in the log.
-        if let Err(err) = std::net::TcpListener::bind(("127.0.0.1", settings.port))
-            && err.kind() == std::io::ErrorKind::AddrInUse
-        {
-            bail!(
-                "port {} on 127.0.0.1 is in use by another program, so the managed \
-                 PostgreSQL cannot listen there: stop it, or set KOTESHEN_DATABASE_PORT to a \
-                 free port",
-                settings.port
-            );
+            server::init(&binaries, &pgdata, &password, user.as_ref(), &log)?;
         }
         let child = server::start(
             &binaries,
@@ -180,10 +180,12 @@ impl ManagedDatabase {
             &log,
         )
         .map_err(|err| anyhow::anyhow!("{err:#} (log: {})", log.display()))?;
-        db.child = Some(child);
-        db.started = true;
-        db.version = binaries.version;
-        db.bin_dir = Some(binaries.dir);
+        let db = db(
+            settings.port,
+            binaries.version,
+            Some(binaries.dir),
+            Some(child),
+        );
         drop(gate);
         Ok(db)
     }
