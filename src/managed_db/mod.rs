@@ -9,6 +9,8 @@
 //! killed koteshen leaves the server to the next one, which stops it when done.
 
 pub mod binaries;
+#[cfg(feature = "download-postgres")]
+pub mod download;
 pub mod owner;
 pub mod server;
 
@@ -80,7 +82,8 @@ fn password(data_dir: &Path, pgdata: &Path) -> anyhow::Result<String> {
     }
 }
 
-fn no_binaries(searched: &[PathBuf], explicit: bool) -> String {
+/// Why there are no binaries to run, in one line; `download` says how fetching them went.
+fn no_binaries(searched: &[PathBuf], explicit: bool, download: Option<&str>) -> String {
     if explicit {
         return format!(
             "no PostgreSQL binaries (initdb and postgres) in KOTESHEN_POSTGRES_BIN={}: point it \
@@ -91,10 +94,37 @@ fn no_binaries(searched: &[PathBuf], explicit: bool) -> String {
                 .unwrap_or_default()
         );
     }
-    "no PostgreSQL binaries found (looked in PATH, /usr/lib/postgresql/*/bin and pg_config \
-     --bindir), and this build does not download them: install PostgreSQL (apt-get install \
-     postgresql), or set DATABASE_URL to a PostgreSQL you run"
-        .to_string()
+    let fetched = match download {
+        Some(err) => format!("and downloading them failed ({err}; no network?)"),
+        None => "and this build does not download them (feature download-postgres)".into(),
+    };
+    format!(
+        "no PostgreSQL binaries found (looked in PATH, /usr/lib/postgresql/*/bin and \
+         pg_config --bindir), {fetched}: install PostgreSQL (apt-get install postgresql), or \
+         set DATABASE_URL to a PostgreSQL you run"
+    )
+}
+
+/// Builds fetched earlier into the data directory (feature download-postgres).
+fn downloaded_dirs(data_dir: &Path) -> Vec<PathBuf> {
+    #[cfg(feature = "download-postgres")]
+    return download::downloaded_dirs(data_dir);
+    #[cfg(not(feature = "download-postgres"))]
+    {
+        let _ = data_dir;
+        vec![]
+    }
+}
+
+/// Fetches a build (feature download-postgres); Err(None) when this build cannot.
+fn download(data_dir: &Path, major: Option<u32>) -> Result<Binaries, Option<String>> {
+    #[cfg(feature = "download-postgres")]
+    return download::fetch(data_dir, major).map_err(|err| Some(format!("{err:#}")));
+    #[cfg(not(feature = "download-postgres"))]
+    {
+        let _ = (data_dir, major);
+        Err(None)
+    }
 }
 
 fn data_major(pgdata: &Path) -> Option<u32> {
@@ -195,16 +225,29 @@ impl ManagedDatabase {
         data_major: Option<u32>,
         data_dir: &Path,
     ) -> anyhow::Result<Binaries> {
-        let dirs = binaries::search_dirs(settings.bin_dir.as_deref());
+        let mut dirs = binaries::search_dirs(settings.bin_dir.as_deref());
+        if settings.bin_dir.is_none() {
+            dirs.extend(downloaded_dirs(data_dir));
+        }
         let found = binaries::installed(&dirs);
         if let Some(chosen) = binaries::choose(&found, data_major) {
             return Ok(chosen.clone());
         }
+        let download_error = match settings.bin_dir {
+            Some(_) => None,
+            None => match download(data_dir, data_major) {
+                Ok(binaries) => return Ok(binaries),
+                Err(err) => err,
+            },
+        };
         match data_major {
             Some(major) if !found.is_empty() => {
                 bail!("{}", binaries::mismatch(&found, major, data_dir))
             }
-            _ => bail!("{}", no_binaries(&dirs, settings.bin_dir.is_some())),
+            _ => bail!(
+                "{}",
+                no_binaries(&dirs, settings.bin_dir.is_some(), download_error.as_deref())
+            ),
         }
     }
 
@@ -276,10 +319,14 @@ mod tests {
 
     #[test]
     fn with_no_binaries_the_line_points_at_apt_and_database_url() {
-        let line = no_binaries(&[], false);
+        let line = no_binaries(&[], false, None);
         assert!(line.contains("apt-get install postgresql"), "{line}");
         assert!(line.contains("DATABASE_URL"), "{line}");
-        let line = no_binaries(&[PathBuf::from("/opt/none")], true);
+        assert!(line.contains("does not download them"), "{line}");
+        let line = no_binaries(&[], false, Some("error sending request"));
+        assert!(line.contains("downloading them failed (error sending request; no network?)"));
+        assert!(line.contains("apt-get install postgresql"), "{line}");
+        let line = no_binaries(&[PathBuf::from("/opt/none")], true, None);
         assert!(line.contains("KOTESHEN_POSTGRES_BIN=/opt/none"), "{line}");
     }
 }
