@@ -39,6 +39,9 @@ fn start() -> String {
             ("fsync", "off"),
             ("synchronous_commit", "off"),
             ("full_page_writes", "off"),
+            // Each database lives for one test: autovacuum only takes CPU from the run
+            // (the machine's cluster, which CI's main suite uses, has it off too).
+            ("autovacuum", "off"),
         ]
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .to_vec(),
