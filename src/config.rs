@@ -5,12 +5,21 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
 #[derive(Clone)]
 pub struct Config {
+    /// `DATABASE_URL`. Unset, it is empty until koteshen has started its own PostgreSQL
+    /// (`managed_db`) and filled in that server's URL.
     pub database_url: String,
+    /// `KOTESHEN_DATA_DIR`: the managed PostgreSQL's files (when `DATABASE_URL` is unset).
+    pub data_dir: PathBuf,
+    /// `KOTESHEN_DATABASE_PORT`: the loopback port the managed PostgreSQL listens on.
+    pub managed_database_port: u16,
+    /// `KOTESHEN_POSTGRES_BIN`: the only directory searched for PostgreSQL's binaries.
+    pub postgres_bin: Option<PathBuf>,
     pub database_max_connections: u32,
     pub host: IpAddr,
     pub port: u16,
@@ -47,6 +56,9 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("database_url", &redact_url(&self.database_url))
+            .field("data_dir", &self.data_dir)
+            .field("managed_database_port", &self.managed_database_port)
+            .field("postgres_bin", &self.postgres_bin)
             .field("database_max_connections", &self.database_max_connections)
             .field("host", &self.host)
             .field("port", &self.port)
@@ -82,7 +94,9 @@ pub struct ConfigError {
     pub problem: &'static str,
 }
 
-pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/koteshen";
+/// The managed PostgreSQL's default port: outside Linux's ephemeral range (32768 up), so
+/// an outgoing connection never holds it, and away from 5432 and its neighbours.
+pub const DEFAULT_MANAGED_DATABASE_PORT: u16 = 25432;
 
 impl Config {
     /// Reads the process environment, after loading `.env` if there is one.
@@ -96,8 +110,11 @@ impl Config {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let var = |name: &'static str| get(name).filter(|v| !v.trim().is_empty());
 
-        let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
-        if !(database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+        let database_url = var("DATABASE_URL").unwrap_or_default();
+        if !(database_url.is_empty()
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
             return Err(ConfigError {
                 var: "DATABASE_URL",
                 value: redact_url(&database_url),
@@ -151,6 +168,17 @@ impl Config {
 
         Ok(Config {
             database_url,
+            data_dir: PathBuf::from(
+                var("KOTESHEN_DATA_DIR").unwrap_or_else(|| "koteshen-data".into()),
+            ),
+            managed_database_port: parse(
+                &var,
+                "KOTESHEN_DATABASE_PORT",
+                DEFAULT_MANAGED_DATABASE_PORT,
+                "must be a port number from 1 to 65535",
+                |n: &u16| *n > 0,
+            )?,
+            postgres_bin: var("KOTESHEN_POSTGRES_BIN").map(PathBuf::from),
             database_max_connections: parse(
                 &var,
                 "DATABASE_MAX_CONNECTIONS",
@@ -204,6 +232,21 @@ impl Config {
             smtp_url,
             mail_from,
         })
+    }
+
+    /// No `DATABASE_URL`: koteshen runs a PostgreSQL of its own.
+    pub fn database_is_managed(&self) -> bool {
+        self.database_url.is_empty()
+    }
+
+    /// How to run the managed PostgreSQL.
+    pub fn managed_settings(&self) -> crate::managed_db::Settings {
+        crate::managed_db::Settings {
+            data_dir: self.data_dir.clone(),
+            port: self.managed_database_port,
+            bin_dir: self.postgres_bin.clone(),
+            server_options: vec![],
+        }
     }
 
     /// The same configuration pointed at another database (tests use one per test).
@@ -283,7 +326,9 @@ mod tests {
     #[test]
     fn defaults_apply_when_nothing_is_set() {
         let c = config(&[]).unwrap();
-        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert!(c.database_is_managed());
+        assert_eq!(c.data_dir, PathBuf::from("koteshen-data"));
+        assert_eq!(c.managed_database_port, 25432);
         assert_eq!(c.port, 3000);
         assert_eq!(c.host.to_string(), "0.0.0.0");
         assert_eq!(c.public_url, "http://localhost:3000");
@@ -310,6 +355,7 @@ mod tests {
             ("LOG_FORMAT", "xml"),
             ("PUBLIC_URL", "ftp://x"),
             ("DATABASE_URL", "mysql://x"),
+            ("KOTESHEN_DATABASE_PORT", "0"),
             ("REQUEST_TIMEOUT_SECONDS", "-1"),
             ("WORKERS", "sometimes"),
             ("WORKER_POLL_MILLISECONDS", "1"),

@@ -14,6 +14,7 @@ pub mod error;
 pub mod http;
 pub mod jobs;
 pub mod mail;
+pub mod managed_db;
 pub mod money;
 pub mod oauth;
 pub mod ratelimit;

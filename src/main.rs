@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use koteshen::clock::Clock;
 use koteshen::config::Config;
+use koteshen::managed_db::ManagedDatabase;
 use koteshen::startup::{Application, shutdown_signal};
 use koteshen::{db, telemetry};
 
@@ -139,9 +140,31 @@ async fn admin(config: Config, command: Admin) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Without DATABASE_URL: joins or starts the managed PostgreSQL and points the
+/// configuration at it. Before the runtime and the API, so the server is up when the
+/// API listens; the caller drops it after both, which stops it when no one else uses it.
+fn managed_database(config: &mut Config) -> anyhow::Result<ManagedDatabase> {
+    let db = ManagedDatabase::start(&config.managed_settings())?;
+    config.database_url = db.url("koteshen");
+    tracing::info!(
+        "{} managed PostgreSQL {} on 127.0.0.1:{} (DATABASE_URL is unset), data in {}; \
+         reach it with: {}",
+        if db.started {
+            "started"
+        } else {
+            "joined the running"
+        },
+        db.version,
+        db.port,
+        db.data_dir.display(),
+        db.psql_command("koteshen"),
+    );
+    Ok(db)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let config = match Config::from_env() {
+    let mut config = match Config::from_env() {
         Ok(config) => config,
         Err(err) => {
             eprintln!("koteshen: {err}");
@@ -151,6 +174,18 @@ fn main() -> ExitCode {
     // Admin commands print JSON on stdout, where logs would go: they log nothing.
     let _log = (!matches!(cli.command, Some(Command::Admin(_))))
         .then(|| telemetry::init(config.log_format));
+    let needs_database = !matches!(cli.command, Some(Command::Healthcheck));
+    let managed = match (needs_database && config.database_is_managed())
+        .then(|| managed_database(&mut config))
+        .transpose()
+    {
+        Ok(managed) => managed,
+        Err(err) => {
+            tracing::error!(error = format!("{err:#}"), "koteshen stopped");
+            eprintln!("koteshen: {err:#}");
+            return ExitCode::FAILURE;
+        }
+    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(err) => {
@@ -179,6 +214,13 @@ fn main() -> ExitCode {
     // The runtime goes first, so whatever its tasks log on the way out is written
     // before the log guard (dropped last) flushes.
     drop(runtime);
+    // The managed PostgreSQL goes after everything that used it.
+    if let Some(managed) = managed
+        && let Err(err) = managed.stop()
+    {
+        eprintln!("koteshen: {err:#}");
+        return ExitCode::FAILURE;
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

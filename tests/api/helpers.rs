@@ -15,10 +15,12 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 /// The server PostgreSQL the tests create their databases in; any database on it serves
-/// as the maintenance connection.
+/// as the maintenance connection. `TEST_DATABASE_URL`, else one the run starts itself.
 pub fn admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => url,
+        _ => crate::test_postgres::admin_url(),
+    }
 }
 
 /// The same server, another database.
@@ -102,7 +104,7 @@ async fn ensure_template(admin: &mut PgConnection) {
 pub async fn fresh_database() -> DatabaseGuard {
     let mut admin = PgConnection::connect(&admin_url())
         .await
-        .expect("PostgreSQL must be running; see README (TEST_DATABASE_URL)");
+        .expect("connect to the tests' PostgreSQL; see README (TEST_DATABASE_URL)");
     ensure_template(&mut admin).await;
     let name = format!("koteshen_test_{}", uuid::Uuid::new_v4().simple());
     admin

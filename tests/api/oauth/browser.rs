@@ -32,6 +32,20 @@ pub fn browser_prerequisites(root: &Path) -> Result<(), String> {
     }
 }
 
+/// Whether the browser test can run. Missing prerequisites fail it under CI (`CI` set, as
+/// `.ci/run` runs), and elsewhere skip it: it passes with a `SKIPPED` line on stderr
+/// (`cargo test -- --nocapture` shows it), so `cargo test` works with Rust alone.
+pub fn browser_available(root: &Path, test: &str) -> bool {
+    match browser_prerequisites(root) {
+        Ok(()) => true,
+        Err(message) if std::env::var_os("CI").is_some() => panic!("{message}"),
+        Err(message) => {
+            eprintln!("SKIPPED {test}: {message}");
+            false
+        }
+    }
+}
+
 /// The client app's redirect URI: a page on this machine the browser can land on.
 async fn serve_callback() -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -47,8 +61,8 @@ async fn serve_callback() -> String {
 #[tokio::test]
 async fn a_person_signs_in_and_allows_access_in_a_real_browser() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if let Err(message) = browser_prerequisites(root) {
-        panic!("{message}");
+    if !browser_available(root, "the sign-in page in a browser") {
+        return;
     }
     let app = TestApp::spawn().await;
     let callback = serve_callback().await;
