@@ -48,8 +48,9 @@ const REMINDER_WHEN: &[(&str, &str)] = &[
     ("on_due", "on_due"),
 ];
 
-/// Reminders are kept in days: `interval_eq=days` holds for every one.
-const REMINDER_INTERVALS: &[(&str, &str)] = &[("days", "days")];
+/// A reminder's count is in its unit (`reminders.unit`).
+const REMINDER_INTERVALS: &[(&str, &str)] =
+    &[("days", "days"), ("weeks", "weeks"), ("months", "months")];
 
 pub const INVOICES: &[Attr] = &[
     attr("id", "i.id", Kind::Int),
@@ -101,10 +102,10 @@ pub const PAYMENTS: &[Attr] = &[
 
 pub const REMINDERS: &[Attr] = &[
     attr("id", "r.id", Kind::Int),
-    // The pages' count + interval + condition are our days + when.
+    // The pages' count + interval + condition: `days` holds the count in `unit`.
     attr("count", "r.days", Kind::Int),
     attr("days", "r.days", Kind::Int),
-    attr("interval", "'days'", Kind::Choice(REMINDER_INTERVALS)),
+    attr("interval", "r.unit", Kind::Choice(REMINDER_INTERVALS)),
     attr("condition", "r.\"when\"", Kind::Choice(REMINDER_WHEN)),
     attr("when", "r.\"when\"", Kind::Choice(REMINDER_WHEN)),
     attr(

@@ -356,6 +356,21 @@ async fn payment_and_reminder_filters_as_the_pages_show_them() {
         days(list(&app, t, &format!("{reminders}?s=count+desc")).await),
         vec![28, 3]
     );
+    // A reminder counted in weeks is found by its unit.
+    let (status, weekly) = send(
+        app.authed(t, Method::POST, &reminders)
+            .json(&json!({"invoices_reminder":
+            {"count": 2, "interval": "weeks", "condition": "after_due_date"}})),
+    )
+    .await;
+    assert_eq!(status, 201, "{weekly}");
+    let counts = |rows: Vec<Value>| -> Vec<i64> {
+        rows.iter().map(|r| r["count"].as_i64().unwrap()).collect()
+    };
+    let path = format!("{reminders}?q[interval_eq]=weeks");
+    assert_eq!(counts(list(&app, t, &path).await), vec![2]);
+    let path = format!("{reminders}?q[interval_eq]=days&s=count+asc");
+    assert_eq!(counts(list(&app, t, &path).await), vec![3, 28]);
     for query in [
         "q[bogus_eq]=1",
         "q[condition_like]=after",
