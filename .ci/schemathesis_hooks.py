@@ -196,8 +196,17 @@ def real_references(case):
                 item["tax_ids"] = [tax()]
 
 
+FORM = "application/x-www-form-urlencoded"
+
+
 @schemathesis.hook
 def before_call(context, case, **kwargs):
+    if case.media_type == FORM:
+        # A form body generated from a nested schema is not a Rails form: OpenAPI's form
+        # style has no brackets for nested objects, so `invoice=a&invoice=b` comes out,
+        # which Rails (and this server) answers 400. The same data goes as JSON; Rails
+        # forms are tested from the pages' own examples (tests/api/pages/bodies.rs).
+        case.media_type = "application/json"
     if case.headers and "Idempotency-Key" in case.headers:
         case.headers["Idempotency-Key"] = str(uuid.uuid4())
     meta = case.meta

@@ -16,6 +16,7 @@ use liquid::model::Value;
 use liquid_lib::stdlib;
 
 use super::button::ButtonBlock;
+use super::templates::escape;
 
 /// The largest `content` accepted, in characters.
 pub const MAX_LEN: usize = 50_000;
@@ -104,22 +105,6 @@ fn filters(b: liquid::ParserBuilder) -> liquid::ParserBuilder {
         .filter(stdlib::TruncateWords)
         .filter(stdlib::Upcase)
         .filter(stdlib::UrlEncode)
-}
-
-/// `&`, `<`, `>`, `"` and `'` as entities.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn globals(vars: &Vars) -> liquid::Object {
