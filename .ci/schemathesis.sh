@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Runs schemathesis with every check against a fresh server on this machine, bounded in
 # examples and time, with a fixed seed: no server errors, every answer matching its
-# documented status and schema, undeclared methods answering 405 with Allow.
+# documented status and schema, data the document allows accepted, undeclared methods
+# answering 405 with Allow. One check is left out, `negative_data_rejection` (data the
+# document forbids must be refused): the document states the canonical forms clients
+# should send, and the server reads more on purpose, as the Koteshen documents and Rails
+# do: numbers as numeric strings, "0"/"1" for booleans, a blank string as null, the
+# pages' spellings beside ours. Refusals are tested field by field in tests/api.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -74,6 +79,7 @@ schemathesis run "http://127.0.0.1:$port/api/v1/openapi.json" \
     --include-path-regex '^/api/v1/' \
     -H "Authorization: Bearer $token" \
     --checks all \
+    --exclude-checks negative_data_rejection \
     --max-examples "${SCHEMATHESIS_MAX_EXAMPLES:-25}" \
     --max-time "${SCHEMATHESIS_MAX_TIME:-240}" \
     --seed 20261121 \

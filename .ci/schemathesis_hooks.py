@@ -10,8 +10,9 @@ Positive cases (data that fits the document) are pointed at real records: a path
 becomes a record made for that call (an invoice for `/invoices/{id}/…`, a reminder for
 `{reminder_id}`, an accepted quote for `convert`), and the ids a body refers to
 (`customer_id`, `tax_id`, `payment_term_id`, `invoice_id`) become records of this
-business; a payment on an invoice takes its currency, and a start after its end is
-swapped (rules the document states in words only). Random integers would name nothing, so every operation would only ever see
+business; a payment on an invoice takes its currency, a start after its end is
+swapped, a customer gets a name and one spelling of its address (rules the document
+states in words only). Random integers would name nothing, so every operation would only ever see
 404s, and the rules that need a real customer or tax would never be reached. Negative
 cases keep their generated ids, so 404s and refusals are still tested.
 """
@@ -129,6 +130,10 @@ def fresh_path_ids(case):
     case.path_parameters["id"] = made
 
 
+def _text(value):
+    return isinstance(value, str) and value.strip() != ""
+
+
 def _instant(text):
     from datetime import datetime, timezone
     try:
@@ -164,6 +169,13 @@ def real_references(case):
         fields["customer_id"] = customer()
     if "payment_term_id" in fields:
         fields["payment_term_id"] = term()
+    if case.path.startswith("/api/v1/customers"):
+        # `address` and `address_attributes` are one field in two spellings (both: 422),
+        # and a new customer needs a name or a company.
+        if "address" in fields and "address_attributes" in fields:
+            del fields["address_attributes"]
+        if case.method == "POST" and not (_text(fields.get("name")) or _text(fields.get("company"))):
+            fields["name"] = "Generated Co"
     if case.path == "/api/v1/payments" and case.method == "POST" and "invoice_id" not in fields:
         # A payment without an invoice needs a currency (the document says so in words:
         # an either-or `required` defeats client generators).

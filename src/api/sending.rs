@@ -107,6 +107,11 @@ async fn read_delivery(body: Value, wrapper: &str, koteshen: Option<&str>) -> Ap
     let mut koteshen_form = false;
     let body = match body {
         Value::Object(mut map) => {
+            for name in koteshen.into_iter().chain([wrapper]) {
+                if map.get(name).is_some_and(|v| !v.is_object()) {
+                    return Err(ApiError::invalid_field(name, "must be a JSON object"));
+                }
+            }
             let inner = koteshen
                 .and_then(|name| map.remove(name).filter(Value::is_object))
                 .inspect(|_| koteshen_form = true)

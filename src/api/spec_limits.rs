@@ -356,6 +356,7 @@ fn body_limits() -> Vec<(&'static str, &'static str, Value)> {
         ("SubscriptionInput", "starts_at", required_timestamp()),
         ("SubscriptionInput", "ends_at", timestamp()),
         ("SubscriptionInput", "max_occurrences", range(1, 100_000)),
+        ("SubscriptionInput", "quantity", range(1, 100_000)),
         ("SubscriptionInput", "status", one_of(&["active", "paused"])),
         (
             "WebhookEndpointInput",

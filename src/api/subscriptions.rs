@@ -201,15 +201,20 @@ fn read_changes(body: Value) -> ApiResult<Changes> {
         form.timestamp(&obj, "ends_at").change()
     };
     let occurrences_field = obj.spelled("max_occurrences", "quantity");
-    let max_occurrences = match form.integer(&obj, occurrences_field) {
+    let mut occurrences = |field: &str| match form.integer(&obj, field) {
         Patch::Set(n) if (1..=100_000).contains(&n) => Some(Some(n as i32)),
         Patch::Set(_) => {
-            form.error(&obj, occurrences_field, "must be from 1 to 100000");
+            form.error(&obj, field, "must be from 1 to 100000");
             None
         }
         Patch::Null => Some(None),
         _ => None,
     };
+    let max_occurrences = occurrences(occurrences_field);
+    if occurrences_field == "max_occurrences" && obj.has("quantity") {
+        // Ours wins, but the page's spelling sent beside it is still checked.
+        occurrences("quantity");
+    }
     let auto_send = form.boolean(&obj, "auto_send");
     if matches!(auto_send, Patch::Null) {
         form.error(&obj, "auto_send", "can't be blank");
