@@ -43,7 +43,8 @@ const REQUIRED: [(&str, &[&str]); 6] = [
     ("StatusInput", &["status"]),
 ];
 
-/// Fields a create refuses as blank when `null`: not nullable there.
+/// Fields that are not `null` in a body: a create refuses them blank, and an update
+/// either refuses `null` or reads it as "leave it" (so a client has no reason to send it).
 const NOT_NULL: [(&str, &[&str]); 7] = [
     ("TaxInput", &["is_default", "rate", "name"]),
     ("WebhookEndpointInput", &["enabled"]),
@@ -77,15 +78,16 @@ pub fn apply(spec: &mut Value) {
     }
     let schemas = &mut spec["components"]["schemas"];
     unwrap_examples(schemas);
-    // On a create; an update reads `null` on most of these as "leave it".
     for (schema, fields) in NOT_NULL {
-        for field in fields {
-            if let Some(t) = schemas.pointer_mut(&format!("/{schema}/properties/{field}/type"))
-                && let Some(types) = t.as_array_mut()
-            {
-                types.retain(|t| t != "null");
-                if types.len() == 1 {
-                    *t = types[0].clone();
+        for name in [schema.to_string(), format!("{schema}Update")] {
+            for field in fields {
+                if let Some(t) = schemas.pointer_mut(&format!("/{name}/properties/{field}/type"))
+                    && let Some(types) = t.as_array_mut()
+                {
+                    types.retain(|t| t != "null");
+                    if types.len() == 1 {
+                        *t = types[0].clone();
+                    }
                 }
             }
         }
@@ -241,6 +243,28 @@ fn sorts(allowed: &[(&str, &str)]) -> Value {
     json!({"enum": values})
 }
 
+/// Ransack's `s`: `field`, `field asc` or `field desc` (one; several go as `s[0]`…).
+fn ransack_sorts(allowed: &[(&str, &str)]) -> Value {
+    let values: Vec<String> = allowed
+        .iter()
+        .flat_map(|(field, _)| {
+            [
+                field.to_string(),
+                format!("{field} asc"),
+                format!("{field} desc"),
+            ]
+        })
+        .collect();
+    json!({"enum": values})
+}
+
+/// A status filter: the statuses, and the pages' spelling of one of them.
+fn with_alias(statuses: &[&str], alias: &str) -> Value {
+    let mut values = statuses.to_vec();
+    values.push(alias);
+    json!({"enum": values})
+}
+
 /// (schema, property, limits) for the request bodies; each also applies to the schema's
 /// `…Update` twin.
 fn body_limits() -> Vec<(&'static str, &'static str, Value)> {
@@ -323,12 +347,14 @@ fn body_limits() -> Vec<(&'static str, &'static str, Value)> {
         (
             "StatusInput",
             "status",
-            one_of(&["draft", "sent", "viewed", "void"]),
+            one_of(&["draft", "sent", "viewed", "void", "cancelled"]),
         ),
         (
             "QuoteStatusInput",
             "status",
-            one_of(&["draft", "sent", "viewed", "accepted", "rejected"]),
+            one_of(&[
+                "draft", "sent", "viewed", "accepted", "rejected", "declined",
+            ]),
         ),
         (
             "PaymentInput",
@@ -389,21 +415,25 @@ fn query_limits(path: &str, parameter: &mut Value) {
         || schema["type"]
             .as_array()
             .is_some_and(|t| t.contains(&json!("string")));
+    let allowed: Option<&[(&str, &str)]> = match resource {
+        "customers" => Some(&customers::SORTS),
+        "taxes" => Some(&taxes::SORTS),
+        "payment_terms" => Some(&payment_terms::SORTS),
+        "invoices" => Some(&invoices::SORTS),
+        "quotes" => Some(&quotes::SORTS),
+        "payments" => Some(&payments::SORTS),
+        "invoices_reminders" => Some(&reminders::SORTS),
+        "webhook_endpoints" => Some(&endpoints::SORTS),
+        "deliveries" => Some(&crate::webhooks::deliveries::SORTS),
+        "events" => Some(&events::SORTS),
+        _ => None,
+    };
     let limits = match name.as_str() {
-        "sort" => match resource {
-            "customers" => Some(sorts(&customers::SORTS)),
-            "taxes" => Some(sorts(&taxes::SORTS)),
-            "payment_terms" => Some(sorts(&payment_terms::SORTS)),
-            "invoices" => Some(sorts(&invoices::SORTS)),
-            "quotes" => Some(sorts(&quotes::SORTS)),
-            "payments" => Some(sorts(&payments::SORTS)),
-            "webhook_endpoints" => Some(sorts(&endpoints::SORTS)),
-            "events" => Some(sorts(&events::SORTS)),
-            _ => None,
-        },
+        "sort" => allowed.map(sorts),
+        "s" => allowed.map(ransack_sorts),
         "status" => match resource {
-            "invoices" => Some(one_of(&invoices::STATUSES)),
-            "quotes" => Some(one_of(&quotes::STATUSES)),
+            "invoices" => Some(with_alias(&invoices::STATUSES, "cancelled")),
+            "quotes" => Some(with_alias(&quotes::STATUSES, "declined")),
             _ => None,
         },
         "customer_type" => Some(one_of(&customers::CUSTOMER_TYPES)),
