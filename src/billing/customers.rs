@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 
 use crate::api::params::{PageRequest, Sort};
-use crate::api::ransack::Conditions;
 use crate::billing::addresses::{self, Address, AddressChanges};
 use crate::billing::events::{self, Render, Resource};
+use crate::billing::search::Conditions;
 
 pub const CUSTOMER_TYPES: [&str; 2] = ["business", "individual"];
 

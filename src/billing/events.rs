@@ -141,7 +141,7 @@ pub struct Filter {
     /// Exclusive.
     pub created_before: Option<DateTime<Utc>>,
     /// Ransack's `q[…]` (`search::EVENTS`).
-    pub conditions: crate::api::ransack::Conditions,
+    pub conditions: crate::billing::search::Conditions,
 }
 
 /// One page of the business's log and the total count.

@@ -9,13 +9,13 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use crate::api::params::{PageRequest, Sort};
-use crate::api::ransack::Conditions;
 use crate::billing::documents::INVOICE;
 use crate::billing::documents::content::{self, ContentChanges, Current};
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::error::BillingError;
 use crate::billing::events::{self, Render, Resource};
+use crate::billing::search::Conditions;
 use crate::billing::{numbering, payment_terms, payments, reminders};
 use crate::error::FieldErrors;
 use crate::money::Currency;

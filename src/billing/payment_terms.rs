@@ -77,7 +77,7 @@ pub struct Filter {
     pub q: Option<String>,
     pub include_deleted: bool,
     /// Ransack's `q[…]` (`search::PAYMENT_TERMS`).
-    pub conditions: crate::api::ransack::Conditions,
+    pub conditions: crate::billing::search::Conditions,
 }
 
 fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {

@@ -12,11 +12,11 @@ use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 
 use crate::api::params::{PageRequest, Sort};
-use crate::api::ransack::Conditions;
 use crate::billing::documents::content;
 use crate::billing::error::BillingError;
 use crate::billing::events::{self, Render, Resource};
 use crate::billing::invoices::{self, Invoice};
+use crate::billing::search::Conditions;
 use crate::error::FieldErrors;
 use crate::money::{Currency, cents_to_decimal, decimal_to_cents};
 

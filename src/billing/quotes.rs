@@ -6,13 +6,13 @@ use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
 use crate::api::params::{PageRequest, Sort};
-use crate::api::ransack::Conditions;
 use crate::billing::documents::QUOTE;
 use crate::billing::documents::content::{self, ContentChanges, Current};
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::error::BillingError;
 use crate::billing::events::{self, Render, Resource};
+use crate::billing::search::Conditions;
 use crate::error::FieldErrors;
 use crate::money::Currency;
 

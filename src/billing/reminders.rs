@@ -107,7 +107,7 @@ pub async fn list(
     pool: &PgPool,
     business_id: i64,
     invoice_id: i64,
-    conditions: &crate::api::ransack::Conditions,
+    conditions: &crate::billing::search::Conditions,
     sort: crate::api::params::Sort,
     page: crate::api::params::PageRequest,
 ) -> Result<(Vec<Reminder>, i64), BillingError> {

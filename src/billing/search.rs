@@ -4,7 +4,56 @@
 //! (`(business_id, <column>, id)`, trigram indexes for `cont`); the rest are filtered
 //! within the business's rows the leading `business_id` of those indexes selects.
 
-use crate::api::ransack::{Attr, Kind, attr};
+pub mod conditions;
+
+pub use conditions::Conditions;
+
+/// How an attribute's values are read and compared.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// A record id or another whole number.
+    Int,
+    /// Free text: every predicate; `cont` and `starts_with` ignore case.
+    Text,
+    /// One of fixed values: each accepted spelling with the value stored for it.
+    Choice(&'static [(&'static str, &'static str)]),
+    /// An ISO 4217 code, any case.
+    Currency,
+    /// Integer minor units in the named currency column; values are decimal units of
+    /// each row's own currency (`100.00` is 10000 cents of USD, 100 JPY, 100000 fils of KWD).
+    Money(&'static str),
+    /// An exact decimal column (a tax rate).
+    Decimal,
+    /// A timestamp: a value is a date (the whole UTC day) or an ISO 8601 timestamp.
+    Time,
+    Bool,
+}
+
+/// An attribute a list can be filtered on.
+#[derive(Debug, Clone, Copy)]
+pub struct Attr {
+    pub name: &'static str,
+    /// The SQL expression it stands for.
+    pub column: &'static str,
+    pub kind: Kind,
+}
+
+pub const fn attr(name: &'static str, column: &'static str, kind: Kind) -> Attr {
+    Attr { name, column, kind }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pred {
+    Eq,
+    NotEq,
+    Gt,
+    Lt,
+    Gteq,
+    Lteq,
+    Cont,
+    StartsWith,
+    In,
+}
 
 const INVOICE_STATUSES: &[(&str, &str)] = &[
     ("draft", "draft"),

@@ -46,7 +46,7 @@ pub struct Filter {
     pub is_default: Option<bool>,
     pub include_deleted: bool,
     /// Ransack's `q[…]` (`search::TAXES`).
-    pub conditions: crate::api::ransack::Conditions,
+    pub conditions: crate::billing::search::Conditions,
 }
 
 fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {

@@ -98,7 +98,7 @@ pub async fn list(
     business_id: i64,
     endpoint_id: i64,
     event_id: Option<&str>,
-    conditions: &crate::api::ransack::Conditions,
+    conditions: &crate::billing::search::Conditions,
     sort: crate::api::params::Sort,
     page: PageRequest,
 ) -> sqlx::Result<(Vec<Attempt>, i64)> {

@@ -104,7 +104,7 @@ pub async fn list(
     pool: &PgPool,
     business_id: i64,
     include_deleted: bool,
-    conditions: &crate::api::ransack::Conditions,
+    conditions: &crate::billing::search::Conditions,
     sort: Sort,
     page: PageRequest,
 ) -> sqlx::Result<(Vec<Endpoint>, i64)> {

@@ -8,62 +8,14 @@
 //! not know is a 422 naming the parameter, never ignored. A blank value is no condition,
 //! as in Ransack (a search form's empty field).
 
-mod sql;
-
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
 use crate::api::params::ListQuery;
 
-pub use sql::Conditions;
-use sql::{Condition, Test, Value};
-
-/// How an attribute's values are read and compared.
-#[derive(Debug, Clone, Copy)]
-pub enum Kind {
-    /// A record id or another whole number.
-    Int,
-    /// Free text: every predicate; `cont` and `starts_with` ignore case.
-    Text,
-    /// One of fixed values: each accepted spelling with the value stored for it.
-    Choice(&'static [(&'static str, &'static str)]),
-    /// An ISO 4217 code, any case.
-    Currency,
-    /// Integer minor units in the named currency column; values are decimal units of
-    /// each row's own currency (`100.00` is 10000 cents of USD, 100 JPY, 100000 fils of KWD).
-    Money(&'static str),
-    /// An exact decimal column (a tax rate).
-    Decimal,
-    /// A timestamp: a value is a date (the whole UTC day) or an ISO 8601 timestamp.
-    Time,
-    Bool,
-}
-
-/// An attribute a list can be filtered on.
-#[derive(Debug, Clone, Copy)]
-pub struct Attr {
-    pub name: &'static str,
-    /// The SQL expression it stands for.
-    pub column: &'static str,
-    pub kind: Kind,
-}
-
-pub const fn attr(name: &'static str, column: &'static str, kind: Kind) -> Attr {
-    Attr { name, column, kind }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Pred {
-    Eq,
-    NotEq,
-    Gt,
-    Lt,
-    Gteq,
-    Lteq,
-    Cont,
-    StartsWith,
-    In,
-}
+use crate::billing::search::Pred;
+use crate::billing::search::conditions::{Condition, Test, Value};
+pub use crate::billing::search::{Attr, Conditions, Kind, attr};
 
 /// Longest first, so `_not_eq` is not read as `_eq`.
 const PREDICATES: [(&str, Pred); 9] = [

@@ -1,6 +1,6 @@
-use super::sql::{Minor, exponent_groups, minor};
 use super::*;
 use crate::api::params::ListQuery;
+use crate::billing::search::conditions::{Minor, exponent_groups, minor};
 
 const ATTRS: &[Attr] = &[
     attr(

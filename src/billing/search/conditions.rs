@@ -110,7 +110,7 @@ fn push_one(qb: &mut QueryBuilder<Postgres>, c: &Condition) {
 }
 
 /// What a decimal amount asks of an integer column of minor units.
-pub(super) enum Minor {
+pub(crate) enum Minor {
     Never,
     Always,
     Compare(&'static str, i64),
@@ -119,7 +119,7 @@ pub(super) enum Minor {
 
 /// The test on minor units for `amount` scaled by `10^exponent`. An integer column
 /// compared with a fraction: `> 2.5` is `> 2`, `>= 2.5` is `>= 3`, `= 2.5` never holds.
-pub(super) fn minor(pred: Pred, amounts: &[Decimal], exponent: u32) -> Minor {
+pub(crate) fn minor(pred: Pred, amounts: &[Decimal], exponent: u32) -> Minor {
     let scale = Decimal::from(10_i64.pow(exponent));
     let scaled: Vec<Decimal> = amounts.iter().map(|a| a * scale).collect();
     let int = |d: Decimal| {
@@ -158,7 +158,7 @@ pub(super) fn minor(pred: Pred, amounts: &[Decimal], exponent: u32) -> Minor {
 
 /// ISO 4217 codes by minor-unit exponent, for the exponents other than 2 (the common
 /// one), from the currency table: every three-letter code tried once.
-pub(super) fn exponent_groups() -> &'static [(u32, Vec<String>)] {
+pub(crate) fn exponent_groups() -> &'static [(u32, Vec<String>)] {
     static GROUPS: OnceLock<Vec<(u32, Vec<String>)>> = OnceLock::new();
     GROUPS.get_or_init(|| {
         let mut groups: Vec<(u32, Vec<String>)> = Vec::new();
