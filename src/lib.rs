@@ -20,4 +20,5 @@ pub mod oauth;
 pub mod ratelimit;
 pub mod startup;
 pub mod telemetry;
+pub mod views;
 pub mod webhooks;

@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::PgExecutor;
 
-use crate::api::address::AddressView;
 use crate::billing::addresses::JoinedAddress;
 use crate::http::timestamp;
+use crate::views::address::AddressView;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BusinessView {

@@ -6,84 +6,21 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::address::{AddressInput, AddressView};
+use crate::api::address::AddressInput;
 use crate::api::docs::{ErrorResponse, ListMeta, ShowParams};
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch, is_email};
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
-use crate::api::render::Views;
-use crate::api::response::{created, data, no_content, resource_url};
+use crate::api::response::{created, data, no_content};
 use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::addresses::AddressChanges;
-use crate::billing::customers::{self, CUSTOMER_TYPES, Changes, Customer, Filter};
+use crate::billing::customers::{self, CUSTOMER_TYPES, Changes, Filter};
 use crate::error::ApiResult;
 use crate::http::Json;
-use crate::http::timestamp;
-
-/// A customer as the documents show it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CustomerView {
-    #[schema(example = 13)]
-    pub id: i64,
-    #[schema(example = "Texas Ins")]
-    pub name: String,
-    #[schema(example = "Texas Ins")]
-    pub company: Option<String>,
-    #[schema(example = "business")]
-    pub customer_type: String,
-    #[schema(example = "procurement@texas.com")]
-    pub email: Option<String>,
-    #[schema(example = "+27675711214")]
-    pub phone: Option<String>,
-    #[schema(example = "za")]
-    pub phone_country: Option<String>,
-    /// ISO 4217, upper-case.
-    #[schema(example = "ZAR")]
-    pub currency: Option<String>,
-    #[schema(example = "https://texas.com")]
-    pub website: Option<String>,
-    #[schema(example = "notesy")]
-    pub notes: Option<String>,
-    #[schema(example = 1)]
-    pub business_id: i64,
-    pub address: Option<AddressView>,
-    #[serde(serialize_with = "timestamp::serialize_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub discarded_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime, example = "2025-10-12T19:00:37.057Z")]
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime, example = "2025-10-12T19:09:27.293Z")]
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-    #[schema(example = "http://localhost:3000/api/v1/customers/13.json")]
-    pub url: String,
-}
-
-impl CustomerView {
-    pub fn new(c: Customer, public_url: &str) -> Self {
-        CustomerView {
-            url: resource_url(public_url, "customers", c.id),
-            id: c.id,
-            name: c.name,
-            company: c.company,
-            customer_type: c.customer_type,
-            email: c.email,
-            phone: c.phone,
-            phone_country: c.phone_country,
-            currency: c.currency,
-            website: c.website,
-            notes: c.notes,
-            business_id: c.business_id,
-            address: c.address.map(AddressView::from),
-            discarded_at: c.discarded_at,
-            created_at: c.created_at,
-            updated_at: c.updated_at,
-        }
-    }
-}
+use crate::views::Views;
+use crate::views::customers::CustomerView;
 
 #[derive(Serialize, ToSchema)]
 pub struct CustomerEnvelope {
@@ -281,7 +218,7 @@ pub async fn create(
     let changes = read_changes(&mut form, &obj, true);
     form.finish()?;
     let now = state.clock.now();
-    let views = Views::of(&state);
+    let views = Views::new(&state.config.public_url);
     let customer = customers::create(&state.pool, &views, auth.business_id, &changes, now).await?;
     let view = CustomerView::new(customer, &state.config.public_url);
     Ok(created(&view.url.clone(), view))
@@ -336,7 +273,7 @@ pub async fn update(
     form.finish()?;
     let customer = customers::update(
         &state.pool,
-        &Views::of(&state),
+        &Views::new(&state.config.public_url),
         auth.business_id,
         id,
         &changes,
@@ -359,7 +296,15 @@ pub async fn update(
 )]
 pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
     let now = state.clock.now();
-    if customers::discard(&state.pool, &Views::of(&state), auth.business_id, id, now).await? {
+    if customers::discard(
+        &state.pool,
+        &Views::new(&state.config.public_url),
+        auth.business_id,
+        id,
+        now,
+    )
+    .await?
+    {
         Ok(no_content())
     } else {
         Err(record_not_found())

@@ -3,9 +3,7 @@
 
 use axum::extract::{OriginalUri, Path, RawQuery, State};
 use axum::response::Response;
-use chrono::{DateTime, Utc};
 use serde::Serialize;
-use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::docs::{ErrorResponse, ListMeta};
@@ -15,45 +13,9 @@ use crate::api::params::ListQuery;
 use crate::api::response::data;
 use crate::app::AppState;
 use crate::auth::Auth;
-use crate::billing::events::{self, Event, Filter, TYPES};
+use crate::billing::events::{self, Filter, TYPES};
 use crate::error::ApiResult;
-use crate::http::timestamp;
-
-/// An event: what changed, when, and the resource as the API showed it then.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EventView {
-    #[schema(example = "evt_3f0c2d1e9a8b4c7d8e6f5a4b3c2d1e0f")]
-    pub id: String,
-    #[serde(rename = "type")]
-    #[schema(example = "payment.received")]
-    pub event_type: String,
-    /// The type again, under the name Koteshen's webhooks page gives it.
-    #[schema(example = "payment.received")]
-    pub event: String,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.825Z")]
-    pub created_at: DateTime<Utc>,
-    /// `created_at` again, under the name Koteshen's webhooks page gives it.
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.825Z")]
-    pub occurred_at: DateTime<Utc>,
-    /// The resource (customer, invoice, quote or payment) as the API showed it.
-    #[schema(value_type = Object)]
-    pub data: Value,
-}
-
-impl From<Event> for EventView {
-    fn from(e: Event) -> Self {
-        EventView {
-            id: e.id,
-            event: e.event_type.clone(),
-            event_type: e.event_type,
-            created_at: e.created_at,
-            occurred_at: e.created_at,
-            data: e.data.0,
-        }
-    }
-}
+use crate::views::events::EventView;
 
 #[derive(Serialize, ToSchema)]
 pub struct EventEnvelope {

@@ -3,127 +3,31 @@
 
 use axum::extract::{OriginalUri, RawQuery, State};
 use axum::response::Response;
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::PgConnection;
 use utoipa::ToSchema;
 
 use crate::api::aliases;
-use crate::api::business::BusinessView;
-use crate::api::customers::CustomerView;
 use crate::api::docs::ShowParams;
 use crate::api::docs::{ErrorResponse, ListMeta};
-use crate::api::documents::{
-    ItemView, MoneyView, TaxLineView, item_views, money, read_discount, read_items, read_taxes,
-    tax_views,
-};
+use crate::api::documents::{read_discount, read_items, read_taxes};
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch};
 pub use crate::api::invoice_docs::{DocumentTaxInput, InvoiceInput, InvoiceListParams, ItemInput};
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::{DOCUMENTS_PER_PAGE, ListQuery};
-use crate::api::render::Views;
-use crate::api::response::{created, data, no_content, resource_url};
+use crate::api::response::{created, data, no_content};
 use crate::app::AppState;
 use crate::auth::Auth;
-use crate::billing::customers::Customer;
 use crate::billing::documents::INVOICE;
 use crate::billing::documents::content::ContentChanges;
-use crate::billing::documents::items::Item;
-use crate::billing::documents::tax_lines::TaxLine;
-use crate::billing::invoices::{self, Changes, Filter, FullRow, Invoice, STATUSES};
+use crate::billing::invoices::{self, Changes, Filter, STATUSES};
 use crate::billing::search;
 use crate::error::ApiResult;
 use crate::http::Json;
-use crate::http::timestamp;
-use crate::money::format_decimal;
-
-/// The payment term as the documents embed it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EmbeddedTermView {
-    #[schema(example = 89)]
-    pub id: i64,
-    #[schema(example = "Due on Receipt")]
-    pub name: String,
-    /// Days until due.
-    #[schema(example = 0)]
-    pub value: i32,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: DateTime<Utc>,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime)]
-    pub updated_at: DateTime<Utc>,
-}
-
-/// An invoice as the documents show it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct InvoiceView {
-    #[schema(example = 150)]
-    pub id: i64,
-    #[schema(example = "INV-0001")]
-    pub number: String,
-    #[schema(example = 13)]
-    pub customer_id: i64,
-    #[schema(example = 1)]
-    pub business_id: i64,
-    #[schema(example = "USD")]
-    pub currency: String,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime, example = "2025-10-12T00:00:00.000Z")]
-    pub due_at: DateTime<Utc>,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime, example = "2025-10-12T00:00:00.000Z")]
-    pub issued_at: DateTime<Utc>,
-    #[schema(example = "")]
-    pub notes: String,
-    /// `percent`, `fixed` or null.
-    #[schema(example = "percent")]
-    pub discount_type: Option<String>,
-    /// Decimal as a string.
-    #[schema(example = "5.0")]
-    pub discount_value: Option<String>,
-    /// draft, sent, viewed, partial, paid, overdue or void.
-    #[schema(example = "draft")]
-    pub status: String,
-    pub paid: bool,
-    #[schema(example = 89)]
-    pub payment_term_id: Option<i64>,
-    #[serde(serialize_with = "timestamp::serialize_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub emailed_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "timestamp::serialize_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub viewed_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "timestamp::serialize_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub voided_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "timestamp::serialize_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub paid_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "timestamp::serialize_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub discarded_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.825Z")]
-    pub created_at: DateTime<Utc>,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.913Z")]
-    pub updated_at: DateTime<Utc>,
-    pub subtotal: MoneyView,
-    pub discount: MoneyView,
-    pub tax_total: MoneyView,
-    pub total: MoneyView,
-    pub balance: MoneyView,
-    pub payment_term: Option<EmbeddedTermView>,
-    #[schema(example = "http://localhost:3000/api/v1/invoices/150.json")]
-    pub url: String,
-    pub items: Vec<ItemView>,
-    pub business: BusinessView,
-    pub customer: Option<CustomerView>,
-    pub taxes: Vec<TaxLineView>,
-}
+use crate::views::Views;
+use crate::views::invoices::{InvoiceView, find_view, render, show_one};
+use crate::views::resource_url;
 
 #[derive(Serialize, ToSchema)]
 pub struct InvoiceEnvelope {
@@ -134,103 +38,6 @@ pub struct InvoiceEnvelope {
 pub struct InvoiceList {
     data: Vec<InvoiceView>,
     meta: ListMeta,
-}
-
-/// Renders invoices read with everything they embed (`invoices::FullRow`); no query.
-fn render(public_url: &str, rows: Vec<FullRow>) -> sqlx::Result<Vec<InvoiceView>> {
-    rows.into_iter()
-        .map(|row| {
-            let business = row.business.ok_or(sqlx::Error::RowNotFound)?.0;
-            let customer = row
-                .customer
-                .map(|c| CustomerView::new(Customer::from(c.0), public_url));
-            Ok(view(
-                public_url,
-                row.invoice,
-                row.items.0,
-                row.taxes.0,
-                BusinessView::from(business),
-                customer,
-            ))
-        })
-        .collect()
-}
-
-fn view(
-    public_url: &str,
-    i: Invoice,
-    items: Vec<Item>,
-    taxes: Vec<TaxLine>,
-    business: BusinessView,
-    customer: Option<CustomerView>,
-) -> InvoiceView {
-    let payment_term = match (i.payment_term_id, i.term.term_name, i.term.term_value) {
-        (Some(id), Some(name), Some(value)) => Some(EmbeddedTermView {
-            id,
-            name,
-            value,
-            created_at: i.term.term_created_at.unwrap_or(i.created_at),
-            updated_at: i.term.term_updated_at.unwrap_or(i.created_at),
-        }),
-        _ => None,
-    };
-    InvoiceView {
-        url: resource_url(public_url, "invoices", i.id),
-        id: i.id,
-        number: i.number,
-        customer_id: i.customer_id,
-        business_id: i.business_id,
-        due_at: i.due_at,
-        issued_at: i.issued_at,
-        notes: i.notes.unwrap_or_default(),
-        discount_type: i.discount_type,
-        discount_value: i.discount_value.map(format_decimal),
-        status: i.status,
-        paid: i.paid,
-        payment_term_id: i.payment_term_id,
-        emailed_at: i.emailed_at,
-        viewed_at: i.viewed_at,
-        voided_at: i.voided_at,
-        paid_at: i.paid_at,
-        discarded_at: i.discarded_at,
-        created_at: i.created_at,
-        updated_at: i.updated_at,
-        subtotal: money(i.subtotal_cents, &i.currency),
-        discount: money(i.discount_cents, &i.currency),
-        tax_total: money(i.tax_total_cents, &i.currency),
-        total: money(i.total_cents, &i.currency),
-        balance: money(i.balance_cents, &i.currency),
-        payment_term,
-        items: item_views(items, &i.currency),
-        business,
-        customer,
-        taxes: tax_views(taxes, &i.currency),
-        currency: i.currency,
-    }
-}
-
-/// One invoice as the API shows it, deleted or not, on any connection (so that an event
-/// can show the invoice inside the transaction that changes it): one query.
-pub async fn show_one(
-    conn: &mut PgConnection,
-    public_url: &str,
-    business_id: i64,
-    id: i64,
-) -> sqlx::Result<Option<InvoiceView>> {
-    find_view(conn, public_url, business_id, id, true).await
-}
-
-async fn find_view(
-    conn: &mut PgConnection,
-    public_url: &str,
-    business_id: i64,
-    id: i64,
-    include_deleted: bool,
-) -> sqlx::Result<Option<InvoiceView>> {
-    let Some(row) = invoices::find_full(conn, business_id, id, include_deleted).await? else {
-        return Ok(None);
-    };
-    Ok(render(public_url, vec![row])?.pop())
 }
 
 /// The 201 answer for an invoice just made (by create, duplicate or a quote's
@@ -353,7 +160,7 @@ pub async fn create(
     // The invoice as its event recorded it, inside the transaction: what a GET answers.
     let (id, view) = invoices::create(
         &state.pool,
-        &Views::of(&state),
+        &Views::new(&state.config.public_url),
         auth.business_id,
         &changes,
         state.clock.now(),
@@ -419,7 +226,7 @@ pub async fn update(
     form.finish()?;
     invoices::update(
         &state.pool,
-        &Views::of(&state),
+        &Views::new(&state.config.public_url),
         auth.business_id,
         id,
         &changes,
@@ -442,7 +249,14 @@ pub async fn update(
 )]
 pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
     let now = state.clock.now();
-    invoices::discard(&state.pool, &Views::of(&state), auth.business_id, id, now).await?;
+    invoices::discard(
+        &state.pool,
+        &Views::new(&state.config.public_url),
+        auth.business_id,
+        id,
+        now,
+    )
+    .await?;
     Ok(no_content())
 }
 
@@ -484,7 +298,7 @@ pub async fn set_status(
     let status = status.set().unwrap_or_default();
     invoices::set_status(
         &state.pool,
-        &Views::of(&state),
+        &Views::new(&state.config.public_url),
         auth.business_id,
         id,
         &status,
@@ -511,7 +325,14 @@ pub async fn mark_as_paid(
     Id(id): Id,
 ) -> ApiResult<Response> {
     let now = state.clock.now();
-    invoices::mark_as_paid(&state.pool, &Views::of(&state), auth.business_id, id, now).await?;
+    invoices::mark_as_paid(
+        &state.pool,
+        &Views::new(&state.config.public_url),
+        auth.business_id,
+        id,
+        now,
+    )
+    .await?;
     Ok(data(written(&state, auth.business_id, id).await?))
 }
 
@@ -532,7 +353,13 @@ pub async fn duplicate(
     Id(id): Id,
 ) -> ApiResult<Response> {
     let now = state.clock.now();
-    let new_id =
-        invoices::duplicate(&state.pool, &Views::of(&state), auth.business_id, id, now).await?;
+    let new_id = invoices::duplicate(
+        &state.pool,
+        &Views::new(&state.config.public_url),
+        auth.business_id,
+        id,
+        now,
+    )
+    .await?;
     created_invoice(&state, auth.business_id, new_id).await
 }

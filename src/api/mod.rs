@@ -21,7 +21,6 @@ pub mod payments;
 pub mod quotes;
 pub mod ransack;
 pub mod reminders;
-pub mod render;
 pub mod response;
 pub mod sending;
 pub mod spec;

@@ -4,88 +4,25 @@
 
 use axum::extract::{OriginalUri, RawQuery, State};
 use axum::response::Response;
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::docs::{ErrorResponse, IdempotencyHeader, ListMeta, ShowParams};
-use crate::api::documents::{MoneyView, money};
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj};
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
-use crate::api::render::Views;
-use crate::api::response::{created, data, no_content, resource_url};
+use crate::api::response::{created, data, no_content};
 use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::invoices;
-use crate::billing::payments::{self, Changes, Filter, InvoiceFrom, METHODS, Payment};
+use crate::billing::payments::{self, Changes, Filter, InvoiceFrom, METHODS};
 use crate::error::ApiResult;
 use crate::http::Json;
-use crate::http::timestamp;
-
-/// A payment as the API shows it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PaymentView {
-    #[schema(example = 42)]
-    pub id: i64,
-    pub amount: MoneyView,
-    /// ISO 4217, upper-case.
-    #[schema(example = "USD")]
-    pub currency: String,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.825Z")]
-    pub paid_at: DateTime<Utc>,
-    /// cash, bank_transfer, card, check or other.
-    #[schema(example = "bank_transfer")]
-    pub payment_method: String,
-    /// `payment_method` again, under the name Koteshen's pages give it.
-    #[schema(example = "bank_transfer")]
-    pub channel: String,
-    #[schema(example = "EFT 2025-10-21")]
-    pub reference: Option<String>,
-    pub notes: Option<String>,
-    #[schema(example = 150)]
-    pub invoice_id: Option<i64>,
-    #[schema(example = 13)]
-    pub customer_id: Option<i64>,
-    #[schema(example = 1)]
-    pub business_id: i64,
-    #[serde(serialize_with = "timestamp::serialize_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub discarded_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.825Z")]
-    pub created_at: DateTime<Utc>,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.825Z")]
-    pub updated_at: DateTime<Utc>,
-    #[schema(example = "http://localhost:3000/api/v1/payments/42.json")]
-    pub url: String,
-}
-
-impl PaymentView {
-    pub fn new(p: Payment, public_url: &str) -> Self {
-        PaymentView {
-            url: resource_url(public_url, "payments", p.id),
-            id: p.id,
-            amount: money(p.amount_cents, &p.currency),
-            currency: p.currency,
-            paid_at: p.paid_at,
-            channel: p.payment_method.clone(),
-            payment_method: p.payment_method,
-            reference: p.reference,
-            notes: p.notes,
-            invoice_id: p.invoice_id,
-            customer_id: p.customer_id,
-            business_id: p.business_id,
-            discarded_at: p.discarded_at,
-            created_at: p.created_at,
-            updated_at: p.updated_at,
-        }
-    }
-}
+use crate::views::Views;
+use crate::views::payments::PaymentView;
+use crate::views::resource_url;
 
 #[derive(Serialize, ToSchema)]
 pub struct PaymentEnvelope {
@@ -260,7 +197,7 @@ async fn create_from(
     // The payment as its event recorded it, inside the transaction: what a GET answers.
     let (id, view) = payments::create(
         &state.pool,
-        &Views::of(state),
+        &Views::new(&state.config.public_url),
         auth.business_id,
         &changes,
         from,
@@ -367,7 +304,7 @@ pub async fn update(
     form.finish()?;
     payments::update(
         &state.pool,
-        &Views::of(&state),
+        &Views::new(&state.config.public_url),
         auth.business_id,
         id,
         &changes,
@@ -389,7 +326,14 @@ pub async fn update(
 )]
 pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
     let now = state.clock.now();
-    payments::discard(&state.pool, &Views::of(&state), auth.business_id, id, now).await?;
+    payments::discard(
+        &state.pool,
+        &Views::new(&state.config.public_url),
+        auth.business_id,
+        id,
+        now,
+    )
+    .await?;
     Ok(no_content())
 }
 

@@ -2,115 +2,29 @@
 
 use axum::extract::{OriginalUri, RawQuery, State};
 use axum::response::Response;
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::PgConnection;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::aliases;
-use crate::api::business::BusinessView;
-use crate::api::customers::CustomerView;
 use crate::api::docs::{ErrorResponse, ListMeta, ShowParams};
-use crate::api::documents::{
-    Embeds, ItemView, MoneyView, TaxLineView, item_views, money, read_discount, read_items,
-    read_taxes, tax_views,
-};
+use crate::api::documents::{read_discount, read_items, read_taxes};
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj};
 use crate::api::invoices::InvoiceEnvelope;
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::{DOCUMENTS_PER_PAGE, ListQuery};
-use crate::api::render::Views;
-use crate::api::response::{created, data, no_content, resource_url};
+use crate::api::response::{created, data, no_content};
 use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::documents::QUOTE;
 use crate::billing::documents::content::ContentChanges;
-use crate::billing::quotes::{self, Changes, Filter, QuoteDetail, STATUSES};
+use crate::billing::quotes::{self, Changes, Filter, STATUSES};
 use crate::error::ApiResult;
 use crate::http::Json;
-use crate::http::timestamp;
-use crate::money::format_decimal;
-
-/// A quote as the documents show it (plus discount, taxes and `viewed_at`; the
-/// documents' spelling `viewd_at` is kept for clients written against it).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct QuoteView {
-    #[schema(example = 25)]
-    pub id: i64,
-    #[schema(example = "QOT-0001")]
-    pub number: String,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime, example = "2025-10-28T10:00:00.000Z")]
-    pub expires_at: DateTime<Utc>,
-    /// The issue date (`YYYY-MM-DD`) of `issued_at`.
-    #[schema(example = "2025-10-12")]
-    pub issue_date: String,
-    #[schema(example = "USD")]
-    pub currency: String,
-    #[schema(example = 1)]
-    pub business_id: i64,
-    #[schema(example = 13)]
-    pub customer_id: i64,
-    #[schema(example = "Valid for 30 days.")]
-    pub notes: String,
-    #[schema(example = "this is an estimate")]
-    pub summary: Option<String>,
-    pub subtotal: MoneyView,
-    pub discount: MoneyView,
-    pub tax_total: MoneyView,
-    pub total: MoneyView,
-    #[schema(example = "percent")]
-    pub discount_type: Option<String>,
-    #[schema(example = "10.0")]
-    pub discount_value: Option<String>,
-    /// draft, sent, viewed, accepted, rejected, expired or invoiced.
-    #[schema(example = "draft")]
-    pub status: String,
-    #[serde(serialize_with = "timestamp::serialize_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub emailed_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "timestamp::serialize_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub accepted_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "timestamp::serialize_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub rejected_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "timestamp::serialize_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub viewed_at: Option<DateTime<Utc>>,
-    /// The documents' spelling of `viewed_at`.
-    #[serde(serialize_with = "timestamp::serialize_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub viewd_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "timestamp::serialize_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub expired_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "timestamp::serialize_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub invoiced_at: Option<DateTime<Utc>>,
-    /// The invoice this quote became.
-    pub invoice_id: Option<i64>,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime, example = "2025-10-12T10:00:00.000Z")]
-    pub issued_at: DateTime<Utc>,
-    #[serde(serialize_with = "timestamp::serialize_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub discarded_at: Option<DateTime<Utc>>,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime, example = "2025-10-21T04:34:18.935Z")]
-    pub created_at: DateTime<Utc>,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime, example = "2025-10-21T04:34:18.935Z")]
-    pub updated_at: DateTime<Utc>,
-    #[schema(example = "http://localhost:3000/api/v1/quotes/25.json")]
-    pub url: String,
-    pub items: Vec<ItemView>,
-    pub taxes: Vec<TaxLineView>,
-    pub business: BusinessView,
-    pub customer: Option<CustomerView>,
-}
+use crate::views::Views;
+use crate::views::quotes::{QuoteView, render, show_one};
+use crate::views::resource_url;
 
 #[derive(Serialize, ToSchema)]
 pub struct QuoteEnvelope {
@@ -121,75 +35,6 @@ pub struct QuoteEnvelope {
 pub struct QuoteList {
     data: Vec<QuoteView>,
     meta: ListMeta,
-}
-
-/// Renders quotes with their embedded business and customers (two queries for any
-/// number), on any connection, so an event can show a quote inside its transaction.
-pub async fn render(
-    conn: &mut PgConnection,
-    public_url: &str,
-    business_id: i64,
-    details: Vec<QuoteDetail>,
-) -> sqlx::Result<Vec<QuoteView>> {
-    let customer_ids: Vec<i64> = details.iter().map(|d| d.quote.customer_id).collect();
-    let embeds = Embeds::load(conn, business_id, &customer_ids).await?;
-    Ok(details
-        .into_iter()
-        .map(|d| {
-            let q = d.quote;
-            QuoteView {
-                url: resource_url(public_url, "quotes", q.id),
-                id: q.id,
-                number: q.number,
-                expires_at: q.expires_at,
-                issue_date: q.issued_at.date_naive().to_string(),
-                business_id: q.business_id,
-                customer_id: q.customer_id,
-                notes: q.notes.unwrap_or_default(),
-                summary: q.summary,
-                subtotal: money(q.subtotal_cents, &q.currency),
-                discount: money(q.discount_cents, &q.currency),
-                tax_total: money(q.tax_total_cents, &q.currency),
-                total: money(q.total_cents, &q.currency),
-                discount_type: q.discount_type,
-                discount_value: q.discount_value.map(format_decimal),
-                status: q.status,
-                emailed_at: q.emailed_at,
-                accepted_at: q.accepted_at,
-                rejected_at: q.rejected_at,
-                viewed_at: q.viewed_at,
-                viewd_at: q.viewed_at,
-                expired_at: q.expired_at,
-                invoiced_at: q.invoiced_at,
-                invoice_id: q.invoice_id,
-                issued_at: q.issued_at,
-                discarded_at: q.discarded_at,
-                created_at: q.created_at,
-                updated_at: q.updated_at,
-                items: item_views(d.items, &q.currency),
-                taxes: tax_views(d.taxes, &q.currency),
-                business: embeds.business.clone(),
-                customer: embeds.customer(q.customer_id, public_url),
-                currency: q.currency,
-            }
-        })
-        .collect())
-}
-
-/// One quote as the API shows it, on any connection.
-pub async fn show_one(
-    conn: &mut PgConnection,
-    public_url: &str,
-    business_id: i64,
-    id: i64,
-    include_deleted: bool,
-) -> sqlx::Result<Option<QuoteView>> {
-    let Some(detail) = quotes::find(&mut *conn, business_id, id, include_deleted).await? else {
-        return Ok(None);
-    };
-    Ok(render(conn, public_url, business_id, vec![detail])
-        .await?
-        .pop())
 }
 
 /// The quote a request asked for or just changed, for its answer.
@@ -346,7 +191,7 @@ pub async fn create(
     // The quote as its event recorded it, inside the transaction: what a GET answers.
     let (id, view) = quotes::create(
         &state.pool,
-        &Views::of(&state),
+        &Views::new(&state.config.public_url),
         auth.business_id,
         &changes,
         state.clock.now(),
@@ -426,7 +271,14 @@ pub async fn update(
 )]
 pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
     let now = state.clock.now();
-    quotes::discard(&state.pool, &Views::of(&state), auth.business_id, id, now).await?;
+    quotes::discard(
+        &state.pool,
+        &Views::new(&state.config.public_url),
+        auth.business_id,
+        id,
+        now,
+    )
+    .await?;
     Ok(no_content())
 }
 
@@ -456,7 +308,7 @@ pub async fn set_status(
     let status = status.unwrap_or_default();
     quotes::set_status(
         &state.pool,
-        &Views::of(&state),
+        &Views::new(&state.config.public_url),
         auth.business_id,
         id,
         &status,
@@ -481,7 +333,7 @@ pub async fn set_status(
 pub async fn convert(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
     let invoice_id = quotes::convert(
         &state.pool,
-        &Views::of(&state),
+        &Views::new(&state.config.public_url),
         auth.business_id,
         id,
         state.clock.now(),

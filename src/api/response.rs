@@ -28,8 +28,3 @@ pub fn created<T: Serialize>(url: &str, value: T) -> Response {
 pub fn no_content() -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
-
-/// `PUBLIC_URL/api/v1/<collection>/<id>.json`, the documents' `url` field.
-pub fn resource_url(public_url: &str, collection: &str, id: i64) -> String {
-    format!("{public_url}/api/v1/{collection}/{id}.json")
-}

@@ -15,9 +15,7 @@ use utoipa::ToSchema;
 use crate::api::docs::{ErrorResponse, IdempotencyHeader};
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj};
-use crate::api::invoices::{InvoiceView, show_one as show_invoice};
-use crate::api::quotes::{QuoteEnvelope, show_one as show_quote};
-use crate::api::render::Views;
+use crate::api::quotes::QuoteEnvelope;
 use crate::api::response::data;
 use crate::app::AppState;
 use crate::auth::Auth;
@@ -26,6 +24,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::OptionalJson;
 use crate::http::timestamp;
 use crate::mail::content;
+use crate::views::Views;
+use crate::views::invoices::{InvoiceView, show_one as show_invoice};
+use crate::views::quotes::show_one as show_quote;
 
 /// The most addresses one of `to` and `cc` may name.
 const MAX_RECIPIENTS: usize = 20;
@@ -205,7 +206,7 @@ pub async fn send_invoice(
     let now = state.clock.now();
     let to = sending::send_invoice(
         &state.pool,
-        &Views::of(&state),
+        &Views::new(&state.config.public_url),
         auth.business_id,
         id,
         &delivery,
@@ -271,7 +272,7 @@ pub async fn send_quote(
     let delivery = read_delivery(body, "quote", None).await?;
     sending::send_quote(
         &state.pool,
-        &Views::of(&state),
+        &Views::new(&state.config.public_url),
         auth.business_id,
         id,
         &delivery,

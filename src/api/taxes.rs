@@ -11,58 +11,14 @@ use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch};
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
-use crate::api::response::{created, data, no_content, resource_url};
+use crate::api::response::{created, data, no_content};
 use crate::app::AppState;
 use crate::auth::Auth;
-use crate::billing::taxes::{self, Changes, Filter, Tax};
+use crate::billing::taxes::{self, Changes, Filter};
 use crate::error::ApiResult;
 use crate::http::Json;
-use crate::http::timestamp;
-use crate::money::{check_percent, format_decimal};
-
-/// A tax. Documents embed `id`, `name` and `rate` of it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TaxView {
-    #[schema(example = 1)]
-    pub id: i64,
-    #[schema(example = "VAT")]
-    pub name: String,
-    /// A percentage as a decimal string, like the documents' other decimals.
-    #[schema(example = "15.0")]
-    pub rate: String,
-    /// Applied to a new invoice or quote that names no taxes.
-    #[schema(example = true)]
-    pub is_default: bool,
-    #[schema(example = 1)]
-    pub business_id: i64,
-    #[serde(serialize_with = "timestamp::serialize_option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub discarded_at: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime, example = "2025-10-12T19:00:37.057Z")]
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    #[serde(serialize_with = "timestamp::serialize")]
-    #[schema(value_type = String, format = DateTime, example = "2025-10-12T19:09:27.293Z")]
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-    #[schema(example = "http://localhost:3000/api/v1/taxes/1.json")]
-    pub url: String,
-}
-
-impl TaxView {
-    pub fn new(t: Tax, public_url: &str) -> Self {
-        TaxView {
-            url: resource_url(public_url, "taxes", t.id),
-            id: t.id,
-            name: t.name,
-            rate: format_decimal(t.rate),
-            is_default: t.is_default,
-            business_id: t.business_id,
-            discarded_at: t.discarded_at,
-            created_at: t.created_at,
-            updated_at: t.updated_at,
-        }
-    }
-}
+use crate::money::check_percent;
+use crate::views::taxes::TaxView;
 
 #[derive(Serialize, ToSchema)]
 pub struct TaxEnvelope {

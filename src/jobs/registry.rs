@@ -3,8 +3,8 @@
 use chrono::Duration;
 
 use super::runner::{JobContext, Runner};
-use crate::api::render::Views;
 use crate::billing::{overdue, quotes, recurring, reminders};
+use crate::views::Views;
 use crate::webhooks;
 
 /// A runner with every handler and sweep registered.
@@ -13,12 +13,12 @@ pub fn runner(ctx: JobContext) -> Runner {
         .handler(webhooks::deliveries::DELIVER, webhooks::deliveries::deliver)
         .handler(super::email::KIND, super::email::run)
         .sweep("recurring invoices", |ctx| async move {
-            let views = Views::with_public_url(&ctx.config.public_url);
+            let views = Views::new(&ctx.config.public_url);
             recurring::sweep(&ctx.pool, &views, ctx.clock.now()).await?;
             Ok(())
         })
         .sweep("overdue invoices", |ctx| async move {
-            let views = Views::with_public_url(&ctx.config.public_url);
+            let views = Views::new(&ctx.config.public_url);
             overdue::sweep(&ctx.pool, &views, ctx.clock.now()).await?;
             Ok(())
         })

@@ -1,0 +1,85 @@
+//! How resources look: the one representation of each resource that API answers, event
+//! payloads, emails and document formats all use. Views read what they show through the
+//! domain's queries (`billing::…::find*`) and never change anything; they know nothing of
+//! HTTP (`api::` wraps them in envelopes and answers).
+
+pub mod address;
+pub mod customers;
+pub mod documents;
+pub mod events;
+pub mod invoices;
+pub mod payment_terms;
+pub mod payments;
+pub mod quotes;
+pub mod reminders;
+pub mod subscriptions;
+pub mod taxes;
+pub mod webhooks;
+
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::PgConnection;
+
+use crate::billing::events::Resource;
+
+/// `PUBLIC_URL/api/v1/<collection>/<id>.json`, the documents' `url` field.
+pub fn resource_url(public_url: &str, collection: &str, id: i64) -> String {
+    format!("{public_url}/api/v1/{collection}/{id}.json")
+}
+
+/// Renders resources with the server's `PUBLIC_URL` (the `url` fields).
+#[derive(Debug, Clone, Copy)]
+pub struct Views<'s> {
+    public_url: &'s str,
+}
+
+impl<'s> Views<'s> {
+    pub fn new(public_url: &'s str) -> Self {
+        Views { public_url }
+    }
+
+    pub fn public_url(&self) -> &'s str {
+        self.public_url
+    }
+
+    /// A resource as the API shows it (deleted records included), read on the given
+    /// connection: inside a transaction, the state that transaction is about to commit.
+    pub async fn render(
+        &self,
+        conn: &mut PgConnection,
+        resource: Resource,
+        business_id: i64,
+        id: i64,
+    ) -> sqlx::Result<Value> {
+        let url = self.public_url;
+        match resource {
+            Resource::Customer => {
+                let customer = crate::billing::customers::find(conn, business_id, id, true).await?;
+                to_value(customer.map(|c| customers::CustomerView::new(c, url)))
+            }
+            Resource::Invoice => to_value(invoices::show_one(conn, url, business_id, id).await?),
+            Resource::Payment => {
+                let payment = crate::billing::payments::find(conn, business_id, id, true).await?;
+                to_value(payment.map(|p| payments::PaymentView::new(p, url)))
+            }
+            Resource::Quote => to_value(quotes::show_one(conn, url, business_id, id, true).await?),
+        }
+    }
+}
+
+fn to_value<T: Serialize>(view: Option<T>) -> sqlx::Result<Value> {
+    let view = view.ok_or(sqlx::Error::RowNotFound)?;
+    serde_json::to_value(view).map_err(|err| sqlx::Error::Encode(Box::new(err)))
+}
+
+impl crate::billing::events::Render for Views<'_> {
+    fn render<'a>(
+        &'a self,
+        conn: &'a mut PgConnection,
+        resource: Resource,
+        business_id: i64,
+        id: i64,
+    ) -> crate::billing::events::Rendered<'a> {
+        Box::pin(Views::render(self, conn, resource, business_id, id))
+    }
+}
