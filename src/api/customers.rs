@@ -12,14 +12,14 @@ use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch, is_email};
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
-use crate::api::response::{created, data, no_content};
+use crate::api::response::{data, no_content};
+use crate::api::write;
 use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::addresses::AddressChanges;
 use crate::billing::customers::{self, CUSTOMER_TYPES, Changes, Filter};
 use crate::error::ApiResult;
 use crate::http::Json;
-use crate::views::Views;
 use crate::views::customers::CustomerView;
 
 #[derive(Serialize, ToSchema)]
@@ -218,10 +218,9 @@ pub async fn create(
     let changes = read_changes(&mut form, &obj, true);
     form.finish()?;
     let now = state.clock.now();
-    let views = Views::new(&state.config.public_url);
-    let customer = customers::create(&state.pool, &views, auth.business_id, &changes, now).await?;
-    let view = CustomerView::new(customer, &state.config.public_url);
-    Ok(created(&view.url.clone(), view))
+    let mut tx = write::begin(&state).await?;
+    let outcome = customers::create(&mut tx, auth.business_id, &changes, now).await?;
+    write::created_first(write::commit(&state, tx, outcome, now).await?)
 }
 
 #[utoipa::path(
@@ -271,17 +270,12 @@ pub async fn update(
     let mut form = Form::new();
     let changes = read_changes(&mut form, &obj, false);
     form.finish()?;
-    let customer = customers::update(
-        &state.pool,
-        &Views::new(&state.config.public_url),
-        auth.business_id,
-        id,
-        &changes,
-        state.clock.now(),
-    )
-    .await?
-    .ok_or_else(record_not_found)?;
-    Ok(data(CustomerView::new(customer, &state.config.public_url)))
+    let now = state.clock.now();
+    let mut tx = write::begin(&state).await?;
+    let outcome = customers::update(&mut tx, auth.business_id, id, &changes, now)
+        .await?
+        .ok_or_else(record_not_found)?;
+    write::changed_first(write::commit(&state, tx, outcome, now).await?)
 }
 
 #[utoipa::path(
@@ -296,17 +290,10 @@ pub async fn update(
 )]
 pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
     let now = state.clock.now();
-    if customers::discard(
-        &state.pool,
-        &Views::new(&state.config.public_url),
-        auth.business_id,
-        id,
-        now,
-    )
-    .await?
-    {
-        Ok(no_content())
-    } else {
-        Err(record_not_found())
-    }
+    let mut tx = write::begin(&state).await?;
+    let outcome = customers::discard(&mut tx, auth.business_id, id, now)
+        .await?
+        .ok_or_else(record_not_found)?;
+    write::commit(&state, tx, outcome, now).await?;
+    Ok(no_content())
 }

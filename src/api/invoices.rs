@@ -17,6 +17,7 @@ pub use crate::api::invoice_docs::{DocumentTaxInput, InvoiceInput, InvoiceListPa
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::{DOCUMENTS_PER_PAGE, ListQuery};
 use crate::api::response::{created, data, no_content};
+use crate::api::write;
 use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::documents::INVOICE;
@@ -25,9 +26,7 @@ use crate::billing::invoices::{self, Changes, Filter, STATUSES};
 use crate::billing::search;
 use crate::error::ApiResult;
 use crate::http::Json;
-use crate::views::Views;
 use crate::views::invoices::{InvoiceView, find_view, render, show_one};
-use crate::views::resource_url;
 
 #[derive(Serialize, ToSchema)]
 pub struct InvoiceEnvelope {
@@ -158,16 +157,10 @@ pub async fn create(
     let changes = read_changes(&mut form, &obj, true);
     form.finish()?;
     // The invoice as its event recorded it, inside the transaction: what a GET answers.
-    let (id, view) = invoices::create(
-        &state.pool,
-        &Views::new(&state.config.public_url),
-        auth.business_id,
-        &changes,
-        state.clock.now(),
-    )
-    .await?;
-    let url = resource_url(&state.config.public_url, "invoices", id);
-    Ok(created(&url, view))
+    let now = state.clock.now();
+    let mut tx = write::begin(&state).await?;
+    let outcome = invoices::create(&mut tx, auth.business_id, &changes, now).await?;
+    write::created_first(write::commit(&state, tx, outcome, now).await?)
 }
 
 #[utoipa::path(
@@ -224,15 +217,10 @@ pub async fn update(
     let mut form = Form::new();
     let changes = read_changes(&mut form, &obj, false);
     form.finish()?;
-    invoices::update(
-        &state.pool,
-        &Views::new(&state.config.public_url),
-        auth.business_id,
-        id,
-        &changes,
-        state.clock.now(),
-    )
-    .await?;
+    let now = state.clock.now();
+    let mut tx = write::begin(&state).await?;
+    let outcome = invoices::update(&mut tx, auth.business_id, id, &changes, now).await?;
+    write::commit(&state, tx, outcome, now).await?;
     Ok(data(written(&state, auth.business_id, id).await?))
 }
 
@@ -249,14 +237,9 @@ pub async fn update(
 )]
 pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
     let now = state.clock.now();
-    invoices::discard(
-        &state.pool,
-        &Views::new(&state.config.public_url),
-        auth.business_id,
-        id,
-        now,
-    )
-    .await?;
+    let mut tx = write::begin(&state).await?;
+    let outcome = invoices::discard(&mut tx, auth.business_id, id, now).await?;
+    write::commit(&state, tx, outcome, now).await?;
     Ok(no_content())
 }
 
@@ -296,15 +279,10 @@ pub async fn set_status(
     }
     form.finish()?;
     let status = status.set().unwrap_or_default();
-    invoices::set_status(
-        &state.pool,
-        &Views::new(&state.config.public_url),
-        auth.business_id,
-        id,
-        &status,
-        state.clock.now(),
-    )
-    .await?;
+    let now = state.clock.now();
+    let mut tx = write::begin(&state).await?;
+    let outcome = invoices::set_status(&mut tx, auth.business_id, id, &status, now).await?;
+    write::commit(&state, tx, outcome, now).await?;
     Ok(data(written(&state, auth.business_id, id).await?))
 }
 
@@ -325,14 +303,9 @@ pub async fn mark_as_paid(
     Id(id): Id,
 ) -> ApiResult<Response> {
     let now = state.clock.now();
-    invoices::mark_as_paid(
-        &state.pool,
-        &Views::new(&state.config.public_url),
-        auth.business_id,
-        id,
-        now,
-    )
-    .await?;
+    let mut tx = write::begin(&state).await?;
+    let outcome = invoices::mark_as_paid(&mut tx, auth.business_id, id, now).await?;
+    write::commit(&state, tx, outcome, now).await?;
     Ok(data(written(&state, auth.business_id, id).await?))
 }
 
@@ -353,13 +326,7 @@ pub async fn duplicate(
     Id(id): Id,
 ) -> ApiResult<Response> {
     let now = state.clock.now();
-    let new_id = invoices::duplicate(
-        &state.pool,
-        &Views::new(&state.config.public_url),
-        auth.business_id,
-        id,
-        now,
-    )
-    .await?;
-    created_invoice(&state, auth.business_id, new_id).await
+    let mut tx = write::begin(&state).await?;
+    let outcome = invoices::duplicate(&mut tx, auth.business_id, id, now).await?;
+    write::created_first(write::commit(&state, tx, outcome, now).await?)
 }

@@ -29,3 +29,4 @@ pub mod spec_limits;
 pub mod subscriptions;
 pub mod taxes;
 pub mod webhook_endpoints;
+pub mod write;

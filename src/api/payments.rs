@@ -13,16 +13,15 @@ use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj};
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
-use crate::api::response::{created, data, no_content};
+use crate::api::response::{data, no_content};
+use crate::api::write;
 use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::invoices;
 use crate::billing::payments::{self, Changes, Filter, InvoiceFrom, METHODS};
 use crate::error::ApiResult;
 use crate::http::Json;
-use crate::views::Views;
 use crate::views::payments::PaymentView;
-use crate::views::resource_url;
 
 #[derive(Serialize, ToSchema)]
 pub struct PaymentEnvelope {
@@ -195,17 +194,10 @@ async fn create_from(
         None => InvoiceFrom::Body,
     };
     // The payment as its event recorded it, inside the transaction: what a GET answers.
-    let (id, view) = payments::create(
-        &state.pool,
-        &Views::new(&state.config.public_url),
-        auth.business_id,
-        &changes,
-        from,
-        state.clock.now(),
-    )
-    .await?;
-    let url = resource_url(&state.config.public_url, "payments", id);
-    Ok(created(&url, view))
+    let now = state.clock.now();
+    let mut tx = write::begin(state).await?;
+    let outcome = payments::create(&mut tx, auth.business_id, &changes, from, now).await?;
+    write::created_first(write::commit(state, tx, outcome, now).await?)
 }
 
 /// The payment a write just made or changed, for its answer.
@@ -302,15 +294,10 @@ pub async fn update(
     let mut form = Form::new();
     let changes = read_changes(&mut form, &obj, false);
     form.finish()?;
-    payments::update(
-        &state.pool,
-        &Views::new(&state.config.public_url),
-        auth.business_id,
-        id,
-        &changes,
-        state.clock.now(),
-    )
-    .await?;
+    let now = state.clock.now();
+    let mut tx = write::begin(&state).await?;
+    let outcome = payments::update(&mut tx, auth.business_id, id, &changes, now).await?;
+    write::commit(&state, tx, outcome, now).await?;
     Ok(data(written(&state, auth.business_id, id).await?))
 }
 
@@ -326,14 +313,9 @@ pub async fn update(
 )]
 pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
     let now = state.clock.now();
-    payments::discard(
-        &state.pool,
-        &Views::new(&state.config.public_url),
-        auth.business_id,
-        id,
-        now,
-    )
-    .await?;
+    let mut tx = write::begin(&state).await?;
+    let outcome = payments::discard(&mut tx, auth.business_id, id, now).await?;
+    write::commit(&state, tx, outcome, now).await?;
     Ok(no_content())
 }
 

@@ -15,16 +15,15 @@ use crate::api::invoices::InvoiceEnvelope;
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::{DOCUMENTS_PER_PAGE, ListQuery};
 use crate::api::response::{created, data, no_content};
+use crate::api::write;
 use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::documents::QUOTE;
 use crate::billing::documents::content::ContentChanges;
-use crate::billing::quotes::{self, Changes, Filter, STATUSES};
+use crate::billing::quotes::{self, Changes, Filter, STATUSES, StatusChange};
 use crate::error::ApiResult;
 use crate::http::Json;
-use crate::views::Views;
 use crate::views::quotes::{QuoteView, render, show_one};
-use crate::views::resource_url;
 
 #[derive(Serialize, ToSchema)]
 pub struct QuoteEnvelope {
@@ -189,16 +188,10 @@ pub async fn create(
     let changes = read_changes(&mut form, &obj, true);
     form.finish()?;
     // The quote as its event recorded it, inside the transaction: what a GET answers.
-    let (id, view) = quotes::create(
-        &state.pool,
-        &Views::new(&state.config.public_url),
-        auth.business_id,
-        &changes,
-        state.clock.now(),
-    )
-    .await?;
-    let url = resource_url(&state.config.public_url, "quotes", id);
-    Ok(created(&url, view))
+    let now = state.clock.now();
+    let mut tx = write::begin(&state).await?;
+    let outcome = quotes::create(&mut tx, auth.business_id, &changes, now).await?;
+    write::created_first(write::commit(&state, tx, outcome, now).await?)
 }
 
 #[utoipa::path(
@@ -247,14 +240,9 @@ pub async fn update(
     let mut form = Form::new();
     let changes = read_changes(&mut form, &obj, false);
     form.finish()?;
-    quotes::update(
-        &state.pool,
-        auth.business_id,
-        id,
-        &changes,
-        state.clock.now(),
-    )
-    .await?;
+    let mut tx = write::begin(&state).await?;
+    quotes::update(&mut tx, auth.business_id, id, &changes, state.clock.now()).await?;
+    tx.commit().await?;
     Ok(data(answer(&state, auth.business_id, id, false).await?))
 }
 
@@ -271,14 +259,9 @@ pub async fn update(
 )]
 pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
     let now = state.clock.now();
-    quotes::discard(
-        &state.pool,
-        &Views::new(&state.config.public_url),
-        auth.business_id,
-        id,
-        now,
-    )
-    .await?;
+    let mut tx = write::begin(&state).await?;
+    let outcome = quotes::discard(&mut tx, auth.business_id, id, now).await?;
+    write::commit(&state, tx, outcome, now).await?;
     Ok(no_content())
 }
 
@@ -306,15 +289,16 @@ pub async fn set_status(
     let status = form.not_null(&obj, "status", status, true);
     form.finish()?;
     let status = status.unwrap_or_default();
-    quotes::set_status(
-        &state.pool,
-        &Views::new(&state.config.public_url),
-        auth.business_id,
-        id,
-        &status,
-        state.clock.now(),
-    )
-    .await?;
+    let now = state.clock.now();
+    let mut tx = write::begin(&state).await?;
+    match quotes::set_status(&mut tx, auth.business_id, id, &status, now).await? {
+        StatusChange::Moved(outcome) => write::commit(&state, tx, outcome, now).await?,
+        StatusChange::Expired => {
+            // The expiry is a fact whatever the request wanted: it stays, then is named.
+            tx.commit().await?;
+            return Err(quotes::expired_error().into());
+        }
+    };
     Ok(data(answer(&state, auth.business_id, id, false).await?))
 }
 
@@ -331,15 +315,10 @@ pub async fn set_status(
     security(("oauth2" = ["write"]))
 )]
 pub async fn convert(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
-    let invoice_id = quotes::convert(
-        &state.pool,
-        &Views::new(&state.config.public_url),
-        auth.business_id,
-        id,
-        state.clock.now(),
-    )
-    .await?;
-    crate::api::invoices::created_invoice(&state, auth.business_id, invoice_id).await
+    let now = state.clock.now();
+    let mut tx = write::begin(&state).await?;
+    let outcome = quotes::convert(&mut tx, auth.business_id, id, now).await?;
+    write::created_first(write::commit(&state, tx, outcome, now).await?)
 }
 
 #[utoipa::path(
@@ -358,7 +337,9 @@ pub async fn duplicate(
     auth: Auth,
     Id(id): Id,
 ) -> ApiResult<Response> {
-    let new_id = quotes::duplicate(&state.pool, auth.business_id, id, state.clock.now()).await?;
+    let mut tx = write::begin(&state).await?;
+    let new_id = quotes::duplicate(&mut tx, auth.business_id, id, state.clock.now()).await?;
+    tx.commit().await?;
     let view = answer(&state, auth.business_id, new_id, false).await?;
     Ok(created(&view.url.clone(), view))
 }

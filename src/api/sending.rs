@@ -17,6 +17,7 @@ use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj};
 use crate::api::quotes::QuoteEnvelope;
 use crate::api::response::data;
+use crate::api::write;
 use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::sending::{self, Delivery};
@@ -24,7 +25,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::OptionalJson;
 use crate::http::timestamp;
 use crate::mail::content;
-use crate::views::Views;
 use crate::views::invoices::{InvoiceView, show_one as show_invoice};
 use crate::views::quotes::show_one as show_quote;
 
@@ -204,9 +204,9 @@ pub async fn send_invoice(
 ) -> ApiResult<Response> {
     let delivery = read_delivery(body, "invoice", Some("send_invoice_form")).await?;
     let now = state.clock.now();
-    let to = sending::send_invoice(
-        &state.pool,
-        &Views::new(&state.config.public_url),
+    let mut tx = write::begin(&state).await?;
+    let (to, outcome) = sending::send_invoice(
+        &mut tx,
         auth.business_id,
         id,
         &delivery,
@@ -214,6 +214,7 @@ pub async fn send_invoice(
         now,
     )
     .await?;
+    write::commit(&state, tx, outcome, now).await?;
     let message = format!("Invoice sent to {}", to.join(", "));
     invoice_answer(&state, auth.business_id, id, message, now).await
 }
@@ -238,8 +239,9 @@ pub async fn send_reminder(
 ) -> ApiResult<Response> {
     let delivery = read_delivery(body, "invoice", Some("send_reminder_form")).await?;
     let now = state.clock.now();
+    let mut tx = write::begin(&state).await?;
     let to = sending::send_reminder(
-        &state.pool,
+        &mut tx,
         auth.business_id,
         id,
         &delivery,
@@ -247,6 +249,7 @@ pub async fn send_reminder(
         now,
     )
     .await?;
+    tx.commit().await?;
     let message = format!("Reminder sent to {}", to.join(", "));
     invoice_answer(&state, auth.business_id, id, message, now).await
 }
@@ -270,15 +273,10 @@ pub async fn send_quote(
     OptionalJson(body): OptionalJson,
 ) -> ApiResult<Response> {
     let delivery = read_delivery(body, "quote", None).await?;
-    sending::send_quote(
-        &state.pool,
-        &Views::new(&state.config.public_url),
-        auth.business_id,
-        id,
-        &delivery,
-        state.clock.now(),
-    )
-    .await?;
+    let now = state.clock.now();
+    let mut tx = write::begin(&state).await?;
+    let outcome = sending::send_quote(&mut tx, auth.business_id, id, &delivery, now).await?;
+    write::commit(&state, tx, outcome, now).await?;
     let mut conn = state.pool.acquire().await?;
     let view = show_quote(
         &mut conn,

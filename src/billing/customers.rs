@@ -6,7 +6,7 @@ use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 
 use crate::api::params::{PageRequest, Sort};
 use crate::billing::addresses::{self, Address, AddressChanges};
-use crate::billing::events::{self, Render, Resource};
+use crate::billing::events::{EventType, Outcome};
 use crate::billing::search::Conditions;
 
 pub const CUSTOMER_TYPES: [&str; 2] = ["business", "individual"];
@@ -203,16 +203,15 @@ pub struct Changes {
     pub address: Option<Option<AddressChanges>>,
 }
 
+/// Creates a customer (`customer.created`).
 pub async fn create(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     new: &Changes,
     now: DateTime<Utc>,
-) -> sqlx::Result<Customer> {
-    let mut tx = pool.begin().await?;
+) -> sqlx::Result<Outcome> {
     let address_id = match &new.address {
-        Some(Some(address)) => Some(addresses::insert(&mut tx, address, now).await?),
+        Some(Some(address)) => Some(addresses::insert(&mut *tx, address, now).await?),
         _ => None,
     };
     let id: i64 = sqlx::query_scalar(
@@ -239,43 +238,28 @@ pub async fn create(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    let customer = find(&mut *tx, business_id, id, false)
-        .await?
-        .ok_or(sqlx::Error::RowNotFound)?;
-    events::emit(
-        &mut tx,
-        render,
-        Resource::Customer,
-        business_id,
-        id,
-        "customer.created",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(customer)
+    Ok(Outcome::of(EventType::CustomerCreated, business_id, id))
 }
 
-/// Applies the changes to a live customer; `None` when there is no such customer.
+/// Applies the changes to a live customer (`customer.updated`); `None` when there is no
+/// such customer.
 pub async fn update(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     changes: &Changes,
     now: DateTime<Utc>,
-) -> sqlx::Result<Option<Customer>> {
-    let mut tx = pool.begin().await?;
-    let Some(address_id) = lock(&mut tx, business_id, id).await? else {
+) -> sqlx::Result<Option<Outcome>> {
+    let Some(address_id) = lock(&mut *tx, business_id, id).await? else {
         return Ok(None);
     };
     let mut new_address_id = None;
     match (&changes.address, address_id) {
         (Some(Some(address)), Some(existing)) => {
-            addresses::update(&mut tx, existing, address, now).await?
+            addresses::update(&mut *tx, existing, address, now).await?
         }
         (Some(Some(address)), None) => {
-            new_address_id = Some(Some(addresses::insert(&mut tx, address, now).await?))
+            new_address_id = Some(Some(addresses::insert(&mut *tx, address, now).await?))
         }
         (Some(None), Some(_)) => new_address_id = Some(None),
         _ => {}
@@ -309,19 +293,11 @@ pub async fn update(
             .execute(&mut *tx)
             .await?;
     }
-    let customer = find(&mut *tx, business_id, id, false).await?;
-    events::emit(
-        &mut tx,
-        render,
-        Resource::Customer,
+    Ok(Some(Outcome::of(
+        EventType::CustomerUpdated,
         business_id,
         id,
-        "customer.updated",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(customer)
+    )))
 }
 
 /// Locks a live customer row for the rest of the transaction; answers its address id,
@@ -342,15 +318,13 @@ async fn lock(
 }
 
 /// Soft delete: the customer disappears from lists and shows but stays on the documents
-/// that reference it. `false` when there was no live customer to discard.
+/// that reference it. `None` when there was no live customer to discard.
 pub async fn discard(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     now: DateTime<Utc>,
-) -> sqlx::Result<bool> {
-    let mut tx = pool.begin().await?;
+) -> sqlx::Result<Option<Outcome>> {
     let done = sqlx::query(
         "UPDATE customers SET discarded_at = $3, updated_at = $3
          WHERE id = $1 AND business_id = $2 AND discarded_at IS NULL",
@@ -361,20 +335,13 @@ pub async fn discard(
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() != 1 {
-        return Ok(false);
+        return Ok(None);
     }
-    events::emit(
-        &mut tx,
-        render,
-        Resource::Customer,
+    Ok(Some(Outcome::of(
+        EventType::CustomerDeleted,
         business_id,
         id,
-        "customer.deleted",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    )))
 }
 
 /// Customers by id, deleted ones included (they still show on their documents), in one

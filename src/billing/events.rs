@@ -1,47 +1,15 @@
-//! The business's event log. Every change worth announcing records its event here, in the
-//! transaction of the change, so a committed change always has its events and a
-//! rolled-back one never does. Webhook delivery and `GET /events` read from this table.
-//!
-//! An event's `data` is the resource as the API shows it. Building that JSON is the HTTP
-//! layer's business, so the domain asks a [`Render`] (implemented in `api::render`) to do
-//! it on the transaction's own connection: the event shows the state being committed.
-
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::OnceLock;
+//! The business's event log and the catalogue of what it records. Billing's writes do
+//! not record events themselves: each answers an [`Outcome`] (which records it changed,
+//! and the event each change raises), and `publish::commit` renders those records,
+//! records the events with their webhook deliveries and commits, in the change's
+//! transaction: a committed change always has its events and a rolled-back one never
+//! does. Webhook delivery and `GET /events` read from the log.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use sqlx::PgConnection;
-
-/// Every event type, as webhook subscriptions name them.
-pub const TYPES: [&str; 19] = [
-    "customer.created",
-    "customer.updated",
-    "customer.deleted",
-    "invoice.created",
-    "invoice.updated",
-    "invoice.sent",
-    "invoice.paid",
-    "invoice.overdue",
-    "invoice.voided",
-    "invoice.deleted",
-    "quote.created",
-    "quote.sent",
-    "quote.accepted",
-    "quote.rejected",
-    "quote.converted",
-    "quote.deleted",
-    "payment.received",
-    "payment.updated",
-    "payment.deleted",
-];
-
-/// A resource rendered as JSON, on a borrowed connection.
-pub type Rendered<'a> = Pin<Box<dyn Future<Output = sqlx::Result<Value>> + Send + 'a>>;
 
 /// The resources events carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Resource {
     Customer,
     Invoice,
@@ -49,75 +17,113 @@ pub enum Resource {
     Quote,
 }
 
-/// How resources look in the API, rendered inside the caller's transaction (deleted
-/// records included). Implemented by the API layer; the domain only asks.
-pub trait Render: Send + Sync {
-    fn render<'a>(
-        &'a self,
-        conn: &'a mut PgConnection,
-        resource: Resource,
-        business_id: i64,
-        id: i64,
-    ) -> Rendered<'a>;
+macro_rules! catalogue {
+    ($($variant:ident => $name:literal, $resource:ident;)*) => {
+        /// Every event type, as webhook subscriptions and `GET /events` name them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum EventType {
+            $($variant,)*
+        }
+
+        impl EventType {
+            pub const ALL: [EventType; [$($name),*].len()] = [$(EventType::$variant),*];
+
+            /// The name on the wire (`invoice.paid`).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(EventType::$variant => $name,)*
+                }
+            }
+
+            /// The kind of record the event's `data` is.
+            pub const fn resource(self) -> Resource {
+                match self {
+                    $(EventType::$variant => Resource::$resource,)*
+                }
+            }
+        }
+
+        /// Every event type's name, in catalogue order.
+        pub const TYPES: [&str; [$($name),*].len()] = [$($name),*];
+    };
+}
+
+catalogue! {
+    CustomerCreated => "customer.created", Customer;
+    CustomerUpdated => "customer.updated", Customer;
+    CustomerDeleted => "customer.deleted", Customer;
+    InvoiceCreated => "invoice.created", Invoice;
+    InvoiceUpdated => "invoice.updated", Invoice;
+    InvoiceSent => "invoice.sent", Invoice;
+    InvoicePaid => "invoice.paid", Invoice;
+    InvoiceOverdue => "invoice.overdue", Invoice;
+    InvoiceVoided => "invoice.voided", Invoice;
+    InvoiceDeleted => "invoice.deleted", Invoice;
+    QuoteCreated => "quote.created", Quote;
+    QuoteSent => "quote.sent", Quote;
+    QuoteAccepted => "quote.accepted", Quote;
+    QuoteRejected => "quote.rejected", Quote;
+    QuoteConverted => "quote.converted", Quote;
+    QuoteDeleted => "quote.deleted", Quote;
+    PaymentReceived => "payment.received", Payment;
+    PaymentUpdated => "payment.updated", Payment;
+    PaymentDeleted => "payment.deleted", Payment;
+}
+
+impl EventType {
+    pub fn parse(name: &str) -> Option<EventType> {
+        EventType::ALL.into_iter().find(|t| t.name() == name)
+    }
+}
+
+/// One record a write changed, and the event that announces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    pub event: EventType,
+    pub business_id: i64,
+    pub id: i64,
+}
+
+/// What a write did, in the order it did it: the events to record when it commits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[must_use = "an outcome's events are recorded by publishing it"]
+pub struct Outcome {
+    changes: Vec<Change>,
+}
+
+impl Outcome {
+    pub fn none() -> Outcome {
+        Outcome::default()
+    }
+
+    pub fn of(event: EventType, business_id: i64, id: i64) -> Outcome {
+        let mut outcome = Outcome::none();
+        outcome.push(event, business_id, id);
+        outcome
+    }
+
+    pub fn push(&mut self, event: EventType, business_id: i64, id: i64) {
+        self.changes.push(Change {
+            event,
+            business_id,
+            id,
+        });
+    }
+
+    /// Appends what a step of the same write did.
+    pub fn and(mut self, later: Outcome) -> Outcome {
+        self.changes.extend(later.changes);
+        self
+    }
+
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
 }
 
 /// A new event id: `evt_` and 32 hex digits, unique across businesses and unguessable.
 pub fn new_id() -> String {
     format!("evt_{}", uuid::Uuid::new_v4().simple())
-}
-
-/// Records an event in the caller's transaction, with a delivery job for each webhook
-/// endpoint subscribed to it, in one statement; answers its id.
-pub async fn record(
-    conn: &mut PgConnection,
-    business_id: i64,
-    event_type: &str,
-    data: &Value,
-    now: DateTime<Utc>,
-) -> sqlx::Result<String> {
-    debug_assert!(
-        TYPES.contains(&event_type),
-        "unknown event type {event_type}"
-    );
-    static SQL: OnceLock<String> = OnceLock::new();
-    let sql = SQL.get_or_init(|| {
-        format!(
-            "WITH event AS (
-                 INSERT INTO events (id, business_id, type, data, created_at)
-                 VALUES ($1, $2, $3, $4, $5)
-             )
-             {}",
-            crate::webhooks::deliveries::FAN_OUT
-        )
-    });
-    let id = new_id();
-    let query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(&id)
-        .bind(business_id)
-        .bind(event_type)
-        .bind(sqlx::types::Json(data))
-        .bind(now);
-    crate::webhooks::deliveries::bind_fan_out(query)
-        .execute(conn)
-        .await?;
-    Ok(id)
-}
-
-/// Records an event whose data is the resource as it now stands (in this transaction);
-/// answers that data, which is also what a GET of the resource answers once the
-/// transaction commits (so a create can answer with it, without reading it again).
-pub async fn emit(
-    conn: &mut PgConnection,
-    render: &dyn Render,
-    resource: Resource,
-    business_id: i64,
-    id: i64,
-    event_type: &str,
-    now: DateTime<Utc>,
-) -> sqlx::Result<Value> {
-    let data = render.render(&mut *conn, resource, business_id, id).await?;
-    record(conn, business_id, event_type, &data, now).await?;
-    Ok(data)
 }
 
 /// An event as `GET /events` shows it and webhooks deliver it.

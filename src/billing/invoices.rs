@@ -14,7 +14,7 @@ use crate::billing::documents::content::{self, ContentChanges, Current};
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::error::BillingError;
-use crate::billing::events::{self, Render, Resource};
+use crate::billing::events::{EventType, Outcome};
 use crate::billing::search::Conditions;
 use crate::billing::{numbering, payment_terms, payments, reminders};
 use crate::error::FieldErrors;
@@ -347,19 +347,16 @@ impl Changes {
     }
 }
 
-/// Creates an invoice with its items and taxes; answers its id and the invoice as the
-/// API shows it (its `invoice.created` event's data).
+/// Creates an invoice with its items and taxes (`invoice.created`).
 pub async fn create(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     changes: &Changes,
     now: DateTime<Utc>,
-) -> Result<(i64, serde_json::Value), BillingError> {
-    let mut tx = pool.begin().await?;
+) -> Result<Outcome, BillingError> {
     let mut errors = FieldErrors::new();
     let customer_id = changes.customer_id.unwrap_or_default();
-    content::check_customer(&mut tx, business_id, customer_id, &mut errors).await?;
+    content::check_customer(&mut *tx, business_id, customer_id, &mut errors).await?;
     let term = match changes.payment_term_id.flatten() {
         Some(id) => {
             let term = payment_terms::find_live(&mut *tx, business_id, id).await?;
@@ -379,7 +376,7 @@ pub async fn create(
     }
     let current = Current::new_document();
     let (repriced, currency, number) = content::prepare_new(
-        &mut tx,
+        &mut *tx,
         INVOICE,
         business_id,
         &changes.content,
@@ -413,32 +410,20 @@ pub async fn create(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    content::save(&mut tx, INVOICE, id, &current, &repriced, now).await?;
-    let view = events::emit(
-        &mut tx,
-        render,
-        Resource::Invoice,
-        business_id,
-        id,
-        "invoice.created",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((id, view))
+    content::save(&mut *tx, INVOICE, id, &current, &repriced, now).await?;
+    Ok(Outcome::of(EventType::InvoiceCreated, business_id, id))
 }
 
-/// Applies a PATCH: fields, nested items and taxes; totals recomputed.
+/// Applies a PATCH: fields, nested items and taxes; totals recomputed
+/// (`invoice.updated`, and `invoice.paid` when the new total is covered).
 pub async fn update(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     changes: &Changes,
     now: DateTime<Utc>,
-) -> Result<(), BillingError> {
-    let mut tx = pool.begin().await?;
-    let invoice = find_row(&mut tx, business_id, id, false, true)
+) -> Result<Outcome, BillingError> {
+    let invoice = find_row(&mut *tx, business_id, id, false, true)
         .await?
         .ok_or(BillingError::NotFound)?;
     if changes.touches_amounts() && matches!(invoice.status.as_str(), "paid" | "void") {
@@ -449,7 +434,7 @@ pub async fn update(
     }
     let mut errors = FieldErrors::new();
     if let Some(customer_id) = changes.customer_id {
-        content::check_customer(&mut tx, business_id, customer_id, &mut errors).await?;
+        content::check_customer(&mut *tx, business_id, customer_id, &mut errors).await?;
     }
     if changes
         .currency
@@ -478,7 +463,7 @@ pub async fn update(
             .map_err(|_| BillingError::refused("The invoice's currency is unknown"))?,
     };
     let current = Current::load(
-        &mut tx,
+        &mut *tx,
         INVOICE,
         id,
         invoice.discount_type.clone(),
@@ -486,7 +471,7 @@ pub async fn update(
     )
     .await?;
     let Some(repriced) = content::reprice(
-        &mut tx,
+        &mut *tx,
         INVOICE,
         business_id,
         &current,
@@ -529,35 +514,16 @@ pub async fn update(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    content::save(&mut tx, INVOICE, id, &current, &repriced, now).await?;
+    content::save(&mut *tx, INVOICE, id, &current, &repriced, now).await?;
     if due_at != invoice.due_at {
-        reminders::reschedule(&mut tx, business_id, id, due_at, now).await?;
+        reminders::reschedule(&mut *tx, business_id, id, due_at, now).await?;
     }
-    let settlement = payments::settle(&mut tx, id, now).await?;
-    events::emit(
-        &mut tx,
-        render,
-        Resource::Invoice,
-        business_id,
-        id,
-        "invoice.updated",
-        now,
-    )
-    .await?;
+    let settlement = payments::settle(&mut *tx, id, now).await?;
+    let mut outcome = Outcome::of(EventType::InvoiceUpdated, business_id, id);
     if settlement.became_paid() {
-        events::emit(
-            &mut tx,
-            render,
-            Resource::Invoice,
-            business_id,
-            id,
-            "invoice.paid",
-            now,
-        )
-        .await?;
+        outcome.push(EventType::InvoicePaid, business_id, id);
     }
-    tx.commit().await?;
-    Ok(())
+    Ok(outcome)
 }
 
 /// Statuses a client may move an invoice to from each status (`PATCH …/status`);
@@ -574,19 +540,17 @@ pub fn allowed_transitions(from: &str) -> &'static [&'static str] {
 /// Moves an invoice along its lifecycle. Asking for the status it already has changes
 /// nothing.
 pub async fn set_status(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     status: &str,
     now: DateTime<Utc>,
-) -> Result<(), BillingError> {
-    let mut tx = pool.begin().await?;
-    let invoice = find_row(&mut tx, business_id, id, false, true)
+) -> Result<Outcome, BillingError> {
+    let invoice = find_row(&mut *tx, business_id, id, false, true)
         .await?
         .ok_or(BillingError::NotFound)?;
     if invoice.status == status {
-        return Ok(());
+        return Ok(Outcome::none());
     }
     let allowed = allowed_transitions(&invoice.status);
     if !allowed.contains(&status) {
@@ -621,35 +585,22 @@ pub async fn set_status(
     .execute(&mut *tx)
     .await?;
     let event = match status {
-        "sent" => "invoice.sent",
-        "void" => "invoice.voided",
-        _ => "invoice.updated",
+        "sent" => EventType::InvoiceSent,
+        "void" => EventType::InvoiceVoided,
+        _ => EventType::InvoiceUpdated,
     };
-    events::emit(
-        &mut tx,
-        render,
-        Resource::Invoice,
-        business_id,
-        id,
-        event,
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(Outcome::of(event, business_id, id))
 }
 
 /// Records a payment for the whole balance, through the same path as any payment
 /// (`payments::receive`); an invoice already paid is left as it is.
 pub async fn mark_as_paid(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     now: DateTime<Utc>,
-) -> Result<(), BillingError> {
-    let mut tx = pool.begin().await?;
-    let invoice = find_row(&mut tx, business_id, id, false, true)
+) -> Result<Outcome, BillingError> {
+    let invoice = find_row(&mut *tx, business_id, id, false, true)
         .await?
         .ok_or(BillingError::NotFound)?;
     if invoice.status == "void" {
@@ -661,52 +612,40 @@ pub async fn mark_as_paid(
             "Invoice already paid or balance is zero",
         ));
     }
-    {
-        let payment = payments::NewPayment {
-            business_id,
-            invoice_id: Some(id),
-            customer_id: Some(invoice.customer_id),
-            amount_cents: invoice.balance_cents,
-            currency: invoice.currency.clone(),
-            paid_at: now,
-            payment_method: "other".into(),
-            reference: None,
-            notes: Some("Marked as paid".into()),
-        };
-        payments::receive(
-            &mut tx,
-            render,
-            Some(&invoice),
-            &payment,
-            FieldErrors::new(),
-            now,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    let payment = payments::NewPayment {
+        business_id,
+        invoice_id: Some(id),
+        customer_id: Some(invoice.customer_id),
+        amount_cents: invoice.balance_cents,
+        currency: invoice.currency.clone(),
+        paid_at: now,
+        payment_method: "other".into(),
+        reference: None,
+        notes: Some("Marked as paid".into()),
+    };
+    let (_, outcome) =
+        payments::receive(&mut *tx, Some(&invoice), &payment, FieldErrors::new(), now).await?;
+    Ok(outcome)
 }
 
-/// A new draft copying the invoice: new number, today's dates (the due date keeps its
-/// distance from the issue date), same customer, items, taxes, discount, notes and term.
+/// A new draft copying the invoice (`invoice.created`): new number, today's dates (the
+/// due date keeps its distance from the issue date), same customer, items, taxes,
+/// discount, notes and term.
 pub async fn duplicate(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     now: DateTime<Utc>,
-) -> Result<i64, BillingError> {
-    let mut tx = pool.begin().await?;
-    let new_id = copy_as_draft(&mut tx, render, business_id, id, now, now).await?;
-    tx.commit().await?;
-    Ok(new_id)
+) -> Result<Outcome, BillingError> {
+    let new_id = copy_as_draft(&mut *tx, business_id, id, now, now).await?;
+    Ok(Outcome::of(EventType::InvoiceCreated, business_id, new_id))
 }
 
 /// The copy `duplicate` makes, on the caller's transaction and issued at `issued_at`
-/// (recurring invoices issue each copy at its period's date).
+/// (recurring invoices issue each copy at its period's date); answers the new id, whose
+/// `invoice.created` the caller announces.
 pub async fn copy_as_draft(
     conn: &mut PgConnection,
-    render: &dyn Render,
     business_id: i64,
     id: i64,
     issued_at: DateTime<Utc>,
@@ -735,29 +674,17 @@ pub async fn copy_as_draft(
     .fetch_one(&mut *conn)
     .await?;
     content::copy(&mut *conn, (INVOICE, id), (INVOICE, new_id), now).await?;
-    events::emit(
-        &mut *conn,
-        render,
-        Resource::Invoice,
-        business_id,
-        new_id,
-        "invoice.created",
-        now,
-    )
-    .await?;
     Ok(new_id)
 }
 
 /// Soft delete. An invoice with payments cannot be deleted: void it instead.
 pub async fn discard(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     now: DateTime<Utc>,
-) -> Result<(), BillingError> {
-    let mut tx = pool.begin().await?;
-    let invoice = find_row(&mut tx, business_id, id, false, true)
+) -> Result<Outcome, BillingError> {
+    let invoice = find_row(&mut *tx, business_id, id, false, true)
         .await?
         .ok_or(BillingError::NotFound)?;
     if invoice.paid_cents > 0 {
@@ -770,16 +697,5 @@ pub async fn discard(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    events::emit(
-        &mut tx,
-        render,
-        Resource::Invoice,
-        business_id,
-        id,
-        "invoice.deleted",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(Outcome::of(EventType::InvoiceDeleted, business_id, id))
 }

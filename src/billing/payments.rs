@@ -8,13 +8,12 @@
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 
 use crate::api::params::{PageRequest, Sort};
 use crate::billing::documents::content;
 use crate::billing::error::BillingError;
-use crate::billing::events::{self, Render, Resource};
+use crate::billing::events::{EventType, Outcome};
 use crate::billing::invoices::{self, Invoice};
 use crate::billing::search::Conditions;
 use crate::error::FieldErrors;
@@ -182,21 +181,19 @@ pub enum InvoiceFrom {
     Path,
 }
 
-/// Creates a payment from a request; answers its id and the payment as the API shows it
-/// (its `payment.received` event's data; settling the invoice does not change it).
+/// Creates a payment from a request (`payment.received`, then what settling its invoice
+/// changed).
 pub async fn create(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     changes: &Changes,
     from: InvoiceFrom,
     now: DateTime<Utc>,
-) -> Result<(i64, Value), BillingError> {
-    let mut tx = pool.begin().await?;
+) -> Result<Outcome, BillingError> {
     let mut errors = FieldErrors::new();
     let invoice = match changes.invoice_id.flatten() {
         Some(invoice_id) => {
-            let invoice = invoices::lock(&mut tx, business_id, invoice_id).await?;
+            let invoice = invoices::lock(&mut *tx, business_id, invoice_id).await?;
             if from == InvoiceFrom::Path
                 && invoice.as_ref().is_none_or(|i| i.discarded_at.is_some())
             {
@@ -231,7 +228,7 @@ pub async fn create(
         _ => None,
     };
     let customer_id = resolve_customer(
-        &mut tx,
+        &mut *tx,
         business_id,
         invoice.as_ref(),
         changes.customer_id.flatten(),
@@ -255,58 +252,45 @@ pub async fn create(
         reference: changes.reference.clone().flatten(),
         notes: changes.notes.clone().flatten(),
     };
-    let received = receive(&mut tx, render, invoice.as_ref(), &new, errors, now).await?;
-    tx.commit().await?;
-    Ok(received)
+    let (_, outcome) = receive(&mut *tx, invoice.as_ref(), &new, errors, now).await?;
+    Ok(outcome)
 }
 
-/// The one path by which a payment reaches the books (answering its id and its
-/// `payment.received` data), shared by `create` and
+/// The one path by which a payment reaches the books (answering its id and what it
+/// changed, `payment.received` first), shared by `create` and
 /// `invoices::mark_as_paid`: checks it against its invoice (which the caller has locked
 /// with `invoices::lock`), inserts it, settles the invoice and records the events.
 /// `errors` are those the caller already found; all are answered together.
 pub async fn receive(
     conn: &mut PgConnection,
-    render: &dyn Render,
     invoice: Option<&Invoice>,
     new: &NewPayment,
     mut errors: FieldErrors,
     now: DateTime<Utc>,
-) -> Result<(i64, Value), BillingError> {
+) -> Result<(i64, Outcome), BillingError> {
     check_against(invoice, &new.currency, new.amount_cents, 0, &mut errors);
     if !errors.is_empty() {
         return Err(BillingError::Invalid(errors));
     }
     let id = record(&mut *conn, new, now).await?;
-    let view = events::emit(
-        &mut *conn,
-        render,
-        Resource::Payment,
-        new.business_id,
-        id,
-        "payment.received",
-        now,
-    )
-    .await?;
+    let mut outcome = Outcome::of(EventType::PaymentReceived, new.business_id, id);
     if let Some(invoice) = invoice {
-        resettle(conn, render, new.business_id, invoice.id, now).await?;
+        outcome = outcome.and(resettle(conn, new.business_id, invoice.id, now).await?);
     }
-    Ok((id, view))
+    Ok((id, outcome))
 }
 
 /// Applies a PATCH. Moving a payment to another invoice, or changing its amount,
 /// re-settles every invoice involved, each locked (in id order, so two such changes
 /// cannot deadlock).
 pub async fn update(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     changes: &Changes,
     now: DateTime<Utc>,
-) -> Result<(), BillingError> {
-    let mut tx = pool.begin().await?;
-    let old = lock(&mut tx, business_id, id)
+) -> Result<Outcome, BillingError> {
+    let old = lock(&mut *tx, business_id, id)
         .await?
         .ok_or(BillingError::NotFound)?;
     let new_invoice_id = changes.invoice_id.unwrap_or(old.invoice_id);
@@ -315,7 +299,7 @@ pub async fn update(
     invoice_ids.dedup();
     let mut locked = Vec::with_capacity(invoice_ids.len());
     for invoice_id in &invoice_ids {
-        if let Some(invoice) = invoices::lock(&mut tx, business_id, *invoice_id).await? {
+        if let Some(invoice) = invoices::lock(&mut *tx, business_id, *invoice_id).await? {
             locked.push(invoice);
         }
     }
@@ -341,10 +325,10 @@ pub async fn update(
     };
     let customer_id = match (invoice, changes.customer_id) {
         (Some(_), given) => {
-            resolve_customer(&mut tx, business_id, invoice, given.flatten(), &mut errors).await?
+            resolve_customer(&mut *tx, business_id, invoice, given.flatten(), &mut errors).await?
         }
         (None, Some(given)) => {
-            resolve_customer(&mut tx, business_id, None, given, &mut errors).await?
+            resolve_customer(&mut *tx, business_id, None, given, &mut errors).await?
         }
         (None, None) => old.customer_id,
     };
@@ -379,59 +363,37 @@ pub async fn update(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    events::emit(
-        &mut tx,
-        render,
-        Resource::Payment,
-        business_id,
-        id,
-        "payment.updated",
-        now,
-    )
-    .await?;
+    let mut outcome = Outcome::of(EventType::PaymentUpdated, business_id, id);
     for invoice in &locked {
-        resettle(&mut tx, render, business_id, invoice.id, now).await?;
+        outcome = outcome.and(resettle(&mut *tx, business_id, invoice.id, now).await?);
     }
-    tx.commit().await?;
-    Ok(())
+    Ok(outcome)
 }
 
 /// Soft delete; the invoice it paid is re-settled (back to partial, or to sent when no
 /// payment remains).
 pub async fn discard(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     now: DateTime<Utc>,
-) -> Result<(), BillingError> {
-    let mut tx = pool.begin().await?;
-    let payment = lock(&mut tx, business_id, id)
+) -> Result<Outcome, BillingError> {
+    let payment = lock(&mut *tx, business_id, id)
         .await?
         .ok_or(BillingError::NotFound)?;
     if let Some(invoice_id) = payment.invoice_id {
-        invoices::lock(&mut tx, business_id, invoice_id).await?;
+        invoices::lock(&mut *tx, business_id, invoice_id).await?;
     }
     sqlx::query("UPDATE payments SET discarded_at = $2, updated_at = $2 WHERE id = $1")
         .bind(id)
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    events::emit(
-        &mut tx,
-        render,
-        Resource::Payment,
-        business_id,
-        id,
-        "payment.deleted",
-        now,
-    )
-    .await?;
+    let mut outcome = Outcome::of(EventType::PaymentDeleted, business_id, id);
     if let Some(invoice_id) = payment.invoice_id {
-        resettle(&mut tx, render, business_id, invoice_id, now).await?;
+        outcome = outcome.and(resettle(&mut *tx, business_id, invoice_id, now).await?);
     }
-    tx.commit().await?;
-    Ok(())
+    Ok(outcome)
 }
 
 /// An amount in major units as minor units of `currency`: positive, with no more
@@ -611,40 +573,22 @@ pub async fn settle(
     .await
 }
 
-/// Settles a locked invoice and records what that changed: `invoice.paid` when money
+/// Settles a locked invoice and answers what that changed: `invoice.paid` when money
 /// was applied to it (Koteshen's meaning: a new payment, full or partial; the invoice's
 /// `status` says which), else `invoice.updated` when its paid amount went down or its
 /// status moved.
 pub async fn resettle(
     conn: &mut PgConnection,
-    render: &dyn Render,
     business_id: i64,
     invoice_id: i64,
     now: DateTime<Utc>,
-) -> sqlx::Result<Settlement> {
+) -> sqlx::Result<Outcome> {
     let settlement = settle(&mut *conn, invoice_id, now).await?;
+    let mut outcome = Outcome::none();
     if settlement.applied() {
-        events::emit(
-            conn,
-            render,
-            Resource::Invoice,
-            business_id,
-            invoice_id,
-            "invoice.paid",
-            now,
-        )
-        .await?;
+        outcome.push(EventType::InvoicePaid, business_id, invoice_id);
     } else if settlement.changed() {
-        events::emit(
-            conn,
-            render,
-            Resource::Invoice,
-            business_id,
-            invoice_id,
-            "invoice.updated",
-            now,
-        )
-        .await?;
+        outcome.push(EventType::InvoiceUpdated, business_id, invoice_id);
     }
-    Ok(settlement)
+    Ok(outcome)
 }

@@ -1,27 +1,25 @@
 //! What a quote is copied into: an invoice (conversion) or a new draft quote.
 
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
+use sqlx::PgConnection;
 
 use crate::billing::documents::content;
 use crate::billing::documents::{INVOICE, QUOTE};
 use crate::billing::error::BillingError;
-use crate::billing::events::{self, Render, Resource};
+use crate::billing::events::{EventType, Outcome};
 use crate::billing::numbering;
 use crate::billing::quotes::find_row;
 
 /// Turns a quote into a new draft invoice with the same customer, currency, items,
-/// taxes (at the rates quoted), discount and notes; the quote becomes invoiced.
-/// Answers the invoice's id.
+/// taxes (at the rates quoted), discount and notes; the quote becomes invoiced
+/// (`invoice.created`, then `quote.converted`).
 pub async fn convert(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     now: DateTime<Utc>,
-) -> Result<i64, BillingError> {
-    let mut tx = pool.begin().await?;
-    let quote = find_row(&mut tx, business_id, id, false, true)
+) -> Result<Outcome, BillingError> {
+    let quote = find_row(&mut *tx, business_id, id, false, true)
         .await?
         .ok_or(BillingError::NotFound)?;
     if matches!(quote.status.as_str(), "rejected" | "invoiced") {
@@ -30,7 +28,7 @@ pub async fn convert(
             quote.status
         )));
     }
-    let number = numbering::next_number(&mut tx, business_id, INVOICE.numbering).await?;
+    let number = numbering::next_number(&mut *tx, business_id, INVOICE.numbering).await?;
     let invoice_id: i64 = sqlx::query_scalar(
         "INSERT INTO invoices (business_id, customer_id, number, status, currency, issued_at,
              due_at, notes, discount_type, discount_value, subtotal_cents, discount_cents,
@@ -46,7 +44,7 @@ pub async fn convert(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    content::copy(&mut tx, (QUOTE, id), (INVOICE, invoice_id), now).await?;
+    content::copy(&mut *tx, (QUOTE, id), (INVOICE, invoice_id), now).await?;
     sqlx::query(
         "UPDATE quotes SET status = 'invoiced', invoiced_at = $2, invoice_id = $3,
              updated_at = $2
@@ -57,43 +55,23 @@ pub async fn convert(
     .bind(invoice_id)
     .execute(&mut *tx)
     .await?;
-    events::emit(
-        &mut tx,
-        render,
-        Resource::Invoice,
-        business_id,
-        invoice_id,
-        "invoice.created",
-        now,
-    )
-    .await?;
-    events::emit(
-        &mut tx,
-        render,
-        Resource::Quote,
-        business_id,
-        id,
-        "quote.converted",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(invoice_id)
+    let mut outcome = Outcome::of(EventType::InvoiceCreated, business_id, invoice_id);
+    outcome.push(EventType::QuoteConverted, business_id, id);
+    Ok(outcome)
 }
 
 /// A new draft copying the quote: new number, issued today, valid for as long as the
-/// original was.
+/// original was. Answers its id (no event: Koteshen announces no copied quote).
 pub async fn duplicate(
-    pool: &PgPool,
+    tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<i64, BillingError> {
-    let mut tx = pool.begin().await?;
-    let source = find_row(&mut tx, business_id, id, false, false)
+    let source = find_row(&mut *tx, business_id, id, false, false)
         .await?
         .ok_or(BillingError::NotFound)?;
-    let number = numbering::next_number(&mut tx, business_id, QUOTE.numbering).await?;
+    let number = numbering::next_number(&mut *tx, business_id, QUOTE.numbering).await?;
     let expires_at = now + (source.expires_at - source.issued_at);
     let new_id: i64 = sqlx::query_scalar(
         "INSERT INTO quotes (business_id, customer_id, number, status, currency, issued_at,
@@ -111,7 +89,6 @@ pub async fn duplicate(
     .bind(expires_at)
     .fetch_one(&mut *tx)
     .await?;
-    content::copy(&mut tx, (QUOTE, id), (QUOTE, new_id), now).await?;
-    tx.commit().await?;
+    content::copy(&mut *tx, (QUOTE, id), (QUOTE, new_id), now).await?;
     Ok(new_id)
 }

@@ -11,7 +11,7 @@ use crate::billing::documents::content::{self, ContentChanges, Current};
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::error::BillingError;
-use crate::billing::events::{self, Render, Resource};
+use crate::billing::events::{EventType, Outcome};
 use crate::billing::search::Conditions;
 use crate::error::FieldErrors;
 use crate::money::Currency;
@@ -215,19 +215,16 @@ pub struct Changes {
     pub content: ContentChanges,
 }
 
-/// Creates a quote with its items and taxes; answers its id and the quote as the API
-/// shows it (its `quote.created` event's data).
+/// Creates a quote with its items and taxes (`quote.created`).
 pub async fn create(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     changes: &Changes,
     now: DateTime<Utc>,
-) -> Result<(i64, serde_json::Value), BillingError> {
-    let mut tx = pool.begin().await?;
+) -> Result<Outcome, BillingError> {
     let mut errors = FieldErrors::new();
     let customer_id = changes.customer_id.unwrap_or_default();
-    content::check_customer(&mut tx, business_id, customer_id, &mut errors).await?;
+    content::check_customer(&mut *tx, business_id, customer_id, &mut errors).await?;
     let (Some(issued_at), Some(expires_at)) = (changes.issued_at, changes.expires_at) else {
         return Err(BillingError::field("issued_at", "can't be blank"));
     };
@@ -236,7 +233,7 @@ pub async fn create(
     }
     let current = Current::new_document();
     let (repriced, currency, number) = content::prepare_new(
-        &mut tx,
+        &mut *tx,
         QUOTE,
         business_id,
         &changes.content,
@@ -270,30 +267,19 @@ pub async fn create(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    content::save(&mut tx, QUOTE, id, &current, &repriced, now).await?;
-    let view = events::emit(
-        &mut tx,
-        render,
-        Resource::Quote,
-        business_id,
-        id,
-        "quote.created",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((id, view))
+    content::save(&mut *tx, QUOTE, id, &current, &repriced, now).await?;
+    Ok(Outcome::of(EventType::QuoteCreated, business_id, id))
 }
 
+/// Applies a PATCH (no event: Koteshen announces no quote update).
 pub async fn update(
-    pool: &PgPool,
+    tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     changes: &Changes,
     now: DateTime<Utc>,
 ) -> Result<(), BillingError> {
-    let mut tx = pool.begin().await?;
-    let quote = find_row(&mut tx, business_id, id, false, true)
+    let quote = find_row(&mut *tx, business_id, id, false, true)
         .await?
         .ok_or(BillingError::NotFound)?;
     let touches_amounts = changes.content.touches_amounts() || changes.currency.is_some();
@@ -305,7 +291,7 @@ pub async fn update(
     }
     let mut errors = FieldErrors::new();
     if let Some(customer_id) = changes.customer_id {
-        content::check_customer(&mut tx, business_id, customer_id, &mut errors).await?;
+        content::check_customer(&mut *tx, business_id, customer_id, &mut errors).await?;
     }
     let issued_at = changes.issued_at.unwrap_or(quote.issued_at);
     let expires_at = changes.expires_at.unwrap_or(quote.expires_at);
@@ -318,7 +304,7 @@ pub async fn update(
             .map_err(|_| BillingError::refused("The quote's currency is unknown"))?,
     };
     let current = Current::load(
-        &mut tx,
+        &mut *tx,
         QUOTE,
         id,
         quote.discount_type.clone(),
@@ -326,7 +312,7 @@ pub async fn update(
     )
     .await?;
     let Some(repriced) = content::reprice(
-        &mut tx,
+        &mut *tx,
         QUOTE,
         business_id,
         &current,
@@ -363,8 +349,7 @@ pub async fn update(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    content::save(&mut tx, QUOTE, id, &current, &repriced, now).await?;
-    tx.commit().await?;
+    content::save(&mut *tx, QUOTE, id, &current, &repriced, now).await?;
     Ok(())
 }
 
@@ -403,28 +388,36 @@ async fn expire_if_due(
     Ok(true)
 }
 
+/// What a status request did.
+#[derive(Debug)]
+pub enum StatusChange {
+    /// Moved (or already there: no events).
+    Moved(Outcome),
+    /// The quote's date had passed: it is now expired, which the caller commits before
+    /// refusing the request with [`expired_error`].
+    Expired,
+}
+
+pub fn expired_error() -> BillingError {
+    BillingError::field("status", "cannot change: the quote expired (allowed: none)")
+}
+
 /// Moves a quote along its lifecycle; accepted, rejected and viewed are stamped.
 pub async fn set_status(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     status: &str,
     now: DateTime<Utc>,
-) -> Result<(), BillingError> {
-    let mut tx = pool.begin().await?;
-    let quote = find_row(&mut tx, business_id, id, false, true)
+) -> Result<StatusChange, BillingError> {
+    let quote = find_row(&mut *tx, business_id, id, false, true)
         .await?
         .ok_or(BillingError::NotFound)?;
     if quote.status == status {
-        return Ok(());
+        return Ok(StatusChange::Moved(Outcome::none()));
     }
-    if expire_if_due(&mut tx, &quote, now).await? {
-        tx.commit().await?;
-        return Err(BillingError::field(
-            "status",
-            "cannot change: the quote expired (allowed: none)",
-        ));
+    if expire_if_due(&mut *tx, &quote, now).await? {
+        return Ok(StatusChange::Expired);
     }
     let allowed = allowed_transitions(&quote.status);
     if !allowed.contains(&status) {
@@ -454,33 +447,26 @@ pub async fn set_status(
     .execute(&mut *tx)
     .await?;
     // `viewed` has no event of its own in the catalogue.
-    if status != "viewed" {
-        let event = format!("quote.{status}");
-        events::emit(
-            &mut tx,
-            render,
-            Resource::Quote,
-            business_id,
-            id,
-            &event,
-            now,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    let event = match status {
+        "sent" => Some(EventType::QuoteSent),
+        "accepted" => Some(EventType::QuoteAccepted),
+        "rejected" => Some(EventType::QuoteRejected),
+        _ => None,
+    };
+    Ok(StatusChange::Moved(match event {
+        Some(event) => Outcome::of(event, business_id, id),
+        None => Outcome::none(),
+    }))
 }
 
 /// Deletes a draft (soft), with its `quote.deleted` event; a quote that went out stays,
 /// as Koteshen's page says.
 pub async fn discard(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     now: DateTime<Utc>,
-) -> Result<(), BillingError> {
-    let mut tx = pool.begin().await?;
+) -> Result<Outcome, BillingError> {
     let status: String = sqlx::query_scalar(
         "SELECT status FROM quotes
          WHERE id = $1 AND business_id = $2 AND discarded_at IS NULL FOR UPDATE",
@@ -503,18 +489,7 @@ pub async fn discard(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    events::emit(
-        &mut tx,
-        render,
-        Resource::Quote,
-        business_id,
-        id,
-        "quote.deleted",
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(Outcome::of(EventType::QuoteDeleted, business_id, id))
 }
 
 /// Expires every sent or viewed quote whose date has passed (the scheduled sweep);

@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
 use crate::billing::error::BillingError;
-use crate::billing::events::{self, Render, Resource};
+use crate::billing::events::{EventType, Outcome};
 use crate::billing::sending::customer_email;
 use crate::billing::{invoices, schedule};
 use crate::error::FieldErrors;
@@ -21,7 +21,7 @@ use crate::jobs::email::{self, DocumentEmail};
 pub use crate::billing::schedule::FREQUENCIES;
 
 /// Subscriptions handled per sweep; the next sweep takes the rest.
-const PER_SWEEP: usize = 500;
+pub const PER_SWEEP: usize = 500;
 
 /// How far ahead a resumed or rescheduled subscription looks for its next run.
 const MAX_SKIP: u32 = 200_000;
@@ -324,46 +324,37 @@ pub async fn cancel(
     Ok(())
 }
 
-/// Makes every invoice that is due, one subscription occurrence per transaction;
-/// answers how many invoices it made.
-pub async fn sweep(
-    pool: &PgPool,
-    render: &dyn Render,
+/// Runs the next due subscription's next occurrence in the caller's transaction
+/// (claimed with `FOR UPDATE SKIP LOCKED`; the sweep in `jobs::sweeps` commits each
+/// occurrence on its own); `None` when nothing is due.
+pub async fn run_next(
+    tx: &mut PgConnection,
     now: DateTime<Utc>,
-) -> anyhow::Result<usize> {
-    let mut made = 0;
-    for _ in 0..PER_SWEEP {
-        let mut tx = pool.begin().await?;
-        let sql = format!(
-            "SELECT {COLUMNS} FROM invoice_subscriptions
-             WHERE status = 'active' AND cancelled_at IS NULL AND next_run_at <= $1
-             ORDER BY next_run_at, id
-             LIMIT 1
-             FOR UPDATE SKIP LOCKED"
-        );
-        let due: Option<Subscription> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(now)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(mut sub) = due else {
-            break;
-        };
-        if run_once(&mut tx, render, &mut sub, now).await? {
-            made += 1;
-        }
-        tx.commit().await?;
-    }
-    Ok(made)
+) -> Result<Option<Outcome>, BillingError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM invoice_subscriptions
+         WHERE status = 'active' AND cancelled_at IS NULL AND next_run_at <= $1
+         ORDER BY next_run_at, id
+         LIMIT 1
+         FOR UPDATE SKIP LOCKED"
+    );
+    let due: Option<Subscription> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(mut sub) = due else {
+        return Ok(None);
+    };
+    Ok(Some(run_once(tx, &mut sub, now).await?))
 }
 
-/// Runs a claimed subscription's next occurrence (the caller commits). Answers whether
-/// an invoice was made.
+/// Runs a claimed subscription's next occurrence (the caller commits). Answers the new
+/// invoice's events, none when it was already made or the template is gone.
 async fn run_once(
     conn: &mut PgConnection,
-    render: &dyn Render,
     sub: &mut Subscription,
     now: DateTime<Utc>,
-) -> Result<bool, BillingError> {
+) -> Result<Outcome, BillingError> {
     let template: Option<(String, i64)> = sqlx::query_as(
         "SELECT b.time_zone, i.customer_id FROM invoices i JOIN businesses b ON b.id = i.business_id
          WHERE i.id = $1 AND i.business_id = $2 AND i.discarded_at IS NULL",
@@ -383,7 +374,7 @@ async fn run_once(
         .bind(now)
         .execute(&mut *conn)
         .await?;
-        return Ok(false);
+        return Ok(Outcome::none());
     };
     let tz = schedule::time_zone(&zone);
     let n = sub.next_occurrence;
@@ -395,10 +386,10 @@ async fn run_once(
     .bind(n)
     .fetch_one(&mut *conn)
     .await?;
+    let mut outcome = Outcome::none();
     if !already {
         let id = invoices::copy_as_draft(
             &mut *conn,
-            render,
             sub.business_id,
             sub.invoice_id,
             scheduled_at,
@@ -417,8 +408,9 @@ async fn run_once(
         .bind(now)
         .execute(&mut *conn)
         .await?;
+        outcome.push(EventType::InvoiceCreated, sub.business_id, id);
         if sub.auto_send {
-            auto_send(conn, render, sub, id, customer_id, n, now).await?;
+            outcome = outcome.and(auto_send(conn, sub, id, customer_id, n, now).await?);
         }
         sub.occurrences_count += 1;
     }
@@ -437,43 +429,33 @@ async fn run_once(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    Ok(!already)
+    Ok(outcome)
 }
 
 /// Sends a generated invoice to its customer: it becomes sent (`invoice.sent`) and its
 /// email is queued. Without a customer address it stays a draft.
 async fn auto_send(
     conn: &mut PgConnection,
-    render: &dyn Render,
     sub: &Subscription,
     invoice_id: i64,
     customer_id: i64,
     occurrence: i32,
     now: DateTime<Utc>,
-) -> Result<(), BillingError> {
+) -> Result<Outcome, BillingError> {
     let Some(to) = customer_email(&mut *conn, sub.business_id, customer_id).await? else {
         tracing::warn!(
             subscription = sub.id,
             invoice = invoice_id,
             "recurring invoice not sent: the customer has no email address"
         );
-        return Ok(());
+        return Ok(Outcome::none());
     };
     sqlx::query("UPDATE invoices SET status = 'sent', updated_at = $2 WHERE id = $1")
         .bind(invoice_id)
         .bind(now)
         .execute(&mut *conn)
         .await?;
-    events::emit(
-        &mut *conn,
-        render,
-        Resource::Invoice,
-        sub.business_id,
-        invoice_id,
-        "invoice.sent",
-        now,
-    )
-    .await?;
+
     let job = DocumentEmail {
         business_id: sub.business_id,
         purpose: "invoice".into(),
@@ -493,5 +475,9 @@ async fn auto_send(
         Some(format!("recurring:{}:{occurrence}", sub.id)),
     )
     .await?;
-    Ok(())
+    Ok(Outcome::of(
+        EventType::InvoiceSent,
+        sub.business_id,
+        invoice_id,
+    ))
 }

@@ -4,10 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
-use sqlx::PgPool;
 
 use crate::billing::error::BillingError;
-use crate::billing::events::{self, Render, Resource};
+use crate::billing::events::{EventType, Outcome};
 use crate::jobs::email::{self, DocumentEmail};
 
 /// Who gets the email and what it says beyond the document. Empty `to`: the customer.
@@ -118,82 +117,67 @@ async fn enqueue_checked(
 }
 
 /// `POST /invoices/{id}/send_invoice`: a draft becomes sent (`invoice.sent`); any other
-/// status but void is sent again unchanged. Answers the recipients.
+/// status but void is sent again unchanged. Answers the recipients and the event.
 pub async fn send_invoice(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     delivery: &Delivery,
     public_url: &str,
     now: DateTime<Utc>,
-) -> Result<Vec<String>, BillingError> {
-    let mut tx = pool.begin().await?;
-    let invoice = lock_target(&mut tx, "invoices", business_id, id).await?;
+) -> Result<(Vec<String>, Outcome), BillingError> {
+    let invoice = lock_target(&mut *tx, "invoices", business_id, id).await?;
     if invoice.status == "void" {
         return Err(BillingError::refused("A void invoice cannot be sent"));
     }
-    let to = recipients(&mut tx, business_id, invoice.customer_id, delivery).await?;
+    let to = recipients(&mut *tx, business_id, invoice.customer_id, delivery).await?;
+    let mut outcome = Outcome::none();
     if invoice.status == "draft" {
         sqlx::query("UPDATE invoices SET status = 'sent', updated_at = $2 WHERE id = $1")
             .bind(id)
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        events::emit(
-            &mut tx,
-            render,
-            Resource::Invoice,
-            business_id,
-            id,
-            "invoice.sent",
-            now,
-        )
-        .await?;
+        outcome.push(EventType::InvoiceSent, business_id, id);
     }
     let job = job(business_id, "invoice", id, to, delivery);
-    enqueue_checked(&mut tx, &job, public_url, now).await?;
-    tx.commit().await?;
-    Ok(job.to)
+    enqueue_checked(&mut *tx, &job, public_url, now).await?;
+    Ok((job.to, outcome))
 }
 
 /// `POST /invoices/{id}/send_reminder`: a payment reminder now, for an invoice that has
 /// been sent and is not yet paid. Answers the recipients.
 pub async fn send_reminder(
-    pool: &PgPool,
+    tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     delivery: &Delivery,
     public_url: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<String>, BillingError> {
-    let mut tx = pool.begin().await?;
-    let invoice = lock_target(&mut tx, "invoices", business_id, id).await?;
+    let invoice = lock_target(&mut *tx, "invoices", business_id, id).await?;
     if matches!(invoice.status.as_str(), "draft" | "paid" | "void") {
         return Err(BillingError::refused(format!(
             "A {} invoice needs no reminder",
             invoice.status
         )));
     }
-    let to = recipients(&mut tx, business_id, invoice.customer_id, delivery).await?;
+    let to = recipients(&mut *tx, business_id, invoice.customer_id, delivery).await?;
     let job = job(business_id, "reminder", id, to, delivery);
-    enqueue_checked(&mut tx, &job, public_url, now).await?;
-    tx.commit().await?;
+    enqueue_checked(&mut *tx, &job, public_url, now).await?;
     Ok(job.to)
 }
 
 /// `POST /quotes/{id}/send`: a draft becomes sent (`quote.sent`); a sent, viewed or
 /// accepted quote is sent again unchanged; expired, rejected and invoiced ones are not.
 pub async fn send_quote(
-    pool: &PgPool,
-    render: &dyn Render,
+    tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     delivery: &Delivery,
     now: DateTime<Utc>,
-) -> Result<(), BillingError> {
-    let mut tx = pool.begin().await?;
-    let quote = lock_target(&mut tx, "quotes", business_id, id).await?;
+) -> Result<Outcome, BillingError> {
+    let quote = lock_target(&mut *tx, "quotes", business_id, id).await?;
     if !matches!(
         quote.status.as_str(),
         "draft" | "sent" | "viewed" | "accepted"
@@ -203,31 +187,22 @@ pub async fn send_quote(
             quote.status
         )));
     }
-    let to = recipients(&mut tx, business_id, quote.customer_id, delivery).await?;
+    let to = recipients(&mut *tx, business_id, quote.customer_id, delivery).await?;
+    let mut outcome = Outcome::none();
     if quote.status == "draft" {
         sqlx::query("UPDATE quotes SET status = 'sent', updated_at = $2 WHERE id = $1")
             .bind(id)
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        events::emit(
-            &mut tx,
-            render,
-            Resource::Quote,
-            business_id,
-            id,
-            "quote.sent",
-            now,
-        )
-        .await?;
+        outcome.push(EventType::QuoteSent, business_id, id);
     }
     email::enqueue(
-        &mut tx,
+        &mut *tx,
         &job(business_id, "quote", id, to, delivery),
         now,
         None,
     )
     .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(outcome)
 }

@@ -15,6 +15,7 @@ pub mod email;
 pub mod queue;
 pub mod registry;
 pub mod runner;
+pub mod sweeps;
 
 pub use queue::{JobError, NewJob, enqueue};
 pub use runner::{Handler, JobContext, Runner, Sweep};

@@ -3,8 +3,7 @@
 use chrono::Duration;
 
 use super::runner::{JobContext, Runner};
-use crate::billing::{overdue, quotes, recurring, reminders};
-use crate::views::Views;
+use crate::billing::{quotes, reminders};
 use crate::webhooks;
 
 /// A runner with every handler and sweep registered.
@@ -12,16 +11,8 @@ pub fn runner(ctx: JobContext) -> Runner {
     Runner::new(ctx)
         .handler(webhooks::deliveries::DELIVER, webhooks::deliveries::deliver)
         .handler(super::email::KIND, super::email::run)
-        .sweep("recurring invoices", |ctx| async move {
-            let views = Views::new(&ctx.config.public_url);
-            recurring::sweep(&ctx.pool, &views, ctx.clock.now()).await?;
-            Ok(())
-        })
-        .sweep("overdue invoices", |ctx| async move {
-            let views = Views::new(&ctx.config.public_url);
-            overdue::sweep(&ctx.pool, &views, ctx.clock.now()).await?;
-            Ok(())
-        })
+        .sweep("recurring invoices", super::sweeps::recurring)
+        .sweep("overdue invoices", super::sweeps::overdue)
         .sweep("due reminders", |ctx| async move {
             reminders::sweep(&ctx.pool, ctx.clock.now()).await?;
             Ok(())

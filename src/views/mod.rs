@@ -71,15 +71,3 @@ fn to_value<T: Serialize>(view: Option<T>) -> sqlx::Result<Value> {
     let view = view.ok_or(sqlx::Error::RowNotFound)?;
     serde_json::to_value(view).map_err(|err| sqlx::Error::Encode(Box::new(err)))
 }
-
-impl crate::billing::events::Render for Views<'_> {
-    fn render<'a>(
-        &'a self,
-        conn: &'a mut PgConnection,
-        resource: Resource,
-        business_id: i64,
-        id: i64,
-    ) -> crate::billing::events::Rendered<'a> {
-        Box::pin(Views::render(self, conn, resource, business_id, id))
-    }
-}

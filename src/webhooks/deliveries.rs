@@ -43,36 +43,6 @@ pub const DISABLE_AFTER: Duration = Duration::days(5);
 const RETRY_AFTER_MAX: Duration = Duration::hours(24);
 const RETRY_AFTER_MIN: Duration = Duration::seconds(5);
 
-/// Enqueues a delivery job for every enabled endpoint of the business subscribed to the
-/// event: one statement whatever the number of endpoints. `billing::events::record`
-/// runs it as the tail of the statement that inserts the event, so an event and its
-/// deliveries cost one round trip and commit (or roll back) together. Its parameters
-/// are the event's: `$1` id, `$2` business, `$3` type, `$5` time; `$6` and `$7` are
-/// bound by [`bind_fan_out`]. The unique key makes a second fan-out of the same event a
-/// no-op.
-pub const FAN_OUT: &str = "INSERT INTO jobs (kind, payload, run_at, max_attempts, unique_key)
-         SELECT $6,
-                jsonb_build_object('business_id', e.business_id, 'endpoint_id', e.id,
-                                   'event_id', $1::text),
-                $5, $7, 'webhook:' || $1 || ':' || e.id
-         FROM webhook_endpoints e
-         WHERE e.business_id = $2 AND e.enabled AND e.discarded_at IS NULL
-           AND e.enabled_events && ARRAY[$3::text, '*']
-         ON CONFLICT (unique_key)
-             WHERE unique_key IS NOT NULL AND status IN ('queued', 'running')
-         DO NOTHING";
-
-/// Binds [`FAN_OUT`]'s own parameters, `$6` and `$7`, after the event's five.
-pub fn bind_fan_out<'q>(
-    query: sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments>,
-) -> sqlx::query::Query<'q, Postgres, sqlx::postgres::PgArguments> {
-    query
-        .bind(DELIVER)
-        // The handler decides when to give up (`MAX_ATTEMPTS`); the queue's own limit
-        // only stops a job whose worker keeps dying.
-        .bind(MAX_ATTEMPTS * 2)
-}
-
 /// One attempt, as `GET /webhook_endpoints/{id}/deliveries` shows it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Attempt {

@@ -507,10 +507,10 @@ async fn a_rolled_back_change_enqueues_no_delivery() {
     let receiver = Receiver::start().await;
     subscribe(&app, &tenant, &receiver.url(), json!(["*"])).await;
     let mut tx = app.pool.begin().await.unwrap();
-    koteshen::billing::events::record(
+    koteshen::publish::record_event(
         &mut tx,
         tenant.business_id,
-        "customer.created",
+        koteshen::billing::events::EventType::CustomerCreated,
         &json!({"id": 1}),
         app.clock.now(),
     )
