@@ -19,5 +19,7 @@ pub mod money;
 pub mod oauth;
 pub mod ratelimit;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
+pub mod tls;
 pub mod webhooks;

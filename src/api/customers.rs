@@ -14,13 +14,13 @@ use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
 use crate::api::render::Views;
 use crate::api::response::{created, data, no_content, resource_url};
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::addresses::AddressChanges;
 use crate::billing::customers::{self, CUSTOMER_TYPES, Changes, Customer, Filter};
 use crate::error::ApiResult;
 use crate::http::Json;
 use crate::http::timestamp;
+use crate::state::AppState;
 
 /// A customer as the documents show it.
 #[derive(Debug, Serialize, ToSchema)]

@@ -13,11 +13,11 @@ use crate::api::ids::record_not_found;
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
 use crate::api::response::data;
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::events::{self, Event, Filter, TYPES};
 use crate::error::ApiResult;
 use crate::http::timestamp;
+use crate::state::AppState;
 
 /// An event: what changed, when, and the resource as the API showed it then.
 #[derive(Debug, Serialize, ToSchema)]

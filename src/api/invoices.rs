@@ -25,7 +25,6 @@ use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::{DOCUMENTS_PER_PAGE, ListQuery};
 use crate::api::render::Views;
 use crate::api::response::{created, data, no_content, resource_url};
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::customers::Customer;
 use crate::billing::documents::INVOICE;
@@ -38,6 +37,7 @@ use crate::error::ApiResult;
 use crate::http::Json;
 use crate::http::timestamp;
 use crate::money::format_decimal;
+use crate::state::AppState;
 
 /// The payment term as the documents embed it.
 #[derive(Debug, Serialize, ToSchema)]

@@ -12,12 +12,12 @@ use crate::api::input::{Form, Obj, Patch};
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
 use crate::api::response::{created, data, no_content, resource_url};
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::payment_terms::{self, Changes, Filter, MAX_DAYS, PaymentTerm};
 use crate::error::ApiResult;
 use crate::http::Json;
 use crate::http::timestamp;
+use crate::state::AppState;
 
 /// A payment term. Documents embed `id`, `name`, `value`, `created_at` and
 /// `updated_at` of it.

@@ -17,13 +17,13 @@ use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
 use crate::api::render::Views;
 use crate::api::response::{created, data, no_content, resource_url};
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::invoices;
 use crate::billing::payments::{self, Changes, Filter, InvoiceFrom, METHODS, Payment};
 use crate::error::ApiResult;
 use crate::http::Json;
 use crate::http::timestamp;
+use crate::state::AppState;
 
 /// A payment as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]

@@ -23,7 +23,6 @@ use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::{DOCUMENTS_PER_PAGE, ListQuery};
 use crate::api::render::Views;
 use crate::api::response::{created, data, no_content, resource_url};
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::documents::QUOTE;
 use crate::billing::documents::content::ContentChanges;
@@ -32,6 +31,7 @@ use crate::error::ApiResult;
 use crate::http::Json;
 use crate::http::timestamp;
 use crate::money::format_decimal;
+use crate::state::AppState;
 
 /// A quote as the documents show it (plus discount, taxes and `viewed_at`; the
 /// documents' spelling `viewd_at` is kept for clients written against it).

@@ -14,12 +14,12 @@ use crate::api::input::{Form, Obj, Patch};
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
 use crate::api::response::{created, no_content};
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::reminders::{self, NewReminder, Reminder, UNITS, WHENS, max_count};
 use crate::error::ApiResult;
 use crate::http::Json;
 use crate::http::timestamp;
+use crate::state::AppState;
 
 /// A reminder as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]

@@ -7,8 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::PgConnection;
 
-use crate::app::AppState;
 use crate::billing::events::{Render, Rendered, Resource};
+use crate::state::AppState;
 
 /// Renders with the server's `PUBLIC_URL` (the `url` fields).
 pub struct Views<'s> {

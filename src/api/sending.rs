@@ -19,13 +19,13 @@ use crate::api::invoices::{InvoiceView, show_one as show_invoice};
 use crate::api::quotes::{QuoteEnvelope, show_one as show_quote};
 use crate::api::render::Views;
 use crate::api::response::data;
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::sending::{self, Delivery};
 use crate::error::{ApiError, ApiResult};
 use crate::http::OptionalJson;
 use crate::http::timestamp;
 use crate::mail::content;
+use crate::state::AppState;
 
 /// The most addresses one of `to` and `cc` may name.
 const MAX_RECIPIENTS: usize = 20;

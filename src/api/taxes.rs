@@ -12,13 +12,13 @@ use crate::api::input::{Form, Obj, Patch};
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
 use crate::api::response::{created, data, no_content, resource_url};
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::taxes::{self, Changes, Filter, Tax};
 use crate::error::ApiResult;
 use crate::http::Json;
 use crate::http::timestamp;
 use crate::money::{check_percent, format_decimal};
+use crate::state::AppState;
 
 /// A tax. Documents embed `id`, `name` and `rate` of it.
 #[derive(Debug, Serialize, ToSchema)]
