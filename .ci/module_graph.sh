@@ -65,26 +65,33 @@ for v in sorted(modules):
     if v not in index:
         visit(v)
 
-def cycle_through(scc):
-    """A shortest cycle through the component's first module, by breadth-first search."""
-    start = min(scc)
-    paths = {start: [start]}
-    queue = [start]
+def path(scc, start, goal):
+    """A shortest path from start to goal inside the component (breadth first)."""
+    paths, queue = {start: [start]}, [start]
     while queue:
         v = queue.pop(0)
+        if v == goal:
+            return paths[v]
         for w in sorted(edges.get(v, ())):
-            if w == start:
-                return paths[v] + [start]
             if w in scc and w not in paths:
                 paths[w] = paths[v] + [w]
                 queue.append(w)
 
 if sccs:
-    print(f"\nFAIL: {len(sccs)} cycle(s) between top-level modules:", file=sys.stderr)
+    print(f"\nFAIL: {len(sccs)} group(s) of top-level modules in a cycle:", file=sys.stderr)
     for scc in sorted(sccs, key=min):
-        inside = [f"{a}->{b}" for a in sorted(scc) for b in sorted(edges.get(a, ())) if b in scc]
-        print(f"  {{{', '.join(sorted(scc))}}}: e.g. {' -> '.join(cycle_through(scc))}", file=sys.stderr)
-        print(f"    edges inside: {' '.join(inside)}", file=sys.stderr)
+        print(f"  {{{', '.join(sorted(scc))}}}; a shortest cycle through each edge:", file=sys.stderr)
+        # One line per distinct cycle, each rotated to start at its smallest module.
+        seen = []
+        for a in sorted(scc):
+            for b in sorted(w for w in edges.get(a, ()) if w in scc):
+                cycle = [a] + path(scc, b, a)[:-1]
+                i = cycle.index(min(cycle))
+                cycle = cycle[i:] + cycle[:i]
+                if cycle not in seen:
+                    seen.append(cycle)
+        for cycle in sorted(seen, key=lambda c: (len(c), c)):
+            print(f"    {' -> '.join(cycle + cycle[:1])}", file=sys.stderr)
     sys.exit(1)
 print("\nOK: the top-level module graph is acyclic")
 EOF
