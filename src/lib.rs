@@ -21,5 +21,6 @@ pub mod ratelimit;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+pub mod timestamp;
 pub mod tls;
 pub mod webhooks;

@@ -7,7 +7,7 @@ use sqlx::PgExecutor;
 
 use crate::api::address::AddressView;
 use crate::billing::addresses::JoinedAddress;
-use crate::http::timestamp;
+use crate::timestamp;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct BusinessView {

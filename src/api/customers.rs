@@ -19,8 +19,8 @@ use crate::billing::addresses::AddressChanges;
 use crate::billing::customers::{self, CUSTOMER_TYPES, Changes, Customer, Filter};
 use crate::error::ApiResult;
 use crate::http::Json;
-use crate::http::timestamp;
 use crate::state::AppState;
+use crate::timestamp;
 
 /// A customer as the documents show it.
 #[derive(Debug, Serialize, ToSchema)]

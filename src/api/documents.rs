@@ -17,11 +17,11 @@ use crate::billing::customers::{self, Customer};
 use crate::billing::documents::content::TaxChange;
 use crate::billing::documents::items::{Item, LineChange};
 use crate::billing::documents::tax_lines::TaxLine;
-use crate::http::timestamp;
 use crate::money::{
     Currency, cents_to_decimal, check_fixed_amount, check_percent, check_quantity,
     check_unit_price, format_decimal,
 };
+use crate::timestamp;
 
 pub const DISCOUNT_TYPES: [&str; 2] = ["percent", "fixed"];
 

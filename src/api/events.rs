@@ -16,8 +16,8 @@ use crate::api::response::data;
 use crate::auth::Auth;
 use crate::billing::events::{self, Event, Filter, TYPES};
 use crate::error::ApiResult;
-use crate::http::timestamp;
 use crate::state::AppState;
+use crate::timestamp;
 
 /// An event: what changed, when, and the resource as the API showed it then.
 #[derive(Debug, Serialize, ToSchema)]

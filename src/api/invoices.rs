@@ -35,9 +35,9 @@ use crate::billing::invoices::{self, Changes, Filter, FullRow, Invoice, STATUSES
 use crate::billing::search;
 use crate::error::ApiResult;
 use crate::http::Json;
-use crate::http::timestamp;
 use crate::money::format_decimal;
 use crate::state::AppState;
+use crate::timestamp;
 
 /// The payment term as the documents embed it.
 #[derive(Debug, Serialize, ToSchema)]

@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 use crate::api::business::{BusinessView, find_business};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
-use crate::http::timestamp;
 use crate::state::AppState;
+use crate::timestamp;
 
 #[derive(Serialize, sqlx::FromRow, ToSchema)]
 pub struct UserView {

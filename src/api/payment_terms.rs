@@ -16,8 +16,8 @@ use crate::auth::Auth;
 use crate::billing::payment_terms::{self, Changes, Filter, MAX_DAYS, PaymentTerm};
 use crate::error::ApiResult;
 use crate::http::Json;
-use crate::http::timestamp;
 use crate::state::AppState;
+use crate::timestamp;
 
 /// A payment term. Documents embed `id`, `name`, `value`, `created_at` and
 /// `updated_at` of it.

@@ -22,8 +22,8 @@ use crate::billing::invoices;
 use crate::billing::payments::{self, Changes, Filter, InvoiceFrom, METHODS, Payment};
 use crate::error::ApiResult;
 use crate::http::Json;
-use crate::http::timestamp;
 use crate::state::AppState;
+use crate::timestamp;
 
 /// A payment as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]

@@ -29,9 +29,9 @@ use crate::billing::documents::content::ContentChanges;
 use crate::billing::quotes::{self, Changes, Filter, QuoteDetail, STATUSES};
 use crate::error::ApiResult;
 use crate::http::Json;
-use crate::http::timestamp;
 use crate::money::format_decimal;
 use crate::state::AppState;
+use crate::timestamp;
 
 /// A quote as the documents show it (plus discount, taxes and `viewed_at`; the
 /// documents' spelling `viewd_at` is kept for clients written against it).

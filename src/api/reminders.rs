@@ -18,8 +18,8 @@ use crate::auth::Auth;
 use crate::billing::reminders::{self, NewReminder, Reminder, UNITS, WHENS, max_count};
 use crate::error::ApiResult;
 use crate::http::Json;
-use crate::http::timestamp;
 use crate::state::AppState;
+use crate::timestamp;
 
 /// A reminder as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]

@@ -23,9 +23,9 @@ use crate::auth::Auth;
 use crate::billing::sending::{self, Delivery};
 use crate::error::{ApiError, ApiResult};
 use crate::http::OptionalJson;
-use crate::http::timestamp;
 use crate::mail::content;
 use crate::state::AppState;
+use crate::timestamp;
 
 /// The most addresses one of `to` and `cc` may name.
 const MAX_RECIPIENTS: usize = 20;

@@ -18,8 +18,8 @@ use crate::billing::recurring::{self, Changes, FREQUENCIES, Subscription};
 use crate::billing::schedule_phrase;
 use crate::error::ApiResult;
 use crate::http::Json;
-use crate::http::timestamp;
 use crate::state::AppState;
+use crate::timestamp;
 
 /// An invoice's recurring schedule.
 #[derive(Debug, Serialize, ToSchema)]

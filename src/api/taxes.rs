@@ -16,9 +16,9 @@ use crate::auth::Auth;
 use crate::billing::taxes::{self, Changes, Filter, Tax};
 use crate::error::ApiResult;
 use crate::http::Json;
-use crate::http::timestamp;
 use crate::money::{check_percent, format_decimal};
 use crate::state::AppState;
+use crate::timestamp;
 
 /// A tax. Documents embed `id`, `name` and `rate` of it.
 #[derive(Debug, Serialize, ToSchema)]

@@ -7,6 +7,5 @@ pub mod idempotency;
 pub mod json;
 pub mod middleware;
 pub mod ratelimit;
-pub mod timestamp;
 
 pub use json::{Json, OptionalJson};
