@@ -1,12 +1,9 @@
-//! The application state and the router with its middleware stack.
-
-use std::sync::Arc;
+//! The router with its middleware stack (the state it serves is `state::AppState`).
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::routing::get;
-use sqlx::PgPool;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -20,34 +17,10 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::clock::Clock;
 use crate::config::Config;
 use crate::http::json::BODY_LIMIT;
 use crate::http::middleware;
-
-/// What every handler can reach. Cheap to clone: everything inside is shared.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: PgPool,
-    pub config: Arc<Config>,
-    pub clock: Clock,
-    /// Rate-limit counters, shared by every request this process serves.
-    pub limiter: crate::ratelimit::Limiter,
-    /// Bearer tokens verified in the last seconds (`auth::cache`).
-    pub token_cache: crate::auth::cache::TokenCache,
-}
-
-impl AppState {
-    pub fn new(pool: PgPool, config: Config, clock: Clock) -> Self {
-        AppState {
-            pool,
-            config: Arc::new(config),
-            clock,
-            limiter: crate::ratelimit::Limiter::default(),
-            token_cache: crate::auth::cache::TokenCache::default(),
-        }
-    }
-}
+use crate::state::AppState;
 
 pub fn router(state: AppState) -> Router {
     let (api, mut spec) = api_routes(&state);
@@ -159,15 +132,15 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         ))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::ratelimit::per_token,
+            crate::http::ratelimit::per_token,
         ))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::auth::bearer::require_bearer,
+            crate::http::bearer::require_bearer,
         ))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::ratelimit::failed_bearer,
+            crate::http::ratelimit::failed_bearer,
         ));
     OpenApiRouter::with_openapi(crate::api::docs::ApiDoc::openapi())
         .nest("/api/v1", protected)

@@ -4,23 +4,15 @@
 //! client IP on `/oauth/token`, and per client IP for invalid bearer tokens.
 //!
 //! Counters live behind `CounterStore`, so a store shared by several server processes can
-//! replace the in-process one without touching the rules.
+//! replace the in-process one without touching the rules. This is the counting; the
+//! middleware that applies the budgets to requests is `http::ratelimit`.
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-
-use crate::app::AppState;
-use crate::auth::Auth;
-use crate::error::ApiError;
 
 pub const WINDOW_SECONDS: i64 = 60;
 
@@ -129,139 +121,6 @@ impl Limiter {
             reset_in: (reset_at - now.timestamp()).max(1),
             allowed: count <= u64::from(limit),
         })
-    }
-}
-
-/// The 429 every budget answers, with `Retry-After`.
-pub fn too_many_requests(verdict: &Verdict) -> ApiError {
-    ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        format!(
-            "Rate limit exceeded; try again in {} seconds",
-            verdict.reset_in
-        ),
-    )
-    .with_header(header::RETRY_AFTER, HeaderValue::from(verdict.reset_in))
-}
-
-/// The IETF draft fields and the legacy `X-RateLimit-*` ones.
-fn set_headers(headers: &mut HeaderMap, verdict: &Verdict) {
-    let policy = format!("\"token\";q={};w={WINDOW_SECONDS}", verdict.limit);
-    let state = format!("\"token\";r={};t={}", verdict.remaining, verdict.reset_in);
-    for (name, value) in [
-        ("ratelimit-policy", policy),
-        ("ratelimit", state),
-        ("x-ratelimit-limit", verdict.limit.to_string()),
-        ("x-ratelimit-remaining", verdict.remaining.to_string()),
-        ("x-ratelimit-reset", verdict.reset_at.to_string()),
-    ] {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            headers.insert(name, value);
-        }
-    }
-}
-
-/// The client's IP as the socket saw it (the server runs with connect info).
-pub fn client_ip(req: &Request) -> Option<IpAddr> {
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())
-}
-
-/// Extractor for the client's IP; `None` when the server runs without connect info.
-pub struct ClientIp(pub Option<IpAddr>);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &S,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
-        ))
-    }
-}
-
-/// Route layer inside `require_bearer`: counts the request against its token grant's
-/// budget (refreshes keep the grant, so they keep the budget).
-pub async fn per_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(auth) = req.extensions().get::<Auth>().cloned() else {
-        return next.run(req).await;
-    };
-    let key = format!("token:{}", auth.family_id);
-    let verdict = match state
-        .limiter
-        .check(&key, state.config.rate_limit_per_minute, state.clock.now())
-        .await
-    {
-        Ok(verdict) => verdict,
-        Err(err) => return ApiError::internal(err).into_response(),
-    };
-    let mut response = if verdict.allowed {
-        next.run(req).await
-    } else {
-        too_many_requests(&verdict).into_response()
-    };
-    set_headers(response.headers_mut(), &verdict);
-    response
-}
-
-/// Route layer outside `require_bearer`: every invalid token a client IP sends counts;
-/// past the limit, further invalid tokens from it answer 429 instead of 401. A valid
-/// token never reaches the count, so it is never blocked here.
-pub async fn failed_bearer(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let ip = client_ip(&req);
-    let response = next.run(req).await;
-    let Some(ip) = ip else { return response };
-    if !is_invalid_token(&response) {
-        return response;
-    }
-    let key = format!("bearer-fail:{ip}");
-    match state
-        .limiter
-        .check(
-            &key,
-            state.config.failed_bearer_per_minute,
-            state.clock.now(),
-        )
-        .await
-    {
-        Ok(verdict) if !verdict.allowed => too_many_requests(&verdict).into_response(),
-        Ok(_) => response,
-        Err(err) => ApiError::internal(err).into_response(),
-    }
-}
-
-fn is_invalid_token(response: &Response) -> bool {
-    response.status() == StatusCode::UNAUTHORIZED
-        && response
-            .headers()
-            .get(header::WWW_AUTHENTICATE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("invalid_token"))
-}
-
-/// Per client IP on `/oauth/token`: `None` when within the budget, else the 429.
-pub async fn token_endpoint(state: &AppState, ip: Option<IpAddr>) -> Option<Response> {
-    let ip = ip?;
-    let key = format!("oauth-token:{ip}");
-    match state
-        .limiter
-        .check(
-            &key,
-            state.config.token_endpoint_per_minute,
-            state.clock.now(),
-        )
-        .await
-    {
-        Ok(verdict) if !verdict.allowed => Some(too_many_requests(&verdict).into_response()),
-        Ok(_) => None,
-        Err(err) => Some(ApiError::internal(err).into_response()),
     }
 }
 

@@ -11,11 +11,12 @@ use sqlx::PgPool;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::app::{AppState, router};
+use crate::app::router;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db;
 use crate::jobs::{JobContext, Runner};
+use crate::state::AppState;
 
 pub struct Application {
     listener: TcpListener,

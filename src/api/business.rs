@@ -6,7 +6,7 @@ use serde::Serialize;
 use sqlx::PgExecutor;
 
 use crate::billing::addresses::JoinedAddress;
-use crate::http::timestamp;
+use crate::timestamp;
 use crate::views::address::AddressView;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]

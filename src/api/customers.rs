@@ -14,12 +14,12 @@ use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
 use crate::api::response::{data, no_content};
 use crate::api::write;
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::addresses::AddressChanges;
 use crate::billing::customers::{self, CUSTOMER_TYPES, Changes, Filter};
 use crate::error::ApiResult;
 use crate::http::Json;
+use crate::state::AppState;
 use crate::views::customers::CustomerView;
 
 #[derive(Serialize, ToSchema)]

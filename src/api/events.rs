@@ -11,10 +11,10 @@ use crate::api::ids::record_not_found;
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
 use crate::api::response::data;
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::events::{self, Filter, TYPES};
 use crate::error::ApiResult;
+use crate::state::AppState;
 use crate::views::events::EventView;
 
 #[derive(Serialize, ToSchema)]

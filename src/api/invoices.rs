@@ -18,7 +18,6 @@ use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::{DOCUMENTS_PER_PAGE, ListQuery};
 use crate::api::response::{created, data, no_content};
 use crate::api::write;
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::documents::INVOICE;
 use crate::billing::documents::content::ContentChanges;
@@ -26,6 +25,7 @@ use crate::billing::invoices::{self, Changes, Filter, STATUSES};
 use crate::billing::search;
 use crate::error::ApiResult;
 use crate::http::Json;
+use crate::state::AppState;
 use crate::views::invoices::{InvoiceView, find_view, render, show_one};
 
 #[derive(Serialize, ToSchema)]

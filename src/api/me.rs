@@ -5,10 +5,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::business::{BusinessView, find_business};
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
-use crate::http::timestamp;
+use crate::state::AppState;
+use crate::timestamp;
 
 #[derive(Serialize, sqlx::FromRow, ToSchema)]
 pub struct UserView {

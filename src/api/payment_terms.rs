@@ -12,11 +12,11 @@ use crate::api::input::{Form, Obj, Patch};
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
 use crate::api::response::{created, data, no_content};
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::payment_terms::{self, Changes, Filter, MAX_DAYS};
 use crate::error::ApiResult;
 use crate::http::Json;
+use crate::state::AppState;
 use crate::views::payment_terms::PaymentTermView;
 
 #[derive(Serialize, ToSchema)]

@@ -15,12 +15,12 @@ use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
 use crate::api::response::{data, no_content};
 use crate::api::write;
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::invoices;
 use crate::billing::payments::{self, Changes, Filter, InvoiceFrom, METHODS};
 use crate::error::ApiResult;
 use crate::http::Json;
+use crate::state::AppState;
 use crate::views::payments::PaymentView;
 
 #[derive(Serialize, ToSchema)]

@@ -16,13 +16,13 @@ use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::{DOCUMENTS_PER_PAGE, ListQuery};
 use crate::api::response::{created, data, no_content};
 use crate::api::write;
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::documents::QUOTE;
 use crate::billing::documents::content::ContentChanges;
 use crate::billing::quotes::{self, Changes, Filter, STATUSES, StatusChange};
 use crate::error::ApiResult;
 use crate::http::Json;
+use crate::state::AppState;
 use crate::views::quotes::{QuoteView, render, show_one};
 
 #[derive(Serialize, ToSchema)]

@@ -13,11 +13,11 @@ use crate::api::input::{Form, Obj, Patch};
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
 use crate::api::response::{created, no_content};
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::reminders::{self, NewReminder, UNITS, WHENS, max_count};
 use crate::error::ApiResult;
 use crate::http::Json;
+use crate::state::AppState;
 use crate::views::reminders::ReminderView;
 
 #[derive(Serialize, ToSchema)]

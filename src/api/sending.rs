@@ -18,13 +18,13 @@ use crate::api::input::{Form, Obj};
 use crate::api::quotes::QuoteEnvelope;
 use crate::api::response::data;
 use crate::api::write;
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::sending::{self, Delivery};
 use crate::error::{ApiError, ApiResult};
 use crate::http::OptionalJson;
-use crate::http::timestamp;
 use crate::mail::content;
+use crate::state::AppState;
+use crate::timestamp;
 use crate::views::invoices::{InvoiceView, show_one as show_invoice};
 use crate::views::quotes::show_one as show_quote;
 

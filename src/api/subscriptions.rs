@@ -12,12 +12,12 @@ use crate::api::docs::ErrorResponse;
 use crate::api::ids::Id;
 use crate::api::input::{Form, Obj, Patch};
 use crate::api::response::{created, data, no_content};
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::recurring::{self, Changes, FREQUENCIES};
 use crate::billing::schedule_phrase;
 use crate::error::ApiResult;
 use crate::http::Json;
+use crate::state::AppState;
 use crate::views::subscriptions::SubscriptionView;
 
 #[derive(Serialize, ToSchema)]

@@ -12,12 +12,12 @@ use crate::api::input::{Form, Obj, Patch};
 use crate::api::pagination::{Paginated, Pagination};
 use crate::api::params::ListQuery;
 use crate::api::response::{created, data, no_content};
-use crate::app::AppState;
 use crate::auth::Auth;
 use crate::billing::taxes::{self, Changes, Filter};
 use crate::error::ApiResult;
 use crate::http::Json;
 use crate::money::check_percent;
+use crate::state::AppState;
 use crate::views::taxes::TaxView;
 
 #[derive(Serialize, ToSchema)]

@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use sqlx::{Postgres, Transaction};
 
 use crate::api::response::created;
-use crate::app::AppState;
 use crate::billing::events::Outcome;
 use crate::error::{ApiError, ApiResult};
 use crate::publish::{self, Published};
+use crate::state::AppState;
 use crate::views::Views;
 
 pub type Tx = Transaction<'static, Postgres>;

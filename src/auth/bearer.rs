@@ -1,16 +1,15 @@
 //! Bearer authentication for `/api/v1` (RFC 6750): a live token, and the scope the
-//! method needs. Handlers take `Auth` to learn the caller's business.
+//! method needs. Handlers take `Auth` to learn the caller's business (the extractor and
+//! the route layer are in `http::bearer`).
 
-use axum::extract::{FromRequestParts, Request, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::app::AppState;
+use crate::auth::cache::TokenCache;
 use crate::auth::secrets::token_hash;
 use crate::auth::{scopes, tokens};
+use crate::clock::Clock;
 use crate::error::ApiError;
 
 /// The authenticated caller. Every query a handler runs is scoped to `business_id`.
@@ -35,18 +34,6 @@ impl From<tokens::TokenContext> for Auth {
             application_id: t.application_id,
             scopes: t.scopes,
         }
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Auth {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Auth>()
-            .cloned()
-            .ok_or_else(|| unauthorized(false))
     }
 }
 
@@ -91,40 +78,42 @@ pub fn insufficient_scope(scope: &'static str) -> ApiError {
 }
 
 /// The token in `Authorization: Bearer <token>`, if the header has that form.
-pub fn bearer_token(parts: &axum::http::HeaderMap) -> Option<&str> {
+pub fn bearer_token(parts: &HeaderMap) -> Option<&str> {
     let value = parts.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-/// Route layer for every protected `/api/v1` route (so unknown routes still answer 404).
-pub async fn require_bearer(
-    State(state): State<AppState>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    let token_sent = req.headers().contains_key(header::AUTHORIZATION);
-    let Some(token) = bearer_token(req.headers()) else {
-        return unauthorized(token_sent).into_response();
+/// The bearer check of every protected `/api/v1` route: the caller of a live token
+/// (from `cache`, else the database) whose scopes grant `method`, or the 401/403.
+pub async fn authenticate(
+    pool: &PgPool,
+    cache: &TokenCache,
+    clock: &Clock,
+    headers: &HeaderMap,
+    method: &Method,
+) -> Result<Auth, ApiError> {
+    let token_sent = headers.contains_key(header::AUTHORIZATION);
+    let Some(token) = bearer_token(headers) else {
+        return Err(unauthorized(token_sent));
     };
-    let now = state.clock.now();
+    let now = clock.now();
     let hash = token_hash(token);
-    let context = match state.token_cache.get(&hash, now) {
+    let context = match cache.get(&hash, now) {
         Ok(context) => context,
-        Err(ticket) => match tokens::find_live_by_hash(&state.pool, &hash, now).await {
+        Err(ticket) => match tokens::find_live_by_hash(pool, &hash, now).await {
             Ok(Some(context)) => {
-                state.token_cache.put(ticket, hash, context.clone());
+                cache.put(ticket, hash, context.clone());
                 context
             }
-            Ok(None) => return unauthorized(true).into_response(),
-            Err(err) => return ApiError::internal(err).into_response(),
+            Ok(None) => return Err(unauthorized(true)),
+            Err(err) => return Err(ApiError::internal(err)),
         },
     };
-    let needed = scopes::required_for(req.method());
+    let needed = scopes::required_for(method);
     if !scopes::grants(&context.scopes, needed) {
-        return insufficient_scope(needed).into_response();
+        return Err(insufficient_scope(needed));
     }
-    req.extensions_mut().insert(Auth::from(context));
-    next.run(req).await
+    Ok(Auth::from(context))
 }

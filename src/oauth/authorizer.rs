@@ -10,11 +10,11 @@ use chrono::{DateTime, Duration, Utc};
 use oxide_auth::primitives::grant::{Extensions, Grant, Value};
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::auth::secrets::{random_token, token_hash};
 use crate::oauth::CODE_TTL_SECONDS;
 use crate::oauth::flow_state::{Rejection, Shared};
 use crate::oauth::pkce;
+use crate::state::AppState;
 
 pub struct PgAuthorizer {
     pub state: AppState,

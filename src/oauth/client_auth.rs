@@ -8,9 +8,9 @@ use axum::http::{HeaderMap, header};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::app::AppState;
 use crate::oauth::clients::{self, Client};
 use crate::oauth::errors::OAuthError;
+use crate::state::AppState;
 
 /// The parameters of a form body, each at most once; empty ones count as absent
 /// (RFC 6749 §3.1).

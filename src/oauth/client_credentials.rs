@@ -5,11 +5,11 @@
 //! At most the application's registered scopes are granted: `scope` narrows them and
 //! never widens; no `scope` grants `read`, the least, as the code flow does.
 
-use crate::app::AppState;
 use crate::auth::tokens::{self, IssuedAccessToken};
 use crate::oauth::client_auth::{self, ClientCredentials, Params};
 use crate::oauth::errors::OAuthError;
 use crate::oauth::registrar::negotiate_scope;
+use crate::state::AppState;
 
 pub async fn grant(
     state: &AppState,

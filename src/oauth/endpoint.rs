@@ -7,12 +7,12 @@ use oxide_auth_async::endpoint::{Endpoint, Extension, OwnerSolicitor};
 use oxide_auth_async::primitives::{Authorizer, Issuer, Registrar};
 use oxide_auth_axum::{OAuthRequest, OAuthResponse, WebError};
 
-use crate::app::AppState;
 use crate::oauth::authorizer::PgAuthorizer;
 use crate::oauth::flow_state::Shared;
 use crate::oauth::issuer::PgIssuer;
 use crate::oauth::pkce::PkceExtension;
 use crate::oauth::registrar::PgRegistrar;
+use crate::state::AppState;
 
 /// How a flow failed outside a well-defined protocol answer.
 #[derive(Debug)]

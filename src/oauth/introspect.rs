@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use crate::app::AppState;
 use crate::auth::secrets::token_hash;
 use crate::oauth::client_auth;
 use crate::oauth::errors::{OAuthError, no_store};
+use crate::state::AppState;
 
 /// RFC 7662.
 #[utoipa::path(

@@ -11,12 +11,12 @@ use oxide_auth::primitives::grant::{Extensions, Grant};
 use oxide_auth::primitives::issuer::{IssuedToken, RefreshedToken, TokenType};
 use uuid::Uuid;
 
-use crate::app::AppState;
 use crate::auth::scopes;
 use crate::auth::secrets::token_hash;
 use crate::auth::tokens::{self, ACCESS_TOKEN_TTL_SECONDS, TokenRequest};
 use crate::oauth::authorizer::{revoke_family, wall_clock_deadline};
 use crate::oauth::flow_state::{Rejection, Shared};
+use crate::state::AppState;
 
 pub struct PgIssuer {
     pub state: AppState,

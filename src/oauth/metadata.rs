@@ -4,8 +4,8 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::app::AppState;
 use crate::auth::scopes;
+use crate::state::AppState;
 
 #[utoipa::path(
     get, path = "/.well-known/oauth-authorization-server", tag = "OAuth",

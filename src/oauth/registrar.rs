@@ -9,11 +9,11 @@ use oxide_auth::primitives::registrar::{
 };
 use oxide_auth::primitives::scope::Scope;
 
-use crate::app::AppState;
 use crate::auth::scopes;
 use crate::oauth::DEFAULT_SCOPE;
 use crate::oauth::clients::{self, Client};
 use crate::oauth::flow_state::Shared;
+use crate::state::AppState;
 
 pub struct PgRegistrar {
     pub state: AppState,

@@ -9,11 +9,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::app::AppState;
 use crate::auth::secrets::token_hash;
 use crate::oauth::authorizer::revoke_family;
 use crate::oauth::client_auth;
 use crate::oauth::errors::{OAuthError, no_store};
+use crate::state::AppState;
 
 /// RFC 7009.
 #[utoipa::path(

@@ -17,15 +17,15 @@ use oxide_auth_async::endpoint::access_token::AccessTokenFlow;
 use oxide_auth_async::endpoint::refresh::RefreshFlow;
 use oxide_auth_axum::{OAuthRequest, OAuthResponse};
 
-use crate::app::AppState;
 use crate::auth::tokens::{IssuedAccessToken, IssuedToken};
+use crate::http::ratelimit::{self, ClientIp};
 use crate::oauth::client_auth::{self, ClientCredentials, Params};
 use crate::oauth::client_credentials;
 use crate::oauth::endpoint::{FlowError, NoOwner, OAuthEndpoint};
 use crate::oauth::errors::{OAuthError, no_store};
 use crate::oauth::flow_state::{Rejection, Shared};
 use crate::oauth::pkce;
-use crate::ratelimit::{self, ClientIp};
+use crate::state::AppState;
 
 /// `POST /oauth/token`: the authorization-code, refresh-token and client-credentials
 /// grants.

@@ -5,10 +5,10 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::app::AppState;
 use crate::auth::bearer::{bearer_token, unauthorized};
 use crate::auth::tokens;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 #[utoipa::path(
     get, path = "/oauth/token/info", tag = "OAuth",

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::billing::addresses::Address;
-use crate::http::timestamp;
+use crate::timestamp;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AddressView {

@@ -4,7 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::billing::customers::Customer;
-use crate::http::timestamp;
+use crate::timestamp;
 use crate::views::address::AddressView;
 use crate::views::resource_url;
 

@@ -9,8 +9,8 @@ use utoipa::ToSchema;
 
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
-use crate::http::timestamp;
 use crate::money::{Currency, cents_to_decimal, format_decimal};
+use crate::timestamp;
 
 /// `{"cents": 43700, "currency_iso": "USD"}`.
 #[derive(Debug, Clone, Serialize, ToSchema)]

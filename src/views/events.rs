@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::billing::events::Event;
-use crate::http::timestamp;
+use crate::timestamp;
 use serde_json::Value;
 
 /// An event: what changed, when, and the resource as the API showed it then.

@@ -4,7 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::billing::payment_terms::PaymentTerm;
-use crate::http::timestamp;
+use crate::timestamp;
 use crate::views::resource_url;
 
 /// A payment term. Documents embed `id`, `name`, `value`, `created_at` and

@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::billing::payments::Payment;
-use crate::http::timestamp;
+use crate::timestamp;
 use crate::views::documents::{MoneyView, money};
 use crate::views::resource_url;
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::http::timestamp;
+use crate::timestamp;
 use crate::views::resource_url;
 use sqlx::PgConnection;
 

@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::billing::reminders::Reminder;
-use crate::http::timestamp;
+use crate::timestamp;
 
 /// A reminder as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]

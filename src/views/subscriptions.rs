@@ -6,7 +6,7 @@ use utoipa::ToSchema;
 
 use crate::billing::recurring::Subscription;
 use crate::billing::schedule_phrase;
-use crate::http::timestamp;
+use crate::timestamp;
 
 /// An invoice's recurring schedule.
 #[derive(Debug, Serialize, ToSchema)]

@@ -4,8 +4,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::billing::taxes::Tax;
-use crate::http::timestamp;
 use crate::money::format_decimal;
+use crate::timestamp;
 use crate::views::resource_url;
 
 /// A tax. Documents embed `id`, `name` and `rate` of it.

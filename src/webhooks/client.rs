@@ -52,14 +52,8 @@ impl Resolve for PinnedResolver {
     }
 }
 
-/// Makes ring the process's TLS crypto provider (aws-lc-rs is not compiled in). Every
-/// `reqwest::Client` needs it installed first; calling it again does nothing.
-pub fn install_crypto_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-}
-
 fn build(allow_private: bool) -> reqwest::Client {
-    install_crypto_provider();
+    crate::tls::install_crypto_provider();
     reqwest::Client::builder()
         .dns_resolver(Arc::new(PinnedResolver { allow_private }))
         .redirect(reqwest::redirect::Policy::none())

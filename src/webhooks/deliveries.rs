@@ -17,8 +17,8 @@ use super::endpoints;
 use super::signature;
 use crate::api::params::PageRequest;
 use crate::billing::events;
-use crate::http::timestamp;
 use crate::jobs::{JobContext, JobError};
+use crate::timestamp;
 
 /// The job kind.
 pub const DELIVER: &str = "webhook.deliver";

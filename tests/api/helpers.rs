@@ -208,7 +208,7 @@ impl TestApp {
     }
 
     async fn start(config: Config, clock: Clock, database: Option<DatabaseGuard>) -> TestApp {
-        koteshen::webhooks::client::install_crypto_provider();
+        koteshen::tls::install_crypto_provider();
         let database_url = config.database_url.clone();
         let pool = koteshen::db::connect(&config).await.expect("connect");
         let app = Application::with_pool(config.clone(), pool.clone(), clock.clone())

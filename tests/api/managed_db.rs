@@ -154,7 +154,7 @@ fn assert_no_server_left(dir: &DataDir, pid: u32) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_database_url_the_binary_runs_its_own_postgresql_and_keeps_its_data() {
-    koteshen::webhooks::client::install_crypto_provider();
+    koteshen::tls::install_crypto_provider();
     let dir = DataDir::new();
     let db_port = free_port();
 

@@ -52,7 +52,7 @@ async fn serve_test_routes() -> String {
 }
 
 fn client() -> reqwest::Client {
-    koteshen::webhooks::client::install_crypto_provider();
+    koteshen::tls::install_crypto_provider();
     reqwest::Client::new()
 }
 

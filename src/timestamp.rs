@@ -1,5 +1,8 @@
 //! Timestamps as the documents show them: ISO 8601 UTC with milliseconds,
 //! `2025-10-21T03:39:57.825Z`. Use with `#[serde(serialize_with = "…")]`.
+//!
+//! Top-level, not under `http`: webhook payloads and their headers use it too, and the
+//! domain modules sit below the HTTP layer.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serializer;

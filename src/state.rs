@@ -1,0 +1,33 @@
+//! The application state every handler and middleware reaches. A module of its own, below
+//! the router (`app`), so the web modules can use it without depending on the router.
+
+use std::sync::Arc;
+
+use sqlx::PgPool;
+
+use crate::clock::Clock;
+use crate::config::Config;
+
+/// What every handler can reach. Cheap to clone: everything inside is shared.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+    /// Rate-limit counters, shared by every request this process serves.
+    pub limiter: crate::ratelimit::Limiter,
+    /// Bearer tokens verified in the last seconds (`auth::cache`).
+    pub token_cache: crate::auth::cache::TokenCache,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, config: Config, clock: Clock) -> Self {
+        AppState {
+            pool,
+            config: Arc::new(config),
+            clock,
+            limiter: crate::ratelimit::Limiter::default(),
+            token_cache: crate::auth::cache::TokenCache::default(),
+        }
+    }
+}
