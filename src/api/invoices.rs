@@ -21,7 +21,7 @@ use crate::api::documents::{
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch};
 pub use crate::api::invoice_docs::{DocumentTaxInput, InvoiceInput, InvoiceListParams, ItemInput};
-use crate::api::pagination::{Paginated, Pagination};
+use crate::api::pagination::Paginated;
 use crate::api::params::{DOCUMENTS_PER_PAGE, ListQuery};
 use crate::api::render::Views;
 use crate::api::response::{created, data, no_content, resource_url};
@@ -38,6 +38,7 @@ use crate::error::ApiResult;
 use crate::http::Json;
 use crate::http::timestamp;
 use crate::money::format_decimal;
+use crate::paging::Page;
 
 /// The payment term as the documents embed it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -320,14 +321,12 @@ pub async fn list(
         conditions: query.ransack(search::INVOICES),
     };
     query.finish()?;
-    let (rows, total) = invoices::list(&state.pool, auth.business_id, &filter, sort, page).await?;
-    let items = render(&state.config.public_url, rows)?;
-    Ok(Paginated {
-        items,
-        pagination: Pagination::new(page, total),
-        base_url: state.config.public_url.clone(),
-        uri,
-    })
+    let found = invoices::list(&state.pool, auth.business_id, &filter, sort, page).await?;
+    let views = Page {
+        items: render(&state.config.public_url, found.items)?,
+        total: found.total,
+    };
+    Ok(Paginated::new(page, views, &state.config.public_url, uri))
 }
 
 #[utoipa::path(
