@@ -17,6 +17,7 @@ pub mod mail;
 pub mod managed_db;
 pub mod money;
 pub mod oauth;
+pub mod paging;
 pub mod publish;
 pub mod ratelimit;
 pub mod startup;

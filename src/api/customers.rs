@@ -10,7 +10,7 @@ use crate::api::address::AddressInput;
 use crate::api::docs::{ErrorResponse, ListMeta, ShowParams};
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch, is_email};
-use crate::api::pagination::{Paginated, Pagination};
+use crate::api::pagination::Paginated;
 use crate::api::params::ListQuery;
 use crate::api::response::{data, no_content};
 use crate::api::write;
@@ -183,18 +183,10 @@ pub async fn list(
         conditions: query.ransack(crate::billing::search::CUSTOMERS),
     };
     query.finish()?;
-    let (items, total) =
-        customers::list(&state.pool, auth.business_id, &filter, sort, page).await?;
+    let found = customers::list(&state.pool, auth.business_id, &filter, sort, page).await?;
     let public_url = &state.config.public_url;
-    Ok(Paginated {
-        items: items
-            .into_iter()
-            .map(|c| CustomerView::new(c, public_url))
-            .collect(),
-        pagination: Pagination::new(page, total),
-        base_url: public_url.clone(),
-        uri,
-    })
+    let views = found.map(|c| CustomerView::new(c, public_url));
+    Ok(Paginated::new(page, views, public_url, uri))
 }
 
 #[utoipa::path(

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api::docs::{ErrorResponse, ListMeta};
 use crate::api::ids::record_not_found;
-use crate::api::pagination::{Paginated, Pagination};
+use crate::api::pagination::Paginated;
 use crate::api::params::ListQuery;
 use crate::api::response::data;
 use crate::auth::Auth;
@@ -76,13 +76,9 @@ pub async fn list(
         conditions: query.ransack(crate::billing::search::EVENTS),
     };
     query.finish()?;
-    let (items, total) = events::list(&state.pool, auth.business_id, &filter, sort, page).await?;
-    Ok(Paginated {
-        items: items.into_iter().map(EventView::from).collect(),
-        pagination: Pagination::new(page, total),
-        base_url: state.config.public_url.clone(),
-        uri,
-    })
+    let found = events::list(&state.pool, auth.business_id, &filter, sort, page).await?;
+    let views = found.map(EventView::from);
+    Ok(Paginated::new(page, views, &state.config.public_url, uri))
 }
 
 #[utoipa::path(

@@ -14,7 +14,7 @@ use crate::api::documents::{read_discount, read_items, read_taxes};
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch};
 pub use crate::api::invoice_docs::{DocumentTaxInput, InvoiceInput, InvoiceListParams, ItemInput};
-use crate::api::pagination::{Paginated, Pagination};
+use crate::api::pagination::Paginated;
 use crate::api::params::{DOCUMENTS_PER_PAGE, ListQuery};
 use crate::api::response::{created, data, no_content};
 use crate::api::write;
@@ -25,6 +25,7 @@ use crate::billing::invoices::{self, Changes, Filter, STATUSES};
 use crate::billing::search;
 use crate::error::ApiResult;
 use crate::http::Json;
+use crate::paging::Page;
 use crate::state::AppState;
 use crate::views::invoices::{InvoiceView, find_view, render, show_one};
 
@@ -126,14 +127,12 @@ pub async fn list(
         conditions: query.ransack(search::INVOICES),
     };
     query.finish()?;
-    let (rows, total) = invoices::list(&state.pool, auth.business_id, &filter, sort, page).await?;
-    let items = render(&state.config.public_url, rows)?;
-    Ok(Paginated {
-        items,
-        pagination: Pagination::new(page, total),
-        base_url: state.config.public_url.clone(),
-        uri,
-    })
+    let found = invoices::list(&state.pool, auth.business_id, &filter, sort, page).await?;
+    let views = Page {
+        items: render(&state.config.public_url, found.items)?,
+        total: found.total,
+    };
+    Ok(Paginated::new(page, views, &state.config.public_url, uri))
 }
 
 #[utoipa::path(

@@ -5,7 +5,7 @@ use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use crate::api::params::PageRequest;
+use crate::paging::{Page, PageRequest};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Pagination {
@@ -45,11 +45,24 @@ struct Meta<'a> {
 
 /// A page of a list, ready to render.
 pub struct Paginated<T> {
-    pub items: Vec<T>,
-    pub pagination: Pagination,
+    items: Vec<T>,
+    pagination: Pagination,
     /// `PUBLIC_URL` + the request's path and query, for the `Link` header.
-    pub base_url: String,
-    pub uri: Uri,
+    base_url: String,
+    uri: Uri,
+}
+
+impl<T> Paginated<T> {
+    /// The answer to `request` at `uri`: `page`'s items, and its total for the meta and the
+    /// `Link` header (whose urls start with `base_url`, the `PUBLIC_URL`).
+    pub fn new(request: PageRequest, page: Page<T>, base_url: &str, uri: Uri) -> Self {
+        Paginated {
+            items: page.items,
+            pagination: Pagination::new(request, page.total),
+            base_url: base_url.to_string(),
+            uri,
+        }
+    }
 }
 
 impl<T: Serialize> IntoResponse for Paginated<T> {

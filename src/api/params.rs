@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::error::{ApiError, FieldErrors};
+use crate::paging::{MAX_SORT_KEYS, PageRequest, Sort};
 
 pub const DEFAULT_PER_PAGE: i64 = 20;
 /// Invoices and quotes page by 25 by default, as Koteshen's pages say.
@@ -15,52 +16,6 @@ pub const DOCUMENTS_PER_PAGE: i64 = 25;
 pub const MAX_PER_PAGE: i64 = 100;
 /// Beyond this a page number is a mistake (or an attempt at an enormous OFFSET).
 pub const MAX_PAGE: i64 = 1_000_000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PageRequest {
-    pub page: i64,
-    pub per_page: i64,
-}
-
-impl PageRequest {
-    pub fn offset(&self) -> i64 {
-        (self.page - 1) * self.per_page
-    }
-}
-
-/// How many fields one request may sort by (`s[0]=…&s[1]=…`).
-pub const MAX_SORT_KEYS: usize = 3;
-
-/// `?sort=name`, `?sort=-created_at`, or Ransack's `?s=issued_at desc` (several as
-/// `s[0]=issued_at desc&s[1]=total asc`), resolved against a resource's allow-list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sort {
-    /// The SQL expressions sorted by (from the allow-list, never from input) and whether
-    /// each is descending.
-    keys: [(&'static str, bool); MAX_SORT_KEYS],
-    len: usize,
-}
-
-impl Sort {
-    pub fn by(column: &'static str, descending: bool) -> Sort {
-        Sort {
-            keys: [(column, descending); MAX_SORT_KEYS],
-            len: 1,
-        }
-    }
-
-    /// `ORDER BY` body with ties broken by id in the last key's direction, so pages are
-    /// stable.
-    pub fn order_by(&self, id_column: &str) -> String {
-        let dir = |d: bool| if d { "DESC" } else { "ASC" };
-        let mut parts: Vec<String> = self.keys[..self.len]
-            .iter()
-            .map(|(column, d)| format!("{column} {}", dir(*d)))
-            .collect();
-        parts.push(format!("{id_column} {}", dir(self.keys[self.len - 1].1)));
-        parts.join(", ")
-    }
-}
 
 pub struct ListQuery {
     params: HashMap<String, String>,
@@ -174,7 +129,9 @@ impl ListQuery {
         }
     }
 
-    /// Resolves `sort` (or Ransack's `s`) against `allowed` (API field → SQL expression).
+    /// Resolves `?sort=name`, `?sort=-created_at`, or Ransack's `?s=issued_at desc` (several
+    /// as `s[0]=issued_at desc&s[1]=total asc`) against `allowed` (API field → SQL
+    /// expression).
     pub fn sort(
         &mut self,
         allowed: &[(&'static str, &'static str)],
@@ -274,10 +231,7 @@ impl ListQuery {
             let column = allowed.iter().find(|(n, _)| *n == field).map(|(_, c)| *c);
             match (column, descending, words.next()) {
                 (Some(column), Some(descending), None) => match &mut sort {
-                    Some(s) => {
-                        s.keys[s.len] = (column, descending);
-                        s.len += 1;
-                    }
+                    Some(s) => s.then_by(column, descending),
                     None => sort = Some(Sort::by(column, descending)),
                 },
                 _ => self.error(

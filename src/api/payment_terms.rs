@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::docs::{ErrorResponse, ListMeta, ShowParams};
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch};
-use crate::api::pagination::{Paginated, Pagination};
+use crate::api::pagination::Paginated;
 use crate::api::params::ListQuery;
 use crate::api::response::{created, data, no_content};
 use crate::auth::Auth;
@@ -108,18 +108,10 @@ pub async fn list(
         conditions: query.ransack(crate::billing::search::PAYMENT_TERMS),
     };
     query.finish()?;
-    let (items, total) =
-        payment_terms::list(&state.pool, auth.business_id, &filter, sort, page).await?;
+    let found = payment_terms::list(&state.pool, auth.business_id, &filter, sort, page).await?;
     let public_url = &state.config.public_url;
-    Ok(Paginated {
-        items: items
-            .into_iter()
-            .map(|p| PaymentTermView::new(p, public_url))
-            .collect(),
-        pagination: Pagination::new(page, total),
-        base_url: public_url.clone(),
-        uri,
-    })
+    let views = found.map(|p| PaymentTermView::new(p, public_url));
+    Ok(Paginated::new(page, views, public_url, uri))
 }
 
 #[utoipa::path(

@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::docs::{ErrorResponse, IdempotencyHeader, ListMeta, ShowParams};
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj};
-use crate::api::pagination::{Paginated, Pagination};
+use crate::api::pagination::Paginated;
 use crate::api::params::ListQuery;
 use crate::api::response::{data, no_content};
 use crate::api::write;
@@ -163,17 +163,10 @@ async fn list_page(
     let sort = query.sort(&payments::SORTS, ("created_at", false));
     let filter = read_filter(&mut query, invoice_id);
     query.finish()?;
-    let (items, total) = payments::list(&state.pool, auth.business_id, &filter, sort, page).await?;
+    let found = payments::list(&state.pool, auth.business_id, &filter, sort, page).await?;
     let public_url = &state.config.public_url;
-    Ok(Paginated {
-        items: items
-            .into_iter()
-            .map(|p| PaymentView::new(p, public_url))
-            .collect(),
-        pagination: Pagination::new(page, total),
-        base_url: public_url.clone(),
-        uri,
-    })
+    let views = found.map(|p| PaymentView::new(p, public_url));
+    Ok(Paginated::new(page, views, public_url, uri))
 }
 
 async fn create_from(

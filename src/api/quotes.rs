@@ -12,7 +12,7 @@ use crate::api::documents::{read_discount, read_items, read_taxes};
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj};
 use crate::api::invoices::InvoiceEnvelope;
-use crate::api::pagination::{Paginated, Pagination};
+use crate::api::pagination::Paginated;
 use crate::api::params::{DOCUMENTS_PER_PAGE, ListQuery};
 use crate::api::response::{created, data, no_content};
 use crate::api::write;
@@ -22,6 +22,7 @@ use crate::billing::documents::content::ContentChanges;
 use crate::billing::quotes::{self, Changes, Filter, STATUSES, StatusChange};
 use crate::error::ApiResult;
 use crate::http::Json;
+use crate::paging::Page;
 use crate::state::AppState;
 use crate::views::quotes::{QuoteView, render, show_one};
 
@@ -151,20 +152,14 @@ pub async fn list(
         conditions: query.ransack(crate::billing::search::QUOTES),
     };
     query.finish()?;
-    let (details, total) = quotes::list(&state.pool, auth.business_id, &filter, sort, page).await?;
+    let found = quotes::list(&state.pool, auth.business_id, &filter, sort, page).await?;
     let mut conn = state.pool.acquire().await?;
-    Ok(Paginated {
-        items: render(
-            &mut conn,
-            &state.config.public_url,
-            auth.business_id,
-            details,
-        )
-        .await?,
-        pagination: Pagination::new(page, total),
-        base_url: state.config.public_url.clone(),
-        uri,
-    })
+    let public_url = &state.config.public_url;
+    let views = Page {
+        items: render(&mut conn, public_url, auth.business_id, found.items).await?,
+        total: found.total,
+    };
+    Ok(Paginated::new(page, views, public_url, uri))
 }
 
 #[utoipa::path(

@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::docs::{ErrorResponse, IdempotencyHeader, ListMeta};
 use crate::api::ids::{Id, parse_id, record_not_found};
 use crate::api::input::{Form, Obj, Patch};
-use crate::api::pagination::{Paginated, Pagination};
+use crate::api::pagination::Paginated;
 use crate::api::params::ListQuery;
 use crate::api::response::{created, no_content};
 use crate::auth::Auth;
@@ -95,17 +95,10 @@ pub async fn list(
     let sort = query.sort(&reminders::SORTS, ("scheduled_at", false));
     let conditions = query.ransack(crate::billing::search::REMINDERS);
     query.finish()?;
-    let (reminders, total) =
-        reminders::list(&state.pool, auth.business_id, id, &conditions, sort, page).await?;
-    Ok(Paginated {
-        items: reminders
-            .into_iter()
-            .map(|r| ReminderView::new(r, &state.config.public_url))
-            .collect(),
-        pagination: Pagination::new(page, total),
-        base_url: state.config.public_url.clone(),
-        uri,
-    })
+    let found = reminders::list(&state.pool, auth.business_id, id, &conditions, sort, page).await?;
+    let public_url = &state.config.public_url;
+    let views = found.map(|r| ReminderView::new(r, public_url));
+    Ok(Paginated::new(page, views, public_url, uri))
 }
 
 #[utoipa::path(

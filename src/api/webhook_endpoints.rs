@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::docs::{ErrorResponse, IdempotencyHeader, ListMeta, ShowParams};
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch};
-use crate::api::pagination::{Paginated, Pagination};
+use crate::api::pagination::Paginated;
 use crate::api::params::ListQuery;
 use crate::api::response::{created, data, no_content};
 use crate::auth::Auth;
@@ -197,7 +197,7 @@ pub async fn list(
     let include_deleted = query.include_deleted();
     let conditions = query.ransack(crate::billing::search::WEBHOOK_ENDPOINTS);
     query.finish()?;
-    let (items, total) = endpoints::list(
+    let found = endpoints::list(
         &state.pool,
         auth.business_id,
         include_deleted,
@@ -208,15 +208,8 @@ pub async fn list(
     .await?;
     let public_url = &state.config.public_url;
     let now = state.clock.now();
-    Ok(Paginated {
-        items: items
-            .into_iter()
-            .map(|e| WebhookEndpointView::new(e, public_url, now))
-            .collect(),
-        pagination: Pagination::new(page, total),
-        base_url: public_url.clone(),
-        uri,
-    })
+    let views = found.map(|e| WebhookEndpointView::new(e, public_url, now));
+    Ok(Paginated::new(page, views, public_url, uri))
 }
 
 #[utoipa::path(
@@ -390,7 +383,7 @@ pub async fn deliveries(
     endpoints::find(&state.pool, auth.business_id, id, include_deleted)
         .await?
         .ok_or_else(record_not_found)?;
-    let (items, total) = deliveries::list(
+    let found = deliveries::list(
         &state.pool,
         auth.business_id,
         id,
@@ -400,10 +393,6 @@ pub async fn deliveries(
         page,
     )
     .await?;
-    Ok(Paginated {
-        items: items.into_iter().map(DeliveryView::from).collect(),
-        pagination: Pagination::new(page, total),
-        base_url: state.config.public_url.clone(),
-        uri,
-    })
+    let views = found.map(DeliveryView::from);
+    Ok(Paginated::new(page, views, &state.config.public_url, uri))
 }

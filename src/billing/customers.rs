@@ -4,10 +4,10 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 
-use crate::api::params::{PageRequest, Sort};
 use crate::billing::addresses::{self, Address, AddressChanges};
 use crate::billing::events::{EventType, Outcome};
 use crate::billing::search::Conditions;
+use crate::paging::{self, Page, PageRequest, Sort};
 
 pub const CUSTOMER_TYPES: [&str; 2] = ["business", "individual"];
 
@@ -150,23 +150,18 @@ pub async fn list(
     filter: &Filter,
     sort: Sort,
     page: PageRequest,
-) -> sqlx::Result<(Vec<Customer>, i64)> {
-    let mut count = QueryBuilder::new("SELECT count(*) FROM customers c");
-    push_where(&mut count, business_id, filter);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-    if page.offset() >= total {
-        return Ok((Vec::new(), total));
-    }
-    let mut qb = QueryBuilder::new(SELECT);
-    push_where(&mut qb, business_id, filter);
-    qb.push(" ORDER BY ")
-        .push(sort.order_by("c.id"))
-        .push(" LIMIT ")
-        .push_bind(page.per_page)
-        .push(" OFFSET ")
-        .push_bind(page.offset());
-    let rows: Vec<Row> = qb.build_query_as().fetch_all(pool).await?;
-    Ok((rows.into_iter().map(Customer::from).collect(), total))
+) -> sqlx::Result<Page<Customer>> {
+    let rows: Page<Row> = paging::fetch(
+        pool,
+        "SELECT count(*) FROM customers c",
+        SELECT,
+        |qb| push_where(qb, business_id, filter),
+        sort,
+        "c.id",
+        page,
+    )
+    .await?;
+    Ok(rows.map(Customer::from))
 }
 
 pub async fn find<'e>(

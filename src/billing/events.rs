@@ -155,9 +155,9 @@ pub async fn list(
     pool: &sqlx::PgPool,
     business_id: i64,
     filter: &Filter,
-    sort: crate::api::params::Sort,
-    page: crate::api::params::PageRequest,
-) -> sqlx::Result<(Vec<Event>, i64)> {
+    sort: crate::paging::Sort,
+    page: crate::paging::PageRequest,
+) -> sqlx::Result<crate::paging::Page<Event>> {
     let push_where = |qb: &mut sqlx::QueryBuilder<sqlx::Postgres>| {
         qb.push(" WHERE business_id = ").push_bind(business_id);
         if let Some(t) = &filter.event_type {
@@ -171,22 +171,16 @@ pub async fn list(
         }
         filter.conditions.push(qb);
     };
-    let mut count = sqlx::QueryBuilder::new("SELECT count(*) FROM events");
-    push_where(&mut count);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-    if page.offset() >= total {
-        return Ok((Vec::new(), total));
-    }
-    let mut qb = sqlx::QueryBuilder::new("SELECT id, type, data, created_at FROM events");
-    push_where(&mut qb);
-    qb.push(" ORDER BY ")
-        .push(sort.order_by("seq"))
-        .push(" LIMIT ")
-        .push_bind(page.per_page)
-        .push(" OFFSET ")
-        .push_bind(page.offset());
-    let events = qb.build_query_as().fetch_all(pool).await?;
-    Ok((events, total))
+    crate::paging::fetch(
+        pool,
+        "SELECT count(*) FROM events",
+        "SELECT id, type, data, created_at FROM events",
+        push_where,
+        sort,
+        "seq",
+        page,
+    )
+    .await
 }
 
 /// One event of the business.

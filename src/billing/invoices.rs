@@ -8,7 +8,6 @@ use std::sync::OnceLock;
 use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use crate::api::params::{PageRequest, Sort};
 use crate::billing::documents::INVOICE;
 use crate::billing::documents::content::{self, ContentChanges, Current};
 use crate::billing::documents::items::Item;
@@ -19,6 +18,7 @@ use crate::billing::search::Conditions;
 use crate::billing::{numbering, payment_terms, payments, reminders};
 use crate::error::FieldErrors;
 use crate::money::Currency;
+use crate::paging::{Page, PageRequest, Sort};
 
 pub const STATUSES: [&str; 7] = [
     "draft", "sent", "viewed", "partial", "paid", "overdue", "void",
@@ -255,7 +255,7 @@ pub(crate) async fn list(
     filter: &Filter,
     sort: Sort,
     page: PageRequest,
-) -> sqlx::Result<(Vec<FullRow>, i64)> {
+) -> sqlx::Result<Page<FullRow>> {
     let mut conn = pool.acquire().await?;
     let mut qb = QueryBuilder::new("SELECT ");
     push_count(&mut qb, business_id, filter);
@@ -270,7 +270,10 @@ pub(crate) async fn list(
         .push(") AS ids");
     let (total, ids): (i64, Vec<i64>) = qb.build_query_as().fetch_one(&mut *conn).await?;
     if ids.is_empty() {
-        return Ok((Vec::new(), total));
+        return Ok(Page {
+            items: Vec::new(),
+            total,
+        });
     }
     let mut qb = QueryBuilder::new(full_select());
     qb.push(" WHERE i.business_id = ")
@@ -279,8 +282,8 @@ pub(crate) async fn list(
         .push_bind(ids)
         .push(") ORDER BY ")
         .push(sort.order_by("i.id"));
-    let rows = qb.build_query_as().fetch_all(&mut *conn).await?;
-    Ok((rows, total))
+    let items = qb.build_query_as().fetch_all(&mut *conn).await?;
+    Ok(Page { items, total })
 }
 
 async fn find_row(

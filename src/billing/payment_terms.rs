@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 
-use crate::api::params::{PageRequest, Sort};
 use crate::billing::customers::like_pattern;
+use crate::paging::{self, Page, PageRequest, Sort};
 
 /// Sortable fields: API name → SQL expression.
 pub const SORTS: [(&str, &str); 3] = [
@@ -98,23 +98,17 @@ pub async fn list(
     filter: &Filter,
     sort: Sort,
     page: PageRequest,
-) -> sqlx::Result<(Vec<PaymentTerm>, i64)> {
-    let mut count = QueryBuilder::new("SELECT count(*) FROM payment_terms p");
-    push_where(&mut count, business_id, filter);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-    if page.offset() >= total {
-        return Ok((Vec::new(), total));
-    }
-    let mut qb = QueryBuilder::new(SELECT);
-    push_where(&mut qb, business_id, filter);
-    qb.push(" ORDER BY ")
-        .push(sort.order_by("p.id"))
-        .push(" LIMIT ")
-        .push_bind(page.per_page)
-        .push(" OFFSET ")
-        .push_bind(page.offset());
-    let terms = qb.build_query_as().fetch_all(pool).await?;
-    Ok((terms, total))
+) -> sqlx::Result<Page<PaymentTerm>> {
+    paging::fetch(
+        pool,
+        "SELECT count(*) FROM payment_terms p",
+        SELECT,
+        |qb| push_where(qb, business_id, filter),
+        sort,
+        "p.id",
+        page,
+    )
+    .await
 }
 
 pub async fn find<'e>(

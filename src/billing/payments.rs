@@ -10,7 +10,6 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 
-use crate::api::params::{PageRequest, Sort};
 use crate::billing::documents::content;
 use crate::billing::error::BillingError;
 use crate::billing::events::{EventType, Outcome};
@@ -18,6 +17,7 @@ use crate::billing::invoices::{self, Invoice};
 use crate::billing::search::Conditions;
 use crate::error::FieldErrors;
 use crate::money::{Currency, cents_to_decimal, decimal_to_cents};
+use crate::paging::{self, Page, PageRequest, Sort};
 
 pub const METHODS: [&str; 5] = ["cash", "bank_transfer", "card", "check", "other"];
 
@@ -95,25 +95,17 @@ pub async fn list(
     filter: &Filter,
     sort: Sort,
     page: PageRequest,
-) -> sqlx::Result<(Vec<Payment>, i64)> {
-    let mut count = QueryBuilder::new("SELECT count(*) FROM payments p");
-    push_where(&mut count, business_id, filter);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-    if page.offset() >= total {
-        return Ok((Vec::new(), total));
-    }
-    let mut qb = QueryBuilder::new(SELECT);
-    push_where(&mut qb, business_id, filter);
-    qb.push(" ORDER BY ")
-        .push(sort.order_by("p.id"))
-        .push(" LIMIT ")
-        .push_bind(page.per_page)
-        .push(" OFFSET ")
-        .push_bind(page.offset());
-    qb.build_query_as()
-        .fetch_all(pool)
-        .await
-        .map(|rows| (rows, total))
+) -> sqlx::Result<Page<Payment>> {
+    paging::fetch(
+        pool,
+        "SELECT count(*) FROM payments p",
+        SELECT,
+        |qb| push_where(qb, business_id, filter),
+        sort,
+        "p.id",
+        page,
+    )
+    .await
 }
 
 pub async fn find<'e>(

@@ -5,7 +5,6 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 
-use crate::api::params::{PageRequest, Sort};
 use crate::billing::documents::QUOTE;
 use crate::billing::documents::content::{self, ContentChanges, Current};
 use crate::billing::documents::items::Item;
@@ -15,6 +14,7 @@ use crate::billing::events::{EventType, Outcome};
 use crate::billing::search::Conditions;
 use crate::error::FieldErrors;
 use crate::money::Currency;
+use crate::paging::{self, Page, PageRequest, Sort};
 
 pub use crate::billing::quote_copies::{convert, duplicate};
 
@@ -132,24 +132,28 @@ pub async fn list(
     filter: &Filter,
     sort: Sort,
     page: PageRequest,
-) -> sqlx::Result<(Vec<QuoteDetail>, i64)> {
+) -> sqlx::Result<Page<QuoteDetail>> {
     let mut conn = pool.acquire().await?;
-    let mut count = QueryBuilder::new("SELECT count(*) FROM quotes q");
-    push_where(&mut count, business_id, filter);
-    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-    if page.offset() >= total {
-        return Ok((Vec::new(), total));
-    }
-    let mut qb = QueryBuilder::new(SELECT);
-    push_where(&mut qb, business_id, filter);
-    qb.push(" ORDER BY ")
-        .push(sort.order_by("q.id"))
-        .push(" LIMIT ")
-        .push_bind(page.per_page)
-        .push(" OFFSET ")
-        .push_bind(page.offset());
-    let quotes: Vec<Quote> = qb.build_query_as().fetch_all(&mut *conn).await?;
-    Ok((with_details(&mut conn, quotes).await?, total))
+    let quotes: Page<Quote> = paging::fetch(
+        &mut *conn,
+        "SELECT count(*) FROM quotes q",
+        SELECT,
+        |qb| push_where(qb, business_id, filter),
+        sort,
+        "q.id",
+        page,
+    )
+    .await?;
+    // Past the end `fetch` sent no page query, and there are no details to load either.
+    let items = if page.offset() >= quotes.total {
+        Vec::new()
+    } else {
+        with_details(&mut conn, quotes.items).await?
+    };
+    Ok(Page {
+        items,
+        total: quotes.total,
+    })
 }
 
 async fn with_details(

@@ -108,9 +108,9 @@ pub async fn list(
     business_id: i64,
     invoice_id: i64,
     conditions: &crate::billing::search::Conditions,
-    sort: crate::api::params::Sort,
-    page: crate::api::params::PageRequest,
-) -> Result<(Vec<Reminder>, i64), BillingError> {
+    sort: crate::paging::Sort,
+    page: crate::paging::PageRequest,
+) -> Result<crate::paging::Page<Reminder>, BillingError> {
     let mut conn = pool.acquire().await?;
     let exists: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM invoices
@@ -130,19 +130,16 @@ pub async fn list(
             .push_bind(business_id);
         conditions.push(qb);
     };
-    let mut count = sqlx::QueryBuilder::new("SELECT count(*) FROM invoice_reminders r");
-    filter(&mut count);
-    let total: i64 = count.build_query_scalar().fetch_one(&mut *conn).await?;
-    let mut qb = sqlx::QueryBuilder::new(format!("SELECT {COLUMNS} FROM invoice_reminders r"));
-    filter(&mut qb);
-    qb.push(" ORDER BY ")
-        .push(sort.order_by("r.id"))
-        .push(" LIMIT ")
-        .push_bind(page.per_page)
-        .push(" OFFSET ")
-        .push_bind(page.offset());
-    let reminders = qb.build_query_as().fetch_all(&mut *conn).await?;
-    Ok((reminders, total))
+    Ok(crate::paging::fetch(
+        &mut *conn,
+        "SELECT count(*) FROM invoice_reminders r",
+        &format!("SELECT {COLUMNS} FROM invoice_reminders r"),
+        filter,
+        sort,
+        "r.id",
+        page,
+    )
+    .await?)
 }
 
 /// What a new reminder says.

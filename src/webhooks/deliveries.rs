@@ -15,9 +15,9 @@ use url::Url;
 use super::client::{self, Signed};
 use super::endpoints;
 use super::signature;
-use crate::api::params::PageRequest;
 use crate::billing::events;
 use crate::jobs::{JobContext, JobError};
+use crate::paging::{self, Page, PageRequest, Sort};
 use crate::timestamp;
 
 /// The job kind.
@@ -69,9 +69,9 @@ pub async fn list(
     endpoint_id: i64,
     event_id: Option<&str>,
     conditions: &crate::billing::search::Conditions,
-    sort: crate::api::params::Sort,
+    sort: Sort,
     page: PageRequest,
-) -> sqlx::Result<(Vec<Attempt>, i64)> {
+) -> sqlx::Result<Page<Attempt>> {
     let filter = |qb: &mut QueryBuilder<Postgres>| {
         qb.push(" WHERE d.endpoint_id = ")
             .push_bind(endpoint_id)
@@ -83,27 +83,19 @@ pub async fn list(
         }
         conditions.push(qb);
     };
-    let mut count = QueryBuilder::new("SELECT count(*) FROM webhook_deliveries d");
-    filter(&mut count);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-    if page.offset() >= total {
-        return Ok((Vec::new(), total));
-    }
-    let mut qb = QueryBuilder::new(
+    paging::fetch(
+        pool,
+        "SELECT count(*) FROM webhook_deliveries d",
         "SELECT d.id, d.endpoint_id, d.event_id, ev.type AS event_type, d.attempt,
                 d.status_code, d.duration_ms, d.error, d.outcome, d.next_attempt_at,
                 d.created_at
          FROM webhook_deliveries d JOIN events ev ON ev.id = d.event_id",
-    );
-    filter(&mut qb);
-    qb.push(" ORDER BY ")
-        .push(sort.order_by("d.id"))
-        .push(" LIMIT ")
-        .push_bind(page.per_page)
-        .push(" OFFSET ")
-        .push_bind(page.offset());
-    let rows = qb.build_query_as().fetch_all(pool).await?;
-    Ok((rows, total))
+        filter,
+        sort,
+        "d.id",
+        page,
+    )
+    .await
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,7 +8,7 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 
-use crate::api::params::{PageRequest, Sort};
+use crate::paging::{self, Page, PageRequest, Sort};
 
 /// `*` subscribes to every event type.
 pub const ALL_EVENTS: &str = "*";
@@ -107,7 +107,7 @@ pub async fn list(
     conditions: &crate::billing::search::Conditions,
     sort: Sort,
     page: PageRequest,
-) -> sqlx::Result<(Vec<Endpoint>, i64)> {
+) -> sqlx::Result<Page<Endpoint>> {
     let filter = |qb: &mut QueryBuilder<Postgres>| {
         qb.push(" WHERE business_id = ").push_bind(business_id);
         if !include_deleted {
@@ -115,22 +115,16 @@ pub async fn list(
         }
         conditions.push(qb);
     };
-    let mut count = QueryBuilder::new("SELECT count(*) FROM webhook_endpoints");
-    filter(&mut count);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-    if page.offset() >= total {
-        return Ok((Vec::new(), total));
-    }
-    let mut qb = QueryBuilder::new(SELECT);
-    filter(&mut qb);
-    qb.push(" ORDER BY ")
-        .push(sort.order_by("id"))
-        .push(" LIMIT ")
-        .push_bind(page.per_page)
-        .push(" OFFSET ")
-        .push_bind(page.offset());
-    let rows = qb.build_query_as().fetch_all(pool).await?;
-    Ok((rows, total))
+    paging::fetch(
+        pool,
+        "SELECT count(*) FROM webhook_endpoints",
+        SELECT,
+        filter,
+        sort,
+        "id",
+        page,
+    )
+    .await
 }
 
 pub async fn create(

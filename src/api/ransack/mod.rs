@@ -1,5 +1,5 @@
 //! Ransack query parameters, as Koteshen's pages document them for every list:
-//! `q[<attribute>_<predicate>]=value` and `s=<attribute> asc|desc` (see `params::Sort`).
+//! `q[<attribute>_<predicate>]=value` and `s=<attribute> asc|desc` (see `ListQuery::sort`).
 //!
 //! One parser for every list. Each list names its attributes (`billing::search`): the API
 //! name, the SQL column it stands for (never taken from input) and its kind, which says
