@@ -3,6 +3,8 @@
 //! (`emailed_at`, a reminder's `sent_at`). An SMTP failure is retried with the queue's
 //! backoff; a refusal that will never succeed (a bad address) kills the job.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -15,7 +17,7 @@ use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::{invoices, quotes, schedule};
 use crate::mail::templates::{DocumentMail, Line, Purpose};
-use crate::mail::{self, Email, MailError};
+use crate::mail::{self, Email, MailError, Mailer};
 use crate::money::{Currency, decimal_to_cents, format_amount, format_decimal};
 
 pub const KIND: &str = "email.document";
@@ -67,7 +69,7 @@ pub async fn enqueue(
 }
 
 /// Runs one `email.document` job.
-pub async fn run(ctx: JobContext, payload: Value) -> Result<(), JobError> {
+pub async fn run(ctx: JobContext, mailer: Arc<Mailer>, payload: Value) -> Result<(), JobError> {
     let job: DocumentEmail = serde_json::from_value(payload)
         .map_err(|err| JobError::Fatal(format!("bad payload: {err}")))?;
     let purpose = match job.purpose.as_str() {
@@ -124,7 +126,7 @@ pub async fn run(ctx: JobContext, payload: Value) -> Result<(), JobError> {
         text,
         html,
     };
-    match mail::send(&ctx.config, &email).await {
+    match mailer.send(&email).await {
         Ok(()) => {}
         Err(MailError::Transient(reason)) => return Err(JobError::Retry(reason)),
         Err(MailError::Permanent(reason)) => return Err(JobError::Fatal(reason)),
