@@ -94,6 +94,11 @@ pub struct ConfigError {
     pub problem: &'static str,
 }
 
+/// What is wrong with a refused `SMTP_URL` (`mail::Mailer` says it too).
+pub const SMTP_URL_PROBLEM: &str = "must be an smtp:// or smtps:// URL with a host";
+/// What is wrong with a refused `MAIL_FROM`.
+pub const MAIL_FROM_PROBLEM: &str = "must be an email address, optionally as `Name <address>`";
+
 /// The managed PostgreSQL's default port: outside Linux's ephemeral range (32768 up), so
 /// an outgoing connection never holds it, and away from 5432 and its neighbours.
 pub const DEFAULT_MANAGED_DATABASE_PORT: u16 = 25432;
@@ -150,11 +155,11 @@ impl Config {
             .unwrap_or_default();
 
         let smtp_url = var("SMTP_URL").unwrap_or_else(|| "smtp://localhost:1025".into());
-        if crate::mail::transport(&smtp_url, Duration::from_secs(1)).is_err() {
+        if !is_smtp_url(&smtp_url) {
             return Err(ConfigError {
                 var: "SMTP_URL",
                 value: redact_url(&smtp_url),
-                problem: "must be an smtp:// or smtps:// URL with a host",
+                problem: SMTP_URL_PROBLEM,
             });
         }
         let mail_from = var("MAIL_FROM").unwrap_or_else(|| "Koteshen <billing@localhost>".into());
@@ -162,7 +167,7 @@ impl Config {
             return Err(ConfigError {
                 var: "MAIL_FROM",
                 value: mail_from,
-                problem: "must be an email address, optionally as `Name <address>`",
+                problem: MAIL_FROM_PROBLEM,
             });
         }
 
@@ -291,6 +296,53 @@ fn per_minute(
     )
 }
 
+/// Whether lettre's `from_url` takes this SMTP URL, checked without building the
+/// transport (that is `mail::Mailer`'s, at startup): an smtp:// or smtps:// URL with a
+/// host, a `tls` of `required` or `opportunistic` if any on smtp://, and credentials
+/// that percent-decode to UTF-8.
+fn is_smtp_url(raw: &str) -> bool {
+    if !(raw.starts_with("smtp://") || raw.starts_with("smtps://")) {
+        return false;
+    }
+    let Ok(url) = url::Url::parse(raw) else {
+        return false;
+    };
+    let tls = url
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    let known = matches!(
+        (url.scheme(), tls.as_deref()),
+        ("smtp", None | Some("required" | "opportunistic")) | ("smtps", _)
+    );
+    // lettre reads the credentials only when there is a password.
+    let credentials = url
+        .password()
+        .is_none_or(|password| percent_decodes(url.username()) && percent_decodes(password));
+    known && url.host_str().is_some_and(|host| !host.is_empty()) && credentials
+}
+
+/// Whether `%XX`-decoding (as the percent-encoding crate does it) gives UTF-8.
+fn percent_decodes(encoded: &str) -> bool {
+    let bytes = encoded.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                decoded.push((hex(h).unwrap_or_default() * 16 + hex(l).unwrap_or_default()) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                decoded.push(b);
+                i += 1;
+            }
+        }
+    }
+    std::str::from_utf8(&decoded).is_ok()
+}
+
 /// Hides the password of a connection URL for logs and error lines.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
@@ -370,6 +422,29 @@ mod tests {
         ] {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{value}");
+        }
+    }
+
+    #[test]
+    fn smtp_urls_are_checked_as_lettre_reads_them() {
+        for ok in [
+            "smtp://localhost:1025",
+            "smtps://user:pw@smtp.example.com",
+            "smtp://mail.example.com?tls=required",
+            "smtp://mail.example.com:587?tls=opportunistic",
+            "smtp://us%40er:p%20w@mail.example.com",
+        ] {
+            assert!(is_smtp_url(ok), "{ok}");
+        }
+        for bad in [
+            "http://localhost",
+            "smtp://",
+            "SMTP://localhost",
+            "smtp://mail.example.com?tls=sometimes",
+            "smtp://user:%ff@mail.example.com",
+            "smtp://mail example.com",
+        ] {
+            assert!(!is_smtp_url(bad), "{bad}");
         }
     }
 

@@ -16,6 +16,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::db;
 use crate::jobs::{JobContext, Runner};
+use crate::mail::Mailer;
 use crate::state::AppState;
 
 pub struct Application {
@@ -43,13 +44,16 @@ impl Application {
         let listener = TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
-        let jobs = config.workers.then(|| {
-            (
-                jobs_runner(&config, pool.clone(), clock.clone()),
+        let jobs = if config.workers {
+            let mailer = Mailer::from_config(&config)?;
+            Some((
+                jobs_runner(&config, mailer, pool.clone(), clock.clone()),
                 config.worker_poll_interval,
                 config.sweep_interval,
-            )
-        });
+            ))
+        } else {
+            None
+        };
         let state = AppState::new(pool.clone(), config, clock);
         let token_cache = state.token_cache.clone();
         Ok(Application {
@@ -109,13 +113,17 @@ impl Application {
     }
 }
 
-/// The job runner for a process, with every handler and sweep registered.
-pub fn jobs_runner(config: &Config, pool: PgPool, clock: Clock) -> Runner {
-    crate::jobs::registry::runner(JobContext {
-        pool,
-        clock,
-        config: Arc::new(config.clone()),
-    })
+/// The job runner for a process, with every handler and sweep registered; `mailer` is
+/// built once, when the process starts.
+pub fn jobs_runner(config: &Config, mailer: Mailer, pool: PgPool, clock: Clock) -> Runner {
+    crate::jobs::registry::runner(
+        JobContext {
+            pool,
+            clock,
+            config: Arc::new(config.clone()),
+        },
+        mailer,
+    )
 }
 
 /// `koteshen worker`: only the background workers, until `shutdown` completes.
@@ -123,10 +131,11 @@ pub async fn run_workers(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let mailer = Mailer::from_config(&config)?;
     db::ensure_database(&config.database_url).await?;
     let pool = db::connect(&config).await?;
     db::migrate(&pool).await?;
-    let runner = jobs_runner(&config, pool.clone(), Clock::system());
+    let runner = jobs_runner(&config, mailer, pool.clone(), Clock::system());
     let (stop, stopping) = watch::channel(false);
     let worker = tokio::spawn(runner.run_until(
         stopping,

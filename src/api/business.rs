@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::PgExecutor;
 
-use crate::billing::addresses::JoinedAddress;
+use crate::billing::businesses::{self, BusinessRow};
 use crate::timestamp;
 use crate::views::address::AddressView;
 
@@ -32,55 +32,14 @@ pub struct BusinessView {
     pub logo: Option<String>,
 }
 
-/// A business row (also read back as JSON, from a query that embeds it).
-#[derive(sqlx::FromRow, serde::Deserialize)]
-pub(crate) struct BusinessRow {
-    id: i64,
-    user_id: Option<i64>,
-    name: String,
-    slug: String,
-    phone: Option<String>,
-    phone_country: Option<String>,
-    default_currency: String,
-    time_zone: String,
-    logo_url: Option<String>,
-    discarded_at: Option<DateTime<Utc>>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    #[sqlx(flatten)]
-    #[serde(flatten)]
-    address: JoinedAddress,
-}
-
-/// One query: the business joined with its address.
-/// The select list and join of a business read (`WHERE b.id = …` to follow).
-pub(crate) const SELECT_BUSINESS: &str = "SELECT b.id, b.user_id, b.name, b.slug, b.phone,
-        b.phone_country, b.default_currency, b.time_zone, b.logo_url, b.discarded_at,
-        b.created_at, b.updated_at,
-        a.id AS address_id, a.line AS address_line, a.line2 AS address_line2,
-        a.post_code AS address_post_code, a.city AS address_city,
-        a.country AS address_country, a.created_at AS address_created_at,
-        a.updated_at AS address_updated_at
-    FROM businesses b LEFT JOIN addresses a ON a.id = b.address_id";
-
+/// The business with its address, as the documents embed it.
 pub async fn find_business<'e>(
     executor: impl PgExecutor<'e>,
     id: i64,
 ) -> sqlx::Result<Option<BusinessView>> {
-    let row = sqlx::query_as::<_, BusinessRow>(
-        "SELECT b.id, b.user_id, b.name, b.slug, b.phone, b.phone_country, b.default_currency,
-                b.time_zone, b.logo_url, b.discarded_at, b.created_at, b.updated_at,
-                a.id AS address_id, a.line AS address_line, a.line2 AS address_line2,
-                a.post_code AS address_post_code, a.city AS address_city,
-                a.country AS address_country, a.created_at AS address_created_at,
-                a.updated_at AS address_updated_at
-         FROM businesses b LEFT JOIN addresses a ON a.id = b.address_id
-         WHERE b.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(executor)
-    .await?;
-    Ok(row.map(BusinessView::from))
+    Ok(businesses::find(executor, id)
+        .await?
+        .map(BusinessView::from))
 }
 
 impl From<BusinessRow> for BusinessView {

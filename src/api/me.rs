@@ -6,11 +6,12 @@ use utoipa::ToSchema;
 
 use crate::api::business::{BusinessView, find_business};
 use crate::auth::Auth;
+use crate::auth::accounts::{User, find_user};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::timestamp;
 
-#[derive(Serialize, sqlx::FromRow, ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct UserView {
     pub id: i64,
     pub email: String,
@@ -22,6 +23,19 @@ pub struct UserView {
     #[serde(serialize_with = "timestamp::serialize")]
     #[schema(value_type = String, format = DateTime, example = "2025-10-12T19:00:37.057Z")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<User> for UserView {
+    fn from(u: User) -> Self {
+        UserView {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+            business_id: u.business_id,
+            created_at: u.created_at,
+            updated_at: u.updated_at,
+        }
+    }
 }
 
 /// The caller: the token's user and their business.
@@ -46,13 +60,10 @@ pub struct MeEnvelope {
     security(("oauth2" = ["read"]))
 )]
 pub async fn show(State(state): State<AppState>, auth: Auth) -> ApiResult<axum::Json<MeEnvelope>> {
-    let user = sqlx::query_as::<_, UserView>(
-        "SELECT id, email, name, business_id, created_at, updated_at FROM users WHERE id = $1",
-    )
-    .bind(auth.user_id)
-    .fetch_optional(&state.pool)
-    .await?
-    .ok_or_else(|| ApiError::not_found("User not found"))?;
+    let user: UserView = find_user(&state.pool, auth.user_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("User not found"))?
+        .into();
     let business: BusinessView = find_business(&state.pool, auth.business_id)
         .await?
         .ok_or_else(|| ApiError::not_found("Business not found"))?;

@@ -1,9 +1,11 @@
-//! Businesses and their users.
+//! Users, and a new business with its owner (the business rows are
+//! `billing::businesses`').
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
 use crate::auth::secrets;
+use crate::billing::businesses;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct User {
@@ -23,24 +25,6 @@ pub enum CreateUserError {
     Invalid(&'static str),
     #[error(transparent)]
     Other(#[from] anyhow::Error),
-}
-
-/// Turns a business name into a URL slug, made unique with a numeric suffix if needed.
-fn slugify(name: &str) -> String {
-    let mut slug = String::new();
-    for c in name.trim().to_lowercase().chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-').to_string();
-    if slug.is_empty() {
-        "business".into()
-    } else {
-        slug
-    }
 }
 
 /// Creates a business, its owner and its default payment terms in one transaction.
@@ -66,35 +50,9 @@ pub async fn create_business_with_owner(
     let password_hash = secrets::hash_password(password.to_string()).await?;
 
     let mut tx = pool.begin().await.map_err(anyhow::Error::from)?;
-    let base = slugify(business_name);
-    // Unique slug: the base, else the base with the lowest free numeric suffix.
-    let taken: Vec<String> =
-        sqlx::query_scalar("SELECT slug FROM businesses WHERE slug = $1 OR slug LIKE $1 || '-%'")
-            .bind(&base)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(anyhow::Error::from)?;
-    let slug = (1..)
-        .map(|n| {
-            if n == 1 {
-                base.clone()
-            } else {
-                format!("{base}-{n}")
-            }
-        })
-        .find(|s| !taken.contains(s))
-        .expect("an unbounded range has a free slug");
-
-    let business_id: i64 = sqlx::query_scalar(
-        "INSERT INTO businesses (name, slug, created_at, updated_at) VALUES ($1, $2, $3, $3)
-         RETURNING id",
-    )
-    .bind(business_name.trim())
-    .bind(&slug)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(anyhow::Error::from)?;
+    let business_id = businesses::insert(&mut tx, business_name, now)
+        .await
+        .map_err(anyhow::Error::from)?;
 
     let user = sqlx::query_as::<_, User>(
         "INSERT INTO users (business_id, email, password_hash, created_at, updated_at)
@@ -114,10 +72,7 @@ pub async fn create_business_with_owner(
         _ => CreateUserError::Other(err.into()),
     })?;
 
-    sqlx::query("UPDATE businesses SET user_id = $1 WHERE id = $2")
-        .bind(user.id)
-        .bind(business_id)
-        .execute(&mut *tx)
+    businesses::set_owner(&mut tx, business_id, user.id)
         .await
         .map_err(anyhow::Error::from)?;
     crate::billing::payment_terms::seed_defaults(&mut tx, business_id, now)
@@ -161,24 +116,16 @@ pub async fn verify_credentials(
     };
     let verified = secrets::verify_password(password.to_string(), phc).await;
     match (user_id, verified) {
-        (Some(id), true) => Ok(sqlx::query_as::<_, User>(
-            "SELECT id, business_id, email, name, created_at, updated_at FROM users WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(pool)
-        .await?),
+        (Some(id), true) => Ok(find_user(pool, id).await?),
         _ => Ok(None),
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::slugify;
-
-    #[test]
-    fn slugs_are_lowercase_words_joined_by_dashes() {
-        assert_eq!(slugify("Flixtechs"), "flixtechs");
-        assert_eq!(slugify("  Acme & Sons, Ltd. "), "acme-sons-ltd");
-        assert_eq!(slugify("!!!"), "business");
-    }
+pub async fn find_user(pool: &PgPool, id: i64) -> sqlx::Result<Option<User>> {
+    sqlx::query_as::<_, User>(
+        "SELECT id, business_id, email, name, created_at, updated_at FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await
 }

@@ -97,7 +97,7 @@ pub(crate) struct FullRow {
     pub items: Json<Vec<Item>>,
     pub taxes: Json<Vec<TaxLine>>,
     pub customer: Option<Json<crate::billing::customers::Row>>,
-    pub business: Option<Json<crate::api::business::BusinessRow>>,
+    pub business: Option<Json<crate::billing::businesses::BusinessRow>>,
 }
 
 /// The select list of `FullRow`s and its `FROM`: the items and tax lines in
@@ -123,7 +123,7 @@ fn full_select() -> &'static str {
         (SELECT to_json(x) FROM ({business} WHERE b.id = i.business_id) x) AS business
     {FROM}",
             customer = crate::billing::customers::SELECT,
-            business = crate::api::business::SELECT_BUSINESS,
+            business = crate::billing::businesses::SELECT_BUSINESS,
         )
     })
 }

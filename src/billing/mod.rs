@@ -2,8 +2,10 @@
 //! knows about HTTP: handlers in `api/` and background jobs call the same functions.
 
 pub mod addresses;
+pub mod businesses;
 pub mod customers;
 pub mod documents;
+pub mod emailed;
 pub mod error;
 pub mod events;
 pub mod invoices;

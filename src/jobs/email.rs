@@ -3,6 +3,8 @@
 //! (`emailed_at`, a reminder's `sent_at`). An SMTP failure is retried with the queue's
 //! backoff; a refusal that will never succeed (a bad address) kills the job.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -13,9 +15,10 @@ use super::queue::{JobError, NewJob, enqueue as enqueue_job};
 use super::runner::JobContext;
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
-use crate::billing::{invoices, quotes, schedule};
+use crate::billing::emailed::{self, Sent};
+use crate::billing::{businesses, invoices, quotes, schedule};
 use crate::mail::templates::{DocumentMail, Line, Purpose};
-use crate::mail::{self, Email, MailError};
+use crate::mail::{self, Email, MailError, Mailer};
 use crate::money::{Currency, decimal_to_cents, format_amount, format_decimal};
 
 pub const KIND: &str = "email.document";
@@ -67,7 +70,7 @@ pub async fn enqueue(
 }
 
 /// Runs one `email.document` job.
-pub async fn run(ctx: JobContext, payload: Value) -> Result<(), JobError> {
+pub async fn run(ctx: JobContext, mailer: Arc<Mailer>, payload: Value) -> Result<(), JobError> {
     let job: DocumentEmail = serde_json::from_value(payload)
         .map_err(|err| JobError::Fatal(format!("bad payload: {err}")))?;
     let purpose = match job.purpose.as_str() {
@@ -84,15 +87,8 @@ pub async fn run(ctx: JobContext, payload: Value) -> Result<(), JobError> {
     if purpose == Purpose::Reminder && matches!(composed.status.as_str(), "paid" | "void") {
         // Paid or voided since the reminder was queued: nothing to remind of.
         if let Some(reminder_id) = job.reminder_id {
-            sqlx::query(
-                "UPDATE invoice_reminders SET status = 'skipped', updated_at = $3
-                 WHERE id = $1 AND business_id = $2",
-            )
-            .bind(reminder_id)
-            .bind(job.business_id)
-            .bind(ctx.clock.now())
-            .execute(&ctx.pool)
-            .await?;
+            emailed::skip_reminder(&ctx.pool, job.business_id, reminder_id, ctx.clock.now())
+                .await?;
         }
         return Ok(());
     }
@@ -124,7 +120,7 @@ pub async fn run(ctx: JobContext, payload: Value) -> Result<(), JobError> {
         text,
         html,
     };
-    match mail::send(&ctx.config, &email).await {
+    match mailer.send(&email).await {
         Ok(()) => {}
         Err(MailError::Transient(reason)) => return Err(JobError::Retry(reason)),
         Err(MailError::Permanent(reason)) => return Err(JobError::Fatal(reason)),
@@ -140,33 +136,15 @@ async fn record_delivery(
     job: &DocumentEmail,
     purpose: Purpose,
 ) -> sqlx::Result<()> {
-    let now = ctx.clock.now();
-    let sql = match purpose {
-        Purpose::Invoice => {
-            "UPDATE invoices SET emailed_at = $3, updated_at = $3 WHERE id = $1 AND business_id = $2"
-        }
-        Purpose::Quote => {
-            "UPDATE quotes SET emailed_at = $3, updated_at = $3 WHERE id = $1 AND business_id = $2"
-        }
+    let (kind, id) = match purpose {
+        Purpose::Invoice => (Sent::Invoice, job.document_id),
+        Purpose::Quote => (Sent::Quote, job.document_id),
         Purpose::Reminder => match job.reminder_id {
-            Some(_) => {
-                "UPDATE invoice_reminders SET status = 'sent', sent_at = $3, updated_at = $3
-                 WHERE id = $1 AND business_id = $2"
-            }
+            Some(reminder_id) => (Sent::Reminder, reminder_id),
             None => return Ok(()),
         },
     };
-    let id = match purpose {
-        Purpose::Reminder => job.reminder_id.unwrap_or_default(),
-        _ => job.document_id,
-    };
-    sqlx::query(sql)
-        .bind(id)
-        .bind(job.business_id)
-        .bind(now)
-        .execute(&ctx.pool)
-        .await?;
-    Ok(())
+    emailed::stamp_sent(&ctx.pool, kind, job.business_id, id, ctx.clock.now()).await
 }
 
 struct Composed {
@@ -218,11 +196,7 @@ async fn compose(
     job: &DocumentEmail,
     purpose: Purpose,
 ) -> sqlx::Result<Option<Composed>> {
-    let business: Option<(String, String)> =
-        sqlx::query_as("SELECT name, time_zone FROM businesses WHERE id = $1")
-            .bind(job.business_id)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let business = businesses::name_and_time_zone(&mut *conn, job.business_id).await?;
     let Some((business, time_zone)) = business else {
         return Ok(None);
     };
@@ -273,13 +247,7 @@ async fn compose(
             }
         }
     };
-    let customer: String =
-        sqlx::query_scalar("SELECT name FROM customers WHERE id = $1 AND business_id = $2")
-            .bind(doc.customer_id)
-            .bind(job.business_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .unwrap_or_default();
+    let customer = emailed::customer_name(&mut *conn, job.business_id, doc.customer_id).await?;
     let Ok(currency) = Currency::parse(&doc.currency) else {
         return Ok(None);
     };

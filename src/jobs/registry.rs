@@ -1,16 +1,23 @@
 //! Every job kind and sweep the server knows, in one place.
 
+use std::sync::Arc;
+
 use chrono::Duration;
 
 use super::runner::{JobContext, Runner};
 use crate::billing::{quotes, reminders};
+use crate::mail::Mailer;
 use crate::webhooks;
 
-/// A runner with every handler and sweep registered.
-pub fn runner(ctx: JobContext) -> Runner {
+/// A runner with every handler and sweep registered; the email job sends through
+/// `mailer`, the process's one SMTP transport.
+pub fn runner(ctx: JobContext, mailer: Mailer) -> Runner {
+    let mailer = Arc::new(mailer);
     Runner::new(ctx)
         .handler(webhooks::deliveries::DELIVER, webhooks::deliveries::deliver)
-        .handler(super::email::KIND, super::email::run)
+        .handler(super::email::KIND, move |ctx, payload| {
+            super::email::run(ctx, mailer.clone(), payload)
+        })
         .sweep("recurring invoices", super::sweeps::recurring)
         .sweep("overdue invoices", super::sweeps::overdue)
         .sweep("due reminders", |ctx| async move {

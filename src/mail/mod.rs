@@ -5,14 +5,12 @@ pub mod button;
 pub mod content;
 pub mod templates;
 
-use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use crate::config::Config;
+use crate::config::{Config, ConfigError, MAIL_FROM_PROBLEM, SMTP_URL_PROBLEM, redact_url};
 
 /// How long one SMTP conversation may take.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -38,11 +36,48 @@ pub enum MailError {
     Permanent(String),
 }
 
-/// The transport for an SMTP URL (checked by the configuration at startup).
-pub fn transport(
-    url: &str,
-    timeout: Duration,
-) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+/// The SMTP transport and the `From` address, built once at startup from the
+/// configuration and handed to the email job (`jobs::registry`); clones share the settings.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl Mailer {
+    /// `SMTP_URL` and `MAIL_FROM` as the configuration read them. Config checks both
+    /// when it loads; what lettre still refuses here is reported the same way.
+    pub fn from_config(config: &Config) -> Result<Self, ConfigError> {
+        Self::new(&config.smtp_url, &config.mail_from)
+    }
+
+    pub fn new(smtp_url: &str, mail_from: &str) -> Result<Self, ConfigError> {
+        let transport = transport(smtp_url, SMTP_TIMEOUT).map_err(|_| ConfigError {
+            var: "SMTP_URL",
+            value: redact_url(smtp_url),
+            problem: SMTP_URL_PROBLEM,
+        })?;
+        let from = mail_from.parse().map_err(|_| ConfigError {
+            var: "MAIL_FROM",
+            value: mail_from.to_string(),
+            problem: MAIL_FROM_PROBLEM,
+        })?;
+        Ok(Mailer { transport, from })
+    }
+
+    /// Sends an email through the SMTP server; `Ok` once the server accepted it.
+    pub async fn send(&self, email: &Email) -> Result<(), MailError> {
+        let message = message(&self.from, email)?;
+        match self.transport.send(message).await {
+            Ok(_) => Ok(()),
+            Err(err) if err.is_permanent() => Err(MailError::Permanent(err.to_string())),
+            Err(err) => Err(MailError::Transient(err.to_string())),
+        }
+    }
+}
+
+/// The transport for an SMTP URL.
+fn transport(url: &str, timeout: Duration) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
     if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
         return Err("not an smtp:// or smtps:// URL".into());
     }
@@ -52,21 +87,6 @@ pub fn transport(
         .build())
 }
 
-/// One transport per SMTP URL for the whole process (clones share it).
-fn shared_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-    static TRANSPORTS: LazyLock<Mutex<HashMap<String, AsyncSmtpTransport<Tokio1Executor>>>> =
-        LazyLock::new(Default::default);
-    let mut transports = TRANSPORTS
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(transport) = transports.get(url) {
-        return Ok(transport.clone());
-    }
-    let built = transport(url, SMTP_TIMEOUT)?;
-    transports.insert(url.to_string(), built.clone());
-    Ok(built)
-}
-
 fn mailbox(address: &str) -> Result<Mailbox, MailError> {
     address
         .parse()
@@ -74,9 +94,9 @@ fn mailbox(address: &str) -> Result<Mailbox, MailError> {
 }
 
 /// Builds the MIME message: text and HTML alternatives.
-pub fn message(from: &str, email: &Email) -> Result<Message, MailError> {
+pub fn message(from: &Mailbox, email: &Email) -> Result<Message, MailError> {
     let mut builder = Message::builder()
-        .from(mailbox(from)?)
+        .from(from.clone())
         .subject(email.subject.clone());
     for to in &email.to {
         builder = builder.to(mailbox(to)?);
@@ -90,17 +110,6 @@ pub fn message(from: &str, email: &Email) -> Result<Message, MailError> {
             email.html.clone(),
         ))
         .map_err(|err| MailError::Permanent(err.to_string()))
-}
-
-/// Sends an email through the configured SMTP server; `Ok` once the server accepted it.
-pub async fn send(config: &Config, email: &Email) -> Result<(), MailError> {
-    let message = message(&config.mail_from, email)?;
-    let transport = shared_transport(&config.smtp_url).map_err(MailError::Permanent)?;
-    match transport.send(message).await {
-        Ok(_) => Ok(()),
-        Err(err) if err.is_permanent() => Err(MailError::Permanent(err.to_string())),
-        Err(err) => Err(MailError::Transient(err.to_string())),
-    }
 }
 
 #[cfg(test)]
@@ -125,16 +134,30 @@ mod tests {
             text: "plain".into(),
             html: "<p>html</p>".into(),
         };
-        let raw = message("Billing <billing@example.com>", &email)
-            .unwrap()
-            .formatted();
+        let from: Mailbox = "Billing <billing@example.com>".parse().unwrap();
+        let raw = message(&from, &email).unwrap().formatted();
         let raw = String::from_utf8(raw).unwrap();
         assert!(raw.contains("Subject: Invoice INV-0001"));
         assert!(raw.contains("Cc: b@example.com"));
         assert!(raw.contains("text/html"));
+        let nobody = Email {
+            to: vec!["nobody".into()],
+            ..email
+        };
         assert!(matches!(
-            message("nobody", &email),
+            message(&from, &nobody),
             Err(MailError::Permanent(_))
         ));
+    }
+
+    #[test]
+    fn a_mailer_names_the_setting_lettre_refuses() {
+        assert!(Mailer::new("smtp://localhost:1025", "Billing <billing@example.com>").is_ok());
+        let err = Mailer::new("smtp://", "billing@example.com").err().unwrap();
+        assert_eq!(err.var, "SMTP_URL");
+        let err = Mailer::new("smtp://localhost:1025", "nobody")
+            .err()
+            .unwrap();
+        assert_eq!(err.var, "MAIL_FROM");
     }
 }

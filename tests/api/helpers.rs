@@ -439,6 +439,7 @@ impl TestApp {
     /// The job runner the server would run, on the test clock: `run_due()` does the
     /// background work that is due now.
     pub fn runner(&self) -> koteshen::jobs::Runner {
-        koteshen::startup::jobs_runner(&self.config, self.pool.clone(), self.clock.clone())
+        let mailer = koteshen::mail::Mailer::from_config(&self.config).expect("mailer");
+        koteshen::startup::jobs_runner(&self.config, mailer, self.pool.clone(), self.clock.clone())
     }
 }

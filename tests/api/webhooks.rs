@@ -593,7 +593,8 @@ async fn private_targets_are_refused_again_at_delivery_on_the_address_connected_
     pay(&app, &tenant, "10.00").await;
     let mut strict = app.config.clone();
     strict.webhook_allow_private = false;
-    koteshen::startup::jobs_runner(&strict, app.pool.clone(), app.clock.clone())
+    let mailer = koteshen::mail::Mailer::from_config(&strict).unwrap();
+    koteshen::startup::jobs_runner(&strict, mailer, app.pool.clone(), app.clock.clone())
         .run_due()
         .await
         .unwrap();

@@ -1,0 +1,146 @@
+//! Businesses: every query on the `businesses` table. The row as the documents embed it
+//! (`api::business` shapes it), the name and time zone an email shows, and the insert
+//! of a new business with a unique slug (`auth::accounts` creates it with its owner).
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgExecutor};
+
+use crate::billing::addresses::JoinedAddress;
+
+/// A business row (also read back as JSON, from a query that embeds it).
+#[derive(sqlx::FromRow, serde::Deserialize)]
+pub(crate) struct BusinessRow {
+    pub(crate) id: i64,
+    pub(crate) user_id: Option<i64>,
+    pub(crate) name: String,
+    pub(crate) slug: String,
+    pub(crate) phone: Option<String>,
+    pub(crate) phone_country: Option<String>,
+    pub(crate) default_currency: String,
+    pub(crate) time_zone: String,
+    pub(crate) logo_url: Option<String>,
+    pub(crate) discarded_at: Option<DateTime<Utc>>,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
+    #[sqlx(flatten)]
+    #[serde(flatten)]
+    pub(crate) address: JoinedAddress,
+}
+
+/// One query: the business joined with its address.
+/// The select list and join of a business read (`WHERE b.id = …` to follow).
+pub(crate) const SELECT_BUSINESS: &str = "SELECT b.id, b.user_id, b.name, b.slug, b.phone,
+        b.phone_country, b.default_currency, b.time_zone, b.logo_url, b.discarded_at,
+        b.created_at, b.updated_at,
+        a.id AS address_id, a.line AS address_line, a.line2 AS address_line2,
+        a.post_code AS address_post_code, a.city AS address_city,
+        a.country AS address_country, a.created_at AS address_created_at,
+        a.updated_at AS address_updated_at
+    FROM businesses b LEFT JOIN addresses a ON a.id = b.address_id";
+
+/// The business with its address.
+pub(crate) async fn find<'e>(
+    executor: impl PgExecutor<'e>,
+    id: i64,
+) -> sqlx::Result<Option<BusinessRow>> {
+    sqlx::query_as::<_, BusinessRow>(
+        "SELECT b.id, b.user_id, b.name, b.slug, b.phone, b.phone_country, b.default_currency,
+                b.time_zone, b.logo_url, b.discarded_at, b.created_at, b.updated_at,
+                a.id AS address_id, a.line AS address_line, a.line2 AS address_line2,
+                a.post_code AS address_post_code, a.city AS address_city,
+                a.country AS address_country, a.created_at AS address_created_at,
+                a.updated_at AS address_updated_at
+         FROM businesses b LEFT JOIN addresses a ON a.id = b.address_id
+         WHERE b.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(executor)
+    .await
+}
+
+/// The business's name and time zone (what an email shows and dates in).
+pub async fn name_and_time_zone<'e>(
+    executor: impl PgExecutor<'e>,
+    id: i64,
+) -> sqlx::Result<Option<(String, String)>> {
+    sqlx::query_as("SELECT name, time_zone FROM businesses WHERE id = $1")
+        .bind(id)
+        .fetch_optional(executor)
+        .await
+}
+
+/// Turns a business name into a URL slug, made unique with a numeric suffix if needed.
+fn slugify(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.trim().to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-').to_string();
+    if slug.is_empty() {
+        "business".into()
+    } else {
+        slug
+    }
+}
+
+/// Inserts a business named `name` (trimmed) with a slug no other business has,
+/// answering its id. Run it in the transaction that creates its owner.
+pub async fn insert(conn: &mut PgConnection, name: &str, now: DateTime<Utc>) -> sqlx::Result<i64> {
+    let base = slugify(name);
+    // Unique slug: the base, else the base with the lowest free numeric suffix.
+    let taken: Vec<String> =
+        sqlx::query_scalar("SELECT slug FROM businesses WHERE slug = $1 OR slug LIKE $1 || '-%'")
+            .bind(&base)
+            .fetch_all(&mut *conn)
+            .await?;
+    let slug = (1..)
+        .map(|n| {
+            if n == 1 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            }
+        })
+        .find(|s| !taken.contains(s))
+        .expect("an unbounded range has a free slug");
+
+    sqlx::query_scalar(
+        "INSERT INTO businesses (name, slug, created_at, updated_at) VALUES ($1, $2, $3, $3)
+         RETURNING id",
+    )
+    .bind(name.trim())
+    .bind(&slug)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Makes `user_id` the business's owner (once the user exists).
+pub async fn set_owner(
+    conn: &mut PgConnection,
+    business_id: i64,
+    user_id: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE businesses SET user_id = $1 WHERE id = $2")
+        .bind(user_id)
+        .bind(business_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slugify;
+
+    #[test]
+    fn slugs_are_lowercase_words_joined_by_dashes() {
+        assert_eq!(slugify("Flixtechs"), "flixtechs");
+        assert_eq!(slugify("  Acme & Sons, Ltd. "), "acme-sons-ltd");
+        assert_eq!(slugify("!!!"), "business");
+    }
+}
