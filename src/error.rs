@@ -4,49 +4,14 @@
 //! `errors` appears on 422 answers only. A 500 logs its cause chain and shows the client
 //! nothing but "Internal Server Error".
 
-use std::collections::BTreeMap;
-
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-/// Field name → messages, keyed by path for nested fields (`items_attributes[2].quantity`).
-#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct FieldErrors(BTreeMap<String, Vec<String>>);
+pub use crate::billing::error::FieldErrors;
 
+// How a domain's field errors answer: a 422 naming every field.
 impl FieldErrors {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.entry(field.into()).or_default().push(message.into());
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn contains(&self, field: &str) -> bool {
-        self.0.contains_key(field)
-    }
-
-    /// The fields named, in order.
-    pub fn fields(&self) -> impl Iterator<Item = &str> {
-        self.0.keys().map(String::as_str)
-    }
-
-    /// Moves another set of errors in, each field prefixed (`items_attributes[0].`).
-    pub fn merge_prefixed(&mut self, prefix: &str, other: FieldErrors) {
-        for (field, messages) in other.0 {
-            self.0
-                .entry(format!("{prefix}{field}"))
-                .or_default()
-                .extend(messages);
-        }
-    }
-
     /// `Ok(())` when nothing was added, else the 422 that names every field.
     pub fn into_result(self) -> Result<(), ApiError> {
         if self.is_empty() {
@@ -59,8 +24,7 @@ impl FieldErrors {
     /// "name can't be blank, email is invalid": the sentence for `message`.
     fn sentence(&self) -> String {
         let parts: Vec<String> = self
-            .0
-            .iter()
+            .entries()
             .flat_map(|(field, msgs)| msgs.iter().map(move |m| format!("{field} {m}")))
             .collect();
         parts.join(", ")
@@ -99,6 +63,11 @@ impl ApiError {
 
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// The 404 of a record that is not in the caller's business (or not at all).
+    pub fn record_not_found() -> Self {
+        ApiError::not_found("The record does not exist")
     }
 
     pub fn not_found(message: impl Into<String>) -> Self {
@@ -237,6 +206,20 @@ impl From<sqlx::Error> for ApiError {
 impl From<anyhow::Error> for ApiError {
     fn from(err: anyhow::Error) -> Self {
         ApiError::internal(err)
+    }
+}
+
+/// The domain's refusals as answers: invalid fields 422 with each named, a refused change
+/// 422, a record not in this business 404.
+impl From<crate::billing::error::BillingError> for ApiError {
+    fn from(err: crate::billing::error::BillingError) -> Self {
+        use crate::billing::error::BillingError;
+        match err {
+            BillingError::Invalid(errors) => ApiError::validation(errors),
+            BillingError::Refused(message) => ApiError::unprocessable(message),
+            BillingError::NotFound => ApiError::record_not_found(),
+            BillingError::Database(err) => ApiError::internal(err),
+        }
     }
 }
 

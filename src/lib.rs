@@ -19,6 +19,7 @@ pub mod money;
 pub mod oauth;
 pub mod paging;
 pub mod publish;
+pub mod queue;
 pub mod ratelimit;
 pub mod startup;
 pub mod state;

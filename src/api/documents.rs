@@ -3,15 +3,10 @@
 
 use rust_decimal::Decimal;
 
-use sqlx::PgConnection;
-
-use crate::api::business::{BusinessView, find_business};
 use crate::api::input::{Form, Obj, Patch};
-use crate::billing::customers::{self, Customer};
 use crate::billing::documents::content::TaxChange;
 use crate::billing::documents::items::LineChange;
 use crate::money::{check_fixed_amount, check_percent, check_quantity, check_unit_price};
-use crate::views::customers::CustomerView;
 
 pub const DISCOUNT_TYPES: [&str; 2] = ["percent", "fixed"];
 
@@ -85,37 +80,5 @@ pub fn read_taxes(form: &mut Form, obj: &Obj, field: &str) -> Option<Vec<TaxChan
         ),
         Patch::Null => Some(Vec::new()),
         _ => None,
-    }
-}
-
-/// What a page of documents embeds: the business once, and each document's customer
-/// (two queries for any number of documents).
-pub struct Embeds {
-    pub business: BusinessView,
-    customers: Vec<Customer>,
-}
-
-impl Embeds {
-    pub async fn load(
-        conn: &mut PgConnection,
-        business_id: i64,
-        customer_ids: &[i64],
-    ) -> sqlx::Result<Embeds> {
-        let business = find_business(&mut *conn, business_id)
-            .await?
-            .ok_or(sqlx::Error::RowNotFound)?;
-        let customers = customers::find_many(&mut *conn, business_id, customer_ids).await?;
-        Ok(Embeds {
-            business,
-            customers,
-        })
-    }
-
-    pub fn customer(&self, id: i64, public_url: &str) -> Option<CustomerView> {
-        self.customers
-            .iter()
-            .find(|c| c.id == id)
-            .cloned()
-            .map(|c| CustomerView::new(c, public_url))
     }
 }

@@ -16,7 +16,7 @@ pub fn parse_id(raw: &str) -> Option<i64> {
 }
 
 pub fn record_not_found() -> ApiError {
-    ApiError::not_found("The record does not exist")
+    ApiError::record_not_found()
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Id {

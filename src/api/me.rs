@@ -4,12 +4,12 @@ use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::api::business::{BusinessView, find_business};
 use crate::auth::Auth;
 use crate::auth::accounts::{User, find_user};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::timestamp;
+use crate::views::business::{BusinessView, find_business};
 
 #[derive(Serialize, ToSchema)]
 pub struct UserView {

@@ -3,7 +3,6 @@
 
 pub mod address;
 pub mod aliases;
-pub mod business;
 pub mod customers;
 pub mod docs;
 pub mod documents;

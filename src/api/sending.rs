@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
+use sqlx::PgConnection;
 use utoipa::ToSchema;
 
 use crate::api::docs::{ErrorResponse, IdempotencyHeader};
@@ -19,6 +20,7 @@ use crate::api::quotes::QuoteEnvelope;
 use crate::api::response::data;
 use crate::api::write;
 use crate::auth::Auth;
+use crate::billing::emailed::DocumentEmail;
 use crate::billing::sending::{self, Delivery};
 use crate::error::{ApiError, ApiResult};
 use crate::http::OptionalJson;
@@ -205,16 +207,11 @@ pub async fn send_invoice(
     let delivery = read_delivery(body, "invoice", Some("send_invoice_form")).await?;
     let now = state.clock.now();
     let mut tx = write::begin(&state).await?;
-    let (to, outcome) = sending::send_invoice(
-        &mut tx,
-        auth.business_id,
-        id,
-        &delivery,
-        &state.config.public_url,
-        now,
-    )
-    .await?;
+    let (job, outcome) =
+        sending::send_invoice(&mut tx, auth.business_id, id, &delivery, now).await?;
+    check_content(&mut tx, &state, &job).await?;
     write::commit(&state, tx, outcome, now).await?;
+    let to = job.to;
     let message = format!("Invoice sent to {}", to.join(", "));
     invoice_answer(&state, auth.business_id, id, message, now).await
 }
@@ -240,16 +237,10 @@ pub async fn send_reminder(
     let delivery = read_delivery(body, "invoice", Some("send_reminder_form")).await?;
     let now = state.clock.now();
     let mut tx = write::begin(&state).await?;
-    let to = sending::send_reminder(
-        &mut tx,
-        auth.business_id,
-        id,
-        &delivery,
-        &state.config.public_url,
-        now,
-    )
-    .await?;
+    let job = sending::send_reminder(&mut tx, auth.business_id, id, &delivery, now).await?;
+    check_content(&mut tx, &state, &job).await?;
     tx.commit().await?;
+    let to = job.to;
     let message = format!("Reminder sent to {}", to.join(", "));
     invoice_answer(&state, auth.business_id, id, message, now).await
 }
@@ -288,4 +279,17 @@ pub async fn send_quote(
     .await?
     .ok_or_else(record_not_found)?;
     Ok(data(view))
+}
+
+/// The send form's `content` rendered against the document as the transaction has it:
+/// a template error is a 422 before anything is queued (the transaction is dropped).
+async fn check_content(
+    tx: &mut PgConnection,
+    state: &AppState,
+    job: &DocumentEmail,
+) -> ApiResult<()> {
+    match crate::jobs::email::check_content(tx, job, &state.config.public_url).await? {
+        Ok(()) => Ok(()),
+        Err(err) => Err(ApiError::invalid_field("content", err.to_string())),
+    }
 }

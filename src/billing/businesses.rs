@@ -1,5 +1,5 @@
 //! Businesses: every query on the `businesses` table. The row as the documents embed it
-//! (`api::business` shapes it), the name and time zone an email shows, and the insert
+//! (`views::business` shapes it), the name and time zone an email shows, and the insert
 //! of a new business with a unique slug (`auth::accounts` creates it with its owner).
 
 use chrono::{DateTime, Utc};

@@ -3,7 +3,10 @@
 //! composes and sends, the billing tables are changed here.
 
 use chrono::{DateTime, Utc};
-use sqlx::PgExecutor;
+use serde::{Deserialize, Serialize};
+use sqlx::{PgConnection, PgExecutor};
+
+use crate::queue::{NewJob, enqueue as enqueue_job};
 
 /// What an email delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,4 +80,52 @@ pub async fn customer_name<'e>(
             .await?
             .unwrap_or_default(),
     )
+}
+
+pub const KIND: &str = "email.document";
+
+/// Attempts before an email job is dead: with the queue's backoff (5 s doubling, capped
+/// at an hour) that is about a day of trying.
+pub const MAX_ATTEMPTS: i32 = 30;
+
+/// The payload of an `email.document` job.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DocumentEmail {
+    pub business_id: i64,
+    /// `invoice`, `reminder` (of an invoice) or `quote`.
+    pub purpose: String,
+    /// The invoice's or the quote's id.
+    pub document_id: i64,
+    /// The scheduled reminder this email delivers, if any.
+    #[serde(default)]
+    pub reminder_id: Option<i64>,
+    pub to: Vec<String>,
+    #[serde(default)]
+    pub cc: Vec<String>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    /// Koteshen's send form `content`: Liquid HTML that replaces the standard body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    /// Sent through Koteshen's send form: its default subjects.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub koteshen_form: bool,
+}
+
+/// Enqueues the email on the caller's transaction; `unique_key` makes a second enqueue
+/// of the same delivery a no-op while the first is queued or running.
+pub async fn enqueue(
+    conn: &mut PgConnection,
+    email: &DocumentEmail,
+    now: DateTime<Utc>,
+    unique_key: Option<String>,
+) -> sqlx::Result<Option<i64>> {
+    let payload = serde_json::to_value(email).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
+    let mut job = NewJob::new(KIND, payload, now).max_attempts(MAX_ATTEMPTS);
+    if let Some(key) = unique_key {
+        job = job.unique_key(key);
+    }
+    enqueue_job(conn, job).await
 }

@@ -1,6 +1,8 @@
 //! Why a business rule refused a write. The HTTP layer turns these into 404 / 422.
 
-use crate::error::{ApiError, FieldErrors};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BillingError {
@@ -63,13 +65,45 @@ impl From<sqlx::Error> for BillingError {
     }
 }
 
-impl From<BillingError> for ApiError {
-    fn from(err: BillingError) -> Self {
-        match err {
-            BillingError::Invalid(errors) => ApiError::validation(errors),
-            BillingError::Refused(message) => ApiError::unprocessable(message),
-            BillingError::NotFound => crate::api::ids::record_not_found(),
-            BillingError::Database(err) => ApiError::internal(err),
+/// Field name → messages, keyed by path for nested fields (`items_attributes[2].quantity`).
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct FieldErrors(BTreeMap<String, Vec<String>>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.entry(field.into()).or_default().push(message.into());
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn contains(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+
+    /// The fields named, in order.
+    pub fn fields(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
+    }
+
+    /// Moves another set of errors in, each field prefixed (`items_attributes[0].`).
+    pub fn merge_prefixed(&mut self, prefix: &str, other: FieldErrors) {
+        for (field, messages) in other.0 {
+            self.0
+                .entry(format!("{prefix}{field}"))
+                .or_default()
+                .extend(messages);
         }
+    }
+
+    /// Each field with its messages, in field order.
+    pub fn entries(&self) -> impl Iterator<Item = (&String, &Vec<String>)> {
+        self.0.iter()
     }
 }

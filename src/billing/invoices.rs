@@ -13,10 +13,10 @@ use crate::billing::documents::content::{self, ContentChanges, Current};
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::error::BillingError;
+use crate::billing::error::FieldErrors;
 use crate::billing::events::{EventType, Outcome};
 use crate::billing::search::Conditions;
 use crate::billing::{numbering, payment_terms, payments, reminders};
-use crate::error::FieldErrors;
 use crate::money::Currency;
 use crate::paging::{Page, PageRequest, Sort};
 

@@ -12,10 +12,10 @@ use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 
 use crate::billing::documents::content;
 use crate::billing::error::BillingError;
+use crate::billing::error::FieldErrors;
 use crate::billing::events::{EventType, Outcome};
 use crate::billing::invoices::{self, Invoice};
 use crate::billing::search::Conditions;
-use crate::error::FieldErrors;
 use crate::money::{Currency, cents_to_decimal, decimal_to_cents};
 use crate::paging::{self, Page, PageRequest, Sort};
 

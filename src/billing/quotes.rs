@@ -10,9 +10,9 @@ use crate::billing::documents::content::{self, ContentChanges, Current};
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::error::BillingError;
+use crate::billing::error::FieldErrors;
 use crate::billing::events::{EventType, Outcome};
 use crate::billing::search::Conditions;
-use crate::error::FieldErrors;
 use crate::money::Currency;
 use crate::paging::{self, Page, PageRequest, Sort};
 

@@ -11,12 +11,12 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
+use crate::billing::emailed::{self as email, DocumentEmail};
 use crate::billing::error::BillingError;
+use crate::billing::error::FieldErrors;
 use crate::billing::events::{EventType, Outcome};
 use crate::billing::sending::customer_email;
 use crate::billing::{invoices, schedule};
-use crate::error::FieldErrors;
-use crate::jobs::email::{self, DocumentEmail};
 
 pub use crate::billing::schedule::FREQUENCIES;
 

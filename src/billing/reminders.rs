@@ -7,10 +7,10 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
+use crate::billing::emailed::{self as email, DocumentEmail};
 use crate::billing::error::BillingError;
 use crate::billing::schedule;
 use crate::billing::sending::customer_email;
-use crate::jobs::email::{self, DocumentEmail};
 
 pub const WHENS: [&str; 3] = ["before_due", "on_due", "after_due"];
 /// What `days` counts (Koteshen's `interval`).

@@ -5,9 +5,9 @@
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
+use crate::billing::emailed::{self as email, DocumentEmail};
 use crate::billing::error::BillingError;
 use crate::billing::events::{EventType, Outcome};
-use crate::jobs::email::{self, DocumentEmail};
 
 /// Who gets the email and what it says beyond the document. Empty `to`: the customer.
 #[derive(Debug, Clone, Default)]
@@ -102,30 +102,16 @@ fn job(
     }
 }
 
-/// Queues the email after checking its `content` against the document as it stands.
-async fn enqueue_checked(
-    conn: &mut PgConnection,
-    job: &DocumentEmail,
-    public_url: &str,
-    now: DateTime<Utc>,
-) -> Result<(), BillingError> {
-    if let Err(err) = email::check_content(&mut *conn, job, public_url).await? {
-        return Err(BillingError::field("content", err.to_string()));
-    }
-    email::enqueue(conn, job, now, None).await?;
-    Ok(())
-}
-
 /// `POST /invoices/{id}/send_invoice`: a draft becomes sent (`invoice.sent`); any other
-/// status but void is sent again unchanged. Answers the recipients and the event.
+/// status but void is sent again unchanged. Answers the queued email (whose `content` the
+/// caller checks, `jobs::email::check_content`, before committing) and the event.
 pub async fn send_invoice(
     tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     delivery: &Delivery,
-    public_url: &str,
     now: DateTime<Utc>,
-) -> Result<(Vec<String>, Outcome), BillingError> {
+) -> Result<(DocumentEmail, Outcome), BillingError> {
     let invoice = lock_target(&mut *tx, "invoices", business_id, id).await?;
     if invoice.status == "void" {
         return Err(BillingError::refused("A void invoice cannot be sent"));
@@ -141,20 +127,19 @@ pub async fn send_invoice(
         outcome.push(EventType::InvoiceSent, business_id, id);
     }
     let job = job(business_id, "invoice", id, to, delivery);
-    enqueue_checked(&mut *tx, &job, public_url, now).await?;
-    Ok((job.to, outcome))
+    email::enqueue(&mut *tx, &job, now, None).await?;
+    Ok((job, outcome))
 }
 
 /// `POST /invoices/{id}/send_reminder`: a payment reminder now, for an invoice that has
-/// been sent and is not yet paid. Answers the recipients.
+/// been sent and is not yet paid. Answers the queued email (checked as above).
 pub async fn send_reminder(
     tx: &mut PgConnection,
     business_id: i64,
     id: i64,
     delivery: &Delivery,
-    public_url: &str,
     now: DateTime<Utc>,
-) -> Result<Vec<String>, BillingError> {
+) -> Result<DocumentEmail, BillingError> {
     let invoice = lock_target(&mut *tx, "invoices", business_id, id).await?;
     if matches!(invoice.status.as_str(), "draft" | "paid" | "void") {
         return Err(BillingError::refused(format!(
@@ -164,8 +149,8 @@ pub async fn send_reminder(
     }
     let to = recipients(&mut *tx, business_id, invoice.customer_id, delivery).await?;
     let job = job(business_id, "reminder", id, to, delivery);
-    enqueue_checked(&mut *tx, &job, public_url, now).await?;
-    Ok(job.to)
+    email::enqueue(&mut *tx, &job, now, None).await?;
+    Ok(job)
 }
 
 /// `POST /quotes/{id}/send`: a draft becomes sent (`quote.sent`); a sent, viewed or

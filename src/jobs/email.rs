@@ -7,67 +7,19 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::PgConnection;
 
-use super::queue::{JobError, NewJob, enqueue as enqueue_job};
-use super::runner::JobContext;
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
+use crate::billing::emailed::DocumentEmail;
 use crate::billing::emailed::{self, Sent};
 use crate::billing::{businesses, invoices, quotes, schedule};
 use crate::mail::templates::{DocumentMail, Line, Purpose};
 use crate::mail::{self, Email, MailError, Mailer};
 use crate::money::{Currency, decimal_to_cents, format_amount, format_decimal};
-
-pub const KIND: &str = "email.document";
-
-/// Attempts before an email job is dead: with the queue's backoff (5 s doubling, capped
-/// at an hour) that is about a day of trying.
-pub const MAX_ATTEMPTS: i32 = 30;
-
-/// The payload of an `email.document` job.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DocumentEmail {
-    pub business_id: i64,
-    /// `invoice`, `reminder` (of an invoice) or `quote`.
-    pub purpose: String,
-    /// The invoice's or the quote's id.
-    pub document_id: i64,
-    /// The scheduled reminder this email delivers, if any.
-    #[serde(default)]
-    pub reminder_id: Option<i64>,
-    pub to: Vec<String>,
-    #[serde(default)]
-    pub cc: Vec<String>,
-    #[serde(default)]
-    pub subject: Option<String>,
-    #[serde(default)]
-    pub message: Option<String>,
-    /// Koteshen's send form `content`: Liquid HTML that replaces the standard body.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
-    /// Sent through Koteshen's send form: its default subjects.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub koteshen_form: bool,
-}
-
-/// Enqueues the email on the caller's transaction; `unique_key` makes a second enqueue
-/// of the same delivery a no-op while the first is queued or running.
-pub async fn enqueue(
-    conn: &mut PgConnection,
-    email: &DocumentEmail,
-    now: DateTime<Utc>,
-    unique_key: Option<String>,
-) -> sqlx::Result<Option<i64>> {
-    let payload = serde_json::to_value(email).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
-    let mut job = NewJob::new(KIND, payload, now).max_attempts(MAX_ATTEMPTS);
-    if let Some(key) = unique_key {
-        job = job.unique_key(key);
-    }
-    enqueue_job(conn, job).await
-}
+use crate::queue::JobContext;
+use crate::queue::JobError;
 
 /// Runs one `email.document` job.
 pub async fn run(ctx: JobContext, mailer: Arc<Mailer>, payload: Value) -> Result<(), JobError> {

@@ -12,10 +12,10 @@
 //! - Time comes from the app's clock; tests move it and call `Runner::run_due`.
 
 pub mod email;
-pub mod queue;
+
 pub mod registry;
 pub mod runner;
 pub mod sweeps;
 
-pub use queue::{JobError, NewJob, enqueue};
-pub use runner::{Handler, JobContext, Runner, Sweep};
+pub use crate::queue::{JobContext, JobError, NewJob, enqueue};
+pub use runner::{Handler, Runner, Sweep};

@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use chrono::Duration;
 
-use super::runner::{JobContext, Runner};
+use super::runner::Runner;
 use crate::billing::{quotes, reminders};
 use crate::mail::Mailer;
+use crate::queue::JobContext;
 use crate::webhooks;
 
 /// A runner with every handler and sweep registered; the email job sends through
@@ -15,7 +16,7 @@ pub fn runner(ctx: JobContext, mailer: Mailer) -> Runner {
     let mailer = Arc::new(mailer);
     Runner::new(ctx)
         .handler(webhooks::deliveries::DELIVER, webhooks::deliveries::deliver)
-        .handler(super::email::KIND, move |ctx, payload| {
+        .handler(crate::billing::emailed::KIND, move |ctx, payload| {
             super::email::run(ctx, mailer.clone(), payload)
         })
         .sweep("recurring invoices", super::sweeps::recurring)
@@ -29,7 +30,7 @@ pub fn runner(ctx: JobContext, mailer: Mailer) -> Runner {
             Ok(())
         })
         .sweep("prune finished jobs", |ctx| async move {
-            super::queue::prune(&ctx.pool, ctx.clock.now() - Duration::days(7)).await?;
+            crate::queue::prune(&ctx.pool, ctx.clock.now() - Duration::days(7)).await?;
             Ok(())
         })
 }

@@ -8,20 +8,9 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use serde_json::Value;
-use sqlx::PgPool;
 use tokio::sync::watch;
 
-use super::queue::{self, Job, JobError};
-use crate::clock::Clock;
-use crate::config::Config;
-
-/// What a job handler or a sweep can reach.
-#[derive(Clone)]
-pub struct JobContext {
-    pub pool: PgPool,
-    pub clock: Clock,
-    pub config: Arc<Config>,
-}
+use crate::queue::{self, Job, JobContext, JobError};
 
 pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<(), JobError>> + Send>>;
 /// Runs one job of a kind, given its payload.

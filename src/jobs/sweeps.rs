@@ -8,11 +8,11 @@ use std::pin::Pin;
 
 use sqlx::PgConnection;
 
-use super::runner::JobContext;
 use crate::billing::error::BillingError;
 use crate::billing::events::Outcome;
 use crate::billing::{overdue, recurring};
 use crate::publish;
+use crate::queue::JobContext;
 use crate::views::Views;
 
 type Step<'c> = Pin<Box<dyn Future<Output = Result<Option<Outcome>, BillingError>> + Send + 'c>>;

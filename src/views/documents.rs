@@ -7,10 +7,15 @@ use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 use utoipa::ToSchema;
 
+use sqlx::PgConnection;
+
+use crate::billing::customers::{self, Customer};
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::money::{Currency, cents_to_decimal, format_decimal};
 use crate::timestamp;
+use crate::views::business::{BusinessView, find_business};
+use crate::views::customers::CustomerView;
 
 /// `{"cents": 43700, "currency_iso": "USD"}`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -144,4 +149,36 @@ pub fn tax_views(taxes: Vec<TaxLine>, currency: &str) -> Vec<TaxLineView> {
         .into_iter()
         .map(|t| TaxLineView::new(t, currency))
         .collect()
+}
+
+/// What a page of documents embeds: the business once, and each document's customer
+/// (two queries for any number of documents).
+pub struct Embeds {
+    pub business: BusinessView,
+    customers: Vec<Customer>,
+}
+
+impl Embeds {
+    pub async fn load(
+        conn: &mut PgConnection,
+        business_id: i64,
+        customer_ids: &[i64],
+    ) -> sqlx::Result<Embeds> {
+        let business = find_business(&mut *conn, business_id)
+            .await?
+            .ok_or(sqlx::Error::RowNotFound)?;
+        let customers = customers::find_many(&mut *conn, business_id, customer_ids).await?;
+        Ok(Embeds {
+            business,
+            customers,
+        })
+    }
+
+    pub fn customer(&self, id: i64, public_url: &str) -> Option<CustomerView> {
+        self.customers
+            .iter()
+            .find(|c| c.id == id)
+            .cloned()
+            .map(|c| CustomerView::new(c, public_url))
+    }
 }

@@ -9,12 +9,12 @@ use crate::timestamp;
 use crate::views::resource_url;
 use sqlx::PgConnection;
 
-use crate::api::business::BusinessView;
 use crate::billing::customers::Customer;
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::invoices::{self, FullRow, Invoice};
 use crate::money::format_decimal;
+use crate::views::business::BusinessView;
 use crate::views::customers::CustomerView;
 use crate::views::documents::{ItemView, MoneyView, TaxLineView, item_views, money, tax_views};
 

@@ -4,6 +4,7 @@
 //! HTTP (`api::` wraps them in envelopes and answers).
 
 pub mod address;
+pub mod business;
 pub mod customers;
 pub mod documents;
 pub mod events;

@@ -8,11 +8,11 @@ use crate::timestamp;
 use crate::views::resource_url;
 use sqlx::PgConnection;
 
-use crate::api::business::BusinessView;
-use crate::api::documents::Embeds;
 use crate::billing::quotes::{self, QuoteDetail};
 use crate::money::format_decimal;
+use crate::views::business::BusinessView;
 use crate::views::customers::CustomerView;
+use crate::views::documents::Embeds;
 use crate::views::documents::{ItemView, MoneyView, TaxLineView, item_views, money, tax_views};
 
 /// A quote as the documents show it (plus discount, taxes and `viewed_at`; the

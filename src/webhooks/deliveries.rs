@@ -16,8 +16,8 @@ use super::client::{self, Signed};
 use super::endpoints;
 use super::signature;
 use crate::billing::events;
-use crate::jobs::{JobContext, JobError};
 use crate::paging::{self, Page, PageRequest, Sort};
+use crate::queue::{JobContext, JobError};
 use crate::timestamp;
 
 /// The job kind.

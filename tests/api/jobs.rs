@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::Duration;
-use koteshen::jobs::queue::{self, LEASE};
 use koteshen::jobs::{JobContext, JobError, NewJob, Runner, enqueue};
+use koteshen::queue::{self, LEASE};
 use serde_json::json;
 use sqlx::PgPool;
 

@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use chrono::Duration;
-use koteshen::jobs::queue::{self, LEASE};
+use koteshen::queue::{self, LEASE};
 use reqwest::Method;
 use serde_json::{Value, json};
 use standardwebhooks::Webhook;

@@ -10,7 +10,7 @@ use super::items::{self, Item, Line, LineChange};
 use super::pricing::{NamedTax, Priced, TaxBook, price};
 use super::tax_lines::{self, TaxLine};
 use crate::billing::error::BillingError;
-use crate::error::FieldErrors;
+use crate::billing::error::FieldErrors;
 use crate::money::{Currency, Discount, check_percent};
 
 /// An entry of `invoice_taxes_attributes`: add a tax (`tax_id`), or remove one

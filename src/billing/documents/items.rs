@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use sqlx::{AssertSqlSafe, PgConnection, Postgres, QueryBuilder};
 
 use super::{Kind, MAX_ITEMS};
-use crate::error::FieldErrors;
+use crate::billing::error::FieldErrors;
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct Item {

@@ -8,8 +8,8 @@ use sqlx::PgConnection;
 use super::items::Line;
 use super::tax_lines::{AppliedTax, TaxLine};
 use crate::billing::error::BillingError;
+use crate::billing::error::FieldErrors;
 use crate::billing::taxes;
-use crate::error::FieldErrors;
 use crate::money::{self, Currency, Discount, LineInput, TaxRate, Totals};
 
 /// A tax id named by the request, and where (for the error if it does not exist).

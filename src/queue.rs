@@ -1,8 +1,21 @@
 //! The `jobs` table: enqueueing, claiming, and recording outcomes.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
+
+use crate::clock::Clock;
+use crate::config::Config;
+
+/// What a job handler or a sweep can reach.
+#[derive(Clone)]
+pub struct JobContext {
+    pub pool: PgPool,
+    pub clock: Clock,
+    pub config: Arc<Config>,
+}
 
 /// A job to enqueue.
 #[derive(Debug, Clone)]
