@@ -5,7 +5,7 @@ use std::process::{Command, Stdio};
 
 use reqwest::Method;
 
-use crate::helpers::{TestApp, database_url};
+use crate::harness::{TestApp, database_url};
 
 pub(crate) fn admin(
     db: &str,

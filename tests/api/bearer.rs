@@ -3,7 +3,7 @@
 use chrono::Duration;
 use reqwest::Method;
 
-use crate::helpers::{TestApp, assert_error, json};
+use crate::harness::{TestApp, assert_error, json};
 
 #[tokio::test]
 async fn a_request_without_a_token_answers_401_with_a_challenge() {

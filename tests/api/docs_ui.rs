@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::helpers::TestApp;
+use crate::harness::TestApp;
 use crate::oauth::browser::browser_available;
 
 #[tokio::test]

@@ -1,16 +1,14 @@
 //! Integration tests: each test starts the real server on an ephemeral port against a
 //! fresh PostgreSQL database, and talks HTTP to it. Folders mirror `src/api/`.
 
-mod conformance;
-mod helpers;
-mod query_count;
-mod quotes;
+mod harness;
 
 mod admin;
 mod bearer;
 mod customers;
 mod docs_ui;
 mod errors;
+mod events;
 mod health;
 mod idempotency;
 mod invoices;
@@ -24,14 +22,14 @@ mod overdue;
 mod pages;
 mod payment_terms;
 mod payments;
+mod query_count;
+mod quotes;
 mod ransack;
 mod ratelimit;
-mod recurring;
 mod reminders;
-mod sending;
 mod shutdown;
-mod smtp_sink;
+mod subscriptions;
 mod taxes;
-mod test_postgres;
+mod tenancy;
 mod validation;
-mod webhooks;
+mod webhook_endpoints;

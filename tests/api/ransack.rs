@@ -4,8 +4,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Tenant, TestApp, send};
-use crate::invoices::post;
+use crate::harness::{Tenant, TestApp, post, send};
 
 struct Fixture {
     tenant: Tenant,

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 
 use super::*;
-use crate::helpers::TestApp;
+use crate::harness::TestApp;
 
 /// What the test needs, or a message saying how to get it.
 pub fn browser_prerequisites(root: &Path) -> Result<(), String> {

@@ -2,7 +2,7 @@
 
 use super::flow::token_revoke;
 use super::*;
-use crate::helpers::{TestApp, assert_error, json};
+use crate::harness::{TestApp, assert_error, json};
 
 async fn fresh_tokens(app: &TestApp, setup: &Setup) -> serde_json::Value {
     let code = code(app, setup, None).await;

@@ -15,7 +15,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use koteshen::auth::{accounts, tokens};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{TestApp, json};
+use crate::harness::{TestApp, json};
 
 pub const REDIRECT_URI: &str = "http://localhost:9999/callback";
 pub const PASSWORD: &str = "correct horse battery";
