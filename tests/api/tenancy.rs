@@ -33,6 +33,7 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
         "/api/v1/payment_terms?include_deleted=true",
         "/api/v1/payment_terms?q=90",
         "/api/v1/invoices?include_deleted=true",
+        "/api/v1/invoices?q[status_in]=sent,paid",
         "/api/v1/quotes",
         "/api/v1/payments?include_deleted=true",
         "/api/v1/webhook_endpoints",
