@@ -1,13 +1,18 @@
 #![allow(dead_code)] // not every test uses every helper
 //! What the tests share: the server and its client (`app.rs`) over a fresh database
 //! (`database.rs`); requests and their answers, each checked against the OpenAPI document
-//! (`requests.rs`, `conformance.rs`); the records tests start from (`fixtures.rs`); and
-//! the servers mail and webhooks are sent to (`smtp_sink.rs`, `webhook_receiver.rs`).
+//! (`requests.rs`, `conformance.rs`); the records tests start from (`fixtures.rs`); the
+//! servers mail and webhooks are sent to (`smtp_sink.rs`, `webhook_receiver.rs`); an
+//! OAuth client (`oauth.rs`), the binary as a command (`cli.rs`) and a browser
+//! (`browser.rs`).
 
 pub mod app;
+pub mod browser;
+pub mod cli;
 pub mod conformance;
 pub mod database;
 pub mod fixtures;
+pub mod oauth;
 pub mod query_counter;
 pub mod requests;
 pub mod smtp_sink;
@@ -21,5 +26,7 @@ pub use fixtures::{
     documented_quote, event_count, invoice_due_in, invoice_of, set_invoice_status, setup,
     standalone_payment, usd,
 };
-pub use requests::{action, assert_error, get, json, patch, post, send, show};
+pub use requests::{
+    action, assert_error, assert_invalid_token, get, json, patch, post, send, show,
+};
 pub use smtp_sink::app_with_sink;

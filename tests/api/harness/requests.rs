@@ -35,6 +35,22 @@ pub async fn assert_error(response: reqwest::Response, status: u16) -> serde_jso
     body
 }
 
+/// The overview's body for a bad token, exactly: no other keys.
+pub async fn assert_invalid_token(response: reqwest::Response) {
+    assert_eq!(
+        response.headers()["www-authenticate"],
+        r#"Bearer realm="koteshen", error="invalid_token""#
+    );
+    let body = assert_error(response, 401).await;
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "error": "Invalid token",
+            "message": "The provided token is expired or invalid"
+        })
+    );
+}
+
 /// Sends a request and answers its status and JSON body.
 pub async fn send(request: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
     let response = request.send().await.expect("request");

@@ -5,9 +5,9 @@
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::admin::{admin, json};
 use crate::harness::TestApp;
-use crate::oauth::{assert_oauth_error, me, setup, token_request};
+use crate::harness::cli::{admin, json};
+use crate::harness::oauth::{assert_oauth_error, me, setup, token_request};
 
 /// A business owner, and an application owned by them made with the admin CLI.
 async fn owned_client(app: &TestApp, scopes: &str) -> (String, String) {
