@@ -1,4 +1,5 @@
-//! `POST /api/v1/invoices/{id}/send_reminder`.
+//! `POST /api/v1/invoices/{id}/send_reminder` (a draft's refusal is in `send_invoice.rs`,
+//! beside a void invoice's).
 
 use serde_json::json;
 

@@ -2,6 +2,7 @@
 //! (`harness::webhook_receiver`): signed delivery, retries on the schedule, Retry-After,
 //! 410, failing for days, restarts, SSRF refusals, secret rotation.
 
+mod create;
 mod deliveries;
 mod retries;
 mod rotate_secret;
