@@ -1,48 +1,9 @@
 //! `koteshen admin …` against a real database: JSON out, secrets once, a token that works.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use reqwest::Method;
 
-use crate::helpers::{TestApp, database_url};
-
-pub(crate) fn admin(
-    db: &str,
-    args: &[&str],
-    env: &[(&str, &str)],
-    stdin: Option<&str>,
-) -> (bool, String, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_koteshen"));
-    command
-        .arg("admin")
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", database_url(db))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    let mut child = command.spawn().expect("run koteshen admin");
-    let mut input = child.stdin.take().unwrap();
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).unwrap();
-    }
-    drop(input);
-    let output = child.wait_with_output().unwrap();
-    (
-        output.status.success(),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
-}
-
-pub(crate) fn json(text: &str) -> serde_json::Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-}
+use crate::harness::TestApp;
+use crate::harness::cli::{admin, json};
 
 #[tokio::test]
 async fn the_admin_commands_create_a_user_a_client_and_a_working_token() {

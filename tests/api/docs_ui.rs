@@ -3,8 +3,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::helpers::TestApp;
-use crate::oauth::browser::browser_available;
+use crate::harness::TestApp;
+use crate::harness::browser::browser_available;
 
 #[tokio::test]
 async fn the_docs_render_offline_in_a_real_browser() {

@@ -1,4 +1,4 @@
-use crate::helpers::{TestApp, json};
+use crate::harness::{TestApp, json};
 
 #[tokio::test]
 async fn healthz_answers_ok() {

@@ -5,9 +5,10 @@ use chrono::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Tenant, TestApp, assert_error, json, send};
-use crate::invoices::setup;
-use crate::payments::{assert_settled_exactly, concurrent_payments, invoice_of};
+use crate::harness::{
+    Tenant, TestApp, assert_error, assert_settled_exactly, concurrent_payments, invoice_of, json,
+    send, setup,
+};
 
 fn keyed(
     app: &TestApp,

@@ -10,7 +10,7 @@ use koteshen::queue::{self, LEASE};
 use serde_json::json;
 use sqlx::PgPool;
 
-use crate::helpers::TestApp;
+use crate::harness::TestApp;
 
 async fn runs_table(pool: &PgPool) {
     sqlx::query("CREATE TABLE test_job_runs (id BIGSERIAL PRIMARY KEY, job INTEGER NOT NULL)")

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use koteshen::managed_db::server;
 
-use crate::test_postgres::free_port;
+use crate::harness::test_postgres::free_port;
 
 /// A data directory under the temporary directory, removed when the test ends.
 struct DataDir(PathBuf);

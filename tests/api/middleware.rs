@@ -10,7 +10,7 @@ use koteshen::http::Json;
 use reqwest::Method;
 use serde::Deserialize;
 
-use crate::helpers::{assert_error, json, test_config};
+use crate::harness::{assert_error, json, test_config};
 
 #[derive(Deserialize)]
 struct Echo {

@@ -5,7 +5,7 @@ use koteshen::billing::numbering::{DocumentKind, next_number};
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 
-use crate::helpers::TestApp;
+use crate::harness::TestApp;
 
 /// Takes a number in a transaction of its own, committed or rolled back.
 async fn take(pool: &PgPool, business_id: i64, kind: DocumentKind, commit: bool) -> String {

@@ -2,7 +2,7 @@
 
 use reqwest::Method;
 
-use crate::helpers::{TestApp, json};
+use crate::harness::{TestApp, json};
 
 /// Every documented endpoint built so far: the spec must list each, and the server must
 /// answer each.

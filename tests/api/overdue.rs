@@ -5,36 +5,9 @@ use chrono::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Tenant, TestApp, send};
-use crate::invoices::{Setup, documented_body, post, setup};
-use crate::sending::event_count;
-
-/// An invoice due `days` after the test clock's now, moved to `status` (`draft` stays).
-pub async fn invoice_due_in(app: &TestApp, s: &Setup, days: i64, status: &str) -> i64 {
-    let mut body = documented_body(s);
-    let now = app.clock.now();
-    body["invoice"]["issued_at"] = json!(now.to_rfc3339());
-    body["invoice"]["due_at"] = json!((now + Duration::days(days)).to_rfc3339());
-    let invoice = post(app, &s.tenant, "/api/v1/invoices", body).await;
-    let id = invoice["id"].as_i64().unwrap();
-    if status != "draft" {
-        set_status(app, &s.tenant, id, status).await;
-    }
-    id
-}
-
-async fn set_status(app: &TestApp, tenant: &Tenant, id: i64, status: &str) {
-    let (code, body) = send(
-        app.authed(
-            tenant,
-            Method::PATCH,
-            &format!("/api/v1/invoices/{id}/status"),
-        )
-        .json(&json!({"status": status})),
-    )
-    .await;
-    assert_eq!(code, 200, "{body}");
-}
+use crate::harness::{
+    Tenant, TestApp, event_count, invoice_due_in, post, send, set_invoice_status, setup,
+};
 
 /// The invoice's status, read from the database (the clock has moved past the token's
 /// life).
@@ -86,7 +59,7 @@ async fn drafts_void_and_paid_invoices_never_go_overdue() {
     let void = invoice_due_in(&app, &s, 1, "void").await;
     let paid = invoice_due_in(&app, &s, 1, "sent").await;
     let viewed = invoice_due_in(&app, &s, 1, "sent").await;
-    set_status(&app, &s.tenant, viewed, "viewed").await;
+    set_invoice_status(&app, &s.tenant, viewed, "viewed").await;
     let (code, _) = send(app.authed(
         &s.tenant,
         Method::PATCH,

@@ -1,87 +1,180 @@
-//! Counts the SQL statements each request runs, by the request id of the span they run
-//! in, so a test can prove a list or a show costs a fixed number of queries.
+//! A list page costs the same number of SQL statements whatever its size, and a show a
+//! fixed few: one table over every resource (counted by `harness::query_counter`).
 
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use reqwest::Method;
+use serde_json::{Value, json};
 
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id};
-use tracing::{Event, Subscriber};
-use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
-use tracing_subscriber::registry::LookupSpan;
+use crate::harness::{TestApp, documented_customer, documented_invoice, post, send, setup};
 
-static COUNTS: OnceLock<Mutex<HashMap<String, usize>>> = OnceLock::new();
-
-fn counts() -> &'static Mutex<HashMap<String, usize>> {
-    COUNTS.get_or_init(Default::default)
+/// What a request may cost.
+#[derive(Debug, Clone, Copy)]
+enum Cost {
+    Exactly(usize),
+    AtMost(usize),
+    /// The same for a small and a large page, and more than none (the counter sees them).
+    SameForAnyPage,
 }
 
-struct RequestId(String);
+struct Row {
+    /// The list, without its `per_page`.
+    list: &'static str,
+    /// A small and a large page size (the large one holds every record).
+    pages: (usize, usize),
+    list_cost: Cost,
+    /// One record to show, and what that may cost.
+    show: Option<(String, Cost)>,
+}
 
-struct FindRequestId(Option<String>);
-
-impl Visit for FindRequestId {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        if field.name() == "request_id" {
-            self.0 = Some(value.to_string());
-        }
-    }
-    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "request_id" {
-            self.0 = Some(format!("{value:?}"));
-        }
+fn assert_cost(cost: Cost, counted: usize, what: &str) {
+    match cost {
+        Cost::Exactly(n) => assert_eq!(counted, n, "{what}"),
+        Cost::AtMost(n) => assert!(counted <= n, "{what} ran {counted} queries"),
+        Cost::SameForAnyPage => assert!(counted > 0, "{what}: the counter sees queries"),
     }
 }
 
-struct QueryCounter;
-
-impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for QueryCounter {
-    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
-        let mut find = FindRequestId(None);
-        attrs.record(&mut find);
-        if let (Some(request_id), Some(span)) = (find.0, ctx.span(id)) {
-            span.extensions_mut().insert(RequestId(request_id));
-        }
-    }
-
-    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
-        if event.metadata().target() != "sqlx::query" {
-            return;
-        }
-        let Some(scope) = ctx.event_scope(event) else {
-            return;
-        };
-        for span in scope {
-            if let Some(RequestId(id)) = span.extensions().get::<RequestId>() {
-                *counts().lock().unwrap().entry(id.clone()).or_default() += 1;
-                return;
+#[tokio::test]
+async fn every_list_page_and_show_costs_a_fixed_number_of_queries() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app, "Flixtechs").await;
+    let t = &s.tenant;
+    let created = |path: &'static str, bodies: Vec<Value>| {
+        let app = &app;
+        async move {
+            let mut last = Value::Null;
+            for body in bodies {
+                last = post(app, t, path, body).await;
             }
+            last["id"].clone()
+        }
+    };
+    let customer = created(
+        "/api/v1/customers",
+        (0..30)
+            .map(|i| {
+                let mut body = documented_customer();
+                body["customer"]["name"] = json!(format!("C{i}"));
+                body
+            })
+            .collect(),
+    )
+    .await;
+    let mut invoice_body = documented_invoice(&s);
+    // For Ransack's notes_cont=a below.
+    invoice_body["invoice"]["notes"] = json!("Paid by card");
+    invoice_body["invoice"]["items_attributes"] = json!(
+        (0..5)
+            .map(|i| json!({"name": format!("Item {i}"), "quantity": 1, "unit_price": 10}))
+            .collect::<Vec<_>>()
+    );
+    let invoice = created("/api/v1/invoices", vec![invoice_body; 12]).await;
+    let tax = created(
+        "/api/v1/taxes",
+        (0..12)
+            .map(|i| json!({"name": format!("T{i}"), "rate": i}))
+            .collect(),
+    )
+    .await;
+    created(
+        "/api/v1/payment_terms",
+        (0..10)
+            .map(|i| json!({"name": format!("Net {i}"), "value": i}))
+            .collect(),
+    )
+    .await;
+    let (_, terms) = send(app.authed(t, Method::GET, "/api/v1/payment_terms")).await;
+    let payment = created(
+        "/api/v1/payments",
+        vec![json!({"amount": 1, "currency": "USD"}); 12],
+    )
+    .await;
+
+    // The token was verified by the requests above and is cached: what is counted is the
+    // resource's own statements.
+    let rows = [
+        Row {
+            list: "/api/v1/customers",
+            pages: (2, 31),
+            list_cost: Cost::SameForAnyPage,
+            // The customer with its address.
+            show: Some((format!("/api/v1/customers/{customer}"), Cost::Exactly(1))),
+        },
+        Row {
+            list: "/api/v1/invoices",
+            pages: (2, 12),
+            // The total (a counter row) with the page's ids, then those invoices with
+            // their items, taxes, customers and business.
+            list_cost: Cost::Exactly(2),
+            // The invoice with everything it embeds, in one query.
+            show: Some((format!("/api/v1/invoices/{invoice}"), Cost::Exactly(1))),
+        },
+        Row {
+            list: "/api/v1/invoices?q[total_gt]=10&q[notes_cont]=a&s=total+desc",
+            pages: (3, 12),
+            // Filtered and sorted by Ransack, a page costs what an unfiltered one does:
+            // the total with the page's ids, then those invoices.
+            list_cost: Cost::Exactly(2),
+            show: None,
+        },
+        Row {
+            list: "/api/v1/taxes",
+            pages: (2, 13),
+            // The count and the page.
+            list_cost: Cost::Exactly(2),
+            show: Some((format!("/api/v1/taxes/{tax}"), Cost::Exactly(1))),
+        },
+        Row {
+            list: "/api/v1/payment_terms",
+            pages: (2, 14),
+            // The count and the page.
+            list_cost: Cost::Exactly(2),
+            show: Some((
+                format!("/api/v1/payment_terms/{}", terms["data"][0]["id"]),
+                Cost::Exactly(1),
+            )),
+        },
+        Row {
+            list: "/api/v1/payments",
+            pages: (2, 12),
+            list_cost: Cost::SameForAnyPage,
+            show: Some((format!("/api/v1/payments/{payment}"), Cost::AtMost(2))),
+        },
+    ];
+    for row in rows {
+        let (small_page, large_page) = row.pages;
+        let per_page = if row.list.contains('?') { '&' } else { '?' };
+        let (small, small_count) = app
+            .counting_queries(app.authed(
+                t,
+                Method::GET,
+                &format!("{}{per_page}per_page={small_page}", row.list),
+            ))
+            .await;
+        let (large, large_count) = app
+            .counting_queries(app.authed(
+                t,
+                Method::GET,
+                &format!("{}{per_page}per_page={large_page}", row.list),
+            ))
+            .await;
+        assert_eq!(
+            (small.status().as_u16(), large.status().as_u16()),
+            (200, 200),
+            "{}",
+            row.list
+        );
+        assert_eq!(
+            small_count, large_count,
+            "{}: a list costs the same whatever the page size",
+            row.list
+        );
+        assert_cost(row.list_cost, small_count, row.list);
+        if let Some((show, cost)) = row.show {
+            let (shown, show_count) = app
+                .counting_queries(app.authed(t, Method::GET, &show))
+                .await;
+            assert_eq!(shown.status(), 200, "{show}");
+            assert_cost(cost, show_count, &show);
         }
     }
-}
-
-/// Installs the counting subscriber for the whole test process (once).
-pub fn install() {
-    static INSTALLED: OnceLock<()> = OnceLock::new();
-    INSTALLED.get_or_init(|| {
-        let subscriber = tracing_subscriber::registry().with(
-            QueryCounter.with_filter(
-                tracing_subscriber::filter::Targets::new()
-                    .with_target("sqlx::query", tracing::Level::TRACE)
-                    .with_target("koteshen", tracing::Level::TRACE)
-                    .with_target("tower_http", tracing::Level::TRACE),
-            ),
-        );
-        let _ = tracing::subscriber::set_global_default(subscriber);
-    });
-}
-
-/// The statements run by the request that carried `x-request-id: request_id`.
-pub fn queries_for(request_id: &str) -> usize {
-    counts()
-        .lock()
-        .unwrap()
-        .get(request_id)
-        .copied()
-        .unwrap_or(0)
 }

@@ -4,7 +4,7 @@
 use chrono::{Duration, DurationRound};
 use reqwest::Method;
 
-use crate::helpers::{TestApp, assert_error};
+use crate::harness::{TestApp, assert_error};
 
 /// Stops the manual clock at the start of a minute, so a window has 60 s left.
 fn at_minute_start(app: &TestApp) -> i64 {

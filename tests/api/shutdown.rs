@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::helpers::{TestApp, database_url};
+use crate::harness::{TestApp, database_url};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_in_flight_request_finishes_after_shutdown_begins() {
@@ -34,7 +34,7 @@ async fn an_in_flight_request_finishes_after_shutdown_begins() {
 #[tokio::test]
 async fn the_binary_creates_its_database_and_exits_zero_on_sigterm() {
     let name = format!("koteshen_bin_{}", uuid::Uuid::new_v4().simple());
-    let guard = crate::helpers::DatabaseGuard { name: name.clone() };
+    let guard = crate::harness::DatabaseGuard { name: name.clone() };
     let mut child = Command::new(env!("CARGO_BIN_EXE_koteshen"))
         .arg("serve")
         .env_clear()

@@ -4,8 +4,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{TestApp, assert_error};
-use crate::invoices::setup;
+use crate::harness::{TestApp, assert_error, documented_invoice, send, setup};
 
 #[tokio::test]
 async fn invalid_items_and_a_percent_discount_over_100_are_named_together() {
@@ -44,9 +43,9 @@ async fn invalid_items_and_a_percent_discount_over_100_are_named_together() {
 async fn an_update_with_invalid_items_also_names_its_percent_over_100() {
     let app = TestApp::spawn().await;
     let s = setup(&app, "Flixtechs").await;
-    let (_, created) = crate::helpers::send(
+    let (_, created) = send(
         app.authed(&s.tenant, Method::POST, "/api/v1/invoices")
-            .json(&crate::invoices::documented_body(&s)),
+            .json(&documented_invoice(&s)),
     )
     .await;
     let path = format!("/api/v1/invoices/{}", created["data"]["id"]);

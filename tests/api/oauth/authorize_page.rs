@@ -1,7 +1,7 @@
 //! The authorization page: what it shows, what it refuses, and how it protects itself.
 
 use super::*;
-use crate::helpers::TestApp;
+use crate::harness::TestApp;
 
 fn assert_page_is_protected(response: &reqwest::Response) {
     let headers = response.headers();

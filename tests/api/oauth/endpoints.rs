@@ -2,7 +2,7 @@
 
 use super::flow::token_revoke;
 use super::*;
-use crate::helpers::{TestApp, assert_error, json};
+use crate::harness::{TestApp, assert_error, json};
 
 async fn fresh_tokens(app: &TestApp, setup: &Setup) -> serde_json::Value {
     let code = code(app, setup, None).await;
@@ -29,7 +29,7 @@ async fn revoking_a_refresh_token_kills_the_access_tokens_of_its_grant() {
     let response = token_revoke(&app, &setup, tokens["refresh_token"].as_str().unwrap()).await;
     assert_eq!(response.status(), 200);
     // A revoked token answers the overview's 401 body, word for word.
-    crate::bearer::assert_invalid_token(me(&app, access).await).await;
+    crate::harness::assert_invalid_token(me(&app, access).await).await;
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
 use super::*;
-use crate::helpers::{TestApp, assert_error};
+use crate::harness::{TestApp, assert_error};
 
 #[tokio::test]
 async fn the_authorization_code_flow_runs_from_consent_to_revocation() {
@@ -46,7 +46,7 @@ async fn the_authorization_code_flow_runs_from_consent_to_revocation() {
     // The token works on the API.
     let me_response = me(&app, &access).await;
     assert_eq!(me_response.status(), 200);
-    let body = crate::helpers::json(me_response).await;
+    let body = crate::harness::json(me_response).await;
     assert_eq!(body["data"]["user"]["email"], setup.email.as_str());
 
     // Refresh, with HTTP Basic this time: a new pair; the old refresh token is dead.

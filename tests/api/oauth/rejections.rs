@@ -3,7 +3,7 @@
 use chrono::Duration;
 
 use super::*;
-use crate::helpers::{TestApp, assert_error};
+use crate::harness::{TestApp, assert_error};
 
 #[tokio::test]
 async fn a_wrong_client_secret_answers_401_invalid_client() {

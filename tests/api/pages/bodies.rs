@@ -5,8 +5,9 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{Tenant, TestApp, assert_error, send};
-use crate::invoices::{documented_body, post, setup};
+use crate::harness::{
+    Tenant, TestApp, app_with_sink, assert_error, documented_invoice, post, send, setup,
+};
 
 /// The customers page's create example, as JSON.
 fn texas_instruments() -> Value {
@@ -170,7 +171,7 @@ async fn the_customers_page_creates_without_a_name_as_json_and_as_a_form() {
 async fn an_invoice_is_created_from_a_rails_form_with_items_attributes() {
     let app = TestApp::spawn().await;
     let s = setup(&app, "Flixtechs").await;
-    let json_made = post(&app, &s.tenant, "/api/v1/invoices", documented_body(&s)).await;
+    let json_made = post(&app, &s.tenant, "/api/v1/invoices", documented_invoice(&s)).await;
     let body = format!(
         "invoice[issued_at]=2025-10-12T00%3A00%3A00.000Z&invoice[payment_term_id]={}\
          &invoice[currency]=USD&invoice[customer_id]={}\
@@ -292,7 +293,7 @@ async fn an_invoice_is_created_from_a_rails_form_with_items_attributes() {
 async fn mark_as_paid_duplicate_and_recurring_answer_as_the_pages_say() {
     let app = TestApp::spawn().await;
     let s = setup(&app, "Flixtechs").await;
-    let inv = post(&app, &s.tenant, "/api/v1/invoices", documented_body(&s)).await;
+    let inv = post(&app, &s.tenant, "/api/v1/invoices", documented_invoice(&s)).await;
     let id = inv["id"].as_i64().unwrap();
     let action = |name: &str| format!("/api/v1/invoices/{id}/{name}");
 
@@ -310,7 +311,7 @@ async fn mark_as_paid_duplicate_and_recurring_answer_as_the_pages_say() {
     assert_eq!(body["message"], "Invoice already paid or balance is zero");
 
     // A zero balance from the start: nothing to mark.
-    let mut zero = documented_body(&s);
+    let mut zero = documented_invoice(&s);
     zero["invoice"]["items_attributes"] =
         json!([{"name": "Free", "quantity": 1, "unit_price": "0"}]);
     let zero = post(&app, &s.tenant, "/api/v1/invoices", zero).await;
@@ -334,7 +335,7 @@ async fn mark_as_paid_duplicate_and_recurring_answer_as_the_pages_say() {
         .unwrap();
     assert_eq!(response.status(), 201);
     let location = response.headers()["location"].to_str().unwrap().to_string();
-    let copy = crate::helpers::json(response).await;
+    let copy = crate::harness::json(response).await;
     assert_eq!(copy["data"]["status"], "draft");
     assert_eq!(location, copy["data"]["url"].as_str().unwrap());
 
@@ -437,7 +438,7 @@ async fn only_a_draft_quote_can_be_deleted_and_its_deletion_is_an_event() {
 #[tokio::test]
 async fn the_openapi_document_shows_forms_and_ransack_sorting() {
     let app = TestApp::spawn().await;
-    let spec = crate::helpers::json(app.get("/api/v1/openapi.json").await).await;
+    let spec = crate::harness::json(app.get("/api/v1/openapi.json").await).await;
     for (path, method) in [
         ("/api/v1/customers", "post"),
         ("/api/v1/customers/{id}", "patch"),
@@ -466,9 +467,9 @@ async fn the_openapi_document_shows_forms_and_ransack_sorting() {
 
 #[tokio::test]
 async fn an_invoice_is_sent_from_a_form_body() {
-    let (app, sink) = crate::sending::app_with_sink().await;
+    let (app, sink) = app_with_sink().await;
     let s = setup(&app, "Flixtechs").await;
-    let invoice = post(&app, &s.tenant, "/api/v1/invoices", documented_body(&s)).await;
+    let invoice = post(&app, &s.tenant, "/api/v1/invoices", documented_invoice(&s)).await;
     let (status, body) = send(form(
         &app,
         &s.tenant,

@@ -5,9 +5,9 @@
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::admin::{admin, json};
-use crate::helpers::TestApp;
-use crate::oauth::{assert_oauth_error, me, setup, token_request};
+use crate::harness::TestApp;
+use crate::harness::cli::{admin, json};
+use crate::harness::oauth::{assert_oauth_error, me, setup, token_request};
 
 /// A business owner, and an application owned by them made with the admin CLI.
 async fn owned_client(app: &TestApp, scopes: &str) -> (String, String) {
@@ -83,7 +83,7 @@ async fn the_pages_client_credentials_request_gets_a_token_that_acts_for_the_own
     );
     assert!(shown.to_string().contains("Texas Ins"), "{shown}");
     // It writes as the owner, in the owner's business.
-    let (status, body) = crate::helpers::send(
+    let (status, body) = crate::harness::send(
         app.request(Method::POST, "/api/v1/customers")
             .bearer_auth(access)
             .json(&serde_json::json!({"customer": {"name": "Texas Instruments"}})),

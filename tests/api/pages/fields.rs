@@ -5,9 +5,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, send};
-use crate::invoices::setup;
-use crate::payments::invoice_of;
+use crate::harness::{TestApp, documented_quote, invoice_of, post, send, setup};
 
 fn path(id: i64, tail: &str) -> String {
     format!("/api/v1/invoices/{id}{tail}")
@@ -253,11 +251,11 @@ async fn cancelled_and_declined_are_accepted_as_statuses_and_as_filters() {
         send(app.authed(&s.tenant, Method::GET, "/api/v1/invoices?status=declined")).await;
     assert_eq!(status, 422, "{body}");
 
-    let quote = crate::invoices::post(
+    let quote = post(
         &app,
         &s.tenant,
         "/api/v1/quotes",
-        crate::quotes::documented_body(s.customer_id),
+        documented_quote(s.customer_id),
     )
     .await["id"]
         .as_i64()

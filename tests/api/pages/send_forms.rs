@@ -6,9 +6,7 @@ use chrono::Duration;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::send;
-use crate::invoices::{documented_body, post, setup};
-use crate::sending::{action, app_with_sink};
+use crate::harness::{action, app_with_sink, documented_invoice, post, send, setup};
 
 /// The page's content, a little longer: every variable it names, and the button.
 const CONTENT: &str = "<div>Hi {{ invoice.customer.name }},</div>
@@ -32,7 +30,7 @@ async fn send_invoice_form_renders_the_liquid_content_into_the_email() {
     )
     .await;
     assert_eq!(status, 200);
-    let id = post(&app, &s.tenant, "/api/v1/invoices", documented_body(&s)).await["id"]
+    let id = post(&app, &s.tenant, "/api/v1/invoices", documented_invoice(&s)).await["id"]
         .as_i64()
         .unwrap();
     let (status, body) = action(
@@ -96,7 +94,7 @@ async fn send_invoice_form_renders_the_liquid_content_into_the_email() {
 async fn the_pages_default_subjects_and_the_reminder_form() {
     let (app, sink) = app_with_sink().await;
     let s = setup(&app, "Flixtechs").await;
-    let id = post(&app, &s.tenant, "/api/v1/invoices", documented_body(&s)).await["id"]
+    let id = post(&app, &s.tenant, "/api/v1/invoices", documented_invoice(&s)).await["id"]
         .as_i64()
         .unwrap();
     let (status, body) = action(
@@ -154,7 +152,7 @@ async fn the_pages_default_subjects_and_the_reminder_form() {
 async fn a_template_error_is_a_422_naming_content_and_its_line_and_sends_nothing() {
     let (app, sink) = app_with_sink().await;
     let s = setup(&app, "Flixtechs").await;
-    let id = post(&app, &s.tenant, "/api/v1/invoices", documented_body(&s)).await["id"]
+    let id = post(&app, &s.tenant, "/api/v1/invoices", documented_invoice(&s)).await["id"]
         .as_i64()
         .unwrap();
     let path = format!("/api/v1/invoices/{id}/send_invoice");

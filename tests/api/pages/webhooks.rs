@@ -6,10 +6,8 @@ use hmac::{KeyInit, Mac};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::send;
-use crate::invoices::setup;
-use crate::payments::invoice_of;
-use crate::webhooks::{Received, Receiver, app_at_wall_clock, subscribe};
+use crate::harness::webhook_receiver::{Received, Receiver, app_at_wall_clock, subscribe};
+use crate::harness::{invoice_of, send, setup};
 
 /// The page's receiver: recompute the HMAC of the raw body and compare in constant time
 /// (`verify_slice`), the way `OpenSSL::HMAC.hexdigest` + `secure_compare` would.

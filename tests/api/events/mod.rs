@@ -1,0 +1,4 @@
+//! `/api/v1/events`: the event log (`GET /api/v1/events/{id}` is checked against a
+//! delivery in `webhook_endpoints/deliveries.rs`).
+
+mod list;

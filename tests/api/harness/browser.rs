@@ -1,0 +1,43 @@
+//! Whether a test that drives a real headless browser (`tests/browser/`) can run here.
+
+use std::path::Path;
+use std::process::Command;
+
+/// What the test needs, or a message saying how to get it.
+pub fn browser_prerequisites(root: &Path) -> Result<(), String> {
+    let chromium = std::env::var("CHROMIUM_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut missing = vec![];
+    if !Path::new(&chromium).exists() {
+        missing.push(format!(
+            "chromium at {chromium} (apt-get install -y chromium)"
+        ));
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        missing.push("node (apt-get install -y nodejs npm)".to_string());
+    }
+    if !root.join("node_modules/playwright-core").exists() {
+        missing.push("playwright-core (npm ci)".to_string());
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the browser test needs: {}; `bash .ci/browser.sh` installs them all",
+            missing.join(", ")
+        ))
+    }
+}
+
+/// Whether the browser test can run. Missing prerequisites fail it under CI (`CI` set, as
+/// `.ci/run` runs), and elsewhere skip it: it passes with a `SKIPPED` line on stderr
+/// (`cargo test -- --nocapture` shows it), so `cargo test` works with Rust alone.
+pub fn browser_available(root: &Path, test: &str) -> bool {
+    match browser_prerequisites(root) {
+        Ok(()) => true,
+        Err(message) if std::env::var_os("CI").is_some() => panic!("{message}"),
+        Err(message) => {
+            eprintln!("SKIPPED {test}: {message}");
+            false
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! `/api/v1/invoices` and its actions: the documented endpoints, money, numbering; and
+//! sending by email through the job queue to a real SMTP server (the test's sink).
+
+mod create;
+mod delete;
+mod duplicate;
+mod list;
+mod mark_as_paid;
+mod numbers;
+mod send_invoice;
+mod send_reminder;
+mod status;
+mod update;
