@@ -9,6 +9,7 @@ pub mod customers;
 pub mod documents;
 pub mod events;
 pub mod invoices;
+pub mod me;
 pub mod payment_terms;
 pub mod payments;
 pub mod quotes;
