@@ -13,7 +13,7 @@ use sqlx::{PgPool, Postgres, QueryBuilder};
 use url::Url;
 
 use super::client::{self, Signed};
-use super::endpoints;
+use super::endpoints::{self, Endpoint};
 use super::signature;
 use crate::billing::events;
 use crate::paging::{self, Page, PageRequest, Sort};
@@ -229,38 +229,11 @@ pub async fn deliver(ctx: JobContext, payload: Value) -> Result<(), JobError> {
     if !endpoint.enabled || !endpoint.subscribes_to(&event.event_type) {
         return Ok(()); // disabled or unsubscribed since
     }
-    let (done, finished): (i64, bool) = sqlx::query_as(
-        "SELECT count(*), coalesce(bool_or(outcome <> 'retrying'), false)
-         FROM webhook_deliveries WHERE endpoint_id = $1 AND event_id = $2",
-    )
-    .bind(endpoint.id)
-    .bind(&event.id)
-    .fetch_one(pool)
-    .await?;
-    if finished {
+    let Some(attempt) = next_attempt(pool, endpoint.id, &event.id).await? else {
         return Ok(()); // a run that died before finishing its job already settled it
-    }
-    let attempt = i32::try_from(done).unwrap_or(i32::MAX - 1) + 1;
-
-    let now = ctx.clock.now();
-    let created_at = timestamp::format(&event.created_at);
-    let body = serde_json::to_vec(&Body {
-        id: &event.id,
-        event_type: &event.event_type,
-        event: &event.event_type,
-        created_at: &created_at,
-        occurred_at: &created_at,
-        data: &event.data.0,
-    })
-    .map_err(|e| JobError::Fatal(e.to_string()))?;
-    let signature =
-        sign(&endpoint, &event.id, now.timestamp(), &body, now).map_err(JobError::Fatal)?;
-    let signed = Signed {
-        webhook_id: event.id.clone(),
-        timestamp: now.timestamp(),
-        signature,
-        koteshen_signature: signature::koteshen(&endpoint.secret, &body),
     };
+    let now = ctx.clock.now();
+    let (body, signed) = signed_body(&endpoint, &event, now)?;
     let answer = match Url::parse(&endpoint.url) {
         Ok(url) => {
             let started = std::time::Instant::now();
@@ -274,7 +247,76 @@ pub async fn deliver(ctx: JobContext, payload: Value) -> Result<(), JobError> {
     let status_code = answer.as_ref().ok().map(|a| i32::from(a.status));
     let now = ctx.clock.now();
     let verdict = judge(answer, attempt, endpoint.failing_since, now);
+    let attempted = Attempted {
+        attempt,
+        status_code,
+        duration_ms: i32::try_from(elapsed).unwrap_or(i32::MAX),
+    };
+    record(pool, &endpoint, &event.id, &attempted, &verdict, now).await?;
+    verdict.job
+}
 
+/// The attempt number this run makes; `None` when an earlier run settled the delivery.
+async fn next_attempt(
+    pool: &PgPool,
+    endpoint_id: i64,
+    event_id: &str,
+) -> sqlx::Result<Option<i32>> {
+    let (done, finished): (i64, bool) = sqlx::query_as(
+        "SELECT count(*), coalesce(bool_or(outcome <> 'retrying'), false)
+         FROM webhook_deliveries WHERE endpoint_id = $1 AND event_id = $2",
+    )
+    .bind(endpoint_id)
+    .bind(event_id)
+    .fetch_one(pool)
+    .await?;
+    Ok((!finished).then(|| i32::try_from(done).unwrap_or(i32::MAX - 1) + 1))
+}
+
+/// The request body and the headers that sign it, as of `now`.
+fn signed_body(
+    endpoint: &Endpoint,
+    event: &events::Event,
+    now: DateTime<Utc>,
+) -> Result<(Vec<u8>, Signed), JobError> {
+    let created_at = timestamp::format(&event.created_at);
+    let body = serde_json::to_vec(&Body {
+        id: &event.id,
+        event_type: &event.event_type,
+        event: &event.event_type,
+        created_at: &created_at,
+        occurred_at: &created_at,
+        data: &event.data.0,
+    })
+    .map_err(|e| JobError::Fatal(e.to_string()))?;
+    let signature =
+        sign(endpoint, &event.id, now.timestamp(), &body, now).map_err(JobError::Fatal)?;
+    let signed = Signed {
+        webhook_id: event.id.clone(),
+        timestamp: now.timestamp(),
+        signature,
+        koteshen_signature: signature::koteshen(&endpoint.secret, &body),
+    };
+    Ok((body, signed))
+}
+
+/// What one attempt measured.
+struct Attempted {
+    attempt: i32,
+    status_code: Option<i32>,
+    duration_ms: i32,
+}
+
+/// Logs the attempt and moves the endpoint's failure clock (disabling it when the
+/// verdict says so), in one transaction.
+async fn record(
+    pool: &PgPool,
+    endpoint: &Endpoint,
+    event_id: &str,
+    attempted: &Attempted,
+    verdict: &Verdict,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
     sqlx::query(
         "INSERT INTO webhook_deliveries (business_id, endpoint_id, event_id, attempt,
@@ -283,10 +325,10 @@ pub async fn deliver(ctx: JobContext, payload: Value) -> Result<(), JobError> {
     )
     .bind(endpoint.business_id)
     .bind(endpoint.id)
-    .bind(&event.id)
-    .bind(attempt)
-    .bind(status_code)
-    .bind(i32::try_from(elapsed).unwrap_or(i32::MAX))
+    .bind(event_id)
+    .bind(attempted.attempt)
+    .bind(attempted.status_code)
+    .bind(attempted.duration_ms)
     .bind(&verdict.error)
     .bind(verdict.outcome)
     .bind(verdict.next_attempt_at)
@@ -309,8 +351,7 @@ pub async fn deliver(ctx: JobContext, payload: Value) -> Result<(), JobError> {
         endpoints::disable(&mut tx, endpoint.id, reason, now).await?;
         tracing::warn!(endpoint = endpoint.id, reason = %reason, "webhook endpoint disabled");
     }
-    tx.commit().await?;
-    verdict.job
+    tx.commit().await
 }
 
 #[cfg(test)]
