@@ -118,10 +118,17 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) {
             .or_insert_with(|| error("Something went wrong on the server"));
         return;
     }
+    let secured = op.get("security").is_some();
+    add_error_responses(path, method, op);
+    add_success_headers(method, secured, op);
+    complete_parameters(method, secured, op);
+}
+
+/// The failures every operation of its kind can answer, in the one error shape.
+fn add_error_responses(path: &str, method: &str, op: &mut Value) {
     let has_body = op.get("requestBody").is_some();
     let secured = op.get("security").is_some();
     let writes = method != "get";
-
     let responses = op["responses"]
         .as_object_mut()
         .expect("an operation has responses");
@@ -167,7 +174,14 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) {
         "500",
         error("Something went wrong on the server (logged with the request id)"),
     );
+}
 
+/// The rate-limit headers on a secured operation's successes (and the replay flag on
+/// its POSTs).
+fn add_success_headers(method: &str, secured: bool, op: &mut Value) {
+    let responses = op["responses"]
+        .as_object_mut()
+        .expect("an operation has responses");
     for (status, response) in responses.iter_mut() {
         if !status.starts_with('2') || !secured {
             continue;
@@ -190,7 +204,10 @@ fn complete_operation(path: &str, method: &str, op: &mut Value) {
             headers["Idempotent-Replayed"] = header_ref("Idempotent-Replayed");
         }
     }
+}
 
+/// Every parameter bounded; `Idempotency-Key` on a secured POST.
+fn complete_parameters(method: &str, secured: bool, op: &mut Value) {
     let parameters = op
         .as_object_mut()
         .expect("an operation is an object")
