@@ -115,36 +115,9 @@ impl Config {
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let var = |name: &'static str| get(name).filter(|v| !v.trim().is_empty());
 
-        let database_url = var("DATABASE_URL").unwrap_or_default();
-        if !(database_url.is_empty()
-            || database_url.starts_with("postgres://")
-            || database_url.starts_with("postgresql://"))
-        {
-            return Err(ConfigError {
-                var: "DATABASE_URL",
-                value: redact_url(&database_url),
-                problem: "must be a postgres:// URL",
-            });
-        }
-        let public_url = var("PUBLIC_URL").unwrap_or_else(|| "http://localhost:3000".into());
-        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
-            return Err(ConfigError {
-                var: "PUBLIC_URL",
-                value: public_url,
-                problem: "must be an http:// or https:// URL",
-            });
-        }
-        let log_format = match var("LOG_FORMAT").as_deref() {
-            None | Some("pretty") => LogFormat::Pretty,
-            Some("json") => LogFormat::Json,
-            Some(other) => {
-                return Err(ConfigError {
-                    var: "LOG_FORMAT",
-                    value: other.into(),
-                    problem: "must be `pretty` or `json`",
-                });
-            }
-        };
+        let database_url = database_url(&var)?;
+        let public_url = public_url(&var)?;
+        let log_format = log_format(&var)?;
         let cors_allowed_origins = var("CORS_ALLOWED_ORIGINS")
             .map(|v| {
                 v.split(',')
@@ -153,23 +126,7 @@ impl Config {
                     .collect()
             })
             .unwrap_or_default();
-
-        let smtp_url = var("SMTP_URL").unwrap_or_else(|| "smtp://localhost:1025".into());
-        if !is_smtp_url(&smtp_url) {
-            return Err(ConfigError {
-                var: "SMTP_URL",
-                value: redact_url(&smtp_url),
-                problem: SMTP_URL_PROBLEM,
-            });
-        }
-        let mail_from = var("MAIL_FROM").unwrap_or_else(|| "Koteshen <billing@localhost>".into());
-        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(ConfigError {
-                var: "MAIL_FROM",
-                value: mail_from,
-                problem: MAIL_FROM_PROBLEM,
-            });
-        }
+        let (smtp_url, mail_from) = mail(&var)?;
 
         Ok(Config {
             database_url,
@@ -259,6 +216,67 @@ impl Config {
         self.database_url = url.into();
         self
     }
+}
+
+/// `DATABASE_URL`: empty (koteshen runs its own PostgreSQL) or a postgres:// URL.
+fn database_url(var: &impl Fn(&'static str) -> Option<String>) -> Result<String, ConfigError> {
+    let database_url = var("DATABASE_URL").unwrap_or_default();
+    if !(database_url.is_empty()
+        || database_url.starts_with("postgres://")
+        || database_url.starts_with("postgresql://"))
+    {
+        return Err(ConfigError {
+            var: "DATABASE_URL",
+            value: redact_url(&database_url),
+            problem: "must be a postgres:// URL",
+        });
+    }
+    Ok(database_url)
+}
+
+fn public_url(var: &impl Fn(&'static str) -> Option<String>) -> Result<String, ConfigError> {
+    let public_url = var("PUBLIC_URL").unwrap_or_else(|| "http://localhost:3000".into());
+    if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+        return Err(ConfigError {
+            var: "PUBLIC_URL",
+            value: public_url,
+            problem: "must be an http:// or https:// URL",
+        });
+    }
+    Ok(public_url)
+}
+
+fn log_format(var: &impl Fn(&'static str) -> Option<String>) -> Result<LogFormat, ConfigError> {
+    match var("LOG_FORMAT").as_deref() {
+        None | Some("pretty") => Ok(LogFormat::Pretty),
+        Some("json") => Ok(LogFormat::Json),
+        Some(other) => Err(ConfigError {
+            var: "LOG_FORMAT",
+            value: other.into(),
+            problem: "must be `pretty` or `json`",
+        }),
+    }
+}
+
+/// `SMTP_URL` and `MAIL_FROM`, checked as the `Mailer` will read them.
+fn mail(var: &impl Fn(&'static str) -> Option<String>) -> Result<(String, String), ConfigError> {
+    let smtp_url = var("SMTP_URL").unwrap_or_else(|| "smtp://localhost:1025".into());
+    if !is_smtp_url(&smtp_url) {
+        return Err(ConfigError {
+            var: "SMTP_URL",
+            value: redact_url(&smtp_url),
+            problem: SMTP_URL_PROBLEM,
+        });
+    }
+    let mail_from = var("MAIL_FROM").unwrap_or_else(|| "Koteshen <billing@localhost>".into());
+    if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+        return Err(ConfigError {
+            var: "MAIL_FROM",
+            value: mail_from,
+            problem: MAIL_FROM_PROBLEM,
+        });
+    }
+    Ok((smtp_url, mail_from))
 }
 
 fn parse<T: FromStr>(
