@@ -193,3 +193,37 @@ pub async fn find(pool: &sqlx::PgPool, business_id: i64, id: &str) -> sqlx::Resu
     .fetch_optional(pool)
     .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_is_unique_parses_back_and_starts_with_its_resource() {
+        for event in EventType::ALL {
+            assert_eq!(EventType::parse(event.name()), Some(event));
+            let prefix = match event.resource() {
+                Resource::Customer => "customer.",
+                Resource::Invoice => "invoice.",
+                Resource::Payment => "payment.",
+                Resource::Quote => "quote.",
+            };
+            assert!(event.name().starts_with(prefix), "{}", event.name());
+        }
+        let mut names = TYPES.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), EventType::ALL.len());
+        assert_eq!(EventType::parse("invoice.viewed"), None);
+    }
+
+    #[test]
+    fn an_outcome_keeps_its_changes_in_order() {
+        let outcome = Outcome::of(EventType::PaymentReceived, 1, 7)
+            .and(Outcome::of(EventType::InvoicePaid, 1, 3))
+            .and(Outcome::none());
+        let events: Vec<EventType> = outcome.changes().iter().map(|c| c.event).collect();
+        assert_eq!(events, [EventType::PaymentReceived, EventType::InvoicePaid]);
+        assert_eq!(outcome.changes()[1].id, 3);
+    }
+}
