@@ -275,12 +275,12 @@ mod tests {
             let sql = include_str!(concat!("../../migrations/", $migration));
             assert_eq!(check_values(sql), $ty::NAMES, "{}", $migration);
             // Rows hold them: they decode from TEXT columns (and expressions).
-            assert!(<$ty as Type<Postgres>>::compatible(
-                &<String as Type<Postgres>>::type_info()
-            ));
-            assert!(!<$ty as Type<Postgres>>::compatible(
-                &<i32 as Type<Postgres>>::type_info()
-            ));
+            assert!(<$ty as Type<Postgres>>::compatible(&<String as Type<
+                Postgres,
+            >>::type_info()));
+            assert!(!<$ty as Type<Postgres>>::compatible(&<i32 as Type<
+                Postgres,
+            >>::type_info()));
         };
     }
 
@@ -289,10 +289,16 @@ mod tests {
         assert_names!(InvoiceStatus, "20251101000007_invoices.sql");
         assert_names!(QuoteStatus, "20251101000008_quotes.sql");
         assert_names!(ReminderStatus, "20251101000017_invoice_reminders.sql");
-        assert_names!(SubscriptionStatus, "20251101000018_invoice_subscriptions.sql");
+        assert_names!(
+            SubscriptionStatus,
+            "20251101000018_invoice_subscriptions.sql"
+        );
         assert_eq!(invoices::STATUSES, InvoiceStatus::NAMES);
         assert_eq!(quotes::STATUSES, QuoteStatus::NAMES);
-        assert_eq!(ReminderStatus::parse("skipped"), Some(ReminderStatus::Skipped));
+        assert_eq!(
+            ReminderStatus::parse("skipped"),
+            Some(ReminderStatus::Skipped)
+        );
     }
 
     #[test]
@@ -310,8 +316,16 @@ mod tests {
                 let expected = allowed.contains(&(from.as_str(), to.as_str()));
                 assert_eq!(from.can_become(to), expected, "{from} -> {to}");
             }
-            let names: Vec<&str> = from.allowed_transitions().iter().map(|s| s.as_str()).collect();
-            assert_eq!(names, invoices::allowed_transitions(from.as_str()), "{from}");
+            let names: Vec<&str> = from
+                .allowed_transitions()
+                .iter()
+                .map(|s| s.as_str())
+                .collect();
+            assert_eq!(
+                names,
+                invoices::allowed_transitions(from.as_str()),
+                "{from}"
+            );
         }
     }
 
@@ -330,7 +344,11 @@ mod tests {
                 let expected = allowed.contains(&(from.as_str(), to.as_str()));
                 assert_eq!(from.can_become(to), expected, "{from} -> {to}");
             }
-            let names: Vec<&str> = from.allowed_transitions().iter().map(|s| s.as_str()).collect();
+            let names: Vec<&str> = from
+                .allowed_transitions()
+                .iter()
+                .map(|s| s.as_str())
+                .collect();
             assert_eq!(names, quotes::allowed_transitions(from.as_str()), "{from}");
         }
     }
@@ -352,7 +370,11 @@ mod tests {
         holds_for(all, S::can_be_paid, &open);
         holds_for(all, S::is_closed, &["paid", "void"]);
         holds_for(all, S::amounts_locked, &["paid", "void"]);
-        holds_for(all, S::needs_reminder, &["sent", "viewed", "partial", "overdue"]);
+        holds_for(
+            all,
+            S::needs_reminder,
+            &["sent", "viewed", "partial", "overdue"],
+        );
         holds_for(all, S::can_become_overdue, &["sent", "viewed", "partial"]);
         for status in S::ALL {
             let event = match status {
@@ -368,7 +390,11 @@ mod tests {
     fn quote_predicates() {
         use QuoteStatus as S;
         let all = &S::ALL;
-        holds_for(all, S::can_be_sent, &["draft", "sent", "viewed", "accepted"]);
+        holds_for(
+            all,
+            S::can_be_sent,
+            &["draft", "sent", "viewed", "accepted"],
+        );
         holds_for(all, S::amounts_locked, &["accepted", "invoiced"]);
         let convertible = ["draft", "sent", "viewed", "accepted", "expired"];
         holds_for(all, S::can_be_converted, &convertible);
