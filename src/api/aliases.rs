@@ -3,11 +3,12 @@
 
 use crate::api::input::{Form, Obj, Patch};
 use crate::api::params::ListQuery;
+use crate::billing::status::{InvoiceStatus, QuoteStatus};
 
 /// Invoice statuses: Koteshen's `cancelled` is our `void`.
-pub const INVOICE_STATUSES: [(&str, &str); 1] = [("cancelled", "void")];
+pub const INVOICE_STATUSES: [(&str, &str); 1] = [("cancelled", InvoiceStatus::Void.as_str())];
 /// Quote statuses: Koteshen's `declined` is our `rejected`.
-pub const QUOTE_STATUSES: [(&str, &str); 1] = [("declined", "rejected")];
+pub const QUOTE_STATUSES: [(&str, &str); 1] = [("declined", QuoteStatus::Rejected.as_str())];
 
 /// `?status=` read with its aliases: ours, or `None` (and an error) for neither.
 pub fn status_filter(

@@ -13,8 +13,9 @@ use crate::api::ids::Id;
 use crate::api::input::{Form, Obj, Patch};
 use crate::api::response::{created, data, no_content};
 use crate::auth::Auth;
-use crate::billing::recurring::{self, Changes, FREQUENCIES};
+use crate::billing::recurring::{self, Changes, FREQUENCIES, IfMissing};
 use crate::billing::schedule_phrase;
+use crate::billing::status::SubscriptionStatus;
 use crate::error::ApiResult;
 use crate::http::Json;
 use crate::state::AppState;
@@ -137,7 +138,7 @@ fn read_changes(body: Value) -> ApiResult<Changes> {
     if matches!(auto_send, Patch::Null) {
         form.error(&obj, "auto_send", "can't be blank");
     }
-    let status = form.one_of(&obj, "status", &["active", "paused"]);
+    let status = form.one_of(&obj, "status", &SubscriptionStatus::REQUESTABLE_NAMES);
     if matches!(status, Patch::Null) {
         form.error(&obj, "status", "can't be blank");
     }
@@ -154,7 +155,7 @@ fn read_changes(body: Value) -> ApiResult<Changes> {
         ends_on,
         max_occurrences,
         auto_send: auto_send.set(),
-        status: status.set(),
+        status: status.set().as_deref().and_then(SubscriptionStatus::parse),
     })
 }
 
@@ -183,7 +184,7 @@ pub async fn recurring(
         auth.business_id,
         id,
         &changes,
-        true,
+        IfMissing::Create,
         state.clock.now(),
     )
     .await?;
@@ -230,7 +231,7 @@ pub async fn update(
         auth.business_id,
         id,
         &changes,
-        false,
+        IfMissing::NotFound,
         state.clock.now(),
     )
     .await?;

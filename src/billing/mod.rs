@@ -21,4 +21,5 @@ pub mod schedule;
 pub mod schedule_phrase;
 pub mod search;
 pub mod sending;
+pub mod status;
 pub mod taxes;

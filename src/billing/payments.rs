@@ -16,6 +16,7 @@ use crate::billing::error::FieldErrors;
 use crate::billing::events::{EventType, Outcome};
 use crate::billing::invoices::{self, Invoice};
 use crate::billing::search::Conditions;
+use crate::billing::status::InvoiceStatus;
 use crate::money::{Currency, cents_to_decimal, decimal_to_cents};
 use crate::paging::{self, Page, PageRequest, Sort};
 
@@ -457,7 +458,8 @@ fn check_against(
         errors.add("invoice_id", "is deleted and cannot take payments");
         return;
     }
-    if invoice.status == "void" {
+    // `Invoice` (billing::invoices) still holds its status as text.
+    if InvoiceStatus::parse(&invoice.status).is_some_and(|s| !s.can_be_paid()) {
         errors.add("invoice_id", "is void and cannot take payments");
         return;
     }
@@ -506,15 +508,15 @@ async fn record(conn: &mut PgConnection, p: &NewPayment, now: DateTime<Utc>) -> 
 /// What settling changed.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Settlement {
-    pub status_before: String,
-    pub status_after: String,
+    pub status_before: InvoiceStatus,
+    pub status_after: InvoiceStatus,
     pub paid_before: i64,
     pub paid_after: i64,
 }
 
 impl Settlement {
     pub fn became_paid(&self) -> bool {
-        self.status_after == "paid" && self.status_before != "paid"
+        self.status_after == InvoiceStatus::Paid && self.status_before != InvoiceStatus::Paid
     }
 
     /// More was paid on the invoice than before (a payment made, or raised).

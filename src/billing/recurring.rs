@@ -16,6 +16,7 @@ use crate::billing::error::BillingError;
 use crate::billing::error::FieldErrors;
 use crate::billing::events::{EventType, Outcome};
 use crate::billing::sending::customer_email;
+use crate::billing::status::SubscriptionStatus;
 use crate::billing::{invoices, schedule};
 
 pub use crate::billing::schedule::FREQUENCIES;
@@ -37,7 +38,7 @@ pub struct Subscription {
     pub ends_at: Option<DateTime<Utc>>,
     pub max_occurrences: Option<i32>,
     pub auto_send: bool,
-    pub status: String,
+    pub status: SubscriptionStatus,
     pub next_occurrence: i32,
     pub next_run_at: Option<DateTime<Utc>>,
     pub occurrences_count: i32,
@@ -61,8 +62,8 @@ pub struct Changes {
     pub ends_on: Option<NaiveDate>,
     pub max_occurrences: Option<Option<i32>>,
     pub auto_send: Option<bool>,
-    /// `active` or `paused`.
-    pub status: Option<String>,
+    /// `active` or `paused` (`SubscriptionStatus::REQUESTABLE`).
+    pub status: Option<SubscriptionStatus>,
 }
 
 impl Changes {
@@ -89,11 +90,11 @@ fn plan(sub: &mut Subscription, tz: chrono_tz::Tz) {
         _ => false,
     };
     if exhausted || ended {
-        sub.status = "completed".into();
+        sub.status = SubscriptionStatus::Completed;
         sub.next_run_at = None;
     } else {
-        if sub.status == "completed" {
-            sub.status = "active".into();
+        if sub.status == SubscriptionStatus::Completed {
+            sub.status = SubscriptionStatus::Active;
         }
         sub.next_run_at = next;
     }
@@ -132,16 +133,26 @@ async fn invoice_zone(
     Ok(schedule::time_zone(&zone))
 }
 
+/// Whether `live` locks the row for the rest of the transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lock {
+    None,
+    ForUpdate,
+}
+
 async fn live(
     conn: &mut PgConnection,
     business_id: i64,
     invoice_id: i64,
-    lock: bool,
+    lock: Lock,
 ) -> sqlx::Result<Option<Subscription>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM invoice_subscriptions
          WHERE invoice_id = $1 AND business_id = $2 AND cancelled_at IS NULL{}",
-        if lock { " FOR UPDATE" } else { "" }
+        match lock {
+            Lock::ForUpdate => " FOR UPDATE",
+            Lock::None => "",
+        }
     );
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(invoice_id)
@@ -168,26 +179,35 @@ pub async fn find(
     if !exists {
         return Err(BillingError::NotFound);
     }
-    live(&mut conn, business_id, invoice_id, false)
+    live(&mut conn, business_id, invoice_id, Lock::None)
         .await?
         .ok_or(BillingError::NotFound)
 }
 
-/// Makes the invoice recurring (`create`: `PATCH …/recurring`) or changes its schedule
-/// (`PATCH …/invoices_subscription`, which needs one to exist).
+/// What `save` does when the invoice has no live subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfMissing {
+    /// Makes one (`PATCH …/recurring`).
+    Create,
+    /// Answers `NotFound` (`PATCH …/invoices_subscription`).
+    NotFound,
+}
+
+/// Makes the invoice recurring or changes its schedule (`if_missing` says which may
+/// happen).
 pub async fn save(
     pool: &PgPool,
     business_id: i64,
     invoice_id: i64,
     changes: &Changes,
-    create: bool,
+    if_missing: IfMissing,
     now: DateTime<Utc>,
 ) -> Result<Subscription, BillingError> {
     let mut tx = pool.begin().await?;
     let tz = invoice_zone(&mut tx, business_id, invoice_id).await?;
-    let existing = live(&mut tx, business_id, invoice_id, true).await?;
+    let existing = live(&mut tx, business_id, invoice_id, Lock::ForUpdate).await?;
     let creating = existing.is_none();
-    if creating && !create {
+    if creating && if_missing == IfMissing::NotFound {
         return Err(BillingError::NotFound);
     }
     let mut errors = FieldErrors::new();
@@ -205,7 +225,7 @@ pub async fn save(
             ends_at: None,
             max_occurrences: None,
             auto_send: false,
-            status: "active".into(),
+            status: SubscriptionStatus::Active,
             next_occurrence: 0,
             next_run_at: None,
             occurrences_count: 0,
@@ -245,19 +265,19 @@ pub async fn save(
     if !errors.is_empty() {
         return Err(BillingError::Invalid(errors));
     }
-    let resuming = sub.status == "paused" && changes.status.as_deref() == Some("active");
+    let resuming = changes
+        .status
+        .is_some_and(|asked| sub.status.resumes(asked));
     if !creating && (changes.touches_schedule() || resuming) {
         skip_to(&mut sub, tz, now);
     }
-    match changes.status.as_deref() {
-        Some("paused") => sub.status = "paused".into(),
-        Some("active") if sub.status == "paused" => sub.status = "active".into(),
-        _ => {}
+    if let Some(asked) = changes.status {
+        sub.status = sub.status.requested(asked);
     }
-    let paused = sub.status == "paused";
+    let paused = sub.status == SubscriptionStatus::Paused;
     plan(&mut sub, tz);
-    if paused && sub.status != "completed" {
-        sub.status = "paused".into();
+    if paused && sub.status != SubscriptionStatus::Completed {
+        sub.status = SubscriptionStatus::Paused;
     }
     let sql = if creating {
         format!(
@@ -286,7 +306,7 @@ pub async fn save(
         .bind(sub.ends_at)
         .bind(sub.max_occurrences)
         .bind(sub.auto_send)
-        .bind(&sub.status)
+        .bind(sub.status.as_str())
         .bind(sub.next_occurrence)
         .bind(sub.next_run_at)
         .bind(sub.occurrences_count)
@@ -425,7 +445,7 @@ async fn run_once(
     .bind(sub.next_occurrence)
     .bind(sub.next_run_at)
     .bind(sub.occurrences_count)
-    .bind(&sub.status)
+    .bind(sub.status.as_str())
     .bind(now)
     .execute(&mut *conn)
     .await?;

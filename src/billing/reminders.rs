@@ -11,6 +11,7 @@ use crate::billing::emailed::{self as email, DocumentEmail};
 use crate::billing::error::BillingError;
 use crate::billing::schedule;
 use crate::billing::sending::customer_email;
+use crate::billing::status::{InvoiceStatus, ReminderStatus};
 
 pub const WHENS: [&str; 3] = ["before_due", "on_due", "after_due"];
 /// What `days` counts (Koteshen's `interval`).
@@ -42,7 +43,7 @@ pub struct Reminder {
     pub when: String,
     pub message: Option<String>,
     pub scheduled_at: DateTime<Utc>,
-    pub status: String,
+    pub status: ReminderStatus,
     pub sent_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -260,7 +261,7 @@ struct Due {
     invoice_id: i64,
     customer_id: i64,
     message: Option<String>,
-    invoice_status: String,
+    invoice_status: InvoiceStatus,
     discarded: bool,
 }
 
@@ -287,8 +288,7 @@ pub async fn sweep(pool: &PgPool, now: DateTime<Utc>) -> sqlx::Result<usize> {
         .await?;
         let claimed = due.len();
         for reminder in due {
-            let unsendable = reminder.discarded
-                || matches!(reminder.invoice_status.as_str(), "draft" | "paid" | "void");
+            let unsendable = reminder.discarded || !reminder.invoice_status.needs_reminder();
             let to = if unsendable {
                 None
             } else {

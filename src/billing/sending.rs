@@ -3,11 +3,12 @@
 //! job delivers it and stamps `emailed_at` once the SMTP server has accepted it.
 
 use chrono::{DateTime, Utc};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, Postgres};
 
 use crate::billing::emailed::{self as email, DocumentEmail};
 use crate::billing::error::BillingError;
 use crate::billing::events::{EventType, Outcome};
+use crate::billing::status::{InvoiceStatus, QuoteStatus};
 
 /// Who gets the email and what it says beyond the document. Empty `to`: the customer.
 #[derive(Debug, Clone, Default)]
@@ -22,29 +23,35 @@ pub struct Delivery {
     pub koteshen_form: bool,
 }
 
-/// The locked row of the document being sent.
-#[derive(sqlx::FromRow)]
-struct Target {
-    status: String,
+/// The locked row of the document being sent; `S` is its table's status.
+struct Target<S> {
+    status: S,
     customer_id: i64,
 }
 
-async fn lock_target(
+async fn lock_target<S>(
     conn: &mut PgConnection,
     table: &str,
     business_id: i64,
     id: i64,
-) -> Result<Target, BillingError> {
+) -> Result<Target<S>, BillingError>
+where
+    S: for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres> + Send + Unpin,
+{
     let sql = format!(
         "SELECT status, customer_id FROM {table}
          WHERE id = $1 AND business_id = $2 AND discarded_at IS NULL FOR UPDATE"
     );
-    sqlx::query_as::<_, Target>(sqlx::AssertSqlSafe(sql))
+    let (status, customer_id) = sqlx::query_as::<_, (S, i64)>(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .bind(business_id)
         .fetch_optional(conn)
         .await?
-        .ok_or(BillingError::NotFound)
+        .ok_or(BillingError::NotFound)?;
+    Ok(Target {
+        status,
+        customer_id,
+    })
 }
 
 /// The customer's email address, if they have one.
@@ -112,13 +119,13 @@ pub async fn send_invoice(
     delivery: &Delivery,
     now: DateTime<Utc>,
 ) -> Result<(DocumentEmail, Outcome), BillingError> {
-    let invoice = lock_target(&mut *tx, "invoices", business_id, id).await?;
-    if invoice.status == "void" {
+    let invoice: Target<InvoiceStatus> = lock_target(&mut *tx, "invoices", business_id, id).await?;
+    if !invoice.status.can_be_sent() {
         return Err(BillingError::refused("A void invoice cannot be sent"));
     }
     let to = recipients(&mut *tx, business_id, invoice.customer_id, delivery).await?;
     let mut outcome = Outcome::none();
-    if invoice.status == "draft" {
+    if invoice.status == InvoiceStatus::Draft {
         sqlx::query("UPDATE invoices SET status = 'sent', updated_at = $2 WHERE id = $1")
             .bind(id)
             .bind(now)
@@ -140,8 +147,8 @@ pub async fn send_reminder(
     delivery: &Delivery,
     now: DateTime<Utc>,
 ) -> Result<DocumentEmail, BillingError> {
-    let invoice = lock_target(&mut *tx, "invoices", business_id, id).await?;
-    if matches!(invoice.status.as_str(), "draft" | "paid" | "void") {
+    let invoice: Target<InvoiceStatus> = lock_target(&mut *tx, "invoices", business_id, id).await?;
+    if !invoice.status.needs_reminder() {
         return Err(BillingError::refused(format!(
             "A {} invoice needs no reminder",
             invoice.status
@@ -162,11 +169,8 @@ pub async fn send_quote(
     delivery: &Delivery,
     now: DateTime<Utc>,
 ) -> Result<Outcome, BillingError> {
-    let quote = lock_target(&mut *tx, "quotes", business_id, id).await?;
-    if !matches!(
-        quote.status.as_str(),
-        "draft" | "sent" | "viewed" | "accepted"
-    ) {
+    let quote: Target<QuoteStatus> = lock_target(&mut *tx, "quotes", business_id, id).await?;
+    if !quote.status.can_be_sent() {
         return Err(BillingError::refused(format!(
             "A {} quote cannot be sent",
             quote.status
@@ -174,7 +178,7 @@ pub async fn send_quote(
     }
     let to = recipients(&mut *tx, business_id, quote.customer_id, delivery).await?;
     let mut outcome = Outcome::none();
-    if quote.status == "draft" {
+    if quote.status == QuoteStatus::Draft {
         sqlx::query("UPDATE quotes SET status = 'sent', updated_at = $2 WHERE id = $1")
             .bind(id)
             .bind(now)

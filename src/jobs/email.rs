@@ -14,6 +14,7 @@ use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::emailed::DocumentEmail;
 use crate::billing::emailed::{self, Sent};
+use crate::billing::status::InvoiceStatus;
 use crate::billing::{businesses, invoices, quotes, schedule};
 use crate::mail::templates::{DocumentMail, Line, Purpose};
 use crate::mail::{self, Email, MailError, Mailer};
@@ -36,7 +37,9 @@ pub async fn run(ctx: JobContext, mailer: Arc<Mailer>, payload: Value) -> Result
         return Err(JobError::Fatal("the document no longer exists".into()));
     };
     drop(conn);
-    if purpose == Purpose::Reminder && matches!(composed.status.as_str(), "paid" | "void") {
+    if purpose == Purpose::Reminder
+        && InvoiceStatus::parse(&composed.status).is_some_and(InvoiceStatus::is_closed)
+    {
         // Paid or voided since the reminder was queued: nothing to remind of.
         if let Some(reminder_id) = job.reminder_id {
             emailed::skip_reminder(&ctx.pool, job.business_id, reminder_id, ctx.clock.now())

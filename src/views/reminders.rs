@@ -5,6 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::billing::reminders::Reminder;
+use crate::billing::status::ReminderStatus;
 use crate::timestamp;
 
 /// A reminder as the API shows it.
@@ -40,8 +41,8 @@ pub struct ReminderView {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub sent_at: Option<DateTime<Utc>>,
     /// pending, sent or skipped (the invoice was paid, void, a draft or had no address).
-    #[schema(example = "pending")]
-    pub status: String,
+    #[schema(value_type = String, example = "pending")]
+    pub status: ReminderStatus,
     #[serde(serialize_with = "timestamp::serialize")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTime<Utc>,

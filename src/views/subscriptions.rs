@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use crate::billing::recurring::Subscription;
 use crate::billing::schedule_phrase;
+use crate::billing::status::SubscriptionStatus;
 use crate::timestamp;
 
 /// An invoice's recurring schedule.
@@ -38,8 +39,8 @@ pub struct SubscriptionView {
     /// Each new invoice is emailed to the customer (and marked sent).
     pub auto_send: bool,
     /// active, paused or completed.
-    #[schema(example = "active")]
-    pub status: String,
+    #[schema(value_type = String, example = "active")]
+    pub status: SubscriptionStatus,
     /// The next run (starts_at for the first, then one period later each time); null
     /// once completed.
     #[serde(serialize_with = "timestamp::serialize_option")]
