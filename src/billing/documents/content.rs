@@ -1,6 +1,7 @@
 //! What a document charges: its items, discount and taxes, priced together. Creating
-//! and updating invoices and quotes (and converting one into the other) all go through
-//! `reprice` and `save`.
+//! and updating invoices and quotes go through `prepare_new` / `prepare_update` (the
+//! content repriced) and `Prepared` (the totals their row stores, then the items and tax
+//! lines saved); converting one into the other through `copy`.
 
 use rust_decimal::Decimal;
 use sqlx::postgres::PgArguments;

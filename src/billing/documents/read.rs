@@ -62,8 +62,8 @@ impl Find {
     };
 }
 
-/// One text per kind, built the first time it is needed (the statements are long, and
-/// the same text keeps one cached plan).
+/// One text per kind, built the first time it is needed rather than on every read (the
+/// statements are long).
 fn once_per_kind(
     kind: Kind,
     cells: &'static [OnceLock<String>; 2],
@@ -181,7 +181,10 @@ pub(crate) trait ListFilter: Sync {
     /// An expression for how many documents the filter selects: a count, unless the
     /// kind keeps one.
     fn push_total(&self, kind: Kind, qb: &mut QueryBuilder<Postgres>, business_id: i64) {
-        qb.push(format!("(SELECT count(*) FROM {} {}", kind.table, kind.alias));
+        qb.push(format!(
+            "(SELECT count(*) FROM {} {}",
+            kind.table, kind.alias
+        ));
         self.push_where(qb, business_id);
         qb.push(")");
     }
