@@ -153,13 +153,11 @@ pub async fn list(
     };
     query.finish()?;
     let found = quotes::list(&state.pool, auth.business_id, &filter, sort, page).await?;
-    let mut conn = state.pool.acquire().await?;
-    let public_url = &state.config.public_url;
     let views = Page {
-        items: render(&mut conn, public_url, auth.business_id, found.items).await?,
+        items: render(&state.config.public_url, found.items)?,
         total: found.total,
     };
-    Ok(Paginated::new(page, views, public_url, uri))
+    Ok(Paginated::new(page, views, &state.config.public_url, uri))
 }
 
 #[utoipa::path(

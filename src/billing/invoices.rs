@@ -3,15 +3,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 use rust_decimal::Decimal;
-use std::sync::OnceLock;
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row};
 
-use sqlx::types::Json;
-use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
-
-use crate::billing::documents::INVOICE;
-use crate::billing::documents::content::{self, ContentChanges, Current};
-use crate::billing::documents::items::Item;
-use crate::billing::documents::tax_lines::TaxLine;
+use crate::billing::documents::content::{self, ContentChanges};
+use crate::billing::documents::read::{self, Deleted, Find, FullRow, ListFilter, Lock};
+use crate::billing::documents::{Document, INVOICE, Kind};
 use crate::billing::error::BillingError;
 use crate::billing::error::FieldErrors;
 use crate::billing::events::{EventType, Outcome};
@@ -74,84 +70,20 @@ pub struct JoinedTerm {
     pub term_updated_at: Option<DateTime<Utc>>,
 }
 
-const COLUMNS: &str = "SELECT i.id, i.business_id, i.customer_id, i.number, i.status, i.currency,
-        i.issued_at, i.due_at, i.payment_term_id, i.notes, i.discount_type, i.discount_value,
-        i.subtotal_cents, i.discount_cents, i.tax_total_cents, i.total_cents, i.paid_cents,
-        i.balance_cents, i.paid, i.emailed_at, i.viewed_at, i.voided_at, i.paid_at,
-        i.discarded_at, i.created_at, i.updated_at,
-        pt.name AS term_name, pt.value AS term_value, pt.created_at AS term_created_at,
-        pt.updated_at AS term_updated_at";
-const FROM: &str = "FROM invoices i LEFT JOIN payment_terms pt ON pt.id = i.payment_term_id";
-
-fn select() -> &'static str {
-    static SQL: OnceLock<String> = OnceLock::new();
-    SQL.get_or_init(|| format!("{COLUMNS}\n    {FROM}"))
-}
-
-/// An invoice with its items, tax lines, customer and business, read in one round trip:
-/// the invoice row with the rest as JSON columns, built by PostgreSQL.
-#[derive(sqlx::FromRow)]
-pub(crate) struct FullRow {
-    #[sqlx(flatten)]
-    pub invoice: Invoice,
-    pub items: Json<Vec<Item>>,
-    pub taxes: Json<Vec<TaxLine>>,
-    pub customer: Option<Json<crate::billing::customers::Row>>,
-    pub business: Option<Json<crate::billing::businesses::BusinessRow>>,
-}
-
-/// The select list of `FullRow`s and its `FROM`: the items and tax lines in
-/// the order their own queries give (`documents::content::details`), the customer and
-/// the business as `customers::SELECT` and `find_business` read them.
-fn full_select() -> &'static str {
-    static SQL: OnceLock<String> = OnceLock::new();
-    SQL.get_or_init(|| {
-        format!(
-            "{COLUMNS},
-        (SELECT coalesce(json_agg(x ORDER BY x.position, x.id), '[]')
-         FROM (SELECT id, invoice_id AS document_id, position, name, description, quantity,
-                      unit_price, total_cents, tax_ids, created_at, updated_at
-               FROM invoice_items WHERE invoice_id = i.id) x) AS items,
-        (SELECT coalesce(json_agg(x ORDER BY x.invoice_level DESC, x.id), '[]')
-         FROM (SELECT l.id, l.invoice_id AS document_id, l.tax_id, l.tax_name, l.tax_rate,
-                      l.invoice_level, l.amount_cents, l.created_at, l.updated_at,
-                      t.name AS current_name, t.rate AS current_rate
-               FROM invoice_taxes l JOIN taxes t ON t.id = l.tax_id
-               WHERE l.invoice_id = i.id) x) AS taxes,
-        (SELECT to_json(x) FROM ({customer} WHERE c.business_id = i.business_id
-                                 AND c.id = i.customer_id) x) AS customer,
-        (SELECT to_json(x) FROM ({business} WHERE b.id = i.business_id) x) AS business
-    {FROM}",
-            customer = crate::billing::customers::SELECT,
-            business = crate::billing::businesses::SELECT_BUSINESS,
-        )
-    })
-}
-
-/// One invoice of the business with all its answer shows, in one query.
-pub(crate) async fn find_full(
-    conn: &mut PgConnection,
-    business_id: i64,
-    id: i64,
-    include_deleted: bool,
-) -> sqlx::Result<Option<FullRow>> {
-    let mut qb = QueryBuilder::new(full_select());
-    qb.push(" WHERE i.id = ")
-        .push_bind(id)
-        .push(" AND i.business_id = ")
-        .push_bind(business_id);
-    if !include_deleted {
-        qb.push(" AND i.discarded_at IS NULL");
+impl Document for Invoice {
+    const KIND: Kind = INVOICE;
+    fn id(&self) -> i64 {
+        self.id
     }
-    qb.build_query_as().fetch_optional(conn).await
-}
-
-/// An invoice with everything its answer shows.
-#[derive(Debug, Clone)]
-pub struct InvoiceDetail {
-    pub invoice: Invoice,
-    pub items: Vec<Item>,
-    pub taxes: Vec<TaxLine>,
+    fn currency(&self) -> &str {
+        &self.currency
+    }
+    fn discount_type(&self) -> Option<String> {
+        self.discount_type.clone()
+    }
+    fn discount_value(&self) -> Option<Decimal> {
+        self.discount_value
+    }
 }
 
 /// Filters of the list; `None` means no filter.
@@ -240,71 +172,26 @@ fn push_count(qb: &mut QueryBuilder<Postgres>, business_id: i64, filter: &Filter
     }
 }
 
+impl ListFilter for Filter {
+    fn push_where(&self, qb: &mut QueryBuilder<Postgres>, business_id: i64) {
+        push_where(qb, business_id, self);
+    }
+
+    fn push_total(&self, _: Kind, qb: &mut QueryBuilder<Postgres>, business_id: i64) {
+        push_count(qb, business_id, self);
+    }
+}
+
 /// A page of invoices with everything their answers show, in two queries for any page
-/// size: the total and the page's ids, then those invoices with their items, taxes,
-/// customers and business.
-///
-/// Why not one: PostgreSQL evaluates a select list for every row OFFSET skips, so the
-/// JSON columns in the paging query would be built for page × per_page rows; and a
-/// statement whose LIMIT and OFFSET are parameters gets a fresh plan on every run,
-/// which for the JSON query costs more than running it. The ids query is cheap to plan;
-/// the JSON query, by `id = ANY(…)`, keeps one cached plan.
+/// size (`read::list`).
 pub(crate) async fn list(
     pool: &PgPool,
     business_id: i64,
     filter: &Filter,
     sort: Sort,
     page: PageRequest,
-) -> sqlx::Result<Page<FullRow>> {
-    let mut conn = pool.acquire().await?;
-    let mut qb = QueryBuilder::new("SELECT ");
-    push_count(&mut qb, business_id, filter);
-    qb.push(" AS total, ARRAY(SELECT i.id FROM invoices i");
-    push_where(&mut qb, business_id, filter);
-    qb.push(" ORDER BY ")
-        .push(sort.order_by("i.id"))
-        .push(" LIMIT ")
-        .push_bind(page.per_page)
-        .push(" OFFSET ")
-        .push_bind(page.offset())
-        .push(") AS ids");
-    let (total, ids): (i64, Vec<i64>) = qb.build_query_as().fetch_one(&mut *conn).await?;
-    if ids.is_empty() {
-        return Ok(Page {
-            items: Vec::new(),
-            total,
-        });
-    }
-    let mut qb = QueryBuilder::new(full_select());
-    qb.push(" WHERE i.business_id = ")
-        .push_bind(business_id)
-        .push(" AND i.id = ANY(")
-        .push_bind(ids)
-        .push(") ORDER BY ")
-        .push(sort.order_by("i.id"));
-    let items = qb.build_query_as().fetch_all(&mut *conn).await?;
-    Ok(Page { items, total })
-}
-
-async fn find_row(
-    conn: &mut PgConnection,
-    business_id: i64,
-    id: i64,
-    include_deleted: bool,
-    lock: bool,
-) -> sqlx::Result<Option<Invoice>> {
-    let mut qb = QueryBuilder::new(select());
-    qb.push(" WHERE i.id = ")
-        .push_bind(id)
-        .push(" AND i.business_id = ")
-        .push_bind(business_id);
-    if !include_deleted {
-        qb.push(" AND i.discarded_at IS NULL");
-    }
-    if lock {
-        qb.push(" FOR UPDATE OF i");
-    }
-    qb.build_query_as().fetch_optional(conn).await
+) -> sqlx::Result<Page<FullRow<Invoice>>> {
+    read::list(pool, business_id, filter, sort, page).await
 }
 
 /// Locks an invoice row (deleted ones too) for the rest of the transaction: what every
@@ -314,7 +201,11 @@ pub async fn lock(
     business_id: i64,
     id: i64,
 ) -> sqlx::Result<Option<Invoice>> {
-    find_row(conn, business_id, id, true, true).await
+    let find = Find {
+        deleted: Deleted::Included,
+        lock: Lock::ForUpdate,
+    };
+    read::find_row(conn, business_id, id, find).await
 }
 
 /// Is there a live invoice with this id in the business?
@@ -377,8 +268,7 @@ pub async fn create(
     if due_at < issued_at {
         errors.add("due_at", "must not be before issued_at");
     }
-    let current = Current::new_document();
-    let (repriced, currency, number) = content::prepare_new(
+    let (prepared, number) = content::prepare_new(
         &mut *tx,
         INVOICE,
         business_id,
@@ -388,8 +278,7 @@ pub async fn create(
         errors,
     )
     .await?;
-    let t = &repriced.priced.totals;
-    let id: i64 = sqlx::query_scalar(
+    let query = sqlx::query(
         "INSERT INTO invoices (business_id, customer_id, number, status, currency, issued_at,
              due_at, payment_term_id, notes, discount_type, discount_value, subtotal_cents,
              discount_cents, tax_total_cents, total_cents, created_at, updated_at)
@@ -399,21 +288,18 @@ pub async fn create(
     .bind(business_id)
     .bind(customer_id)
     .bind(&number)
-    .bind(currency.code())
+    .bind(prepared.currency.code())
     .bind(issued_at)
     .bind(due_at)
     .bind(term.as_ref().map(|t| t.id))
-    .bind(changes.notes.clone().flatten())
-    .bind(&repriced.discount_type)
-    .bind(repriced.discount_value)
-    .bind(t.subtotal_cents)
-    .bind(t.discount_cents)
-    .bind(t.tax_total_cents)
-    .bind(t.total_cents)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    content::save(&mut *tx, INVOICE, id, &current, &repriced, now).await?;
+    .bind(changes.notes.clone().flatten());
+    let id: i64 = prepared
+        .bind_totals(query)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+    prepared.save(&mut *tx, INVOICE, id, now).await?;
     Ok(Outcome::of(EventType::InvoiceCreated, business_id, id))
 }
 
@@ -426,7 +312,7 @@ pub async fn update(
     changes: &Changes,
     now: DateTime<Utc>,
 ) -> Result<Outcome, BillingError> {
-    let invoice = find_row(&mut *tx, business_id, id, false, true)
+    let invoice = read::find_row::<Invoice>(&mut *tx, business_id, id, Find::LIVE_FOR_UPDATE)
         .await?
         .ok_or(BillingError::NotFound)?;
     if changes.touches_amounts() && matches!(invoice.status.as_str(), "paid" | "void") {
@@ -459,41 +345,22 @@ pub async fn update(
     if due_at < issued_at {
         errors.add("due_at", "must not be before issued_at");
     }
-
-    let currency = match changes.currency {
-        Some(c) => c,
-        None => Currency::parse(&invoice.currency)
-            .map_err(|_| BillingError::refused("The invoice's currency is unknown"))?,
-    };
-    let current = Current::load(
+    let prepared = content::prepare_update(
         &mut *tx,
-        INVOICE,
-        id,
-        invoice.discount_type.clone(),
-        invoice.discount_value,
+        business_id,
+        &invoice,
+        &changes.content,
+        changes.currency,
+        errors,
     )
     .await?;
-    let Some(repriced) = content::reprice(
-        &mut *tx,
-        INVOICE,
-        business_id,
-        &current,
-        &changes.content,
-        Some(currency),
-        &mut errors,
-    )
-    .await?
-    else {
-        return Err(BillingError::Invalid(errors));
-    };
-    let t = &repriced.priced.totals;
-    if t.total_cents < invoice.paid_cents {
+    if prepared.repriced.priced.totals.total_cents < invoice.paid_cents {
         return Err(BillingError::field(
             "total",
             "would be less than the amount already paid",
         ));
     }
-    sqlx::query(
+    let query = sqlx::query(
         "UPDATE invoices SET number = $2, customer_id = $3, currency = $4, issued_at = $5,
              due_at = $6, payment_term_id = $7, notes = $8, discount_type = $9,
              discount_value = $10, subtotal_cents = $11, discount_cents = $12,
@@ -503,21 +370,17 @@ pub async fn update(
     .bind(id)
     .bind(changes.number.clone().unwrap_or(invoice.number.clone()))
     .bind(changes.customer_id.unwrap_or(invoice.customer_id))
-    .bind(currency.code())
+    .bind(prepared.currency.code())
     .bind(issued_at)
     .bind(due_at)
     .bind(term_id)
-    .bind(changes.notes.clone().unwrap_or(invoice.notes.clone()))
-    .bind(&repriced.discount_type)
-    .bind(repriced.discount_value)
-    .bind(t.subtotal_cents)
-    .bind(t.discount_cents)
-    .bind(t.tax_total_cents)
-    .bind(t.total_cents)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    content::save(&mut *tx, INVOICE, id, &current, &repriced, now).await?;
+    .bind(changes.notes.clone().unwrap_or(invoice.notes.clone()));
+    prepared
+        .bind_totals(query)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    prepared.save(&mut *tx, INVOICE, id, now).await?;
     if due_at != invoice.due_at {
         reminders::reschedule(&mut *tx, business_id, id, due_at, now).await?;
     }
@@ -549,7 +412,7 @@ pub async fn set_status(
     status: &str,
     now: DateTime<Utc>,
 ) -> Result<Outcome, BillingError> {
-    let invoice = find_row(&mut *tx, business_id, id, false, true)
+    let invoice = read::find_row::<Invoice>(&mut *tx, business_id, id, Find::LIVE_FOR_UPDATE)
         .await?
         .ok_or(BillingError::NotFound)?;
     if invoice.status == status {
@@ -603,7 +466,7 @@ pub async fn mark_as_paid(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<Outcome, BillingError> {
-    let invoice = find_row(&mut *tx, business_id, id, false, true)
+    let invoice = read::find_row::<Invoice>(&mut *tx, business_id, id, Find::LIVE_FOR_UPDATE)
         .await?
         .ok_or(BillingError::NotFound)?;
     if invoice.status == "void" {
@@ -654,7 +517,7 @@ pub async fn copy_as_draft(
     issued_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<i64, BillingError> {
-    let source = find_row(&mut *conn, business_id, id, false, false)
+    let source = read::find_row::<Invoice>(&mut *conn, business_id, id, Find::LIVE)
         .await?
         .ok_or(BillingError::NotFound)?;
     let number = numbering::next_number(&mut *conn, business_id, INVOICE.numbering).await?;
@@ -687,7 +550,7 @@ pub async fn discard(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<Outcome, BillingError> {
-    let invoice = find_row(&mut *tx, business_id, id, false, true)
+    let invoice = read::find_row::<Invoice>(&mut *tx, business_id, id, Find::LIVE_FOR_UPDATE)
         .await?
         .ok_or(BillingError::NotFound)?;
     if invoice.paid_cents > 0 {

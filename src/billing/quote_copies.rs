@@ -4,11 +4,12 @@ use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 use crate::billing::documents::content;
+use crate::billing::documents::read::{self, Find};
 use crate::billing::documents::{INVOICE, QUOTE};
 use crate::billing::error::BillingError;
 use crate::billing::events::{EventType, Outcome};
 use crate::billing::numbering;
-use crate::billing::quotes::find_row;
+use crate::billing::quotes::Quote;
 
 /// Turns a quote into a new draft invoice with the same customer, currency, items,
 /// taxes (at the rates quoted), discount and notes; the quote becomes invoiced
@@ -19,7 +20,7 @@ pub async fn convert(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<Outcome, BillingError> {
-    let quote = find_row(&mut *tx, business_id, id, false, true)
+    let quote = read::find_row::<Quote>(&mut *tx, business_id, id, Find::LIVE_FOR_UPDATE)
         .await?
         .ok_or(BillingError::NotFound)?;
     if matches!(quote.status.as_str(), "rejected" | "invoiced") {
@@ -68,7 +69,7 @@ pub async fn duplicate(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<i64, BillingError> {
-    let source = find_row(&mut *tx, business_id, id, false, false)
+    let source = read::find_row::<Quote>(&mut *tx, business_id, id, Find::LIVE)
         .await?
         .ok_or(BillingError::NotFound)?;
     let number = numbering::next_number(&mut *tx, business_id, QUOTE.numbering).await?;

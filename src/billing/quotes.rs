@@ -3,18 +3,17 @@
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row};
 
-use crate::billing::documents::QUOTE;
-use crate::billing::documents::content::{self, ContentChanges, Current};
-use crate::billing::documents::items::Item;
-use crate::billing::documents::tax_lines::TaxLine;
+use crate::billing::documents::content::{self, ContentChanges};
+use crate::billing::documents::read::{self, Find, FullRow, ListFilter};
+use crate::billing::documents::{Document, Kind, QUOTE};
 use crate::billing::error::BillingError;
 use crate::billing::error::FieldErrors;
 use crate::billing::events::{EventType, Outcome};
 use crate::billing::search::Conditions;
 use crate::money::Currency;
-use crate::paging::{self, Page, PageRequest, Sort};
+use crate::paging::{Page, PageRequest, Sort};
 
 pub use crate::billing::quote_copies::{convert, duplicate};
 
@@ -61,18 +60,20 @@ pub struct Quote {
     pub updated_at: DateTime<Utc>,
 }
 
-const SELECT: &str = "SELECT q.id, q.business_id, q.customer_id, q.number, q.status, q.currency,
-        q.issued_at, q.expires_at, q.summary, q.notes, q.discount_type, q.discount_value,
-        q.subtotal_cents, q.discount_cents, q.tax_total_cents, q.total_cents, q.emailed_at,
-        q.viewed_at, q.accepted_at, q.rejected_at, q.expired_at, q.invoiced_at, q.invoice_id,
-        q.discarded_at, q.created_at, q.updated_at
-    FROM quotes q";
-
-#[derive(Debug, Clone)]
-pub struct QuoteDetail {
-    pub quote: Quote,
-    pub items: Vec<Item>,
-    pub taxes: Vec<TaxLine>,
+impl Document for Quote {
+    const KIND: Kind = QUOTE;
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn currency(&self) -> &str {
+        &self.currency
+    }
+    fn discount_type(&self) -> Option<String> {
+        self.discount_type.clone()
+    }
+    fn discount_value(&self) -> Option<Decimal> {
+        self.discount_value
+    }
 }
 
 #[derive(Debug, Default, Clone)]
@@ -126,84 +127,22 @@ fn push_where(qb: &mut QueryBuilder<Postgres>, business_id: i64, f: &Filter) {
     f.conditions.push(qb);
 }
 
-pub async fn list(
+impl ListFilter for Filter {
+    fn push_where(&self, qb: &mut QueryBuilder<Postgres>, business_id: i64) {
+        push_where(qb, business_id, self);
+    }
+}
+
+/// A page of quotes with everything their answers show, in two queries for any page
+/// size (`read::list`).
+pub(crate) async fn list(
     pool: &PgPool,
     business_id: i64,
     filter: &Filter,
     sort: Sort,
     page: PageRequest,
-) -> sqlx::Result<Page<QuoteDetail>> {
-    let mut conn = pool.acquire().await?;
-    let quotes: Page<Quote> = paging::fetch(
-        &mut *conn,
-        "SELECT count(*) FROM quotes q",
-        SELECT,
-        |qb| push_where(qb, business_id, filter),
-        sort,
-        "q.id",
-        page,
-    )
-    .await?;
-    // Past the end `fetch` sent no page query, and there are no details to load either.
-    let items = if page.offset() >= quotes.total {
-        Vec::new()
-    } else {
-        with_details(&mut conn, quotes.items).await?
-    };
-    Ok(Page {
-        items,
-        total: quotes.total,
-    })
-}
-
-async fn with_details(
-    conn: &mut PgConnection,
-    quotes: Vec<Quote>,
-) -> sqlx::Result<Vec<QuoteDetail>> {
-    let ids: Vec<i64> = quotes.iter().map(|q| q.id).collect();
-    let details = content::details(conn, QUOTE, &ids).await?;
-    Ok(quotes
-        .into_iter()
-        .zip(details)
-        .map(|(quote, (items, taxes))| QuoteDetail {
-            quote,
-            items,
-            taxes,
-        })
-        .collect())
-}
-
-pub(super) async fn find_row(
-    conn: &mut PgConnection,
-    business_id: i64,
-    id: i64,
-    include_deleted: bool,
-    lock: bool,
-) -> sqlx::Result<Option<Quote>> {
-    let mut qb = QueryBuilder::new(SELECT);
-    qb.push(" WHERE q.id = ")
-        .push_bind(id)
-        .push(" AND q.business_id = ")
-        .push_bind(business_id);
-    if !include_deleted {
-        qb.push(" AND q.discarded_at IS NULL");
-    }
-    if lock {
-        qb.push(" FOR UPDATE");
-    }
-    qb.build_query_as().fetch_optional(conn).await
-}
-
-pub async fn find(
-    conn: &mut PgConnection,
-    business_id: i64,
-    id: i64,
-    include_deleted: bool,
-) -> sqlx::Result<Option<QuoteDetail>> {
-    let Some(quote) = find_row(&mut *conn, business_id, id, include_deleted, false).await? else {
-        return Ok(None);
-    };
-    Ok(with_details(conn, vec![quote]).await?.pop())
+) -> sqlx::Result<Page<FullRow<Quote>>> {
+    read::list(pool, business_id, filter, sort, page).await
 }
 
 /// What a create or update request gives. `None` keeps; `Some(None)` clears.
@@ -235,8 +174,7 @@ pub async fn create(
     if expires_at < issued_at {
         errors.add("expires_at", "must not be before issued_at");
     }
-    let current = Current::new_document();
-    let (repriced, currency, number) = content::prepare_new(
+    let (prepared, number) = content::prepare_new(
         &mut *tx,
         QUOTE,
         business_id,
@@ -246,8 +184,7 @@ pub async fn create(
         errors,
     )
     .await?;
-    let t = &repriced.priced.totals;
-    let id: i64 = sqlx::query_scalar(
+    let query = sqlx::query(
         "INSERT INTO quotes (business_id, customer_id, number, status, currency, issued_at,
              expires_at, summary, notes, discount_type, discount_value, subtotal_cents,
              discount_cents, tax_total_cents, total_cents, created_at, updated_at)
@@ -257,21 +194,18 @@ pub async fn create(
     .bind(business_id)
     .bind(customer_id)
     .bind(&number)
-    .bind(currency.code())
+    .bind(prepared.currency.code())
     .bind(issued_at)
     .bind(expires_at)
     .bind(changes.summary.clone().flatten())
-    .bind(changes.notes.clone().flatten())
-    .bind(&repriced.discount_type)
-    .bind(repriced.discount_value)
-    .bind(t.subtotal_cents)
-    .bind(t.discount_cents)
-    .bind(t.tax_total_cents)
-    .bind(t.total_cents)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    content::save(&mut *tx, QUOTE, id, &current, &repriced, now).await?;
+    .bind(changes.notes.clone().flatten());
+    let id: i64 = prepared
+        .bind_totals(query)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+    prepared.save(&mut *tx, QUOTE, id, now).await?;
     Ok(Outcome::of(EventType::QuoteCreated, business_id, id))
 }
 
@@ -283,7 +217,7 @@ pub async fn update(
     changes: &Changes,
     now: DateTime<Utc>,
 ) -> Result<(), BillingError> {
-    let quote = find_row(&mut *tx, business_id, id, false, true)
+    let quote = read::find_row::<Quote>(&mut *tx, business_id, id, Find::LIVE_FOR_UPDATE)
         .await?
         .ok_or(BillingError::NotFound)?;
     let touches_amounts = changes.content.touches_amounts() || changes.currency.is_some();
@@ -302,34 +236,16 @@ pub async fn update(
     if expires_at < issued_at {
         errors.add("expires_at", "must not be before issued_at");
     }
-    let currency = match changes.currency {
-        Some(c) => c,
-        None => Currency::parse(&quote.currency)
-            .map_err(|_| BillingError::refused("The quote's currency is unknown"))?,
-    };
-    let current = Current::load(
+    let prepared = content::prepare_update(
         &mut *tx,
-        QUOTE,
-        id,
-        quote.discount_type.clone(),
-        quote.discount_value,
+        business_id,
+        &quote,
+        &changes.content,
+        changes.currency,
+        errors,
     )
     .await?;
-    let Some(repriced) = content::reprice(
-        &mut *tx,
-        QUOTE,
-        business_id,
-        &current,
-        &changes.content,
-        Some(currency),
-        &mut errors,
-    )
-    .await?
-    else {
-        return Err(BillingError::Invalid(errors));
-    };
-    let t = &repriced.priced.totals;
-    sqlx::query(
+    let query = sqlx::query(
         "UPDATE quotes SET number = $2, customer_id = $3, currency = $4, issued_at = $5,
              expires_at = $6, summary = $7, notes = $8, discount_type = $9,
              discount_value = $10, subtotal_cents = $11, discount_cents = $12,
@@ -339,21 +255,17 @@ pub async fn update(
     .bind(id)
     .bind(changes.number.clone().unwrap_or(quote.number.clone()))
     .bind(changes.customer_id.unwrap_or(quote.customer_id))
-    .bind(currency.code())
+    .bind(prepared.currency.code())
     .bind(issued_at)
     .bind(expires_at)
     .bind(changes.summary.clone().unwrap_or(quote.summary.clone()))
-    .bind(changes.notes.clone().unwrap_or(quote.notes.clone()))
-    .bind(&repriced.discount_type)
-    .bind(repriced.discount_value)
-    .bind(t.subtotal_cents)
-    .bind(t.discount_cents)
-    .bind(t.tax_total_cents)
-    .bind(t.total_cents)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    content::save(&mut *tx, QUOTE, id, &current, &repriced, now).await?;
+    .bind(changes.notes.clone().unwrap_or(quote.notes.clone()));
+    prepared
+        .bind_totals(query)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    prepared.save(&mut *tx, QUOTE, id, now).await?;
     Ok(())
 }
 
@@ -414,7 +326,7 @@ pub async fn set_status(
     status: &str,
     now: DateTime<Utc>,
 ) -> Result<StatusChange, BillingError> {
-    let quote = find_row(&mut *tx, business_id, id, false, true)
+    let quote = read::find_row::<Quote>(&mut *tx, business_id, id, Find::LIVE_FOR_UPDATE)
         .await?
         .ok_or(BillingError::NotFound)?;
     if quote.status == status {

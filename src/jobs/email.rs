@@ -11,6 +11,7 @@ use serde_json::Value;
 use sqlx::PgConnection;
 
 use crate::billing::documents::items::Item;
+use crate::billing::documents::read::{self, Deleted};
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::emailed::DocumentEmail;
 use crate::billing::emailed::{self, Sent};
@@ -158,11 +159,17 @@ async fn compose(
     let tz = schedule::time_zone(&time_zone);
     let doc = match purpose {
         Purpose::Quote => {
-            let Some(d) = quotes::find(&mut *conn, job.business_id, job.document_id, false).await?
+            let Some(d) = read::find_full::<quotes::Quote>(
+                &mut *conn,
+                job.business_id,
+                job.document_id,
+                Deleted::Excluded,
+            )
+            .await?
             else {
                 return Ok(None);
             };
-            let q = d.quote;
+            let q = d.document;
             Doc {
                 customer_id: q.customer_id,
                 number: q.number,
@@ -174,18 +181,23 @@ async fn compose(
                 discount: q.discount_cents,
                 total: q.total_cents,
                 balance: None,
-                items: d.items,
-                taxes: d.taxes,
+                items: d.items.0,
+                taxes: d.taxes.0,
             }
         }
         _ => {
-            let Some(d) =
-                invoices::find_full(&mut *conn, job.business_id, job.document_id, false).await?
+            let Some(d) = read::find_full::<invoices::Invoice>(
+                &mut *conn,
+                job.business_id,
+                job.document_id,
+                Deleted::Excluded,
+            )
+            .await?
             else {
                 return Ok(None);
             };
             let (items, taxes) = (d.items.0, d.taxes.0);
-            let i = d.invoice;
+            let i = d.document;
             Doc {
                 customer_id: i.customer_id,
                 number: i.number,

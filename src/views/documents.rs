@@ -1,4 +1,5 @@
-//! What invoices and quotes show alike: money, items and tax lines.
+//! What invoices and quotes show alike: money, items and tax lines, and what they embed
+//! (the business and the customer).
 
 use std::str::FromStr;
 
@@ -7,14 +8,13 @@ use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 use utoipa::ToSchema;
 
-use sqlx::PgConnection;
-
-use crate::billing::customers::{self, Customer};
+use crate::billing::customers::Customer;
 use crate::billing::documents::items::Item;
+use crate::billing::documents::read::FullRow;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::money::{Currency, cents_to_decimal, format_decimal};
 use crate::timestamp;
-use crate::views::business::{BusinessView, find_business};
+use crate::views::business::BusinessView;
 use crate::views::customers::CustomerView;
 
 /// `{"cents": 43700, "currency_iso": "USD"}`.
@@ -151,34 +151,27 @@ pub fn tax_views(taxes: Vec<TaxLine>, currency: &str) -> Vec<TaxLineView> {
         .collect()
 }
 
-/// What a page of documents embeds: the business once, and each document's customer
-/// (two queries for any number of documents).
-pub struct Embeds {
+/// A document read with everything it embeds (`read::FullRow`), its business and
+/// customer as the documents show them: what each kind's view is made of; no query.
+pub(crate) struct Embedded<D> {
+    pub document: D,
+    pub items: Vec<Item>,
+    pub taxes: Vec<TaxLine>,
     pub business: BusinessView,
-    customers: Vec<Customer>,
+    pub customer: Option<CustomerView>,
 }
 
-impl Embeds {
-    pub async fn load(
-        conn: &mut PgConnection,
-        business_id: i64,
-        customer_ids: &[i64],
-    ) -> sqlx::Result<Embeds> {
-        let business = find_business(&mut *conn, business_id)
-            .await?
-            .ok_or(sqlx::Error::RowNotFound)?;
-        let customers = customers::find_many(&mut *conn, business_id, customer_ids).await?;
-        Ok(Embeds {
-            business,
-            customers,
+impl<D> Embedded<D> {
+    pub(crate) fn new(public_url: &str, row: FullRow<D>) -> sqlx::Result<Embedded<D>> {
+        let business = row.business.ok_or(sqlx::Error::RowNotFound)?.0;
+        Ok(Embedded {
+            document: row.document,
+            items: row.items.0,
+            taxes: row.taxes.0,
+            business: BusinessView::from(business),
+            customer: row
+                .customer
+                .map(|c| CustomerView::new(Customer::from(c.0), public_url)),
         })
-    }
-
-    pub fn customer(&self, id: i64, public_url: &str) -> Option<CustomerView> {
-        self.customers
-            .iter()
-            .find(|c| c.id == id)
-            .cloned()
-            .map(|c| CustomerView::new(c, public_url))
     }
 }

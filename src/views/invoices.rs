@@ -1,5 +1,5 @@
 //! An invoice as the API shows it, from the one query that reads it with everything it
-//! embeds (`billing::invoices::find_full`).
+//! embeds (`billing::documents::read::find_full`).
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -9,14 +9,14 @@ use crate::timestamp;
 use crate::views::resource_url;
 use sqlx::PgConnection;
 
-use crate::billing::customers::Customer;
-use crate::billing::documents::items::Item;
-use crate::billing::documents::tax_lines::TaxLine;
-use crate::billing::invoices::{self, FullRow, Invoice};
+use crate::billing::documents::read::{self, Deleted, FullRow};
+use crate::billing::invoices::Invoice;
 use crate::money::format_decimal;
 use crate::views::business::BusinessView;
 use crate::views::customers::CustomerView;
-use crate::views::documents::{ItemView, MoneyView, TaxLineView, item_views, money, tax_views};
+use crate::views::documents::{
+    Embedded, ItemView, MoneyView, TaxLineView, item_views, money, tax_views,
+};
 
 /// The payment term as the documents embed it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -104,34 +104,24 @@ pub struct InvoiceView {
     pub taxes: Vec<TaxLineView>,
 }
 
-/// Renders invoices read with everything they embed (`invoices::FullRow`); no query.
-pub(crate) fn render(public_url: &str, rows: Vec<FullRow>) -> sqlx::Result<Vec<InvoiceView>> {
+/// Renders invoices read with everything they embed (`read::FullRow`); no query.
+pub(crate) fn render(
+    public_url: &str,
+    rows: Vec<FullRow<Invoice>>,
+) -> sqlx::Result<Vec<InvoiceView>> {
     rows.into_iter()
-        .map(|row| {
-            let business = row.business.ok_or(sqlx::Error::RowNotFound)?.0;
-            let customer = row
-                .customer
-                .map(|c| CustomerView::new(Customer::from(c.0), public_url));
-            Ok(view(
-                public_url,
-                row.invoice,
-                row.items.0,
-                row.taxes.0,
-                BusinessView::from(business),
-                customer,
-            ))
-        })
+        .map(|row| Ok(view(public_url, Embedded::new(public_url, row)?)))
         .collect()
 }
 
-fn view(
-    public_url: &str,
-    i: Invoice,
-    items: Vec<Item>,
-    taxes: Vec<TaxLine>,
-    business: BusinessView,
-    customer: Option<CustomerView>,
-) -> InvoiceView {
+fn view(public_url: &str, embedded: Embedded<Invoice>) -> InvoiceView {
+    let Embedded {
+        document: i,
+        items,
+        taxes,
+        business,
+        customer,
+    } = embedded;
     let payment_term = match (i.payment_term_id, i.term.term_name, i.term.term_value) {
         (Some(id), Some(name), Some(value)) => Some(EmbeddedTermView {
             id,
@@ -195,7 +185,8 @@ pub async fn find_view(
     id: i64,
     include_deleted: bool,
 ) -> sqlx::Result<Option<InvoiceView>> {
-    let Some(row) = invoices::find_full(conn, business_id, id, include_deleted).await? else {
+    let deleted = Deleted::included_if(include_deleted);
+    let Some(row) = read::find_full::<Invoice>(conn, business_id, id, deleted).await? else {
         return Ok(None);
     };
     Ok(render(public_url, vec![row])?.pop())

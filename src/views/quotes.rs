@@ -1,4 +1,5 @@
-//! A quote as the API shows it.
+//! A quote as the API shows it, from the one query that reads it with everything it
+//! embeds (`billing::documents::read::find_full`), as invoices are.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -8,12 +9,14 @@ use crate::timestamp;
 use crate::views::resource_url;
 use sqlx::PgConnection;
 
-use crate::billing::quotes::{self, QuoteDetail};
+use crate::billing::documents::read::{self, Deleted, FullRow};
+use crate::billing::quotes::Quote;
 use crate::money::format_decimal;
 use crate::views::business::BusinessView;
 use crate::views::customers::CustomerView;
-use crate::views::documents::Embeds;
-use crate::views::documents::{ItemView, MoneyView, TaxLineView, item_views, money, tax_views};
+use crate::views::documents::{
+    Embedded, ItemView, MoneyView, TaxLineView, item_views, money, tax_views,
+};
 
 /// A quote as the documents show it (plus discount, taxes and `viewed_at`; the
 /// documents' spelling `viewd_at` is kept for clients written against it).
@@ -94,60 +97,60 @@ pub struct QuoteView {
     pub customer: Option<CustomerView>,
 }
 
-/// Renders quotes with their embedded business and customers (two queries for any
-/// number), on any connection, so an event can show a quote inside its transaction.
-pub async fn render(
-    conn: &mut PgConnection,
-    public_url: &str,
-    business_id: i64,
-    details: Vec<QuoteDetail>,
-) -> sqlx::Result<Vec<QuoteView>> {
-    let customer_ids: Vec<i64> = details.iter().map(|d| d.quote.customer_id).collect();
-    let embeds = Embeds::load(conn, business_id, &customer_ids).await?;
-    Ok(details
-        .into_iter()
-        .map(|d| {
-            let q = d.quote;
-            QuoteView {
-                url: resource_url(public_url, "quotes", q.id),
-                id: q.id,
-                number: q.number,
-                expires_at: q.expires_at,
-                issue_date: q.issued_at.date_naive().to_string(),
-                business_id: q.business_id,
-                customer_id: q.customer_id,
-                notes: q.notes.unwrap_or_default(),
-                summary: q.summary,
-                subtotal: money(q.subtotal_cents, &q.currency),
-                discount: money(q.discount_cents, &q.currency),
-                tax_total: money(q.tax_total_cents, &q.currency),
-                total: money(q.total_cents, &q.currency),
-                discount_type: q.discount_type,
-                discount_value: q.discount_value.map(format_decimal),
-                status: q.status,
-                emailed_at: q.emailed_at,
-                accepted_at: q.accepted_at,
-                rejected_at: q.rejected_at,
-                viewed_at: q.viewed_at,
-                viewd_at: q.viewed_at,
-                expired_at: q.expired_at,
-                invoiced_at: q.invoiced_at,
-                invoice_id: q.invoice_id,
-                issued_at: q.issued_at,
-                discarded_at: q.discarded_at,
-                created_at: q.created_at,
-                updated_at: q.updated_at,
-                items: item_views(d.items, &q.currency),
-                taxes: tax_views(d.taxes, &q.currency),
-                business: embeds.business.clone(),
-                customer: embeds.customer(q.customer_id, public_url),
-                currency: q.currency,
-            }
-        })
-        .collect())
+/// Renders quotes read with everything they embed (`read::FullRow`); no query.
+pub(crate) fn render(public_url: &str, rows: Vec<FullRow<Quote>>) -> sqlx::Result<Vec<QuoteView>> {
+    rows.into_iter()
+        .map(|row| Ok(view(public_url, Embedded::new(public_url, row)?)))
+        .collect()
 }
 
-/// One quote as the API shows it, on any connection.
+fn view(public_url: &str, embedded: Embedded<Quote>) -> QuoteView {
+    let Embedded {
+        document: q,
+        items,
+        taxes,
+        business,
+        customer,
+    } = embedded;
+    QuoteView {
+        url: resource_url(public_url, "quotes", q.id),
+        id: q.id,
+        number: q.number,
+        expires_at: q.expires_at,
+        issue_date: q.issued_at.date_naive().to_string(),
+        business_id: q.business_id,
+        customer_id: q.customer_id,
+        notes: q.notes.unwrap_or_default(),
+        summary: q.summary,
+        subtotal: money(q.subtotal_cents, &q.currency),
+        discount: money(q.discount_cents, &q.currency),
+        tax_total: money(q.tax_total_cents, &q.currency),
+        total: money(q.total_cents, &q.currency),
+        discount_type: q.discount_type,
+        discount_value: q.discount_value.map(format_decimal),
+        status: q.status,
+        emailed_at: q.emailed_at,
+        accepted_at: q.accepted_at,
+        rejected_at: q.rejected_at,
+        viewed_at: q.viewed_at,
+        viewd_at: q.viewed_at,
+        expired_at: q.expired_at,
+        invoiced_at: q.invoiced_at,
+        invoice_id: q.invoice_id,
+        issued_at: q.issued_at,
+        discarded_at: q.discarded_at,
+        created_at: q.created_at,
+        updated_at: q.updated_at,
+        items: item_views(items, &q.currency),
+        taxes: tax_views(taxes, &q.currency),
+        business,
+        customer,
+        currency: q.currency,
+    }
+}
+
+/// One quote as the API shows it, on any connection (so that an event can show the quote
+/// inside the transaction that changes it): one query.
 pub async fn show_one(
     conn: &mut PgConnection,
     public_url: &str,
@@ -155,10 +158,9 @@ pub async fn show_one(
     id: i64,
     include_deleted: bool,
 ) -> sqlx::Result<Option<QuoteView>> {
-    let Some(detail) = quotes::find(&mut *conn, business_id, id, include_deleted).await? else {
+    let deleted = Deleted::included_if(include_deleted);
+    let Some(row) = read::find_full::<Quote>(conn, business_id, id, deleted).await? else {
         return Ok(None);
     };
-    Ok(render(conn, public_url, business_id, vec![detail])
-        .await?
-        .pop())
+    Ok(render(public_url, vec![row])?.pop())
 }

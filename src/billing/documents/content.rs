@@ -1,14 +1,17 @@
 //! What a document charges: its items, discount and taxes, priced together. Creating
-//! and updating invoices and quotes (and converting one into the other) all go through
-//! `reprice` and `save`.
+//! and updating invoices and quotes go through `prepare_new` / `prepare_update` (the
+//! content repriced) and `Prepared` (the totals their row stores, then the items and tax
+//! lines saved); converting one into the other through `copy`.
 
 use rust_decimal::Decimal;
-use sqlx::PgConnection;
+use sqlx::postgres::PgArguments;
+use sqlx::query::Query;
+use sqlx::{PgConnection, Postgres};
 
-use super::Kind;
 use super::items::{self, Item, Line, LineChange};
 use super::pricing::{NamedTax, Priced, TaxBook, price};
 use super::tax_lines::{self, TaxLine};
+use super::{Document, Kind};
 use crate::billing::error::BillingError;
 use crate::billing::error::FieldErrors;
 use crate::money::{Currency, Discount, check_percent};
@@ -223,7 +226,7 @@ pub async fn reprice(
 }
 
 /// Stores the repriced items and tax lines of document `id`.
-pub async fn save(
+async fn save(
     conn: &mut PgConnection,
     kind: Kind,
     id: i64,
@@ -304,32 +307,42 @@ pub async fn check_customer(
     Ok(())
 }
 
-/// The items and tax lines of several documents, in two queries, grouped per document
-/// in the order of `ids`.
-pub async fn details(
-    conn: &mut PgConnection,
-    kind: Kind,
-    ids: &[i64],
-) -> sqlx::Result<Vec<(Vec<Item>, Vec<TaxLine>)>> {
-    let items = items::load(&mut *conn, kind, ids).await?;
-    let taxes = tax_lines::load(&mut *conn, kind, ids).await?;
-    Ok(ids
-        .iter()
-        .map(|id| {
-            (
-                items
-                    .iter()
-                    .filter(|i| i.document_id == *id)
-                    .cloned()
-                    .collect(),
-                taxes
-                    .iter()
-                    .filter(|t| t.document_id == *id)
-                    .cloned()
-                    .collect(),
-            )
-        })
-        .collect())
+/// A document's content ready to store after its row: as it stood, as it will be, and the
+/// currency it is priced in.
+pub struct Prepared {
+    pub current: Current,
+    pub repriced: Repriced,
+    pub currency: Currency,
+}
+
+impl Prepared {
+    /// Binds what every document row stores of its content, in the order the kinds'
+    /// INSERT and UPDATE name them after their own columns: discount type and value,
+    /// subtotal, discount, tax total, total.
+    pub fn bind_totals<'q>(
+        &self,
+        query: Query<'q, Postgres, PgArguments>,
+    ) -> Query<'q, Postgres, PgArguments> {
+        let t = &self.repriced.priced.totals;
+        query
+            .bind(&self.repriced.discount_type)
+            .bind(self.repriced.discount_value)
+            .bind(t.subtotal_cents)
+            .bind(t.discount_cents)
+            .bind(t.tax_total_cents)
+            .bind(t.total_cents)
+    }
+
+    /// Stores the items and tax lines of document `id` (whose row is written).
+    pub async fn save(
+        &self,
+        conn: &mut PgConnection,
+        kind: Kind,
+        id: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> sqlx::Result<()> {
+        save(conn, kind, id, &self.current, &self.repriced, now).await
+    }
 }
 
 /// A new document's content priced and its number taken, or every field error found so
@@ -343,12 +356,13 @@ pub async fn prepare_new(
     currency: Option<Currency>,
     number: Option<&str>,
     mut errors: FieldErrors,
-) -> Result<(Repriced, Currency, String), BillingError> {
+) -> Result<(Prepared, String), BillingError> {
+    let current = Current::new_document();
     let repriced = reprice(
         &mut *conn,
         kind,
         business_id,
-        &Current::new_document(),
+        &current,
         changes,
         currency,
         &mut errors,
@@ -361,5 +375,56 @@ pub async fn prepare_new(
         Some(number) => number.to_string(),
         None => crate::billing::numbering::next_number(conn, business_id, kind.numbering).await?,
     };
-    Ok((repriced, currency, number))
+    let prepared = Prepared {
+        current,
+        repriced,
+        currency,
+    };
+    Ok((prepared, number))
+}
+
+/// A document's changed content priced in its new currency (`None`: the one it has), or
+/// every field error found (`errors` holds those the caller already checked). What
+/// invoices and quotes both do, on their locked row, before updating it.
+pub async fn prepare_update<D: Document>(
+    conn: &mut PgConnection,
+    business_id: i64,
+    document: &D,
+    changes: &ContentChanges,
+    currency: Option<Currency>,
+    mut errors: FieldErrors,
+) -> Result<Prepared, BillingError> {
+    let kind = D::KIND;
+    let currency = match currency {
+        Some(c) => c,
+        None => Currency::parse(document.currency()).map_err(|_| {
+            BillingError::refused(format!("The {}'s currency is unknown", kind.name))
+        })?,
+    };
+    let current = Current::load(
+        &mut *conn,
+        kind,
+        document.id(),
+        document.discount_type(),
+        document.discount_value(),
+    )
+    .await?;
+    let Some(repriced) = reprice(
+        &mut *conn,
+        kind,
+        business_id,
+        &current,
+        changes,
+        Some(currency),
+        &mut errors,
+    )
+    .await?
+    else {
+        return Err(BillingError::Invalid(errors));
+    };
+    Ok(Prepared {
+        current,
+        repriced,
+        currency,
+    })
 }

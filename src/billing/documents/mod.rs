@@ -1,11 +1,17 @@
 //! What invoices and quotes share: their items, the taxes applied to them, pricing with
-//! the money module, and numbering. One implementation serves both kinds; `Kind` names
-//! the tables of each.
+//! the money module, numbering, reading them (`read`) and saving what they charge
+//! (`content`). One implementation serves both kinds; `Kind` names the tables and
+//! columns of each, and `Document` ties a kind's row type to its `Kind`.
 
 pub mod content;
 pub mod items;
 pub mod pricing;
+pub mod read;
 pub mod tax_lines;
+
+use rust_decimal::Decimal;
+use sqlx::FromRow;
+use sqlx::postgres::PgRow;
 
 use crate::billing::numbering::DocumentKind;
 
@@ -14,6 +20,13 @@ pub struct Kind {
     /// `invoice` or `quote`: the body wrapper and the event prefix.
     pub name: &'static str,
     pub table: &'static str,
+    /// The table's alias in every statement that reads rows (`i`, `q`): the lists' sorts
+    /// and Ransack conditions name columns through it.
+    pub alias: &'static str,
+    /// The select list of the kind's row (`invoices::Invoice`, `quotes::Quote`).
+    pub columns: &'static str,
+    /// The `FROM` of that select list, with what it joins.
+    pub from: &'static str,
     pub items_table: &'static str,
     pub taxes_table: &'static str,
     /// The items' and taxes' column pointing at the document.
@@ -26,6 +39,16 @@ pub struct Kind {
 pub const INVOICE: Kind = Kind {
     name: "invoice",
     table: "invoices",
+    alias: "i",
+    columns: "SELECT i.id, i.business_id, i.customer_id, i.number, i.status, i.currency,
+        i.issued_at, i.due_at, i.payment_term_id, i.notes, i.discount_type, i.discount_value,
+        i.subtotal_cents, i.discount_cents, i.tax_total_cents, i.total_cents, i.paid_cents,
+        i.balance_cents, i.paid, i.emailed_at, i.viewed_at, i.voided_at, i.paid_at,
+        i.discarded_at, i.created_at, i.updated_at,
+        pt.name AS term_name, pt.value AS term_value, pt.created_at AS term_created_at,
+        pt.updated_at AS term_updated_at",
+    // The payment term shows even if deleted since.
+    from: "FROM invoices i LEFT JOIN payment_terms pt ON pt.id = i.payment_term_id",
     items_table: "invoice_items",
     taxes_table: "invoice_taxes",
     foreign_key: "invoice_id",
@@ -36,12 +59,29 @@ pub const INVOICE: Kind = Kind {
 pub const QUOTE: Kind = Kind {
     name: "quote",
     table: "quotes",
+    alias: "q",
+    columns: "SELECT q.id, q.business_id, q.customer_id, q.number, q.status, q.currency,
+        q.issued_at, q.expires_at, q.summary, q.notes, q.discount_type, q.discount_value,
+        q.subtotal_cents, q.discount_cents, q.tax_total_cents, q.total_cents, q.emailed_at,
+        q.viewed_at, q.accepted_at, q.rejected_at, q.expired_at, q.invoiced_at, q.invoice_id,
+        q.discarded_at, q.created_at, q.updated_at",
+    from: "FROM quotes q",
     items_table: "quote_items",
     taxes_table: "quote_taxes",
     foreign_key: "quote_id",
     taxes_field: "quote_taxes_attributes",
     numbering: DocumentKind::Quote,
 };
+
+/// A kind's row, read by `Kind::columns`: what the shared reading and saving need of it.
+pub trait Document: for<'r> FromRow<'r, PgRow> + Send + Unpin {
+    const KIND: Kind;
+    fn id(&self) -> i64;
+    /// The ISO code it is stored in.
+    fn currency(&self) -> &str;
+    fn discount_type(&self) -> Option<String>;
+    fn discount_value(&self) -> Option<Decimal>;
+}
 
 /// At most this many items on one document.
 pub const MAX_ITEMS: usize = 100;
