@@ -12,13 +12,12 @@ use crate::billing::error::BillingError;
 use crate::billing::error::FieldErrors;
 use crate::billing::events::{EventType, Outcome};
 use crate::billing::search::Conditions;
+use crate::billing::status::{InvoiceStatus, transition_refused};
 use crate::billing::{numbering, payment_terms, payments, reminders};
 use crate::money::Currency;
 use crate::paging::{Page, PageRequest, Sort};
 
-pub const STATUSES: [&str; 7] = [
-    "draft", "sent", "viewed", "partial", "paid", "overdue", "void",
-];
+pub const STATUSES: [&str; 7] = InvoiceStatus::NAMES;
 
 /// Sortable fields: API name → SQL expression.
 pub const SORTS: [(&str, &str); 5] = [
@@ -35,7 +34,7 @@ pub struct Invoice {
     pub business_id: i64,
     pub customer_id: i64,
     pub number: String,
-    pub status: String,
+    pub status: InvoiceStatus,
     pub currency: String,
     pub issued_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
@@ -315,7 +314,7 @@ pub async fn update(
     let invoice = read::find_row::<Invoice>(&mut *tx, business_id, id, Find::LIVE_FOR_UPDATE)
         .await?
         .ok_or(BillingError::NotFound)?;
-    if changes.touches_amounts() && matches!(invoice.status.as_str(), "paid" | "void") {
+    if changes.touches_amounts() && invoice.status.amounts_locked() {
         return Err(BillingError::refused(format!(
             "A {} invoice's items and amounts cannot change",
             invoice.status
@@ -392,19 +391,9 @@ pub async fn update(
     Ok(outcome)
 }
 
-/// Statuses a client may move an invoice to from each status (`PATCH …/status`);
-/// partial, paid and overdue follow from payments and dates instead.
-pub fn allowed_transitions(from: &str) -> &'static [&'static str] {
-    match from {
-        "draft" => &["sent", "void"],
-        "sent" => &["viewed", "void"],
-        "viewed" | "overdue" => &["void"],
-        _ => &[],
-    }
-}
-
-/// Moves an invoice along its lifecycle. Asking for the status it already has changes
-/// nothing.
+/// Moves an invoice along its lifecycle (`InvoiceStatus::allowed_transitions`; partial,
+/// paid and overdue follow from payments and dates instead). Asking for the status it
+/// already has changes nothing.
 pub async fn set_status(
     tx: &mut PgConnection,
     business_id: i64,
@@ -415,25 +404,15 @@ pub async fn set_status(
     let invoice = read::find_row::<Invoice>(&mut *tx, business_id, id, Find::LIVE_FOR_UPDATE)
         .await?
         .ok_or(BillingError::NotFound)?;
-    if invoice.status == status {
+    let to = InvoiceStatus::parse(status);
+    if to == Some(invoice.status) {
         return Ok(Outcome::none());
     }
-    let allowed = allowed_transitions(&invoice.status);
-    if !allowed.contains(&status) {
-        let allowed = if allowed.is_empty() {
-            "none".to_string()
-        } else {
-            allowed.join(", ")
-        };
-        return Err(BillingError::field(
-            "status",
-            format!(
-                "cannot change from {} to {status} (allowed: {allowed})",
-                invoice.status
-            ),
-        ));
-    }
-    if status == "void" && invoice.paid_cents > 0 {
+    let Some(to) = to.filter(|to| invoice.status.can_become(*to)) else {
+        let from = invoice.status;
+        return Err(transition_refused(from, status, from.allowed_transitions()));
+    };
+    if to == InvoiceStatus::Void && invoice.paid_cents > 0 {
         return Err(BillingError::field(
             "status",
             "cannot be void while payments are recorded; delete them first",
@@ -446,16 +425,11 @@ pub async fn set_status(
          WHERE id = $1",
     )
     .bind(id)
-    .bind(status)
+    .bind(to.as_str())
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let event = match status {
-        "sent" => EventType::InvoiceSent,
-        "void" => EventType::InvoiceVoided,
-        _ => EventType::InvoiceUpdated,
-    };
-    Ok(Outcome::of(event, business_id, id))
+    Ok(Outcome::of(to.transition_event(), business_id, id))
 }
 
 /// Records a payment for the whole balance, through the same path as any payment
@@ -469,11 +443,11 @@ pub async fn mark_as_paid(
     let invoice = read::find_row::<Invoice>(&mut *tx, business_id, id, Find::LIVE_FOR_UPDATE)
         .await?
         .ok_or(BillingError::NotFound)?;
-    if invoice.status == "void" {
+    if !invoice.status.can_be_paid() {
         return Err(BillingError::refused("A void invoice cannot be paid"));
     }
     // Koteshen's page: nothing to mark is a refusal, not a silent success.
-    if invoice.status == "paid" || invoice.balance_cents <= 0 {
+    if invoice.status == InvoiceStatus::Paid || invoice.balance_cents <= 0 {
         return Err(BillingError::refused(
             "Invoice already paid or balance is zero",
         ));

@@ -458,8 +458,7 @@ fn check_against(
         errors.add("invoice_id", "is deleted and cannot take payments");
         return;
     }
-    // `Invoice` (billing::invoices) still holds its status as text.
-    if InvoiceStatus::parse(&invoice.status).is_some_and(|s| !s.can_be_paid()) {
+    if !invoice.status.can_be_paid() {
         errors.add("invoice_id", "is void and cannot take payments");
         return;
     }

@@ -23,7 +23,7 @@ pub async fn convert(
     let quote = read::find_row::<Quote>(&mut *tx, business_id, id, Find::LIVE_FOR_UPDATE)
         .await?
         .ok_or(BillingError::NotFound)?;
-    if matches!(quote.status.as_str(), "rejected" | "invoiced") {
+    if !quote.status.can_be_converted() {
         return Err(BillingError::refused(format!(
             "A {} quote cannot be converted",
             quote.status

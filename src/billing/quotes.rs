@@ -12,14 +12,13 @@ use crate::billing::error::BillingError;
 use crate::billing::error::FieldErrors;
 use crate::billing::events::{EventType, Outcome};
 use crate::billing::search::Conditions;
+use crate::billing::status::{QuoteStatus, transition_refused};
 use crate::money::Currency;
 use crate::paging::{Page, PageRequest, Sort};
 
 pub use crate::billing::quote_copies::{convert, duplicate};
 
-pub const STATUSES: [&str; 7] = [
-    "draft", "sent", "viewed", "accepted", "rejected", "expired", "invoiced",
-];
+pub const STATUSES: [&str; 7] = QuoteStatus::NAMES;
 
 /// Sortable fields: API name → SQL expression.
 pub const SORTS: [(&str, &str); 5] = [
@@ -36,7 +35,7 @@ pub struct Quote {
     pub business_id: i64,
     pub customer_id: i64,
     pub number: String,
-    pub status: String,
+    pub status: QuoteStatus,
     pub currency: String,
     pub issued_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -221,7 +220,7 @@ pub async fn update(
         .await?
         .ok_or(BillingError::NotFound)?;
     let touches_amounts = changes.content.touches_amounts() || changes.currency.is_some();
-    if touches_amounts && matches!(quote.status.as_str(), "accepted" | "invoiced") {
+    if touches_amounts && quote.status.amounts_locked() {
         return Err(BillingError::refused(format!(
             "An {} quote's items and amounts cannot change",
             quote.status
@@ -269,20 +268,9 @@ pub async fn update(
     Ok(())
 }
 
-/// Statuses a client may move a quote to from each status. Expired follows from the
-/// date, invoiced from conversion.
-pub fn allowed_transitions(from: &str) -> &'static [&'static str] {
-    match from {
-        "draft" => &["sent"],
-        "sent" => &["viewed", "accepted", "rejected"],
-        "viewed" => &["accepted", "rejected"],
-        _ => &[],
-    }
-}
-
 /// A sent or viewed quote past its expiry date is expired (drafts never expire).
 fn is_past_expiry(quote: &Quote, now: DateTime<Utc>) -> bool {
-    matches!(quote.status.as_str(), "sent" | "viewed") && quote.expires_at < now
+    quote.status.expires() && quote.expires_at < now
 }
 
 /// Marks a quote expired if its date has passed; answers whether it did.
@@ -318,7 +306,9 @@ pub fn expired_error() -> BillingError {
     BillingError::field("status", "cannot change: the quote expired (allowed: none)")
 }
 
-/// Moves a quote along its lifecycle; accepted, rejected and viewed are stamped.
+/// Moves a quote along its lifecycle (`QuoteStatus::allowed_transitions`: expired
+/// follows from the date, invoiced from conversion); accepted, rejected and viewed are
+/// stamped.
 pub async fn set_status(
     tx: &mut PgConnection,
     business_id: i64,
@@ -329,27 +319,17 @@ pub async fn set_status(
     let quote = read::find_row::<Quote>(&mut *tx, business_id, id, Find::LIVE_FOR_UPDATE)
         .await?
         .ok_or(BillingError::NotFound)?;
-    if quote.status == status {
+    let to = QuoteStatus::parse(status);
+    if to == Some(quote.status) {
         return Ok(StatusChange::Moved(Outcome::none()));
     }
     if expire_if_due(&mut *tx, &quote, now).await? {
         return Ok(StatusChange::Expired);
     }
-    let allowed = allowed_transitions(&quote.status);
-    if !allowed.contains(&status) {
-        let allowed = if allowed.is_empty() {
-            "none".to_string()
-        } else {
-            allowed.join(", ")
-        };
-        return Err(BillingError::field(
-            "status",
-            format!(
-                "cannot change from {} to {status} (allowed: {allowed})",
-                quote.status
-            ),
-        ));
-    }
+    let Some(to) = to.filter(|to| quote.status.can_become(*to)) else {
+        let from = quote.status;
+        return Err(transition_refused(from, status, from.allowed_transitions()));
+    };
     sqlx::query(
         "UPDATE quotes SET status = $2, updated_at = $3,
              viewed_at = CASE WHEN $2 = 'viewed' THEN $3 ELSE viewed_at END,
@@ -358,18 +338,11 @@ pub async fn set_status(
          WHERE id = $1",
     )
     .bind(id)
-    .bind(status)
+    .bind(to.as_str())
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    // `viewed` has no event of its own in the catalogue.
-    let event = match status {
-        "sent" => Some(EventType::QuoteSent),
-        "accepted" => Some(EventType::QuoteAccepted),
-        "rejected" => Some(EventType::QuoteRejected),
-        _ => None,
-    };
-    Ok(StatusChange::Moved(match event {
+    Ok(StatusChange::Moved(match to.transition_event() {
         Some(event) => Outcome::of(event, business_id, id),
         None => Outcome::none(),
     }))
@@ -383,7 +356,7 @@ pub async fn discard(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<Outcome, BillingError> {
-    let status: String = sqlx::query_scalar(
+    let status: QuoteStatus = sqlx::query_scalar(
         "SELECT status FROM quotes
          WHERE id = $1 AND business_id = $2 AND discarded_at IS NULL FOR UPDATE",
     )
@@ -392,7 +365,7 @@ pub async fn discard(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(BillingError::NotFound)?;
-    if status != "draft" {
+    if !status.can_be_deleted() {
         return Err(BillingError::refused(
             "Cannot delete a sent or accepted quote",
         ));

@@ -100,6 +100,27 @@ status! {
     }
 }
 
+/// The 422 of a move the lifecycle does not allow, naming the moves it does.
+pub fn transition_refused<S: Copy + std::fmt::Display>(
+    from: S,
+    to: &str,
+    allowed: &[S],
+) -> crate::billing::error::BillingError {
+    let allowed = if allowed.is_empty() {
+        "none".to_string()
+    } else {
+        allowed
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    crate::billing::error::BillingError::field(
+        "status",
+        format!("cannot change from {from} to {to} (allowed: {allowed})"),
+    )
+}
+
 impl InvoiceStatus {
     /// Statuses a client may move an invoice to from this one (`PATCH …/status`).
     pub const fn allowed_transitions(self) -> &'static [InvoiceStatus] {
@@ -316,16 +337,6 @@ mod tests {
                 let expected = allowed.contains(&(from.as_str(), to.as_str()));
                 assert_eq!(from.can_become(to), expected, "{from} -> {to}");
             }
-            let names: Vec<&str> = from
-                .allowed_transitions()
-                .iter()
-                .map(|s| s.as_str())
-                .collect();
-            assert_eq!(
-                names,
-                invoices::allowed_transitions(from.as_str()),
-                "{from}"
-            );
         }
     }
 
@@ -344,12 +355,6 @@ mod tests {
                 let expected = allowed.contains(&(from.as_str(), to.as_str()));
                 assert_eq!(from.can_become(to), expected, "{from} -> {to}");
             }
-            let names: Vec<&str> = from
-                .allowed_transitions()
-                .iter()
-                .map(|s| s.as_str())
-                .collect();
-            assert_eq!(names, quotes::allowed_transitions(from.as_str()), "{from}");
         }
     }
 

@@ -173,7 +173,7 @@ async fn compose(
             Doc {
                 customer_id: q.customer_id,
                 number: q.number,
-                status: q.status,
+                status: q.status.to_string(),
                 currency: q.currency,
                 date: q.expires_at,
                 notes: q.notes,
@@ -201,7 +201,7 @@ async fn compose(
             Doc {
                 customer_id: i.customer_id,
                 number: i.number,
-                status: i.status,
+                status: i.status.to_string(),
                 currency: i.currency,
                 date: i.due_at,
                 notes: i.notes,

@@ -143,7 +143,7 @@ fn view(public_url: &str, embedded: Embedded<Invoice>) -> InvoiceView {
         notes: i.notes.unwrap_or_default(),
         discount_type: i.discount_type,
         discount_value: i.discount_value.map(format_decimal),
-        status: i.status,
+        status: i.status.as_str().to_string(),
         paid: i.paid,
         payment_term_id: i.payment_term_id,
         emailed_at: i.emailed_at,

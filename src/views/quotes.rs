@@ -128,7 +128,7 @@ fn view(public_url: &str, embedded: Embedded<Quote>) -> QuoteView {
         total: money(q.total_cents, &q.currency),
         discount_type: q.discount_type,
         discount_value: q.discount_value.map(format_decimal),
-        status: q.status,
+        status: q.status.as_str().to_string(),
         emailed_at: q.emailed_at,
         accepted_at: q.accepted_at,
         rejected_at: q.rejected_at,
