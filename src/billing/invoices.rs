@@ -7,7 +7,7 @@ use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row};
 
 use crate::billing::documents::content::{self, ContentChanges};
 use crate::billing::documents::read::{self, Deleted, Find, FullRow, ListFilter, Lock};
-use crate::billing::documents::{Document, INVOICE, Kind};
+use crate::billing::documents::{INVOICE, Kind, document_row};
 use crate::billing::error::BillingError;
 use crate::billing::error::FieldErrors;
 use crate::billing::events::{EventType, Outcome};
@@ -69,21 +69,7 @@ pub struct JoinedTerm {
     pub term_updated_at: Option<DateTime<Utc>>,
 }
 
-impl Document for Invoice {
-    const KIND: Kind = INVOICE;
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn currency(&self) -> &str {
-        &self.currency
-    }
-    fn discount_type(&self) -> Option<String> {
-        self.discount_type.clone()
-    }
-    fn discount_value(&self) -> Option<Decimal> {
-        self.discount_value
-    }
-}
+document_row!(Invoice, INVOICE);
 
 /// Filters of the list; `None` means no filter.
 #[derive(Debug, Default, Clone)]

@@ -7,7 +7,7 @@ use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row};
 
 use crate::billing::documents::content::{self, ContentChanges};
 use crate::billing::documents::read::{self, Find, FullRow, ListFilter};
-use crate::billing::documents::{Document, Kind, QUOTE};
+use crate::billing::documents::{QUOTE, document_row};
 use crate::billing::error::BillingError;
 use crate::billing::error::FieldErrors;
 use crate::billing::events::{EventType, Outcome};
@@ -59,21 +59,7 @@ pub struct Quote {
     pub updated_at: DateTime<Utc>,
 }
 
-impl Document for Quote {
-    const KIND: Kind = QUOTE;
-    fn id(&self) -> i64 {
-        self.id
-    }
-    fn currency(&self) -> &str {
-        &self.currency
-    }
-    fn discount_type(&self) -> Option<String> {
-        self.discount_type.clone()
-    }
-    fn discount_value(&self) -> Option<Decimal> {
-        self.discount_value
-    }
-}
+document_row!(Quote, QUOTE);
 
 #[derive(Debug, Default, Clone)]
 pub struct Filter {

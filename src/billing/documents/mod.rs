@@ -83,5 +83,28 @@ pub trait Document: for<'r> FromRow<'r, PgRow> + Send + Unpin {
     fn discount_value(&self) -> Option<Decimal>;
 }
 
+/// `Document` for a row struct with the fields every kind has (`id`, `currency`,
+/// `discount_type`, `discount_value`): what differs is only the `Kind`.
+macro_rules! document_row {
+    ($row:ty, $kind:expr) => {
+        impl $crate::billing::documents::Document for $row {
+            const KIND: $crate::billing::documents::Kind = $kind;
+            fn id(&self) -> i64 {
+                self.id
+            }
+            fn currency(&self) -> &str {
+                &self.currency
+            }
+            fn discount_type(&self) -> Option<String> {
+                self.discount_type.clone()
+            }
+            fn discount_value(&self) -> Option<rust_decimal::Decimal> {
+                self.discount_value
+            }
+        }
+    };
+}
+pub(crate) use document_row;
+
 /// At most this many items on one document.
 pub const MAX_ITEMS: usize = 100;
