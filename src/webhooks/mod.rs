@@ -3,8 +3,8 @@
 //!
 //! - `endpoints`: subscriptions, signing secrets (shown once, rotated with 24 hours of
 //!   overlap), and the disabled state delivery leaves on them.
-//! - `deliveries`: the fan-out `billing::events::record` runs in the event's transaction
-//!   (one job per subscribed endpoint), the `webhook.deliver` job, the attempts log.
+//! - `deliveries`: the `webhook.deliver` job (the jobs are enqueued by `publish` in the
+//!   event's own statement, one per subscribed endpoint) and the attempts log.
 //! - `signature`: the Standard Webhooks and `X-Koteshen-Signature` signatures.
 //! - `client`: the one shared HTTP client, Standard Webhooks headers, bounded answers.
 //! - `address`: which targets are allowed (no private or internal addresses), checked
