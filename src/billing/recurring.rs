@@ -444,30 +444,7 @@ async fn run_once(
     .await?;
     let mut outcome = Outcome::none();
     if !already {
-        let id = invoices::copy_as_draft(
-            &mut *conn,
-            sub.business_id,
-            sub.invoice_id,
-            scheduled_at,
-            now,
-        )
-        .await?;
-        sqlx::query(
-            "INSERT INTO recurring_runs (subscription_id, occurrence, invoice_id, scheduled_at,
-                 created_at)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(sub.id)
-        .bind(n)
-        .bind(id)
-        .bind(scheduled_at)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-        outcome.push(EventType::InvoiceCreated, sub.business_id, id);
-        if sub.auto_send {
-            outcome = outcome.and(auto_send(conn, sub, id, customer_id, n, now).await?);
-        }
+        outcome = make_run(conn, sub, customer_id, scheduled_at, now).await?;
         sub.occurrences_count += 1;
     }
     sub.next_occurrence = n + 1;
@@ -485,6 +462,43 @@ async fn run_once(
     .bind(now)
     .execute(&mut *conn)
     .await?;
+    Ok(outcome)
+}
+
+/// Makes occurrence `sub.next_occurrence`'s invoice and records the run (then sends it
+/// when the subscription auto-sends); answers the events.
+async fn make_run(
+    conn: &mut PgConnection,
+    sub: &Subscription,
+    customer_id: i64,
+    scheduled_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Outcome, BillingError> {
+    let id = invoices::copy_as_draft(
+        &mut *conn,
+        sub.business_id,
+        sub.invoice_id,
+        scheduled_at,
+        now,
+    )
+    .await?;
+    sqlx::query(
+        "INSERT INTO recurring_runs (subscription_id, occurrence, invoice_id, scheduled_at,
+             created_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(sub.id)
+    .bind(sub.next_occurrence)
+    .bind(id)
+    .bind(scheduled_at)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let mut outcome = Outcome::of(EventType::InvoiceCreated, sub.business_id, id);
+    if sub.auto_send {
+        outcome =
+            outcome.and(auto_send(conn, sub, id, customer_id, sub.next_occurrence, now).await?);
+    }
     Ok(outcome)
 }
 
