@@ -4,6 +4,7 @@
 
 use axum::extract::State;
 use axum::response::Response;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -57,83 +58,17 @@ pub struct SubscriptionInput {
     status: Option<String>,
 }
 
+/// A request's changes to a schedule, every field checked (all errors answered together).
 fn read_changes(body: Value) -> ApiResult<Changes> {
-    let body = match body {
-        Value::Object(mut map) => {
-            match ["recurring", "subscription"]
-                .iter()
-                .find_map(|key| map.remove(*key).filter(Value::is_object))
-            {
-                Some(inner) => inner,
-                None => Value::Object(map),
-            }
-        }
-        other => other,
-    };
-    let obj = Obj::from_body(body, "invoices_subscription")?;
+    let obj = Obj::from_body(unwrapped(body), "invoices_subscription")?;
     let mut form = Form::new();
-    let phrase = if obj.has("frequency") || obj.has("interval") {
-        Patch::Absent
-    } else {
-        match form.string(&obj, "schedule", 64) {
-            Patch::Set(text) => match schedule_phrase::parse(&text) {
-                Some((frequency, n)) => Patch::Set((frequency.to_string(), n as i32)),
-                None => {
-                    form.error(
-                        &obj,
-                        "schedule",
-                        "is invalid (expected e.g. \"every month\", \"every 3 months\", \"every 2 weeks\")",
-                    );
-                    Patch::Invalid
-                }
-            },
-            Patch::Null => {
-                form.error(&obj, "schedule", "can't be blank");
-                Patch::Invalid
-            }
-            other => other.map(|_| (String::new(), 1)),
-        }
-    };
-    let frequency = form.one_of(&obj, "frequency", &FREQUENCIES);
-    if matches!(frequency, Patch::Null) {
-        form.error(&obj, "frequency", "can't be blank");
-    }
-    let interval = match form.integer(&obj, "interval") {
-        Patch::Set(n) if (1..=1000).contains(&n) => Some(n as i32),
-        Patch::Set(_) | Patch::Null => {
-            form.error(&obj, "interval", "must be from 1 to 1000");
-            None
-        }
-        _ => None,
-    };
+    let (frequency, interval) = read_schedule(&mut form, &obj);
     let starts_at = form.timestamp(&obj, "starts_at");
     if matches!(starts_at, Patch::Null) {
         form.error(&obj, "starts_at", "can't be blank");
     }
-    let ends_on = match form.raw(&obj, "ends_at").and_then(Value::as_str) {
-        Some(text) => schedule_phrase::date(text),
-        None => None,
-    };
-    let ends_at = if ends_on.is_some() {
-        None
-    } else {
-        form.timestamp(&obj, "ends_at").change()
-    };
-    let occurrences_field = obj.spelled("max_occurrences", "quantity");
-    let mut occurrences = |field: &str| match form.integer(&obj, field) {
-        Patch::Set(n) if (1..=100_000).contains(&n) => Some(Some(n as i32)),
-        Patch::Set(_) => {
-            form.error(&obj, field, "must be from 1 to 100000");
-            None
-        }
-        Patch::Null => Some(None),
-        _ => None,
-    };
-    let max_occurrences = occurrences(occurrences_field);
-    if occurrences_field == "max_occurrences" && obj.has("quantity") {
-        // Ours wins, but the page's spelling sent beside it is still checked.
-        occurrences("quantity");
-    }
+    let (ends_at, ends_on) = read_end(&mut form, &obj);
+    let max_occurrences = read_max_occurrences(&mut form, &obj);
     let auto_send = form.boolean(&obj, "auto_send");
     if matches!(auto_send, Patch::Null) {
         form.error(&obj, "auto_send", "can't be blank");
@@ -143,10 +78,6 @@ fn read_changes(body: Value) -> ApiResult<Changes> {
         form.error(&obj, "status", "can't be blank");
     }
     form.finish()?;
-    let (frequency, interval) = match phrase {
-        Patch::Set((frequency, n)) => (Some(frequency), Some(n)),
-        _ => (frequency.set(), interval),
-    };
     Ok(Changes {
         frequency,
         interval,
@@ -157,6 +88,98 @@ fn read_changes(body: Value) -> ApiResult<Changes> {
         auto_send: auto_send.set(),
         status: status.set().as_deref().and_then(SubscriptionStatus::parse),
     })
+}
+
+/// The body's `recurring` or `subscription` object when it sends one.
+fn unwrapped(body: Value) -> Value {
+    match body {
+        Value::Object(mut map) => {
+            match ["recurring", "subscription"]
+                .iter()
+                .find_map(|key| map.remove(*key).filter(Value::is_object))
+            {
+                Some(inner) => inner,
+                None => Value::Object(map),
+            }
+        }
+        other => other,
+    }
+}
+
+/// `frequency` and `interval`, or Koteshen's `schedule` phrase when neither is sent.
+fn read_schedule(form: &mut Form, obj: &Obj) -> (Option<String>, Option<i32>) {
+    let phrase = if obj.has("frequency") || obj.has("interval") {
+        Patch::Absent
+    } else {
+        match form.string(obj, "schedule", 64) {
+            Patch::Set(text) => match schedule_phrase::parse(&text) {
+                Some((frequency, n)) => Patch::Set((frequency.to_string(), n as i32)),
+                None => {
+                    form.error(
+                        obj,
+                        "schedule",
+                        "is invalid (expected e.g. \"every month\", \"every 3 months\", \"every 2 weeks\")",
+                    );
+                    Patch::Invalid
+                }
+            },
+            Patch::Null => {
+                form.error(obj, "schedule", "can't be blank");
+                Patch::Invalid
+            }
+            other => other.map(|_| (String::new(), 1)),
+        }
+    };
+    let frequency = form.one_of(obj, "frequency", &FREQUENCIES);
+    if matches!(frequency, Patch::Null) {
+        form.error(obj, "frequency", "can't be blank");
+    }
+    let interval = match form.integer(obj, "interval") {
+        Patch::Set(n) if (1..=1000).contains(&n) => Some(n as i32),
+        Patch::Set(_) | Patch::Null => {
+            form.error(obj, "interval", "must be from 1 to 1000");
+            None
+        }
+        _ => None,
+    };
+    match phrase {
+        Patch::Set((frequency, n)) => (Some(frequency), Some(n)),
+        _ => (frequency.set(), interval),
+    }
+}
+
+/// `ends_at`: a date (`ends_on`, that whole local day) or else a timestamp.
+fn read_end(form: &mut Form, obj: &Obj) -> (Option<Option<DateTime<Utc>>>, Option<NaiveDate>) {
+    let ends_on = match form.raw(obj, "ends_at").and_then(Value::as_str) {
+        Some(text) => schedule_phrase::date(text),
+        None => None,
+    };
+    let ends_at = if ends_on.is_some() {
+        None
+    } else {
+        form.timestamp(obj, "ends_at").change()
+    };
+    (ends_at, ends_on)
+}
+
+/// `max_occurrences`, or Koteshen's `quantity`.
+fn read_max_occurrences(form: &mut Form, obj: &Obj) -> Option<Option<i32>> {
+    let occurrences_field = obj.spelled("max_occurrences", "quantity");
+    let mut occurrences = |field: &str| match form.integer(obj, field) {
+        Patch::Set(n) if (1..=100_000).contains(&n) => Some(Some(n as i32)),
+        Patch::Set(_) => {
+            form.error(obj, field, "must be from 1 to 100000");
+            None
+        }
+        Patch::Null => Some(None),
+        _ => None,
+    };
+    let max_occurrences = occurrences(occurrences_field);
+    if occurrences_field == "max_occurrences" && obj.has("quantity") {
+        // Ours wins, but the page's spelling sent beside it is still checked.
+        occurrences("quantity");
+    }
+    max_occurrences
 }
 
 #[utoipa::path(

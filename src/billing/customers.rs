@@ -338,20 +338,3 @@ pub async fn discard(
         id,
     )))
 }
-
-/// Customers by id, deleted ones included (they still show on their documents), in one
-/// query.
-pub async fn find_many<'e>(
-    executor: impl PgExecutor<'e>,
-    business_id: i64,
-    ids: &[i64],
-) -> sqlx::Result<Vec<Customer>> {
-    let mut qb = QueryBuilder::new(SELECT);
-    qb.push(" WHERE c.business_id = ")
-        .push_bind(business_id)
-        .push(" AND c.id = ANY(")
-        .push_bind(ids.to_vec())
-        .push(")");
-    let rows: Vec<Row> = qb.build_query_as().fetch_all(executor).await?;
-    Ok(rows.into_iter().map(Customer::from).collect())
-}

@@ -300,36 +300,10 @@ pub async fn update(
     let invoice = read::find_row::<Invoice>(&mut *tx, business_id, id, Find::LIVE_FOR_UPDATE)
         .await?
         .ok_or(BillingError::NotFound)?;
-    if changes.touches_amounts() && invoice.status.amounts_locked() {
-        return Err(BillingError::refused(format!(
-            "A {} invoice's items and amounts cannot change",
-            invoice.status
-        )));
-    }
-    let mut errors = FieldErrors::new();
-    if let Some(customer_id) = changes.customer_id {
-        content::check_customer(&mut *tx, business_id, customer_id, &mut errors).await?;
-    }
-    if changes
-        .currency
-        .is_some_and(|c| c.code() != invoice.currency)
-        && invoice.paid_cents > 0
-    {
-        errors.add("currency", "cannot change once payments are recorded");
-    }
     let term_id = changes.payment_term_id.unwrap_or(invoice.payment_term_id);
-    if let Some(Some(new_term)) = changes.payment_term_id
-        && payment_terms::find_live(&mut *tx, business_id, new_term)
-            .await?
-            .is_none()
-    {
-        errors.add("payment_term_id", "does not exist");
-    }
     let issued_at = changes.issued_at.unwrap_or(invoice.issued_at);
     let due_at = changes.due_at.unwrap_or(invoice.due_at);
-    if due_at < issued_at {
-        errors.add("due_at", "must not be before issued_at");
-    }
+    let errors = check_changes(&mut *tx, business_id, &invoice, changes, issued_at, due_at).await?;
     let prepared = content::prepare_update(
         &mut *tx,
         business_id,
@@ -375,6 +349,46 @@ pub async fn update(
         outcome.push(EventType::InvoicePaid, business_id, id);
     }
     Ok(outcome)
+}
+
+/// What `update` refuses outright (amounts of a locked invoice), and the field errors of
+/// the changes other than the content's, which `content::prepare_update` adds to.
+async fn check_changes(
+    conn: &mut PgConnection,
+    business_id: i64,
+    invoice: &Invoice,
+    changes: &Changes,
+    issued_at: DateTime<Utc>,
+    due_at: DateTime<Utc>,
+) -> Result<FieldErrors, BillingError> {
+    if changes.touches_amounts() && invoice.status.amounts_locked() {
+        return Err(BillingError::refused(format!(
+            "A {} invoice's items and amounts cannot change",
+            invoice.status
+        )));
+    }
+    let mut errors = FieldErrors::new();
+    if let Some(customer_id) = changes.customer_id {
+        content::check_customer(&mut *conn, business_id, customer_id, &mut errors).await?;
+    }
+    if changes
+        .currency
+        .is_some_and(|c| c.code() != invoice.currency)
+        && invoice.paid_cents > 0
+    {
+        errors.add("currency", "cannot change once payments are recorded");
+    }
+    if let Some(Some(new_term)) = changes.payment_term_id
+        && payment_terms::find_live(&mut *conn, business_id, new_term)
+            .await?
+            .is_none()
+    {
+        errors.add("payment_term_id", "does not exist");
+    }
+    if due_at < issued_at {
+        errors.add("due_at", "must not be before issued_at");
+    }
+    Ok(errors)
 }
 
 /// Moves an invoice along its lifecycle (`InvoiceStatus::allowed_transitions`; partial,

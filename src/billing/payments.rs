@@ -287,15 +287,7 @@ pub async fn update(
         .await?
         .ok_or(BillingError::NotFound)?;
     let new_invoice_id = changes.invoice_id.unwrap_or(old.invoice_id);
-    let mut invoice_ids: Vec<i64> = old.invoice_id.into_iter().chain(new_invoice_id).collect();
-    invoice_ids.sort_unstable();
-    invoice_ids.dedup();
-    let mut locked = Vec::with_capacity(invoice_ids.len());
-    for invoice_id in &invoice_ids {
-        if let Some(invoice) = invoices::lock(&mut *tx, business_id, *invoice_id).await? {
-            locked.push(invoice);
-        }
-    }
+    let locked = lock_invoices(&mut *tx, business_id, old.invoice_id, new_invoice_id).await?;
     let invoice = new_invoice_id.and_then(|iid| locked.iter().find(|i| i.id == iid));
 
     let mut errors = FieldErrors::new();
@@ -361,6 +353,26 @@ pub async fn update(
         outcome = outcome.and(resettle(&mut *tx, business_id, invoice.id, now).await?);
     }
     Ok(outcome)
+}
+
+/// Locks the invoice a payment leaves and the one it joins, in id order (so two moves
+/// cannot deadlock); answers those that exist.
+async fn lock_invoices(
+    conn: &mut PgConnection,
+    business_id: i64,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> sqlx::Result<Vec<Invoice>> {
+    let mut invoice_ids: Vec<i64> = from.into_iter().chain(to).collect();
+    invoice_ids.sort_unstable();
+    invoice_ids.dedup();
+    let mut locked = Vec::with_capacity(invoice_ids.len());
+    for invoice_id in &invoice_ids {
+        if let Some(invoice) = invoices::lock(&mut *conn, business_id, *invoice_id).await? {
+            locked.push(invoice);
+        }
+    }
+    Ok(locked)
 }
 
 /// Soft delete; the invoice it paid is re-settled (back to partial, or to sent when no

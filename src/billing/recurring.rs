@@ -210,29 +210,38 @@ pub async fn save(
     if creating && if_missing == IfMissing::NotFound {
         return Err(BillingError::NotFound);
     }
-    let mut errors = FieldErrors::new();
-    let mut sub = existing.unwrap_or_else(|| {
-        if changes.frequency.is_none() {
-            errors.add("frequency", "can't be blank");
-        }
-        Subscription {
-            id: 0,
-            business_id,
-            invoice_id,
-            frequency: String::new(),
-            interval: 1,
-            starts_at: now,
-            ends_at: None,
-            max_occurrences: None,
-            auto_send: false,
-            status: SubscriptionStatus::Active,
-            next_occurrence: 0,
-            next_run_at: None,
-            occurrences_count: 0,
-            created_at: now,
-            updated_at: now,
-        }
-    });
+    let mut sub = existing.unwrap_or_else(|| blank(business_id, invoice_id, now));
+    apply(&mut sub, changes, tz);
+    check(&sub, changes, creating)?;
+    replan(&mut sub, changes, creating, tz, now);
+    let saved = store(&mut tx, &sub, creating, now).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// A new subscription's defaults, before the request's changes.
+fn blank(business_id: i64, invoice_id: i64, now: DateTime<Utc>) -> Subscription {
+    Subscription {
+        id: 0,
+        business_id,
+        invoice_id,
+        frequency: String::new(),
+        interval: 1,
+        starts_at: now,
+        ends_at: None,
+        max_occurrences: None,
+        auto_send: false,
+        status: SubscriptionStatus::Active,
+        next_occurrence: 0,
+        next_run_at: None,
+        occurrences_count: 0,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// Copies the given fields onto `sub` (not the status: `replan` moves it).
+fn apply(sub: &mut Subscription, changes: &Changes, tz: chrono_tz::Tz) {
     if let Some(frequency) = &changes.frequency {
         sub.frequency = frequency.clone();
     }
@@ -257,6 +266,14 @@ pub async fn save(
     if let Some(auto_send) = changes.auto_send {
         sub.auto_send = auto_send;
     }
+}
+
+/// The field errors of the changed subscription, all together.
+fn check(sub: &Subscription, changes: &Changes, creating: bool) -> Result<(), BillingError> {
+    let mut errors = FieldErrors::new();
+    if creating && changes.frequency.is_none() {
+        errors.add("frequency", "can't be blank");
+    }
     if let Some(ends_at) = sub.ends_at
         && ends_at < sub.starts_at
     {
@@ -265,20 +282,41 @@ pub async fn save(
     if !errors.is_empty() {
         return Err(BillingError::Invalid(errors));
     }
+    Ok(())
+}
+
+/// The asked status and the next run: a changed schedule or a resume skips what is
+/// already past; a pause holds unless the schedule is over.
+fn replan(
+    sub: &mut Subscription,
+    changes: &Changes,
+    creating: bool,
+    tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) {
     let resuming = changes
         .status
         .is_some_and(|asked| sub.status.resumes(asked));
     if !creating && (changes.touches_schedule() || resuming) {
-        skip_to(&mut sub, tz, now);
+        skip_to(sub, tz, now);
     }
     if let Some(asked) = changes.status {
         sub.status = sub.status.requested(asked);
     }
     let paused = sub.status == SubscriptionStatus::Paused;
-    plan(&mut sub, tz);
+    plan(sub, tz);
     if paused && sub.status != SubscriptionStatus::Completed {
         sub.status = SubscriptionStatus::Paused;
     }
+}
+
+/// Inserts the new subscription or updates the existing one; answers it as stored.
+async fn store(
+    conn: &mut PgConnection,
+    sub: &Subscription,
+    creating: bool,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Subscription> {
     let sql = if creating {
         format!(
             "INSERT INTO invoice_subscriptions (business_id, invoice_id, frequency, \"interval\",
@@ -298,8 +336,8 @@ pub async fn save(
         )
     };
     let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(business_id)
-        .bind(invoice_id)
+        .bind(sub.business_id)
+        .bind(sub.invoice_id)
         .bind(&sub.frequency)
         .bind(sub.interval)
         .bind(sub.starts_at)
@@ -314,9 +352,7 @@ pub async fn save(
     if !creating {
         query = query.bind(sub.id);
     }
-    let saved = query.fetch_one(&mut *tx).await?;
-    tx.commit().await?;
-    Ok(saved)
+    query.fetch_one(conn).await
 }
 
 /// Cancels the invoice's subscription: it shows nowhere after this; the invoices it
@@ -408,30 +444,7 @@ async fn run_once(
     .await?;
     let mut outcome = Outcome::none();
     if !already {
-        let id = invoices::copy_as_draft(
-            &mut *conn,
-            sub.business_id,
-            sub.invoice_id,
-            scheduled_at,
-            now,
-        )
-        .await?;
-        sqlx::query(
-            "INSERT INTO recurring_runs (subscription_id, occurrence, invoice_id, scheduled_at,
-                 created_at)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(sub.id)
-        .bind(n)
-        .bind(id)
-        .bind(scheduled_at)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-        outcome.push(EventType::InvoiceCreated, sub.business_id, id);
-        if sub.auto_send {
-            outcome = outcome.and(auto_send(conn, sub, id, customer_id, n, now).await?);
-        }
+        outcome = make_run(conn, sub, customer_id, scheduled_at, now).await?;
         sub.occurrences_count += 1;
     }
     sub.next_occurrence = n + 1;
@@ -449,6 +462,43 @@ async fn run_once(
     .bind(now)
     .execute(&mut *conn)
     .await?;
+    Ok(outcome)
+}
+
+/// Makes occurrence `sub.next_occurrence`'s invoice and records the run (then sends it
+/// when the subscription auto-sends); answers the events.
+async fn make_run(
+    conn: &mut PgConnection,
+    sub: &Subscription,
+    customer_id: i64,
+    scheduled_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Outcome, BillingError> {
+    let id = invoices::copy_as_draft(
+        &mut *conn,
+        sub.business_id,
+        sub.invoice_id,
+        scheduled_at,
+        now,
+    )
+    .await?;
+    sqlx::query(
+        "INSERT INTO recurring_runs (subscription_id, occurrence, invoice_id, scheduled_at,
+             created_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(sub.id)
+    .bind(sub.next_occurrence)
+    .bind(id)
+    .bind(scheduled_at)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let mut outcome = Outcome::of(EventType::InvoiceCreated, sub.business_id, id);
+    if sub.auto_send {
+        outcome =
+            outcome.and(auto_send(conn, sub, id, customer_id, sub.next_occurrence, now).await?);
+    }
     Ok(outcome)
 }
 

@@ -158,66 +158,88 @@ async fn compose(
     };
     let tz = schedule::time_zone(&time_zone);
     let doc = match purpose {
-        Purpose::Quote => {
-            let Some(d) = read::find_full::<quotes::Quote>(
-                &mut *conn,
-                job.business_id,
-                job.document_id,
-                Deleted::Excluded,
-            )
-            .await?
-            else {
-                return Ok(None);
-            };
-            let q = d.document;
-            Doc {
-                customer_id: q.customer_id,
-                number: q.number,
-                status: q.status.to_string(),
-                currency: q.currency,
-                date: q.expires_at,
-                notes: q.notes,
-                subtotal: q.subtotal_cents,
-                discount: q.discount_cents,
-                total: q.total_cents,
-                balance: None,
-                items: d.items.0,
-                taxes: d.taxes.0,
-            }
-        }
-        _ => {
-            let Some(d) = read::find_full::<invoices::Invoice>(
-                &mut *conn,
-                job.business_id,
-                job.document_id,
-                Deleted::Excluded,
-            )
-            .await?
-            else {
-                return Ok(None);
-            };
-            let (items, taxes) = (d.items.0, d.taxes.0);
-            let i = d.document;
-            Doc {
-                customer_id: i.customer_id,
-                number: i.number,
-                status: i.status.to_string(),
-                currency: i.currency,
-                date: i.due_at,
-                notes: i.notes,
-                subtotal: i.subtotal_cents,
-                discount: i.discount_cents,
-                total: i.total_cents,
-                balance: Some(i.balance_cents),
-                items,
-                taxes,
-            }
-        }
+        Purpose::Quote => quote_doc(&mut *conn, job).await?,
+        _ => invoice_doc(&mut *conn, job).await?,
+    };
+    let Some(doc) = doc else {
+        return Ok(None);
     };
     let customer = emailed::customer_name(&mut *conn, job.business_id, doc.customer_id).await?;
     let Ok(currency) = Currency::parse(&doc.currency) else {
         return Ok(None);
     };
+    let message = job.message.clone();
+    Ok(Some(composed(
+        doc, purpose, business, customer, currency, tz, message,
+    )))
+}
+
+/// The job's quote as the email shows it; `None` if it is gone.
+async fn quote_doc(conn: &mut PgConnection, job: &DocumentEmail) -> sqlx::Result<Option<Doc>> {
+    let Some(d) =
+        read::find_full::<quotes::Quote>(conn, job.business_id, job.document_id, Deleted::Excluded)
+            .await?
+    else {
+        return Ok(None);
+    };
+    let q = d.document;
+    Ok(Some(Doc {
+        customer_id: q.customer_id,
+        number: q.number,
+        status: q.status.to_string(),
+        currency: q.currency,
+        date: q.expires_at,
+        notes: q.notes,
+        subtotal: q.subtotal_cents,
+        discount: q.discount_cents,
+        total: q.total_cents,
+        balance: None,
+        items: d.items.0,
+        taxes: d.taxes.0,
+    }))
+}
+
+/// The job's invoice (also a reminder's) as the email shows it; `None` if it is gone.
+async fn invoice_doc(conn: &mut PgConnection, job: &DocumentEmail) -> sqlx::Result<Option<Doc>> {
+    let Some(d) = read::find_full::<invoices::Invoice>(
+        conn,
+        job.business_id,
+        job.document_id,
+        Deleted::Excluded,
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let (items, taxes) = (d.items.0, d.taxes.0);
+    let i = d.document;
+    Ok(Some(Doc {
+        customer_id: i.customer_id,
+        number: i.number,
+        status: i.status.to_string(),
+        currency: i.currency,
+        date: i.due_at,
+        notes: i.notes,
+        subtotal: i.subtotal_cents,
+        discount: i.discount_cents,
+        total: i.total_cents,
+        balance: Some(i.balance_cents),
+        items,
+        taxes,
+    }))
+}
+
+/// The mail from the document, amounts in `currency`'s format and the date in the
+/// business's time zone.
+fn composed(
+    doc: Doc,
+    purpose: Purpose,
+    business: String,
+    customer: String,
+    currency: Currency,
+    tz: chrono_tz::Tz,
+    message: Option<String>,
+) -> Composed {
     let amount = |cents: i64| format_amount(cents, currency);
     let mail = DocumentMail {
         purpose,
@@ -256,12 +278,12 @@ async fn compose(
         },
         date: doc.date.with_timezone(&tz).format("%Y-%m-%d").to_string(),
         notes: doc.notes.filter(|n| !n.trim().is_empty()),
-        message: job.message.clone(),
+        message,
     };
-    Ok(Some(Composed {
+    Composed {
         mail,
         status: doc.status,
-    }))
+    }
 }
 
 struct Doc {
