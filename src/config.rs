@@ -314,51 +314,12 @@ fn per_minute(
     )
 }
 
-/// Whether lettre's `from_url` takes this SMTP URL, checked without building the
-/// transport (that is `mail::Mailer`'s, at startup): an smtp:// or smtps:// URL with a
-/// host, a `tls` of `required` or `opportunistic` if any on smtp://, and credentials
-/// that percent-decode to UTF-8.
+/// Whether this is an smtp:// or smtps:// URL lettre reads (its own parser, so the
+/// check and the `mail::Mailer` built from it at startup cannot disagree; reading a URL
+/// opens no connection).
 fn is_smtp_url(raw: &str) -> bool {
-    if !(raw.starts_with("smtp://") || raw.starts_with("smtps://")) {
-        return false;
-    }
-    let Ok(url) = url::Url::parse(raw) else {
-        return false;
-    };
-    let tls = url
-        .query_pairs()
-        .find(|(k, _)| k == "tls")
-        .map(|(_, v)| v.into_owned());
-    let known = matches!(
-        (url.scheme(), tls.as_deref()),
-        ("smtp", None | Some("required" | "opportunistic")) | ("smtps", _)
-    );
-    // lettre reads the credentials only when there is a password.
-    let credentials = url
-        .password()
-        .is_none_or(|password| percent_decodes(url.username()) && percent_decodes(password));
-    known && url.host_str().is_some_and(|host| !host.is_empty()) && credentials
-}
-
-/// Whether `%XX`-decoding (as the percent-encoding crate does it) gives UTF-8.
-fn percent_decodes(encoded: &str) -> bool {
-    let bytes = encoded.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                decoded.push((hex(h).unwrap_or_default() * 16 + hex(l).unwrap_or_default()) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                decoded.push(b);
-                i += 1;
-            }
-        }
-    }
-    std::str::from_utf8(&decoded).is_ok()
+    (raw.starts_with("smtp://") || raw.starts_with("smtps://"))
+        && lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(raw).is_ok()
 }
 
 /// Hides the password of a connection URL for logs and error lines.
