@@ -1,5 +1,5 @@
 //! Businesses: every query on the `businesses` table. The row as the documents embed it
-//! (`views::business` shapes it), the name and time zone an email shows, and the insert
+//! (`views::business` shapes it; emails read it through the documents' one read) and the insert
 //! of a new business with a unique slug (`auth::accounts` creates it with its owner).
 
 use chrono::{DateTime, Utc};
@@ -56,17 +56,6 @@ pub(crate) async fn find<'e>(
     .bind(id)
     .fetch_optional(executor)
     .await
-}
-
-/// The business's name and time zone (what an email shows and dates in).
-pub async fn name_and_time_zone<'e>(
-    executor: impl PgExecutor<'e>,
-    id: i64,
-) -> sqlx::Result<Option<(String, String)>> {
-    sqlx::query_as("SELECT name, time_zone FROM businesses WHERE id = $1")
-        .bind(id)
-        .fetch_optional(executor)
-        .await
 }
 
 /// Turns a business name into a URL slug, made unique with a numeric suffix if needed.

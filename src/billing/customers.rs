@@ -70,6 +70,12 @@ pub(crate) struct Row {
     address: addresses::JoinedAddress,
 }
 
+impl Row {
+    pub(crate) fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 impl From<Row> for Customer {
     fn from(r: Row) -> Self {
         Customer {

@@ -1,6 +1,6 @@
-//! What the `email.document` job records on the documents once the SMTP server has an
-//! email (or finds it has nothing to send), and the customer's name it greets: the job
-//! composes and sends, the billing tables are changed here.
+//! The `email.document` job's payload and enqueue, and what the job records on the
+//! documents once the SMTP server has an email (or finds it has nothing to send): the
+//! job composes and sends, the billing tables are changed here.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -64,22 +64,6 @@ pub async fn skip_reminder<'e>(
     .execute(executor)
     .await?;
     Ok(())
-}
-
-/// The name of the business's customer, empty if it is gone.
-pub async fn customer_name<'e>(
-    executor: impl PgExecutor<'e>,
-    business_id: i64,
-    customer_id: i64,
-) -> sqlx::Result<String> {
-    Ok(
-        sqlx::query_scalar("SELECT name FROM customers WHERE id = $1 AND business_id = $2")
-            .bind(customer_id)
-            .bind(business_id)
-            .fetch_optional(executor)
-            .await?
-            .unwrap_or_default(),
-    )
 }
 
 pub const KIND: &str = "email.document";

@@ -15,8 +15,7 @@ use crate::billing::documents::read::{self, Deleted};
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::emailed::DocumentEmail;
 use crate::billing::emailed::{self, Sent};
-use crate::billing::status::InvoiceStatus;
-use crate::billing::{businesses, invoices, quotes, schedule};
+use crate::billing::{invoices, quotes, schedule};
 use crate::mail::templates::{DocumentMail, Line, Purpose};
 use crate::mail::{self, Email, MailError, Mailer};
 use crate::money::{Currency, decimal_to_cents, format_amount, format_decimal};
@@ -38,9 +37,7 @@ pub async fn run(ctx: JobContext, mailer: Arc<Mailer>, payload: Value) -> Result
         return Err(JobError::Fatal("the document no longer exists".into()));
     };
     drop(conn);
-    if purpose == Purpose::Reminder
-        && InvoiceStatus::parse(&composed.status).is_some_and(InvoiceStatus::is_closed)
-    {
+    if purpose == Purpose::Reminder && composed.closed {
         // Paid or voided since the reminder was queued: nothing to remind of.
         if let Some(reminder_id) = job.reminder_id {
             emailed::skip_reminder(&ctx.pool, job.business_id, reminder_id, ctx.clock.now())
@@ -105,7 +102,8 @@ async fn record_delivery(
 
 struct Composed {
     mail: DocumentMail,
-    status: String,
+    /// A paid or void invoice: nothing more will be collected.
+    closed: bool,
 }
 
 /// What a `content` template can name, for the invoice `id`. `invoice.pay_url` is the
@@ -152,19 +150,22 @@ async fn compose(
     job: &DocumentEmail,
     purpose: Purpose,
 ) -> sqlx::Result<Option<Composed>> {
-    let business = businesses::name_and_time_zone(&mut *conn, job.business_id).await?;
-    let Some((business, time_zone)) = business else {
-        return Ok(None);
-    };
-    let tz = schedule::time_zone(&time_zone);
     let doc = match purpose {
         Purpose::Quote => quote_doc(&mut *conn, job).await?,
         _ => invoice_doc(&mut *conn, job).await?,
     };
-    let Some(doc) = doc else {
+    let Some((
+        doc,
+        Parties {
+            business,
+            time_zone,
+            customer,
+        },
+    )) = doc
+    else {
         return Ok(None);
     };
-    let customer = emailed::customer_name(&mut *conn, job.business_id, doc.customer_id).await?;
+    let tz = schedule::time_zone(&time_zone);
     let Ok(currency) = Currency::parse(&doc.currency) else {
         return Ok(None);
     };
@@ -174,33 +175,67 @@ async fn compose(
     )))
 }
 
+/// Who an email is from and to, from the document's one read: the business's name and
+/// time zone, the customer's name (empty when the customer is gone).
+struct Parties {
+    business: String,
+    time_zone: String,
+    customer: String,
+}
+
+impl Parties {
+    fn of<D>(row: &read::FullRow<D>) -> Option<Parties> {
+        let business = row.business.as_ref()?;
+        Some(Parties {
+            business: business.0.name.clone(),
+            time_zone: business.0.time_zone.clone(),
+            customer: row
+                .customer
+                .as_ref()
+                .map(|c| c.0.name().to_string())
+                .unwrap_or_default(),
+        })
+    }
+}
+
 /// The job's quote as the email shows it; `None` if it is gone.
-async fn quote_doc(conn: &mut PgConnection, job: &DocumentEmail) -> sqlx::Result<Option<Doc>> {
+async fn quote_doc(
+    conn: &mut PgConnection,
+    job: &DocumentEmail,
+) -> sqlx::Result<Option<(Doc, Parties)>> {
     let Some(d) =
         read::find_full::<quotes::Quote>(conn, job.business_id, job.document_id, Deleted::Excluded)
             .await?
     else {
         return Ok(None);
     };
+    let Some(parties) = Parties::of(&d) else {
+        return Ok(None);
+    };
     let q = d.document;
-    Ok(Some(Doc {
-        customer_id: q.customer_id,
-        number: q.number,
-        status: q.status.to_string(),
-        currency: q.currency,
-        date: q.expires_at,
-        notes: q.notes,
-        subtotal: q.subtotal_cents,
-        discount: q.discount_cents,
-        total: q.total_cents,
-        balance: None,
-        items: d.items.0,
-        taxes: d.taxes.0,
-    }))
+    Ok(Some((
+        Doc {
+            number: q.number,
+            closed: false,
+            currency: q.currency,
+            date: q.expires_at,
+            notes: q.notes,
+            subtotal: q.subtotal_cents,
+            discount: q.discount_cents,
+            total: q.total_cents,
+            balance: None,
+            items: d.items.0,
+            taxes: d.taxes.0,
+        },
+        parties,
+    )))
 }
 
 /// The job's invoice (also a reminder's) as the email shows it; `None` if it is gone.
-async fn invoice_doc(conn: &mut PgConnection, job: &DocumentEmail) -> sqlx::Result<Option<Doc>> {
+async fn invoice_doc(
+    conn: &mut PgConnection,
+    job: &DocumentEmail,
+) -> sqlx::Result<Option<(Doc, Parties)>> {
     let Some(d) = read::find_full::<invoices::Invoice>(
         conn,
         job.business_id,
@@ -211,22 +246,27 @@ async fn invoice_doc(conn: &mut PgConnection, job: &DocumentEmail) -> sqlx::Resu
     else {
         return Ok(None);
     };
+    let Some(parties) = Parties::of(&d) else {
+        return Ok(None);
+    };
     let (items, taxes) = (d.items.0, d.taxes.0);
     let i = d.document;
-    Ok(Some(Doc {
-        customer_id: i.customer_id,
-        number: i.number,
-        status: i.status.to_string(),
-        currency: i.currency,
-        date: i.due_at,
-        notes: i.notes,
-        subtotal: i.subtotal_cents,
-        discount: i.discount_cents,
-        total: i.total_cents,
-        balance: Some(i.balance_cents),
-        items,
-        taxes,
-    }))
+    Ok(Some((
+        Doc {
+            number: i.number,
+            closed: i.status.is_closed(),
+            currency: i.currency,
+            date: i.due_at,
+            notes: i.notes,
+            subtotal: i.subtotal_cents,
+            discount: i.discount_cents,
+            total: i.total_cents,
+            balance: Some(i.balance_cents),
+            items,
+            taxes,
+        },
+        parties,
+    )))
 }
 
 /// The mail from the document, amounts in `currency`'s format and the date in the
@@ -282,14 +322,14 @@ fn composed(
     };
     Composed {
         mail,
-        status: doc.status,
+        closed: doc.closed,
     }
 }
 
 struct Doc {
-    customer_id: i64,
     number: String,
-    status: String,
+    /// An invoice paid or void (`InvoiceStatus::is_closed`); a quote never is.
+    closed: bool,
     currency: String,
     date: DateTime<Utc>,
     notes: Option<String>,
