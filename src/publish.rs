@@ -39,7 +39,7 @@ pub async fn commit(
 
 /// Renders and records a change's outcome in the caller's transaction. A record that
 /// several events announce (an invoice updated and paid) is rendered once.
-pub async fn record(
+async fn record(
     conn: &mut PgConnection,
     views: Views<'_>,
     outcome: Outcome,

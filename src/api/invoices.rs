@@ -16,7 +16,7 @@ use crate::api::input::{Form, Obj, Patch};
 pub use crate::api::invoice_docs::{DocumentTaxInput, InvoiceInput, InvoiceListParams, ItemInput};
 use crate::api::pagination::Paginated;
 use crate::api::params::{DOCUMENTS_PER_PAGE, ListQuery};
-use crate::api::response::{created, data, no_content};
+use crate::api::response::{data, no_content};
 use crate::api::write;
 use crate::auth::Auth;
 use crate::billing::documents::INVOICE;
@@ -38,13 +38,6 @@ pub struct InvoiceEnvelope {
 pub struct InvoiceList {
     data: Vec<InvoiceView>,
     meta: ListMeta,
-}
-
-/// The 201 answer for an invoice just made (by create, duplicate or a quote's
-/// conversion).
-pub async fn created_invoice(state: &AppState, business_id: i64, id: i64) -> ApiResult<Response> {
-    let view = written(state, business_id, id).await?;
-    Ok(created(&view.url.clone(), view))
 }
 
 /// The invoice a write just made or changed, for its answer.

@@ -6,6 +6,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
 use crate::billing::error::BillingError;
@@ -20,7 +21,7 @@ type Step<'c> = Pin<Box<dyn Future<Output = Result<Option<Outcome>, BillingError
 /// Invoices past their due date become overdue (`billing::overdue`).
 pub async fn overdue(ctx: JobContext) -> anyhow::Result<()> {
     let now = ctx.clock.now();
-    drain(&ctx, overdue::PER_SWEEP, move |tx| {
+    drain(&ctx, now, overdue::PER_SWEEP, move |tx| {
         Box::pin(async move { Ok(overdue::mark_next(tx, now).await?) })
     })
     .await
@@ -29,20 +30,25 @@ pub async fn overdue(ctx: JobContext) -> anyhow::Result<()> {
 /// Recurring invoices: one occurrence per transaction (`billing::recurring`).
 pub async fn recurring(ctx: JobContext) -> anyhow::Result<()> {
     let now = ctx.clock.now();
-    drain(&ctx, recurring::PER_SWEEP, move |tx| {
+    drain(&ctx, now, recurring::PER_SWEEP, move |tx| {
         Box::pin(recurring::run_next(tx, now))
     })
     .await
 }
 
 /// Runs `step` in a transaction at a time, publishing each outcome, until it finds
-/// nothing due or `limit` records were taken (the next sweep takes the rest).
-async fn drain<S>(ctx: &JobContext, limit: usize, mut step: S) -> anyhow::Result<()>
+/// nothing due or `limit` records were taken (the next sweep takes the rest). `now` is
+/// the sweep's one time: the steps' changes and their events carry the same.
+async fn drain<S>(
+    ctx: &JobContext,
+    now: DateTime<Utc>,
+    limit: usize,
+    mut step: S,
+) -> anyhow::Result<()>
 where
     S: for<'c> FnMut(&'c mut PgConnection) -> Step<'c>,
 {
     let views = Views::new(&ctx.config.public_url);
-    let now = ctx.clock.now();
     for _ in 0..limit {
         let mut tx = ctx.pool.begin().await?;
         let Some(outcome) = step(&mut tx).await? else {

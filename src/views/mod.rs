@@ -40,10 +40,6 @@ impl<'s> Views<'s> {
         Views { public_url }
     }
 
-    pub fn public_url(&self) -> &'s str {
-        self.public_url
-    }
-
     /// A resource as the API shows it (deleted records included), read on the given
     /// connection: inside a transaction, the state that transaction is about to commit.
     pub async fn render(
