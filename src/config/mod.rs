@@ -9,6 +9,9 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
+mod limits;
+pub use limits::Limits;
+
 #[derive(Clone)]
 pub struct Config {
     /// `DATABASE_URL`. Unset, it is empty until koteshen has started its own PostgreSQL
@@ -49,6 +52,8 @@ pub struct Config {
     pub smtp_url: String,
     /// The `From` of every email, `Name <address>` or a bare address.
     pub mail_from: String,
+    /// The bounds on what one business can make the server do (`limits.rs`).
+    pub limits: Limits,
 }
 
 /// Secrets live in the database URL (a password), so Debug prints it redacted.
@@ -75,6 +80,7 @@ impl fmt::Debug for Config {
             .field("webhook_allow_private", &self.webhook_allow_private)
             .field("smtp_url", &redact_url(&self.smtp_url))
             .field("mail_from", &self.mail_from)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -193,6 +199,7 @@ impl Config {
             )?,
             smtp_url,
             mail_from,
+            limits: Limits::from_vars(&var)?,
         })
     }
 
