@@ -77,8 +77,11 @@ pub fn scheduled_at(
     }
 }
 
-/// The invoice's due date and its business's time zone, the invoice row share-locked so
-/// its due date cannot change under the caller.
+/// The invoice's due date and its business's time zone, the invoice row locked for the
+/// rest of the caller's transaction: its due date cannot change under the caller, and
+/// two creates for one invoice take turns (`FOR SHARE` would let both count the same
+/// reminders and pass `MAX_PER_INVOICE` together). `NO KEY UPDATE` still lets other
+/// tables' rows reference the invoice meanwhile.
 async fn invoice_due(
     conn: &mut PgConnection,
     business_id: i64,
@@ -87,7 +90,7 @@ async fn invoice_due(
     sqlx::query_as(
         "SELECT i.due_at, b.time_zone FROM invoices i JOIN businesses b ON b.id = i.business_id
          WHERE i.id = $1 AND i.business_id = $2 AND i.discarded_at IS NULL
-         FOR SHARE OF i",
+         FOR NO KEY UPDATE OF i",
     )
     .bind(invoice_id)
     .bind(business_id)
