@@ -7,8 +7,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::harness::{
-    Setup, TestApp, documented_invoice, documented_quote, invoice_due_in, patch, post, send,
-    setup,
+    Setup, TestApp, documented_invoice, documented_quote, invoice_due_in, patch, post, send, setup,
 };
 
 async fn status_of(app: &TestApp, table: &str, id: i64) -> String {

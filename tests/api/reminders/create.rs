@@ -77,10 +77,11 @@ async fn parallel_creates_never_pass_the_per_invoice_cap() {
     let created = statuses.iter().filter(|s| **s == 201).count();
     let refused = statuses.iter().filter(|s| **s == 422).count();
     assert_eq!((created, refused), (cap, cap), "{statuses:?}");
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM invoice_reminders WHERE invoice_id = $1")
-        .bind(id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let stored: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM invoice_reminders WHERE invoice_id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(stored, cap as i64);
 }

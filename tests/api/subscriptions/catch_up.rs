@@ -20,7 +20,10 @@ async fn a_daily_subscription_started_in_2000_does_not_backfill_and_starts_at_it
         json!({"frequency": "daily", "starts_at": "2000-01-01T00:00:00Z"}),
     )
     .await;
-    assert_eq!(sub["starts_at"], "2000-01-01T00:00:00.000Z", "kept as given");
+    assert_eq!(
+        sub["starts_at"], "2000-01-01T00:00:00.000Z",
+        "kept as given"
+    );
     assert_eq!(sub["next_run_at"], "2026-02-01T00:00:00.000Z");
     let runner = app.runner();
     runner.run_due().await.unwrap();
