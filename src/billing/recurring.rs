@@ -141,7 +141,7 @@ fn start_schedule(
     let mut n = first_at_or_after(sub, tz, first, after);
     let starts_late = occurrence(sub, tz, first)
         .is_some_and(|at| at < now && last_run.is_none_or(|last| at > last));
-    if n == first + 1 && starts_late {
+    if first.checked_add(1) == Some(n) && starts_late {
         n = first;
     }
     sub.next_occurrence = n;

@@ -1,10 +1,13 @@
 //! What the sweeps (overdue, recurring, reminders, quote expiry) share: taking due rows
 //! fairly across businesses, and backing off a row that failed.
 //!
-//! Fair: the due rows are taken in turns of `SWEEP_PER_BUSINESS` rows per business, each
-//! business's oldest first, every business's first turn before anyone's second. A
-//! business with 10,000 due rows gets 25 before the next business's single row, not
-//! 10,000. The list is only an order: each row is then claimed on its own
+//! Fair: every business's oldest due row comes first, so no backlog delays another
+//! business's single row to a later sweep (unless more businesses than a sweep takes
+//! rows have rows due; each still gets one a sweep); then the rest in turns of
+//! `SWEEP_PER_BUSINESS` rows per business, oldest first within a turn, every business's
+//! turn before anyone's next. A business with 10,000 due rows gets 25 before the next
+//! business's 26th, not 10,000, and alone it is not slowed down: a turn is an order,
+//! not a cap. The list is only an order: each row is then claimed on its own
 //! (`FOR UPDATE SKIP LOCKED`, still due) by the sweep's step, so two processes sweeping
 //! at once never take one row twice.
 //!
@@ -38,8 +41,8 @@ const MAX_BACKOFF_MINUTES: i64 = 6 * 60;
 /// being due some other way (paid, deleted…).
 const FORGET_AFTER_DAYS: i64 = 7;
 
-/// Up to `limit` due rows of `source` in fair order (turns of `per_business` rows per
-/// business), without those backed off.
+/// Up to `limit` due rows of `source` in fair order (each business's first, then turns
+/// of `per_business` rows per business), without those backed off.
 pub async fn take(
     conn: &mut PgConnection,
     source: Source,
@@ -56,7 +59,7 @@ pub async fn take(
              LEFT JOIN sweep_failures f ON f.sweep = $2 AND f.row_id = d.id
              WHERE f.retry_at IS NULL OR f.retry_at <= $1
          ) due
-         ORDER BY (rank - 1) / $3, at, id
+         ORDER BY rank > 1, (rank - 1) / $3, at, id
          LIMIT $4",
         source.sql
     );

@@ -1,11 +1,12 @@
 //! The sweeps that change documents (overdue invoices, recurring invoices, due
 //! reminders, quote expiry). Each takes its due rows fairly across businesses
-//! (`billing::sweeping::take`: turns of `SWEEP_PER_BUSINESS` rows per business), then
-//! runs its billing step on one row per transaction (the step claims the row with
-//! `FOR UPDATE SKIP LOCKED` and checks it is still due), publishes what that changed
-//! and commits: two workers sweeping at once never take one row twice, and a failure
-//! leaves the rows before it done. A row whose step fails is logged, backed off
-//! (`sweep_failures`) and skipped; the sweep goes on with the next.
+//! (`billing::sweeping::take`: each business's oldest, then turns of
+//! `SWEEP_PER_BUSINESS` rows per business), then runs its billing step on one row per
+//! transaction (the step claims the row with `FOR UPDATE SKIP LOCKED` and checks it is
+//! still due), publishes what that changed and commits: two workers sweeping at once
+//! never take one row twice, and a failure leaves the rows before it done. A row whose
+//! step fails is logged, backed off (`sweep_failures`) and skipped; the sweep goes on
+//! with the next.
 
 use std::future::Future;
 use std::pin::Pin;

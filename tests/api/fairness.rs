@@ -275,3 +275,36 @@ async fn a_poisoned_quote_is_backed_off_while_the_others_expire() {
     }
     assert_eq!(poison_hits(&app).await, 1);
 }
+
+#[tokio::test]
+async fn the_sweep_order_is_every_business_s_oldest_then_turns_per_business() {
+    use koteshen::billing::{overdue, sweeping};
+    let app = TestApp::spawn().await;
+    let mut firsts = Vec::new();
+    for name in ["Big A", "Big B", "Small C"] {
+        let s = setup(&app, name).await;
+        // A and B: eleven invoices due before C's one.
+        let due_in = if name == "Small C" { 2 } else { 1 };
+        let first = invoice_due_in(&app, &s, due_in, "sent").await;
+        if name != "Small C" {
+            clone_invoices(&app, first, 10).await;
+        }
+        firsts.push(s.tenant.business_id);
+    }
+    let (a, b, c) = (firsts[0], firsts[1], firsts[2]);
+    let now = app.clock.now() + Duration::days(3);
+    let mut conn = app.pool.acquire().await.unwrap();
+    let order: Vec<i64> = sweeping::take(&mut conn, overdue::DUE, now, 2, 7)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|due| due.business_id)
+        .collect();
+    // Clones are due before their template: A's and B's oldest are their clones.
+    assert_eq!(
+        order,
+        [a, b, c, a, b, a, b],
+        "each business's oldest, then A's and B's turn of two (one taken already), then \
+         the next turn"
+    );
+}

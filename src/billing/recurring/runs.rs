@@ -109,7 +109,7 @@ async fn run_once(
         outcome = make_run(conn, sub, customer_id, scheduled_at, now).await?;
         sub.occurrences_count += 1;
     }
-    sub.next_occurrence = n + 1;
+    sub.next_occurrence = n.saturating_add(1);
     plan(sub, tz);
     sqlx::query(
         "UPDATE invoice_subscriptions SET next_occurrence = $2, next_run_at = $3,
