@@ -423,3 +423,72 @@ pub async fn cancel(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn daily_from(starts_at: &str) -> Subscription {
+        let mut sub = blank(1, 1, utc("2026-01-01T00:00:00Z"));
+        sub.frequency = "daily".into();
+        sub.starts_at = utc(starts_at);
+        sub
+    }
+
+    fn start(sub: &mut Subscription, now: &str, last_run: Option<&str>) -> DateTime<Utc> {
+        start_schedule(sub, chrono_tz::Tz::UTC, utc(now), last_run.map(utc));
+        plan(sub, chrono_tz::Tz::UTC);
+        sub.next_run_at.unwrap()
+    }
+
+    #[test]
+    fn a_start_more_than_a_period_ago_begins_at_the_next_occurrence() {
+        let mut sub = daily_from("2000-01-01T09:00:00Z");
+        let next = start(&mut sub, "2026-02-10T12:00:00Z", None);
+        assert_eq!(next, utc("2026-02-11T09:00:00Z"));
+        let mut sub = daily_from("2000-01-01T09:00:00Z");
+        let next = start(&mut sub, "2026-02-10T09:00:00Z", None);
+        assert_eq!(next, utc("2026-02-10T09:00:00Z"), "one falling now is now");
+    }
+
+    #[test]
+    fn a_start_in_the_current_period_is_made_at_once_unless_already_invoiced() {
+        let mut sub = daily_from("2026-02-10T09:00:00Z");
+        let next = start(&mut sub, "2026-02-10T12:00:00Z", None);
+        assert_eq!(next, utc("2026-02-10T09:00:00Z"));
+        let mut sub = daily_from("2026-02-10T09:00:00Z");
+        let next = start(
+            &mut sub,
+            "2026-02-10T12:00:00Z",
+            Some("2026-02-10T09:00:00Z"),
+        );
+        assert_eq!(next, utc("2026-02-11T09:00:00Z"));
+    }
+
+    #[test]
+    fn a_changed_schedule_counts_its_runs_on_from_the_next_number() {
+        let mut sub = daily_from("2026-03-15T09:00:00Z");
+        sub.next_occurrence = 5;
+        sub.occurrences_count = 5;
+        let next = start(
+            &mut sub,
+            "2026-02-10T12:00:00Z",
+            Some("2026-02-09T09:00:00Z"),
+        );
+        assert_eq!(next, utc("2026-03-15T09:00:00Z"), "the new start itself");
+        assert_eq!((sub.anchor_occurrence, sub.next_occurrence), (5, 5));
+        // Never a date at or before the last invoice, even when it is later than now.
+        let mut sub = daily_from("2026-02-01T09:00:00Z");
+        sub.next_occurrence = 3;
+        let next = start(
+            &mut sub,
+            "2026-02-10T08:00:00Z",
+            Some("2026-02-10T09:00:00Z"),
+        );
+        assert_eq!(next, utc("2026-02-11T09:00:00Z"));
+    }
+}
