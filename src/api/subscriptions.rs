@@ -43,8 +43,10 @@ pub struct SubscriptionInput {
     /// months`, `every week`, `every 2 weeks`, `every day`, `every year`, `every
     /// quarter`, `every other week`, or `monthly` etc.
     schedule: Option<String>,
-    /// The first run; default now. Later runs keep its local day and time of day in the
-    /// business's time zone (month ends clamp: Jan 31 → Feb 28 → Mar 31).
+    /// The schedule's anchor; default now. Runs keep its local day and time of day in
+    /// the business's time zone (month ends clamp: Jan 31 → Feb 28 → Mar 31). In the
+    /// past, nothing is backfilled: the first run is the next occurrence at or after
+    /// now, or `starts_at` itself (at once) when it is less than one period ago.
     starts_at: Option<String>,
     /// No run after this: a timestamp, or a date (`2025-11-30`, `30 Nov 2025`), which
     /// includes that day (in the business's time zone).

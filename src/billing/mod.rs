@@ -22,4 +22,5 @@ pub mod schedule_phrase;
 pub mod search;
 pub mod sending;
 pub mod status;
+pub mod sweeping;
 pub mod taxes;

@@ -13,6 +13,7 @@ use crate::billing::error::FieldErrors;
 use crate::billing::events::{EventType, Outcome};
 use crate::billing::search::Conditions;
 use crate::billing::status::{QuoteStatus, transition_refused};
+use crate::billing::sweeping::{Due, Source};
 use crate::money::Currency;
 use crate::paging::{Page, PageRequest, Sort};
 
@@ -367,15 +368,35 @@ pub async fn discard(
     Ok(Outcome::of(EventType::QuoteDeleted, business_id, id))
 }
 
-/// Expires every sent or viewed quote whose date has passed (the scheduled sweep);
-/// answers how many.
-pub async fn expire_due(pool: &PgPool, now: DateTime<Utc>) -> sqlx::Result<u64> {
+/// At most this many quotes expire per sweep; the next sweep takes the rest.
+pub const EXPIRE_PER_SWEEP: usize = 1_000;
+
+/// The sent or viewed quotes whose date has passed, for `billing::sweeping::take` (the
+/// partial index `quotes_open_expiry_idx` holds the range).
+pub const EXPIRING: Source = Source {
+    name: "expire quotes",
+    sql: "SELECT id, business_id, expires_at AS at FROM quotes
+         WHERE status IN ('sent', 'viewed') AND expires_at < $1 AND discarded_at IS NULL",
+};
+
+/// Expires `due` in the caller's transaction if it still is due (the scheduled sweep);
+/// `None` when it is not, or another worker holds it. Records no event.
+pub async fn expire_due(
+    tx: &mut PgConnection,
+    due: Due,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<Outcome>> {
     let done = sqlx::query(
         "UPDATE quotes SET status = 'expired', expired_at = $1, updated_at = $1
-         WHERE status IN ('sent', 'viewed') AND expires_at < $1 AND discarded_at IS NULL",
+         WHERE id = (SELECT id FROM quotes
+                     WHERE id = $2 AND business_id = $3 AND status IN ('sent', 'viewed')
+                       AND expires_at < $1 AND discarded_at IS NULL
+                     FOR UPDATE SKIP LOCKED)",
     )
     .bind(now)
-    .execute(pool)
+    .bind(due.id)
+    .bind(due.business_id)
+    .execute(tx)
     .await?;
-    Ok(done.rows_affected())
+    Ok((done.rows_affected() > 0).then(Outcome::none))
 }

@@ -1,31 +1,33 @@
-//! Recurring invoices: a schedule on a template invoice (`invoice_subscriptions`), and the
-//! sweep that makes one invoice per period.
+//! Recurring invoices: a schedule on a template invoice (`invoice_subscriptions`), and
+//! (`runs`) the sweep that makes one invoice per period.
 //!
-//! Occurrence N runs at `starts_at` + N periods in the business's time zone
-//! (`billing::schedule`), so month ends and local times hold. The sweep claims one due
-//! subscription at a time with `FOR UPDATE SKIP LOCKED`, makes the invoice for its next
-//! occurrence and records it in `recurring_runs` (unique per subscription and
-//! occurrence) in the same transaction, then moves on: missed periods after downtime
-//! are caught up one by one, each once, however many workers sweep.
+//! Run N falls at `starts_at` + (N − `anchor_occurrence`) periods in the business's
+//! time zone (`billing::schedule`), so month ends and local times hold; a changed
+//! schedule moves the anchor to its next run number, so numbers only count up and
+//! `recurring_runs` stays unique per subscription and number.
+//!
+//! A schedule never backfills. When one is created, or its frequency, interval or
+//! `starts_at` changes, its first run is its first occurrence at or after now, except
+//! that `starts_at` itself, when it lies in the current period (less than one period
+//! ago), is still made at once: that is the invoice just asked for, only late (as a
+//! subscription started today bills today's period). So `daily` from 2000-01-01 asked
+//! on 2026-01-31 at 09:00 first runs on 2026-02-01 at 00:00, and `monthly` from the
+//! 1st asked on the 10th makes the 1st's invoice at once. Nothing already invoiced is
+//! made again. A resume takes up the next occurrence at or after now (paused periods
+//! are not billed).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
-use crate::billing::emailed::{self as email, DocumentEmail};
 use crate::billing::error::BillingError;
 use crate::billing::error::FieldErrors;
-use crate::billing::events::{EventType, Outcome};
-use crate::billing::sending::customer_email;
+use crate::billing::schedule;
 use crate::billing::status::SubscriptionStatus;
-use crate::billing::{invoices, schedule};
+
+mod runs;
 
 pub use crate::billing::schedule::FREQUENCIES;
-
-/// Subscriptions handled per sweep; the next sweep takes the rest.
-pub const PER_SWEEP: usize = 500;
-
-/// How far ahead a resumed or rescheduled subscription looks for its next run.
-const MAX_SKIP: u32 = 200_000;
+pub use runs::{DUE, PER_SWEEP, run_due};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Subscription {
@@ -40,6 +42,8 @@ pub struct Subscription {
     pub auto_send: bool,
     pub status: SubscriptionStatus,
     pub next_occurrence: i32,
+    /// The run number of `starts_at` (see the module's comment).
+    pub anchor_occurrence: i32,
     pub next_run_at: Option<DateTime<Utc>>,
     pub occurrences_count: i32,
     pub created_at: DateTime<Utc>,
@@ -47,8 +51,8 @@ pub struct Subscription {
 }
 
 const COLUMNS: &str = "id, business_id, invoice_id, frequency, \"interval\", starts_at, ends_at,
-    max_occurrences, auto_send, status, next_occurrence, next_run_at, occurrences_count,
-    created_at, updated_at";
+    max_occurrences, auto_send, status, next_occurrence, anchor_occurrence, next_run_at,
+    occurrences_count, created_at, updated_at";
 
 /// A PATCH: `None` keeps; `Some(None)` clears.
 #[derive(Debug, Clone, Default)]
@@ -72,10 +76,11 @@ impl Changes {
     }
 }
 
+/// When run `n` falls: occurrence `n - anchor_occurrence` of the schedule.
 fn occurrence(sub: &Subscription, tz: chrono_tz::Tz, n: i32) -> Option<DateTime<Utc>> {
-    let n = u32::try_from(n).ok()?;
+    let position = u32::try_from(n.checked_sub(sub.anchor_occurrence)?).ok()?;
     let interval = u32::try_from(sub.interval).ok()?;
-    schedule::occurrence(sub.starts_at, tz, &sub.frequency, interval, n)
+    schedule::occurrence(sub.starts_at, tz, &sub.frequency, interval, position)
 }
 
 /// Sets `status` and `next_run_at` from the schedule, the count and the limits.
@@ -100,15 +105,44 @@ fn plan(sub: &mut Subscription, tz: chrono_tz::Tz) {
     }
 }
 
-/// Moves the next occurrence to the first one at or after `now` (no retroactive
-/// invoices after a pause or a change of schedule).
-fn skip_to(sub: &mut Subscription, tz: chrono_tz::Tz, now: DateTime<Utc>) {
-    let mut n = sub.next_occurrence.max(0);
-    for _ in 0..MAX_SKIP {
-        match occurrence(sub, tz, n) {
-            Some(at) if at < now => n += 1,
-            _ => break,
-        }
+/// The run number of the schedule's first occurrence at or after `at`, counting from
+/// run `from`; past the calendar's range, a number `plan` finds no date for (so the
+/// schedule completes).
+fn first_at_or_after(sub: &Subscription, tz: chrono_tz::Tz, from: i32, at: DateTime<Utc>) -> i32 {
+    let past_range = i32::MAX;
+    let (Ok(position), Ok(interval)) = (
+        u32::try_from(from - sub.anchor_occurrence),
+        u32::try_from(sub.interval),
+    ) else {
+        return past_range;
+    };
+    schedule::first_at_or_after(sub.starts_at, tz, &sub.frequency, interval, position, at)
+        .and_then(|p| i32::try_from(p).ok())
+        .and_then(|p| p.checked_add(sub.anchor_occurrence))
+        .unwrap_or(past_range)
+}
+
+/// A new or changed schedule starts from its `starts_at` (the module's comment says
+/// where): its next run is the first occurrence at or after now and after the last
+/// invoice made (`last_run`), or `starts_at` itself when that is in the current period
+/// and not yet invoiced.
+fn start_schedule(
+    sub: &mut Subscription,
+    tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
+    last_run: Option<DateTime<Utc>>,
+) {
+    sub.anchor_occurrence = sub.next_occurrence;
+    let first = sub.anchor_occurrence;
+    let after = match last_run {
+        Some(last) if last >= now => last + chrono::Duration::microseconds(1),
+        _ => now,
+    };
+    let mut n = first_at_or_after(sub, tz, first, after);
+    let starts_late = occurrence(sub, tz, first)
+        .is_some_and(|at| at < now && last_run.is_none_or(|last| at > last));
+    if first.checked_add(1) == Some(n) && starts_late {
+        n = first;
     }
     sub.next_occurrence = n;
 }
@@ -210,10 +244,14 @@ pub async fn save(
     if creating && if_missing == IfMissing::NotFound {
         return Err(BillingError::NotFound);
     }
+    let last_run = match &existing {
+        Some(sub) if changes.touches_schedule() => runs::last_run(&mut tx, sub.id).await?,
+        _ => None,
+    };
     let mut sub = existing.unwrap_or_else(|| blank(business_id, invoice_id, now));
     apply(&mut sub, changes, tz);
     check(&sub, changes, creating)?;
-    replan(&mut sub, changes, creating, tz, now);
+    replan(&mut sub, changes, creating, tz, now, last_run);
     let saved = store(&mut tx, &sub, creating, now).await?;
     tx.commit().await?;
     Ok(saved)
@@ -233,6 +271,7 @@ fn blank(business_id: i64, invoice_id: i64, now: DateTime<Utc>) -> Subscription 
         auto_send: false,
         status: SubscriptionStatus::Active,
         next_occurrence: 0,
+        anchor_occurrence: 0,
         next_run_at: None,
         occurrences_count: 0,
         created_at: now,
@@ -285,20 +324,24 @@ fn check(sub: &Subscription, changes: &Changes, creating: bool) -> Result<(), Bi
     Ok(())
 }
 
-/// The asked status and the next run: a changed schedule or a resume skips what is
-/// already past; a pause holds unless the schedule is over.
+/// The asked status and the next run: a new or changed schedule starts anew
+/// (`start_schedule`), a resume skips what is already past; a pause holds unless the
+/// schedule is over.
 fn replan(
     sub: &mut Subscription,
     changes: &Changes,
     creating: bool,
     tz: chrono_tz::Tz,
     now: DateTime<Utc>,
+    last_run: Option<DateTime<Utc>>,
 ) {
     let resuming = changes
         .status
         .is_some_and(|asked| sub.status.resumes(asked));
-    if !creating && (changes.touches_schedule() || resuming) {
-        skip_to(sub, tz, now);
+    if creating || changes.touches_schedule() {
+        start_schedule(sub, tz, now, last_run);
+    } else if resuming {
+        sub.next_occurrence = first_at_or_after(sub, tz, sub.next_occurrence.max(0), now);
     }
     if let Some(asked) = changes.status {
         sub.status = sub.status.requested(asked);
@@ -321,8 +364,8 @@ async fn store(
         format!(
             "INSERT INTO invoice_subscriptions (business_id, invoice_id, frequency, \"interval\",
                  starts_at, ends_at, max_occurrences, auto_send, status, next_occurrence,
-                 next_run_at, occurrences_count, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+                 next_run_at, occurrences_count, created_at, updated_at, anchor_occurrence)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14)
              RETURNING {COLUMNS}"
         )
     } else {
@@ -330,8 +373,8 @@ async fn store(
             "UPDATE invoice_subscriptions SET frequency = $3, \"interval\" = $4,
                  starts_at = $5, ends_at = $6, max_occurrences = $7, auto_send = $8,
                  status = $9, next_occurrence = $10, next_run_at = $11,
-                 occurrences_count = $12, updated_at = $13
-             WHERE id = $14 AND business_id = $1 AND invoice_id = $2
+                 occurrences_count = $12, updated_at = $13, anchor_occurrence = $14
+             WHERE id = $15 AND business_id = $1 AND invoice_id = $2
              RETURNING {COLUMNS}"
         )
     };
@@ -348,7 +391,8 @@ async fn store(
         .bind(sub.next_occurrence)
         .bind(sub.next_run_at)
         .bind(sub.occurrences_count)
-        .bind(now);
+        .bind(now)
+        .bind(sub.anchor_occurrence);
     if !creating {
         query = query.bind(sub.id);
     }
@@ -380,174 +424,71 @@ pub async fn cancel(
     Ok(())
 }
 
-/// Runs the next due subscription's next occurrence in the caller's transaction
-/// (claimed with `FOR UPDATE SKIP LOCKED`; the sweep in `jobs::sweeps` commits each
-/// occurrence on its own); `None` when nothing is due.
-pub async fn run_next(
-    tx: &mut PgConnection,
-    now: DateTime<Utc>,
-) -> Result<Option<Outcome>, BillingError> {
-    let sql = format!(
-        "SELECT {COLUMNS} FROM invoice_subscriptions
-         WHERE status = 'active' AND cancelled_at IS NULL AND next_run_at <= $1
-         ORDER BY next_run_at, id
-         LIMIT 1
-         FOR UPDATE SKIP LOCKED"
-    );
-    let due: Option<Subscription> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(now)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some(mut sub) = due else {
-        return Ok(None);
-    };
-    Ok(Some(run_once(tx, &mut sub, now).await?))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Runs a claimed subscription's next occurrence (the caller commits). Answers the new
-/// invoice's events, none when it was already made or the template is gone.
-async fn run_once(
-    conn: &mut PgConnection,
-    sub: &mut Subscription,
-    now: DateTime<Utc>,
-) -> Result<Outcome, BillingError> {
-    let template: Option<(String, i64)> = sqlx::query_as(
-        "SELECT b.time_zone, i.customer_id FROM invoices i JOIN businesses b ON b.id = i.business_id
-         WHERE i.id = $1 AND i.business_id = $2 AND i.discarded_at IS NULL",
-    )
-    .bind(sub.invoice_id)
-    .bind(sub.business_id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((zone, customer_id)) = template else {
-        // The template invoice was deleted: nothing left to repeat.
-        sqlx::query(
-            "UPDATE invoice_subscriptions SET status = 'completed', next_run_at = NULL,
-                 updated_at = $2
-             WHERE id = $1",
-        )
-        .bind(sub.id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
-        return Ok(Outcome::none());
-    };
-    let tz = schedule::time_zone(&zone);
-    let n = sub.next_occurrence;
-    let scheduled_at = sub.next_run_at.unwrap_or(now);
-    let already: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM recurring_runs WHERE subscription_id = $1 AND occurrence = $2)",
-    )
-    .bind(sub.id)
-    .bind(n)
-    .fetch_one(&mut *conn)
-    .await?;
-    let mut outcome = Outcome::none();
-    if !already {
-        outcome = make_run(conn, sub, customer_id, scheduled_at, now).await?;
-        sub.occurrences_count += 1;
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
     }
-    sub.next_occurrence = n + 1;
-    plan(sub, tz);
-    sqlx::query(
-        "UPDATE invoice_subscriptions SET next_occurrence = $2, next_run_at = $3,
-             occurrences_count = $4, status = $5, updated_at = $6
-         WHERE id = $1",
-    )
-    .bind(sub.id)
-    .bind(sub.next_occurrence)
-    .bind(sub.next_run_at)
-    .bind(sub.occurrences_count)
-    .bind(sub.status.as_str())
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(outcome)
-}
 
-/// Makes occurrence `sub.next_occurrence`'s invoice and records the run (then sends it
-/// when the subscription auto-sends); answers the events.
-async fn make_run(
-    conn: &mut PgConnection,
-    sub: &Subscription,
-    customer_id: i64,
-    scheduled_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<Outcome, BillingError> {
-    let id = invoices::copy_as_draft(
-        &mut *conn,
-        sub.business_id,
-        sub.invoice_id,
-        scheduled_at,
-        now,
-    )
-    .await?;
-    sqlx::query(
-        "INSERT INTO recurring_runs (subscription_id, occurrence, invoice_id, scheduled_at,
-             created_at)
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(sub.id)
-    .bind(sub.next_occurrence)
-    .bind(id)
-    .bind(scheduled_at)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    let mut outcome = Outcome::of(EventType::InvoiceCreated, sub.business_id, id);
-    if sub.auto_send {
-        outcome =
-            outcome.and(auto_send(conn, sub, id, customer_id, sub.next_occurrence, now).await?);
+    fn daily_from(starts_at: &str) -> Subscription {
+        let mut sub = blank(1, 1, utc("2026-01-01T00:00:00Z"));
+        sub.frequency = "daily".into();
+        sub.starts_at = utc(starts_at);
+        sub
     }
-    Ok(outcome)
-}
 
-/// Sends a generated invoice to its customer: it becomes sent (`invoice.sent`) and its
-/// email is queued. Without a customer address it stays a draft.
-async fn auto_send(
-    conn: &mut PgConnection,
-    sub: &Subscription,
-    invoice_id: i64,
-    customer_id: i64,
-    occurrence: i32,
-    now: DateTime<Utc>,
-) -> Result<Outcome, BillingError> {
-    let Some(to) = customer_email(&mut *conn, sub.business_id, customer_id).await? else {
-        tracing::warn!(
-            subscription = sub.id,
-            invoice = invoice_id,
-            "recurring invoice not sent: the customer has no email address"
+    fn start(sub: &mut Subscription, now: &str, last_run: Option<&str>) -> DateTime<Utc> {
+        start_schedule(sub, chrono_tz::Tz::UTC, utc(now), last_run.map(utc));
+        plan(sub, chrono_tz::Tz::UTC);
+        sub.next_run_at.unwrap()
+    }
+
+    #[test]
+    fn a_start_more_than_a_period_ago_begins_at_the_next_occurrence() {
+        let mut sub = daily_from("2000-01-01T09:00:00Z");
+        let next = start(&mut sub, "2026-02-10T12:00:00Z", None);
+        assert_eq!(next, utc("2026-02-11T09:00:00Z"));
+        let mut sub = daily_from("2000-01-01T09:00:00Z");
+        let next = start(&mut sub, "2026-02-10T09:00:00Z", None);
+        assert_eq!(next, utc("2026-02-10T09:00:00Z"), "one falling now is now");
+    }
+
+    #[test]
+    fn a_start_in_the_current_period_is_made_at_once_unless_already_invoiced() {
+        let mut sub = daily_from("2026-02-10T09:00:00Z");
+        let next = start(&mut sub, "2026-02-10T12:00:00Z", None);
+        assert_eq!(next, utc("2026-02-10T09:00:00Z"));
+        let mut sub = daily_from("2026-02-10T09:00:00Z");
+        let next = start(
+            &mut sub,
+            "2026-02-10T12:00:00Z",
+            Some("2026-02-10T09:00:00Z"),
         );
-        return Ok(Outcome::none());
-    };
-    sqlx::query("UPDATE invoices SET status = 'sent', updated_at = $2 WHERE id = $1")
-        .bind(invoice_id)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+        assert_eq!(next, utc("2026-02-11T09:00:00Z"));
+    }
 
-    let job = DocumentEmail {
-        business_id: sub.business_id,
-        purpose: "invoice".into(),
-        document_id: invoice_id,
-        reminder_id: None,
-        to: vec![to],
-        cc: Vec::new(),
-        subject: None,
-        message: None,
-        content: None,
-        koteshen_form: false,
-    };
-    email::enqueue(
-        conn,
-        &job,
-        now,
-        Some(format!("recurring:{}:{occurrence}", sub.id)),
-    )
-    .await?;
-    Ok(Outcome::of(
-        EventType::InvoiceSent,
-        sub.business_id,
-        invoice_id,
-    ))
+    #[test]
+    fn a_changed_schedule_counts_its_runs_on_from_the_next_number() {
+        let mut sub = daily_from("2026-03-15T09:00:00Z");
+        sub.next_occurrence = 5;
+        sub.occurrences_count = 5;
+        let next = start(
+            &mut sub,
+            "2026-02-10T12:00:00Z",
+            Some("2026-02-09T09:00:00Z"),
+        );
+        assert_eq!(next, utc("2026-03-15T09:00:00Z"), "the new start itself");
+        assert_eq!((sub.anchor_occurrence, sub.next_occurrence), (5, 5));
+        // Never a date at or before the last invoice, even when it is later than now.
+        let mut sub = daily_from("2026-02-01T09:00:00Z");
+        sub.next_occurrence = 3;
+        let next = start(
+            &mut sub,
+            "2026-02-10T08:00:00Z",
+            Some("2026-02-10T09:00:00Z"),
+        );
+        assert_eq!(next, utc("2026-02-11T09:00:00Z"));
+    }
 }

@@ -1,17 +1,21 @@
 //! Scheduled payment reminders of an invoice: `days` before, on or after its due date,
-//! counted in the business's local days. The sweep claims due pending reminders with
-//! `FOR UPDATE SKIP LOCKED` and enqueues their email in the same transaction (one job
-//! per reminder, by unique key), so each is sent once; a reminder whose invoice is by
-//! then a draft, paid, void or deleted is skipped instead.
+//! counted in the business's local days. The sweep (`jobs::sweeps`, fair across
+//! businesses through `billing::sweeping`) claims each due pending reminder with
+//! `FOR UPDATE SKIP LOCKED` and enqueues its email in the same transaction (one job per
+//! reminder, by unique key), so each is sent once; a reminder whose invoice is by then
+//! a draft, paid, void or deleted is skipped instead. Creates for one invoice take turns
+//! on its row, so the per-invoice cap holds however many arrive at once.
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
 use crate::billing::emailed::{self as email, DocumentEmail};
 use crate::billing::error::BillingError;
+use crate::billing::events::Outcome;
 use crate::billing::schedule;
 use crate::billing::sending::customer_email;
 use crate::billing::status::{InvoiceStatus, ReminderStatus};
+use crate::billing::sweeping::{Due, Source};
 
 pub const WHENS: [&str; 3] = ["before_due", "on_due", "after_due"];
 /// What `days` counts (Koteshen's `interval`).
@@ -28,9 +32,6 @@ pub fn max_count(unit: &str) -> i64 {
 
 /// The most reminders one invoice may have.
 pub const MAX_PER_INVOICE: i64 = 20;
-
-/// Reminders claimed per transaction by the sweep.
-const BATCH: i64 = 50;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Reminder {
@@ -77,8 +78,11 @@ pub fn scheduled_at(
     }
 }
 
-/// The invoice's due date and its business's time zone, the invoice row share-locked so
-/// its due date cannot change under the caller.
+/// The invoice's due date and its business's time zone, the invoice row locked for the
+/// rest of the caller's transaction: its due date cannot change under the caller, and
+/// two creates for one invoice take turns (`FOR SHARE` would let both count the same
+/// reminders and pass `MAX_PER_INVOICE` together). `NO KEY UPDATE` still lets other
+/// tables' rows reference the invoice meanwhile.
 async fn invoice_due(
     conn: &mut PgConnection,
     business_id: i64,
@@ -87,7 +91,7 @@ async fn invoice_due(
     sqlx::query_as(
         "SELECT i.due_at, b.time_zone FROM invoices i JOIN businesses b ON b.id = i.business_id
          WHERE i.id = $1 AND i.business_id = $2 AND i.discarded_at IS NULL
-         FOR SHARE OF i",
+         FOR NO KEY UPDATE OF i",
     )
     .bind(invoice_id)
     .bind(business_id)
@@ -253,11 +257,20 @@ pub async fn reschedule(
     Ok(())
 }
 
+/// At most this many reminders per sweep; the next sweep takes the rest.
+pub const PER_SWEEP: usize = 1_000;
+
+/// The pending reminders that are due, for `billing::sweeping::take` (the partial index
+/// `invoice_reminders_due_idx` holds the range).
+pub const DUE: Source = Source {
+    name: "reminders",
+    sql: "SELECT id, business_id, scheduled_at AS at FROM invoice_reminders
+         WHERE status = 'pending' AND scheduled_at <= $1",
+};
+
 /// A due reminder, claimed, with what deciding its fate needs.
 #[derive(sqlx::FromRow)]
-struct Due {
-    id: i64,
-    business_id: i64,
+struct Claimed {
     invoice_id: i64,
     customer_id: i64,
     message: Option<String>,
@@ -265,79 +278,66 @@ struct Due {
     discarded: bool,
 }
 
-/// Sends (enqueues) or skips every due pending reminder; answers how many it handled.
-/// Safe with two workers: claimed rows are skipped by the other, and each claimed row
-/// leaves `pending` in the transaction that enqueues its email.
-pub async fn sweep(pool: &PgPool, now: DateTime<Utc>) -> sqlx::Result<usize> {
-    let mut handled = 0;
-    for _ in 0..100 {
-        let mut tx = pool.begin().await?;
-        let due: Vec<Due> = sqlx::query_as(
-            "SELECT r.id, r.business_id, r.invoice_id, i.customer_id, r.message,
-                    i.status AS invoice_status, i.discarded_at IS NOT NULL AS discarded
-             FROM invoice_reminders r
-             JOIN invoices i ON i.id = r.invoice_id AND i.business_id = r.business_id
-             WHERE r.status = 'pending' AND r.scheduled_at <= $1
-             ORDER BY r.scheduled_at, r.id
-             LIMIT $2
-             FOR UPDATE OF r SKIP LOCKED",
+/// Sends (enqueues) or skips `due` in the caller's transaction if it is still pending
+/// and due; `None` when it is not, or another worker holds it (`FOR UPDATE SKIP
+/// LOCKED`). The row leaves `pending` in the transaction that enqueues its email (one
+/// job per reminder, by unique key), so each is sent once. Records no event.
+pub async fn send_due(
+    tx: &mut PgConnection,
+    due: Due,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<Outcome>> {
+    let claimed: Option<Claimed> = sqlx::query_as(
+        "SELECT r.invoice_id, i.customer_id, r.message, i.status AS invoice_status,
+                i.discarded_at IS NOT NULL AS discarded
+         FROM invoice_reminders r
+         JOIN invoices i ON i.id = r.invoice_id AND i.business_id = r.business_id
+         WHERE r.id = $1 AND r.business_id = $2 AND r.status = 'pending'
+           AND r.scheduled_at <= $3
+         FOR UPDATE OF r SKIP LOCKED",
+    )
+    .bind(due.id)
+    .bind(due.business_id)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(reminder) = claimed else {
+        return Ok(None);
+    };
+    let unsendable = reminder.discarded || !reminder.invoice_status.needs_reminder();
+    let to = if unsendable {
+        None
+    } else {
+        customer_email(&mut *tx, due.business_id, reminder.customer_id).await?
+    };
+    let Some(to) = to else {
+        sqlx::query(
+            "UPDATE invoice_reminders SET status = 'skipped', updated_at = $2 WHERE id = $1",
         )
+        .bind(due.id)
         .bind(now)
-        .bind(BATCH)
-        .fetch_all(&mut *tx)
+        .execute(&mut *tx)
         .await?;
-        let claimed = due.len();
-        for reminder in due {
-            let unsendable = reminder.discarded || !reminder.invoice_status.needs_reminder();
-            let to = if unsendable {
-                None
-            } else {
-                customer_email(&mut tx, reminder.business_id, reminder.customer_id).await?
-            };
-            let Some(to) = to else {
-                sqlx::query(
-                    "UPDATE invoice_reminders SET status = 'skipped', updated_at = $2
-                     WHERE id = $1",
-                )
-                .bind(reminder.id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                continue;
-            };
-            // `sent` from here; `sent_at` once the SMTP server has accepted it.
-            sqlx::query(
-                "UPDATE invoice_reminders SET status = 'sent', updated_at = $2 WHERE id = $1",
-            )
-            .bind(reminder.id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            let job = DocumentEmail {
-                business_id: reminder.business_id,
-                purpose: "reminder".into(),
-                document_id: reminder.invoice_id,
-                reminder_id: Some(reminder.id),
-                to: vec![to],
-                cc: Vec::new(),
-                subject: None,
-                message: reminder.message,
-                content: None,
-                koteshen_form: false,
-            };
-            email::enqueue(
-                &mut tx,
-                &job,
-                now,
-                Some(format!("reminder:{}", reminder.id)),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        handled += claimed;
-        if claimed < BATCH as usize {
-            break;
-        }
-    }
-    Ok(handled)
+        return Ok(Some(Outcome::none()));
+    };
+    // `sent` from here; `sent_at` once the SMTP server has accepted it.
+    sqlx::query("UPDATE invoice_reminders SET status = 'sent', updated_at = $2 WHERE id = $1")
+        .bind(due.id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    let job = DocumentEmail {
+        business_id: due.business_id,
+        purpose: "reminder".into(),
+        document_id: reminder.invoice_id,
+        reminder_id: Some(due.id),
+        to: vec![to],
+        cc: Vec::new(),
+        subject: None,
+        message: reminder.message,
+        content: None,
+        koteshen_form: false,
+    };
+    email::enqueue(&mut *tx, &job, now, Some(format!("reminder:{}", due.id))).await?;
+    Ok(Some(Outcome::none()))
 }

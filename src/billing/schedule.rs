@@ -5,7 +5,9 @@
 //! from the previous occurrence, so a month end stays a month end (Jan 31 → Feb 28 →
 //! Mar 31) and the local time of day survives daylight-saving changes.
 
-use chrono::{DateTime, Days, Duration, LocalResult, Months, NaiveDateTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Days, Duration, LocalResult, Months, NaiveDateTime, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 pub const FREQUENCIES: [&str; 5] = ["daily", "weekly", "monthly", "quarterly", "yearly"];
@@ -62,6 +64,48 @@ pub fn occurrence(
         _ => return None,
     };
     Some(from_local(tz, date.and_time(local.time())))
+}
+
+/// The first occurrence number at or above `from` that falls at or after `at`; `None`
+/// past the calendar's range or for an unknown frequency. Computed from the time
+/// between the anchor and `at` (then corrected by a step or two for the time of day and
+/// month ends), not by stepping through every occurrence: a daily schedule from year 1
+/// is some 740,000 occurrences before today.
+pub fn first_at_or_after(
+    starts_at: DateTime<Utc>,
+    tz: Tz,
+    frequency: &str,
+    interval: u32,
+    from: u32,
+    at: DateTime<Utc>,
+) -> Option<u32> {
+    let occurrence = |n| occurrence(starts_at, tz, frequency, interval, n);
+    if occurrence(from)? >= at {
+        return Some(from);
+    }
+    let start = starts_at.with_timezone(&tz).date_naive();
+    let target = at.with_timezone(&tz).date_naive();
+    let days = (target - start).num_days();
+    let months = (i64::from(target.year()) - i64::from(start.year())) * 12
+        + i64::from(target.month())
+        - i64::from(start.month());
+    let interval = i64::from(interval.max(1));
+    let periods = match frequency {
+        "daily" => days / interval,
+        "weekly" => days / (7 * interval),
+        "monthly" => months / interval,
+        "quarterly" => months / (3 * interval),
+        "yearly" => months / (12 * interval),
+        _ => return None,
+    };
+    let mut n = u32::try_from(periods.max(i64::from(from))).ok()?;
+    while n > from && occurrence(n - 1).is_some_and(|t| t >= at) {
+        n -= 1;
+    }
+    while occurrence(n)? < at {
+        n = n.checked_add(1)?;
+    }
+    Some(n)
 }
 
 /// `at` moved by whole local days (negative: earlier), keeping the local time of day.
@@ -169,6 +213,70 @@ mod tests {
             .and_hms_opt(2, 30, 0)
             .unwrap();
         assert_eq!(from_local(berlin, twice), utc("2026-10-25T00:30:00Z"));
+    }
+
+    /// The first occurrence at or after `at` by stepping through them all.
+    fn stepping(start: DateTime<Utc>, tz: Tz, f: &str, interval: u32, at: DateTime<Utc>) -> u32 {
+        (0..)
+            .find(|n| occurrence(start, tz, f, interval, *n).unwrap() >= at)
+            .unwrap()
+    }
+
+    #[test]
+    fn the_first_occurrence_after_a_time_is_computed_as_stepping_would_find_it() {
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        let starts = [
+            utc("2024-01-31T09:00:00Z"),
+            utc("2023-03-26T00:30:00Z"),
+            utc("2020-02-29T23:59:00Z"),
+        ];
+        let ats = [
+            utc("2026-02-28T08:59:59Z"),
+            utc("2026-02-28T09:00:00Z"),
+            utc("2026-03-29T01:00:00Z"),
+            utc("2026-10-25T00:30:00Z"),
+            utc("2028-02-29T23:59:00Z"),
+        ];
+        for start in starts {
+            for at in ats {
+                for tz in [Tz::UTC, berlin] {
+                    for f in FREQUENCIES {
+                        for interval in [1, 2, 5] {
+                            assert_eq!(
+                                first_at_or_after(start, tz, f, interval, 0, at),
+                                Some(stepping(start, tz, f, interval, at)),
+                                "{start} {at} {tz} {f} {interval}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_first_occurrence_after_a_time_from_year_one_and_from_a_later_number() {
+        let start = utc("0001-01-01T09:00:00Z");
+        let n = first_at_or_after(start, Tz::UTC, "daily", 1, 0, utc("2026-02-10T12:00:00Z"));
+        let n = n.unwrap();
+        assert_eq!(
+            occurrence(start, Tz::UTC, "daily", 1, n).unwrap(),
+            utc("2026-02-11T09:00:00Z")
+        );
+        assert_eq!(
+            occurrence(start, Tz::UTC, "daily", 1, n - 1).unwrap(),
+            utc("2026-02-10T09:00:00Z")
+        );
+        // Never below `from`, even when earlier numbers are later than `at`.
+        let soon = utc("2026-01-01T00:00:00Z");
+        assert_eq!(
+            first_at_or_after(utc("2026-01-05T00:00:00Z"), Tz::UTC, "daily", 1, 3, soon),
+            Some(3)
+        );
+        assert_eq!(
+            first_at_or_after(start, Tz::UTC, "hourly", 1, 0, soon),
+            None
+        );
     }
 
     #[test]

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use chrono::Duration;
 
 use super::runner::Runner;
-use crate::billing::{quotes, reminders};
 use crate::mail::Mailer;
 use crate::queue::JobContext;
 use crate::webhooks;
@@ -21,14 +20,8 @@ pub fn runner(ctx: JobContext, mailer: Mailer) -> Runner {
         })
         .sweep("recurring invoices", super::sweeps::recurring)
         .sweep("overdue invoices", super::sweeps::overdue)
-        .sweep("due reminders", |ctx| async move {
-            reminders::sweep(&ctx.pool, ctx.clock.now()).await?;
-            Ok(())
-        })
-        .sweep("expire quotes", |ctx| async move {
-            quotes::expire_due(&ctx.pool, ctx.clock.now()).await?;
-            Ok(())
-        })
+        .sweep("due reminders", super::sweeps::reminders)
+        .sweep("expire quotes", super::sweeps::expire_quotes)
         .sweep("prune finished jobs", |ctx| async move {
             crate::queue::prune(&ctx.pool, ctx.clock.now() - Duration::days(7)).await?;
             Ok(())

@@ -41,8 +41,9 @@ pub struct SubscriptionView {
     /// active, paused or completed.
     #[schema(value_type = String, example = "active")]
     pub status: SubscriptionStatus,
-    /// The next run (starts_at for the first, then one period later each time); null
-    /// once completed.
+    /// The next run (for the first: starts_at, or its first occurrence at or after now
+    /// when starts_at is more than one period ago; then one period later each time);
+    /// null once completed.
     #[serde(serialize_with = "timestamp::serialize_option")]
     #[schema(value_type = Option<String>, format = DateTime, example = "2026-02-28T09:00:00.000Z")]
     pub next_run_at: Option<DateTime<Utc>>,

@@ -36,6 +36,7 @@ mod admin;
 mod bearer;
 mod docs_ui;
 mod errors;
+mod fairness;
 mod health;
 mod idempotency;
 mod jobs;

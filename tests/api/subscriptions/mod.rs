@@ -2,6 +2,7 @@
 //! `/api/v1/invoices/{id}/invoices_subscription`; the schedule the worker keeps (month
 //! ends from the anchor, catch-up after downtime, two workers, daylight saving).
 
+mod catch_up;
 mod invoices_subscription;
 mod recurring;
 mod schedule;
