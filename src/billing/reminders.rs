@@ -268,7 +268,7 @@ struct Due {
 /// Sends (enqueues) or skips every due pending reminder; answers how many it handled.
 /// Safe with two workers: claimed rows are skipped by the other, and each claimed row
 /// leaves `pending` in the transaction that enqueues its email.
-pub async fn sweep(pool: &PgPool, now: DateTime<Utc>) -> sqlx::Result<usize> {
+pub async fn sweep(pool: &PgPool, now: DateTime<Utc>, quota: email::Quota) -> sqlx::Result<usize> {
     let mut handled = 0;
     for _ in 0..100 {
         let mut tx = pool.begin().await?;
@@ -330,6 +330,7 @@ pub async fn sweep(pool: &PgPool, now: DateTime<Utc>) -> sqlx::Result<usize> {
                 &job,
                 now,
                 Some(format!("reminder:{}", reminder.id)),
+                quota,
             )
             .await?;
         }

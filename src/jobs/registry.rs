@@ -22,7 +22,7 @@ pub fn runner(ctx: JobContext, mailer: Mailer) -> Runner {
         .sweep("recurring invoices", super::sweeps::recurring)
         .sweep("overdue invoices", super::sweeps::overdue)
         .sweep("due reminders", |ctx| async move {
-            reminders::sweep(&ctx.pool, ctx.clock.now()).await?;
+            reminders::sweep(&ctx.pool, ctx.clock.now(), (&ctx.config.limits).into()).await?;
             Ok(())
         })
         .sweep("expire quotes", |ctx| async move {

@@ -30,8 +30,9 @@ pub async fn overdue(ctx: JobContext) -> anyhow::Result<()> {
 /// Recurring invoices: one occurrence per transaction (`billing::recurring`).
 pub async fn recurring(ctx: JobContext) -> anyhow::Result<()> {
     let now = ctx.clock.now();
+    let quota = (&ctx.config.limits).into();
     drain(&ctx, now, recurring::PER_SWEEP, move |tx| {
-        Box::pin(recurring::run_next(tx, now))
+        Box::pin(recurring::run_next(tx, now, quota))
     })
     .await
 }
