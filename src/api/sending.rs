@@ -45,7 +45,8 @@ use crate::views::quotes::show_one as show_quote;
     "content": "<div>Hi {{ invoice.customer.name }}, invoice #{{ invoice.number }} for {{ invoice.balance }} is due {{ invoice.due_at }}. {%- button url: invoice.pay_url -%}Pay Now{%- endbutton -%}</div>"}}))]
 #[allow(dead_code)] // documentation only: read by `input::Form`
 pub struct SendInput {
-    /// An address or a list of them; default: the customer's email.
+    /// An address or a list of them; default: the customer's email. `to` and `cc`
+    /// together name at most `EMAIL_MAX_RECIPIENTS` (10) addresses.
     #[schema(value_type = Option<Vec<String>>)]
     to: Option<Value>,
     /// Koteshen's name for `to`: an address (or several, comma-separated).

@@ -177,11 +177,8 @@ async fn next_slot(
         .await?;
     // The latest counted send, and the per_hour-th and per_day-th latest within their
     // windows: the window has room once that one has left it.
-    let (last, hour_full, day_full): (
-        Option<DateTime<Utc>>,
-        Option<DateTime<Utc>>,
-        Option<DateTime<Utc>>,
-    ) = sqlx::query_as(
+    type Moment = Option<DateTime<Utc>>;
+    let (last, hour_full, day_full): (Moment, Moment, Moment) = sqlx::query_as(
         "SELECT (SELECT max(sent_at) FROM email_sends WHERE business_id = $1),
                 (SELECT sent_at FROM email_sends
                  WHERE business_id = $1 AND sent_at > $2 - interval '1 hour'
