@@ -39,15 +39,16 @@ async fn email_jobs(app: &TestApp) -> i64 {
 }
 
 async fn send_invoice(app: &TestApp, s: &Setup, id: i64) -> reqwest::Response {
+    send_invoice_request(app, s, id).send().await.unwrap()
+}
+
+fn send_invoice_request(app: &TestApp, s: &Setup, id: i64) -> reqwest::RequestBuilder {
     app.authed(
         &s.tenant,
         Method::POST,
         &format!("/api/v1/invoices/{id}/send_invoice"),
     )
     .json(&json!({}))
-    .send()
-    .await
-    .unwrap()
 }
 
 /// A 429 of the quota: the documented error JSON and `Retry-After` in seconds.
@@ -136,14 +137,18 @@ async fn every_send_path_counts_against_the_hourly_and_daily_quota() {
     assert_eq!(status, 200);
 
     // The hour is full: the oldest send leaves it in an hour, and nothing is queued.
-    assert_quota_refused(send_invoice(&app, &s, id).await, "3600").await;
+    // A 429 says "later", so its Idempotency-Key is not kept: the retry runs.
+    let keyed = |s: &Setup| send_invoice_request(&app, s, id).header("Idempotency-Key", "later");
+    assert_quota_refused(keyed(&s).send().await.unwrap(), "3600").await;
     assert_eq!(email_jobs(&app).await, 3);
     app.clock.advance(Duration::minutes(30));
     app.reissue(&mut s.tenant).await;
-    assert_quota_refused(send_invoice(&app, &s, id).await, "1800").await;
+    assert_quota_refused(keyed(&s).send().await.unwrap(), "1800").await;
     app.clock.advance(Duration::minutes(30));
     app.reissue(&mut s.tenant).await;
-    assert_eq!(send_invoice(&app, &s, id).await.status(), 200);
+    let response = keyed(&s).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().get("idempotent-replayed").is_none());
     assert_eq!(send_invoice(&app, &s, id).await.status(), 200);
     // Five today: the day is full until the first three leave it, 23 hours from now.
     assert_quota_refused(send_invoice(&app, &s, id).await, "82800").await;
