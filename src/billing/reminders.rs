@@ -153,15 +153,15 @@ pub struct NewReminder {
     pub message: Option<String>,
 }
 
+/// Schedules a reminder in the caller's transaction (the API stores its answer on it).
 pub async fn create(
-    pool: &PgPool,
+    tx: &mut PgConnection,
     business_id: i64,
     invoice_id: i64,
     new: &NewReminder,
     now: DateTime<Utc>,
 ) -> Result<Reminder, BillingError> {
-    let mut tx = pool.begin().await?;
-    let (due_at, time_zone) = invoice_due(&mut tx, business_id, invoice_id).await?;
+    let (due_at, time_zone) = invoice_due(&mut *tx, business_id, invoice_id).await?;
     let count: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM invoice_reminders WHERE invoice_id = $1 AND business_id = $2",
     )
@@ -194,7 +194,6 @@ pub async fn create(
         .bind(&new.unit)
         .fetch_one(&mut *tx)
         .await?;
-    tx.commit().await?;
     Ok(reminder)
 }
 
