@@ -37,9 +37,10 @@ pub async fn commit(
     Ok(published)
 }
 
-/// Renders and records a change's outcome in the caller's transaction. A record that
-/// several events announce (an invoice updated and paid) is rendered once.
-async fn record(
+/// Renders and records a change's outcome in the caller's transaction, without
+/// committing (an API write stores its answer on the transaction first, `api::write`). A
+/// record that several events announce (an invoice updated and paid) is rendered once.
+pub async fn record(
     conn: &mut PgConnection,
     views: Views<'_>,
     outcome: Outcome,

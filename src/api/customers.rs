@@ -212,7 +212,7 @@ pub async fn create(
     let now = state.clock.now();
     let mut tx = write::begin(&state).await?;
     let outcome = customers::create(&mut tx, auth.business_id, &changes, now).await?;
-    write::created_first(write::commit(&state, tx, outcome, now).await?)
+    write::create(&state, tx, outcome, now).await
 }
 
 #[utoipa::path(

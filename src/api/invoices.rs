@@ -152,7 +152,7 @@ pub async fn create(
     let now = state.clock.now();
     let mut tx = write::begin(&state).await?;
     let outcome = invoices::create(&mut tx, auth.business_id, &changes, now).await?;
-    write::created_first(write::commit(&state, tx, outcome, now).await?)
+    write::create(&state, tx, outcome, now).await
 }
 
 #[utoipa::path(
@@ -320,5 +320,5 @@ pub async fn duplicate(
     let now = state.clock.now();
     let mut tx = write::begin(&state).await?;
     let outcome = invoices::duplicate(&mut tx, auth.business_id, id, now).await?;
-    write::created_first(write::commit(&state, tx, outcome, now).await?)
+    write::create(&state, tx, outcome, now).await
 }

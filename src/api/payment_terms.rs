@@ -12,6 +12,7 @@ use crate::api::input::{Form, Obj, Patch};
 use crate::api::pagination::Paginated;
 use crate::api::params::ListQuery;
 use crate::api::response::{created, data, no_content};
+use crate::api::write;
 use crate::auth::Auth;
 use crate::billing::payment_terms::{self, Changes, Filter, MAX_DAYS};
 use crate::error::ApiResult;
@@ -134,10 +135,12 @@ pub async fn create(
     let mut form = Form::new();
     let changes = read_changes(&mut form, &obj, true);
     form.finish()?;
+    // On a transaction, so a keyed POST's answer commits with the term (`write::answer`).
+    let mut tx = write::begin(&state).await?;
     let term =
-        payment_terms::create(&state.pool, auth.business_id, &changes, state.clock.now()).await?;
+        payment_terms::create(&mut *tx, auth.business_id, &changes, state.clock.now()).await?;
     let view = PaymentTermView::new(term, &state.config.public_url);
-    Ok(created(&view.url.clone(), view))
+    write::answer(tx, created(&view.url.clone(), view)).await
 }
 
 #[utoipa::path(

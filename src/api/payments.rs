@@ -190,7 +190,7 @@ async fn create_from(
     let now = state.clock.now();
     let mut tx = write::begin(state).await?;
     let outcome = payments::create(&mut tx, auth.business_id, &changes, from, now).await?;
-    write::created_first(write::commit(state, tx, outcome, now).await?)
+    write::create(state, tx, outcome, now).await
 }
 
 /// The payment a write just made or changed, for its answer.

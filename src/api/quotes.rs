@@ -184,7 +184,7 @@ pub async fn create(
     let now = state.clock.now();
     let mut tx = write::begin(&state).await?;
     let outcome = quotes::create(&mut tx, auth.business_id, &changes, now).await?;
-    write::created_first(write::commit(&state, tx, outcome, now).await?)
+    write::create(&state, tx, outcome, now).await
 }
 
 #[utoipa::path(
@@ -311,7 +311,7 @@ pub async fn convert(State(state): State<AppState>, auth: Auth, Id(id): Id) -> A
     let now = state.clock.now();
     let mut tx = write::begin(&state).await?;
     let outcome = quotes::convert(&mut tx, auth.business_id, id, now).await?;
-    write::created_first(write::commit(&state, tx, outcome, now).await?)
+    write::create(&state, tx, outcome, now).await
 }
 
 #[utoipa::path(

@@ -13,6 +13,7 @@ use crate::api::input::{Form, Obj, Patch};
 use crate::api::pagination::Paginated;
 use crate::api::params::ListQuery;
 use crate::api::response::{created, no_content};
+use crate::api::write;
 use crate::auth::Auth;
 use crate::billing::reminders::{self, NewReminder, UNITS, WHENS, max_count};
 use crate::error::ApiResult;
@@ -168,10 +169,12 @@ pub async fn create(
         when: when.set().unwrap_or_default(),
         message,
     };
+    // On a transaction, so a keyed POST's answer commits with the reminder.
+    let mut tx = write::begin(&state).await?;
     let reminder =
-        reminders::create(&state.pool, auth.business_id, id, &new, state.clock.now()).await?;
+        reminders::create(&mut tx, auth.business_id, id, &new, state.clock.now()).await?;
     let view = ReminderView::new(reminder, &state.config.public_url);
-    Ok(created(&view.url.clone(), view))
+    write::answer(tx, created(&view.url.clone(), view)).await
 }
 
 #[utoipa::path(

@@ -4,8 +4,15 @@
 //! `sent_at`); the email itself goes out from a job (`jobs::email`). Bodies are ours
 //! (`to`, `cc`, `subject`, `message`) or Koteshen's send forms (`send_invoice_form` /
 //! `send_reminder_form` with `recipient`, `copy`, `subject`, `content`).
+//!
+//! An email goes to at most `EMAIL_MAX_RECIPIENTS` addresses, `to` and `cc` together
+//! (the customer's address when `to` is left out counts as one); a business sends at
+//! most `EMAIL_QUOTA_PER_HOUR` / `EMAIL_QUOTA_PER_DAY` emails in a rolling hour / day,
+//! past which a send answers 429 with `Retry-After` and changes nothing. Each answer is
+//! made on the send's transaction and committed with it (`write::answer`).
 
 use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -20,8 +27,8 @@ use crate::api::quotes::QuoteEnvelope;
 use crate::api::response::data;
 use crate::api::write;
 use crate::auth::Auth;
-use crate::billing::emailed::DocumentEmail;
-use crate::billing::sending::{self, Delivery};
+use crate::billing::emailed::{DocumentEmail, Quota};
+use crate::billing::sending::{self, Delivery, Sent};
 use crate::error::{ApiError, ApiResult};
 use crate::http::OptionalJson;
 use crate::mail::content;
@@ -29,9 +36,6 @@ use crate::state::AppState;
 use crate::timestamp;
 use crate::views::invoices::{InvoiceView, show_one as show_invoice};
 use crate::views::quotes::show_one as show_quote;
-
-/// The most addresses one of `to` and `cc` may name.
-const MAX_RECIPIENTS: usize = 20;
 
 /// Every field optional; the body itself may be left out. Wrapped in
 /// `send_invoice_form` / `send_reminder_form` (Koteshen's), `invoice`, or bare.
@@ -41,7 +45,8 @@ const MAX_RECIPIENTS: usize = 20;
     "content": "<div>Hi {{ invoice.customer.name }}, invoice #{{ invoice.number }} for {{ invoice.balance }} is due {{ invoice.due_at }}. {%- button url: invoice.pay_url -%}Pay Now{%- endbutton -%}</div>"}}))]
 #[allow(dead_code)] // documentation only: read by `input::Form`
 pub struct SendInput {
-    /// An address or a list of them; default: the customer's email.
+    /// An address or a list of them; default: the customer's email. `to` and `cc`
+    /// together name at most `EMAIL_MAX_RECIPIENTS` (10) addresses.
     #[schema(value_type = Option<Vec<String>>)]
     to: Option<Value>,
     /// Koteshen's name for `to`: an address (or several, comma-separated).
@@ -106,7 +111,13 @@ async fn check_syntax(content: String) -> ApiResult<()> {
     checked.map_err(|e| ApiError::invalid_field("content", e.to_string()))
 }
 
-async fn read_delivery(body: Value, wrapper: &str, koteshen: Option<&str>) -> ApiResult<Delivery> {
+async fn read_delivery(
+    state: &AppState,
+    body: Value,
+    wrapper: &str,
+    koteshen: Option<&str>,
+) -> ApiResult<Delivery> {
+    let max = state.config.limits.email_max_recipients;
     let mut koteshen_form = false;
     let body = match body {
         Value::Object(mut map) => {
@@ -137,14 +148,17 @@ async fn read_delivery(body: Value, wrapper: &str, koteshen: Option<&str>) -> Ap
     let obj = Obj::from_body(body, wrapper)?;
     koteshen_form |= ["recipient", "copy", "content"].iter().any(|f| obj.has(f));
     let mut form = Form::new();
-    let to = form
-        .emails(&obj, obj.spelled("to", "recipient"), MAX_RECIPIENTS)
-        .set()
-        .unwrap_or_default();
-    let cc = form
-        .emails(&obj, obj.spelled("cc", "copy"), MAX_RECIPIENTS)
-        .set()
-        .unwrap_or_default();
+    let (to_field, cc_field) = (obj.spelled("to", "recipient"), obj.spelled("cc", "copy"));
+    let to = form.emails(&obj, to_field, max).set().unwrap_or_default();
+    let cc = form.emails(&obj, cc_field, max).set().unwrap_or_default();
+    // Left out, `to` is the customer's one address.
+    if !cc.is_empty() && to.len().max(1) + cc.len() > max {
+        form.error(
+            &obj,
+            cc_field,
+            format!("is too long (at most {max} addresses in {to_field} and {cc_field} together)"),
+        );
+    }
     let subject = form.string(&obj, "subject", 255).set();
     let message = form.string(&obj, "message", 10_000).set();
     let content = if koteshen.is_some() {
@@ -166,15 +180,16 @@ async fn read_delivery(body: Value, wrapper: &str, koteshen: Option<&str>) -> Ap
     })
 }
 
+/// The invoice as the send's transaction has it, with Koteshen's fields.
 async fn invoice_answer(
+    tx: &mut PgConnection,
     state: &AppState,
     business_id: i64,
     id: i64,
     message: String,
     sent_at: DateTime<Utc>,
 ) -> ApiResult<Response> {
-    let mut conn = state.pool.acquire().await?;
-    let view = show_invoice(&mut conn, &state.config.public_url, business_id, id)
+    let view = show_invoice(tx, &state.config.public_url, business_id, id)
         .await?
         .ok_or_else(record_not_found)?;
     Ok(axum::Json(SentAnswer {
@@ -194,7 +209,10 @@ async fn invoice_answer(
     responses(
         (status = 200, description = "The invoice, now sent; the email is on its way", body = SentAnswer),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
-        (status = 422, description = "Bad addresses, no recipient at all, a template error in content, or a void invoice", body = ErrorResponse),
+        (status = 422, description = "Bad addresses, more than EMAIL_MAX_RECIPIENTS (10) in to and cc together, no recipient at all, a template error in content, or a void invoice", body = ErrorResponse),
+        (status = 429, description = "The business's email quota (per rolling hour and day) is used up; nothing changed",
+         body = ErrorResponse,
+         headers(("Retry-After" = u32, description = "Seconds until the oldest counted email leaves its window"))),
     ),
     security(("oauth2" = ["write"]))
 )]
@@ -204,16 +222,17 @@ pub async fn send_invoice(
     Id(id): Id,
     OptionalJson(body): OptionalJson,
 ) -> ApiResult<Response> {
-    let delivery = read_delivery(body, "invoice", Some("send_invoice_form")).await?;
+    let delivery = read_delivery(&state, body, "invoice", Some("send_invoice_form")).await?;
     let now = state.clock.now();
     let mut tx = write::begin(&state).await?;
-    let (job, outcome) =
-        sending::send_invoice(&mut tx, auth.business_id, id, &delivery, now).await?;
-    check_content(&mut tx, &state, &job).await?;
-    write::commit(&state, tx, outcome, now).await?;
-    let to = job.to;
-    let message = format!("Invoice sent to {}", to.join(", "));
-    invoice_answer(&state, auth.business_id, id, message, now).await
+    let sent =
+        sending::send_invoice(&mut tx, auth.business_id, id, &delivery, now, quota(&state)).await?;
+    within_quota(&sent, now)?;
+    check_content(&mut tx, &state, &sent.email).await?;
+    write::publish(&state, &mut tx, sent.outcome, now).await?;
+    let message = format!("Invoice sent to {}", sent.email.to.join(", "));
+    let answer = invoice_answer(&mut tx, &state, auth.business_id, id, message, now).await?;
+    write::answer(tx, answer).await
 }
 
 #[utoipa::path(
@@ -225,6 +244,9 @@ pub async fn send_invoice(
         (status = 200, description = "The invoice; the reminder is on its way", body = SentAnswer),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
         (status = 422, description = "Bad addresses, no recipient, a template error in content, or a draft, paid or void invoice", body = ErrorResponse),
+        (status = 429, description = "The business's email quota (per rolling hour and day) is used up; nothing changed",
+         body = ErrorResponse,
+         headers(("Retry-After" = u32, description = "Seconds until the oldest counted email leaves its window"))),
     ),
     security(("oauth2" = ["write"]))
 )]
@@ -234,15 +256,16 @@ pub async fn send_reminder(
     Id(id): Id,
     OptionalJson(body): OptionalJson,
 ) -> ApiResult<Response> {
-    let delivery = read_delivery(body, "invoice", Some("send_reminder_form")).await?;
+    let delivery = read_delivery(&state, body, "invoice", Some("send_reminder_form")).await?;
     let now = state.clock.now();
     let mut tx = write::begin(&state).await?;
-    let job = sending::send_reminder(&mut tx, auth.business_id, id, &delivery, now).await?;
-    check_content(&mut tx, &state, &job).await?;
-    tx.commit().await?;
-    let to = job.to;
-    let message = format!("Reminder sent to {}", to.join(", "));
-    invoice_answer(&state, auth.business_id, id, message, now).await
+    let sent = sending::send_reminder(&mut tx, auth.business_id, id, &delivery, now, quota(&state))
+        .await?;
+    within_quota(&sent, now)?;
+    check_content(&mut tx, &state, &sent.email).await?;
+    let message = format!("Reminder sent to {}", sent.email.to.join(", "));
+    let answer = invoice_answer(&mut tx, &state, auth.business_id, id, message, now).await?;
+    write::answer(tx, answer).await
 }
 
 #[utoipa::path(
@@ -254,6 +277,9 @@ pub async fn send_reminder(
         (status = 200, description = "The quote, now sent; the email is on its way", body = QuoteEnvelope),
         (status = 404, description = "No such quote in this business", body = ErrorResponse),
         (status = 422, description = "Bad addresses, no recipient, or an expired, rejected or invoiced quote", body = ErrorResponse),
+        (status = 429, description = "The business's email quota (per rolling hour and day) is used up; nothing changed",
+         body = ErrorResponse,
+         headers(("Retry-After" = u32, description = "Seconds until the oldest counted email leaves its window"))),
     ),
     security(("oauth2" = ["write"]))
 )]
@@ -263,14 +289,15 @@ pub async fn send_quote(
     Id(id): Id,
     OptionalJson(body): OptionalJson,
 ) -> ApiResult<Response> {
-    let delivery = read_delivery(body, "quote", None).await?;
+    let delivery = read_delivery(&state, body, "quote", None).await?;
     let now = state.clock.now();
     let mut tx = write::begin(&state).await?;
-    let outcome = sending::send_quote(&mut tx, auth.business_id, id, &delivery, now).await?;
-    write::commit(&state, tx, outcome, now).await?;
-    let mut conn = state.pool.acquire().await?;
+    let sent =
+        sending::send_quote(&mut tx, auth.business_id, id, &delivery, now, quota(&state)).await?;
+    within_quota(&sent, now)?;
+    write::publish(&state, &mut tx, sent.outcome, now).await?;
     let view = show_quote(
-        &mut conn,
+        &mut tx,
         &state.config.public_url,
         auth.business_id,
         id,
@@ -278,7 +305,28 @@ pub async fn send_quote(
     )
     .await?
     .ok_or_else(record_not_found)?;
-    Ok(data(view))
+    write::answer(tx, data(view)).await
+}
+
+fn quota(state: &AppState) -> Quota {
+    Quota::from(&state.config.limits)
+}
+
+/// A send the quota has no room for now is refused (429, `Retry-After`: the seconds until
+/// the oldest counted email leaves its window); the caller's transaction is dropped.
+fn within_quota(sent: &Sent, now: DateTime<Utc>) -> ApiResult<()> {
+    if sent.at <= now {
+        return Ok(());
+    }
+    // Whole seconds, rounded up: a retry after them finds the room.
+    let wait = ((sent.at - now).num_milliseconds().max(1) as u64).div_ceil(1000);
+    Err(ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!(
+            "This business has used its email quota; the next email can be sent in {wait} seconds"
+        ),
+    )
+    .with_header(header::RETRY_AFTER, HeaderValue::from(wait)))
 }
 
 /// The send form's `content` rendered against the document as the transaction has it:

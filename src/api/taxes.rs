@@ -12,6 +12,7 @@ use crate::api::input::{Form, Obj, Patch};
 use crate::api::pagination::Paginated;
 use crate::api::params::ListQuery;
 use crate::api::response::{created, data, no_content};
+use crate::api::write;
 use crate::auth::Auth;
 use crate::billing::taxes::{self, Changes, Filter};
 use crate::error::ApiResult;
@@ -137,9 +138,11 @@ pub async fn create(
     let mut form = Form::new();
     let changes = read_changes(&mut form, &obj, true);
     form.finish()?;
-    let tax = taxes::create(&state.pool, auth.business_id, &changes, state.clock.now()).await?;
+    // On a transaction, so a keyed POST's answer commits with the tax (`write::answer`).
+    let mut tx = write::begin(&state).await?;
+    let tax = taxes::create(&mut *tx, auth.business_id, &changes, state.clock.now()).await?;
     let view = TaxView::new(tax, &state.config.public_url);
-    Ok(created(&view.url.clone(), view))
+    write::answer(tx, created(&view.url.clone(), view)).await
 }
 
 #[utoipa::path(

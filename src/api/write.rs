@@ -1,6 +1,9 @@
 //! How a handler runs a domain write: open a transaction, call the billing function on
-//! it, then `publish::commit` (render what changed, record its events, commit). A
-//! handler that returns early with an error drops the transaction: nothing is written.
+//! it, publish what changed (render, record its events), make the answer on the same
+//! transaction, then `answer`: the answer is stored for its `Idempotency-Key` (if the
+//! POST has one) in the transaction, which then commits. So a committed write always
+//! has its answer stored, and a retry replays it (`http::idempotency`). A handler that
+//! returns early with an error drops the transaction: nothing is written.
 
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -9,6 +12,7 @@ use sqlx::{Postgres, Transaction};
 use crate::api::response::created;
 use crate::billing::events::Outcome;
 use crate::error::{ApiError, ApiResult};
+use crate::http::idempotency;
 use crate::publish::{self, Published};
 use crate::state::AppState;
 use crate::views::Views;
@@ -19,15 +23,51 @@ pub async fn begin(state: &AppState) -> ApiResult<Tx> {
     Ok(state.pool.begin().await?)
 }
 
-/// Publishes the write's outcome and commits.
-pub async fn commit(
+/// Renders and records the write's outcome on its transaction, without committing: the
+/// answer is made next, then `answer` commits.
+pub async fn publish(
     state: &AppState,
-    tx: Tx,
+    tx: &mut Tx,
     outcome: Outcome,
     now: DateTime<Utc>,
 ) -> ApiResult<Published> {
     let views = Views::new(&state.config.public_url);
-    Ok(publish::commit(tx, views, outcome, now).await?)
+    Ok(publish::record(tx, views, outcome, now).await?)
+}
+
+/// Stores the answer for the request's `Idempotency-Key` on the transaction, commits,
+/// and answers it.
+pub async fn answer(mut tx: Tx, response: Response) -> ApiResult<Response> {
+    let response = idempotency::store_in(&mut tx, response).await?;
+    tx.commit().await?;
+    idempotency::committed(true);
+    Ok(response)
+}
+
+/// A create: publish, answer 201 with the new record (`created_first`), commit.
+pub async fn create(
+    state: &AppState,
+    mut tx: Tx,
+    outcome: Outcome,
+    now: DateTime<Utc>,
+) -> ApiResult<Response> {
+    let published = publish(state, &mut tx, outcome, now).await?;
+    answer(tx, created_first(published)?).await
+}
+
+/// Publishes the write's outcome and commits, for a write whose answer is not stored
+/// with it (PATCH and DELETE, which take no `Idempotency-Key`): a keyed POST that
+/// commits this way has its answer stored after, and never releases its key.
+pub async fn commit(
+    state: &AppState,
+    mut tx: Tx,
+    outcome: Outcome,
+    now: DateTime<Utc>,
+) -> ApiResult<Published> {
+    let published = publish(state, &mut tx, outcome, now).await?;
+    tx.commit().await?;
+    idempotency::committed(false);
+    Ok(published)
 }
 
 /// The 201 of a create: the new record as its first event shows it (what a GET answers

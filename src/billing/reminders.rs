@@ -157,15 +157,15 @@ pub struct NewReminder {
     pub message: Option<String>,
 }
 
+/// Schedules a reminder in the caller's transaction (the API stores its answer on it).
 pub async fn create(
-    pool: &PgPool,
+    tx: &mut PgConnection,
     business_id: i64,
     invoice_id: i64,
     new: &NewReminder,
     now: DateTime<Utc>,
 ) -> Result<Reminder, BillingError> {
-    let mut tx = pool.begin().await?;
-    let (due_at, time_zone) = invoice_due(&mut tx, business_id, invoice_id).await?;
+    let (due_at, time_zone) = invoice_due(&mut *tx, business_id, invoice_id).await?;
     let count: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM invoice_reminders WHERE invoice_id = $1 AND business_id = $2",
     )
@@ -198,7 +198,6 @@ pub async fn create(
         .bind(&new.unit)
         .fetch_one(&mut *tx)
         .await?;
-    tx.commit().await?;
     Ok(reminder)
 }
 
@@ -286,6 +285,7 @@ pub async fn send_due(
     tx: &mut PgConnection,
     due: Due,
     now: DateTime<Utc>,
+    quota: email::Quota,
 ) -> sqlx::Result<Option<Outcome>> {
     let claimed: Option<Claimed> = sqlx::query_as(
         "SELECT r.invoice_id, i.customer_id, r.message, i.status AS invoice_status,
@@ -338,6 +338,13 @@ pub async fn send_due(
         content: None,
         koteshen_form: false,
     };
-    email::enqueue(&mut *tx, &job, now, Some(format!("reminder:{}", due.id))).await?;
+    email::enqueue(
+        &mut *tx,
+        &job,
+        now,
+        Some(format!("reminder:{}", due.id)),
+        quota,
+    )
+    .await?;
     Ok(Some(Outcome::none()))
 }

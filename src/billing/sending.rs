@@ -1,11 +1,13 @@
 //! Sending documents by email: the request changes the status (a draft becomes sent,
-//! with its event) and enqueues the email in the same transaction; the `email.document`
-//! job delivers it and stamps `emailed_at` once the SMTP server has accepted it.
+//! with its event) and enqueues the email in the same transaction, counted against the
+//! business's quota (`emailed::enqueue`: `Sent::at` later than now means the quota is
+//! used up, and the caller refuses); the `email.document` job delivers it and stamps
+//! `emailed_at` once the SMTP server has accepted it.
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, Postgres};
 
-use crate::billing::emailed::{self as email, DocumentEmail};
+use crate::billing::emailed::{self as email, DocumentEmail, Quota};
 use crate::billing::error::BillingError;
 use crate::billing::events::{EventType, Outcome};
 use crate::billing::status::{InvoiceStatus, QuoteStatus};
@@ -21,6 +23,15 @@ pub struct Delivery {
     pub content: Option<String>,
     /// Came as Koteshen's send form (its default subjects).
     pub koteshen_form: bool,
+}
+
+/// A send queued: its email, what changed, and when the email may go out (later than
+/// now when the business's quota is used up: the caller refuses and rolls back).
+#[derive(Debug)]
+pub struct Sent {
+    pub email: DocumentEmail,
+    pub outcome: Outcome,
+    pub at: DateTime<Utc>,
 }
 
 /// The locked row of the document being sent; `S` is its table's status.
@@ -118,7 +129,8 @@ pub async fn send_invoice(
     id: i64,
     delivery: &Delivery,
     now: DateTime<Utc>,
-) -> Result<(DocumentEmail, Outcome), BillingError> {
+    quota: Quota,
+) -> Result<Sent, BillingError> {
     let invoice: Target<InvoiceStatus> = lock_target(&mut *tx, "invoices", business_id, id).await?;
     if !invoice.status.can_be_sent() {
         return Err(BillingError::refused("A void invoice cannot be sent"));
@@ -134,8 +146,12 @@ pub async fn send_invoice(
         outcome.push(EventType::InvoiceSent, business_id, id);
     }
     let job = job(business_id, "invoice", id, to, delivery);
-    email::enqueue(&mut *tx, &job, now, None).await?;
-    Ok((job, outcome))
+    let queued = email::enqueue(&mut *tx, &job, now, None, quota).await?;
+    Ok(Sent {
+        email: job,
+        outcome,
+        at: queued.at,
+    })
 }
 
 /// `POST /invoices/{id}/send_reminder`: a payment reminder now, for an invoice that has
@@ -146,7 +162,8 @@ pub async fn send_reminder(
     id: i64,
     delivery: &Delivery,
     now: DateTime<Utc>,
-) -> Result<DocumentEmail, BillingError> {
+    quota: Quota,
+) -> Result<Sent, BillingError> {
     let invoice: Target<InvoiceStatus> = lock_target(&mut *tx, "invoices", business_id, id).await?;
     if !invoice.status.needs_reminder() {
         return Err(BillingError::refused(format!(
@@ -156,8 +173,12 @@ pub async fn send_reminder(
     }
     let to = recipients(&mut *tx, business_id, invoice.customer_id, delivery).await?;
     let job = job(business_id, "reminder", id, to, delivery);
-    email::enqueue(&mut *tx, &job, now, None).await?;
-    Ok(job)
+    let queued = email::enqueue(&mut *tx, &job, now, None, quota).await?;
+    Ok(Sent {
+        email: job,
+        outcome: Outcome::none(),
+        at: queued.at,
+    })
 }
 
 /// `POST /quotes/{id}/send`: a draft becomes sent (`quote.sent`); a sent, viewed or
@@ -168,7 +189,8 @@ pub async fn send_quote(
     id: i64,
     delivery: &Delivery,
     now: DateTime<Utc>,
-) -> Result<Outcome, BillingError> {
+    quota: Quota,
+) -> Result<Sent, BillingError> {
     let quote: Target<QuoteStatus> = lock_target(&mut *tx, "quotes", business_id, id).await?;
     if !quote.status.can_be_sent() {
         return Err(BillingError::refused(format!(
@@ -186,12 +208,11 @@ pub async fn send_quote(
             .await?;
         outcome.push(EventType::QuoteSent, business_id, id);
     }
-    email::enqueue(
-        &mut *tx,
-        &job(business_id, "quote", id, to, delivery),
-        now,
-        None,
-    )
-    .await?;
-    Ok(outcome)
+    let job = job(business_id, "quote", id, to, delivery);
+    let queued = email::enqueue(&mut *tx, &job, now, None, quota).await?;
+    Ok(Sent {
+        email: job,
+        outcome,
+        at: queued.at,
+    })
 }

@@ -2,8 +2,8 @@
 //! may retry the request safely.
 //!
 //! - The key (1 to 255 characters, else 400) is scoped to the token's business and kept
-//!   24 hours by the app's clock; an expired key is free again, and expired keys are
-//!   deleted as the business claims new ones.
+//!   `IDEMPOTENCY_KEY_HOURS` (24) by the app's clock; an expired key is free again, and
+//!   expired keys are deleted as the business claims new ones.
 //! - The first request claims the key atomically (`INSERT … ON CONFLICT`), in
 //!   PostgreSQL, so two requests — in one process or in several — can never both run.
 //! - A later request with the same key and the same request (method, path and body,
@@ -12,12 +12,21 @@
 //! - The same key with a different request answers 422; while the first request is
 //!   still running, 409 (with `Retry-After`).
 //!
-//! Failures: a 4xx answer is stored and replayed like a success (the request was
-//! refused; retrying it cannot change that without a new key). A 5xx answer is not
+//! The answer of a write is stored on the write's own transaction: the claim is put in
+//! scope for the handler (a task-local, so no handler takes a new parameter), and
+//! `api::write` renders the answer, stores it with `store_in` and commits. So once the
+//! write is committed its answer is too: no crash, timeout or failure after the commit
+//! can make a retry run it again, and nothing committed releases its key.
+//!
+//! Failures: a 4xx answer (nothing committed) is stored and replayed like a success (the
+//! request was refused; retrying it cannot change that without a new key), except 409
+//! and 429, which say "later" and so release the claim. A 5xx before any commit is not
 //! stored: the claim is released and a retry runs the request again, as the failure may
-//! have been transient. A claim whose request never finished (the process died, or the
-//! request timed out and was dropped) counts as abandoned once it is older than twice
-//! the request timeout; then a retry with the same request runs again.
+//! have been transient. A handler that committed without storing its answer (a write
+//! outside `api::write`) has whatever it answers stored afterwards, 5xx included. A
+//! claim whose request never finished (the process died, or the request timed out and
+//! was dropped before its commit) counts as abandoned once it is older than twice the
+//! request timeout; then a retry with the same request runs again.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -26,6 +35,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
+use sqlx::PgConnection;
+use std::sync::{Arc, Mutex};
 
 use crate::auth::Auth;
 use crate::error::ApiError;
@@ -35,8 +46,6 @@ use crate::state::AppState;
 pub const KEY_HEADER: &str = "idempotency-key";
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 pub const MAX_KEY_LENGTH: usize = 255;
-/// How long a key is remembered.
-pub const RETENTION_HOURS: i64 = 24;
 /// The largest answer stored for replay (a POST answers one resource).
 const MAX_STORED_BODY: usize = 8 * 1024 * 1024;
 
@@ -66,6 +75,7 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
     };
     let hash = request_hash(&parts.method, parts.uri.path(), &bytes);
     let now = state.clock.now();
+    let retention = state.config.limits.idempotency_retention;
     let abandoned_before =
         now - Duration::from_std(state.config.request_timeout * 2).unwrap_or(Duration::minutes(1));
     let claim = Key {
@@ -74,7 +84,7 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
         hash: &hash,
         now,
     };
-    match claim.claim(&state, abandoned_before).await {
+    match claim.claim(&state, now - retention, abandoned_before).await {
         Err(err) => return ApiError::internal(err).into_response(),
         Ok(Claimed::Mine) => {}
         Ok(Claimed::Done(stored)) => return stored.replay(),
@@ -93,10 +103,128 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
             .into_response();
         }
     }
-    let response = next
-        .run(Request::from_parts(parts, Body::from(bytes)))
+    let slot = Arc::new(Slot {
+        business_id,
+        key: key.clone(),
+        created_at: now,
+        progress: Mutex::new(Progress::Running),
+    });
+    let response = SLOT
+        .scope(
+            slot.clone(),
+            next.run(Request::from_parts(parts, Body::from(bytes))),
+        )
         .await;
-    claim.complete(&state, response).await
+    match slot.progress() {
+        // Stored with the write: nothing is left to do.
+        Progress::Stored => response,
+        Progress::Committed => claim.complete(&state, response).await,
+        Progress::Running => {
+            let status = response.status();
+            if status.is_server_error()
+                || status == StatusCode::CONFLICT
+                || status == StatusCode::TOO_MANY_REQUESTS
+            {
+                claim.release(&state).await;
+                response
+            } else {
+                claim.complete(&state, response).await
+            }
+        }
+    }
+}
+
+tokio::task_local! {
+    /// The claim of the keyed POST being handled, for `api::write` to store its answer in.
+    static SLOT: Arc<Slot>;
+}
+
+/// A claimed key, as the handler's writes see it.
+struct Slot {
+    business_id: i64,
+    key: String,
+    /// The claim's time, which identifies it (a claim taken over gets a new one).
+    created_at: DateTime<Utc>,
+    progress: Mutex<Progress>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Progress {
+    /// Nothing committed yet.
+    Running,
+    /// A write committed without its answer (the layer stores the answer after).
+    Committed,
+    /// The answer was committed with the write.
+    Stored,
+}
+
+impl Slot {
+    fn progress(&self) -> Progress {
+        self.progress.lock().map_or(Progress::Committed, |p| *p)
+    }
+
+    fn advance(&self, to: Progress) {
+        if let Ok(mut p) = self.progress.lock()
+            && *p != Progress::Stored
+        {
+            *p = to;
+        }
+    }
+}
+
+/// Stores `response` as the answer of the keyed POST being handled, on the write's
+/// transaction `conn` (no-op outside one). Answers the response to send, or an error when
+/// the claim is no longer this request's (it was taken over as abandoned): the write
+/// must then not commit. Call `committed(true)` once the transaction has committed.
+pub async fn store_in(conn: &mut PgConnection, response: Response) -> Result<Response, ApiError> {
+    let Ok(slot) = SLOT.try_with(Arc::clone) else {
+        return Ok(response);
+    };
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_STORED_BODY)
+        .await
+        .map_err(|_| ApiError::internal(anyhow::anyhow!("the answer is too large to store")))?;
+    let stored = sqlx::query(STORE)
+        .bind(slot.business_id)
+        .bind(&slot.key)
+        .bind(slot.created_at)
+        .bind(parts.status.as_u16() as i16)
+        .bind(header_text(&parts.headers, header::LOCATION))
+        .bind(header_text(&parts.headers, header::CONTENT_TYPE))
+        .bind(bytes.as_ref())
+        .execute(conn)
+        .await?;
+    if stored.rows_affected() == 0 {
+        return Err(ApiError::conflict(
+            "This Idempotency-Key was taken over by a retry of this request; \
+             its answer is the retry's",
+        ));
+    }
+    Ok(Response::from_parts(parts, Body::from(bytes)))
+}
+
+/// Says that the handler's write has committed, with its answer stored (`store_in`) or
+/// not; outside a keyed POST, nothing.
+pub fn committed(with_answer: bool) {
+    let _ = SLOT.try_with(|slot| {
+        slot.advance(if with_answer {
+            Progress::Stored
+        } else {
+            Progress::Committed
+        })
+    });
+}
+
+/// Stores the answer on the claim this request holds (identified by its time).
+const STORE: &str = "UPDATE idempotency_keys SET status = $4, location = $5, content_type = $6,
+         body = $7, completed_at = $3
+     WHERE business_id = $1 AND key = $2 AND created_at = $3 AND status IS NULL";
+
+fn header_text(headers: &axum::http::HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 fn bad_key(problem: &str) -> Response {
@@ -167,9 +295,9 @@ impl Key<'_> {
     async fn claim(
         &self,
         state: &AppState,
+        expired_before: DateTime<Utc>,
         abandoned_before: DateTime<Utc>,
     ) -> sqlx::Result<Claimed> {
-        let expired_before = self.now - Duration::hours(RETENTION_HOURS);
         // A row deleted between the two statements (a failed first request releasing its
         // claim) makes the next round claim it.
         for _ in 0..3 {
@@ -219,43 +347,27 @@ impl Key<'_> {
         Ok(Claimed::Running)
     }
 
-    /// Stores the answer for replay (or releases the claim after a 5xx) and passes the
-    /// answer on.
+    /// Stores the answer for replay after the handler (nothing it committed stored it)
+    /// and passes the answer on.
     async fn complete(&self, state: &AppState, response: Response) -> Response {
-        if response.status().is_server_error() {
-            self.release(state).await;
-            return response;
-        }
         let (parts, body) = response.into_parts();
         let Ok(bytes) = axum::body::to_bytes(body, MAX_STORED_BODY).await else {
             self.release(state).await;
             return ApiError::internal(anyhow::anyhow!("the answer could not be stored"))
                 .into_response();
         };
-        let header = |name| {
-            parts
-                .headers
-                .get(name)
-                .and_then(|v: &HeaderValue| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let stored = sqlx::query(
-            "UPDATE idempotency_keys SET status = $4, location = $5, content_type = $6,
-                 body = $7, completed_at = $3
-             WHERE business_id = $1 AND key = $2 AND created_at = $3 AND status IS NULL",
-        )
-        .bind(self.business_id)
-        .bind(self.key)
-        .bind(self.now)
-        .bind(parts.status.as_u16() as i16)
-        .bind(header(header::LOCATION))
-        .bind(header(header::CONTENT_TYPE))
-        .bind(bytes.to_vec())
-        .execute(&state.pool)
-        .await;
+        let stored = sqlx::query(STORE)
+            .bind(self.business_id)
+            .bind(self.key)
+            .bind(self.now)
+            .bind(parts.status.as_u16() as i16)
+            .bind(header_text(&parts.headers, header::LOCATION))
+            .bind(header_text(&parts.headers, header::CONTENT_TYPE))
+            .bind(bytes.as_ref())
+            .execute(&state.pool)
+            .await;
         if let Err(err) = stored {
-            // The work is done and its answer goes out; the claim stays until it counts
-            // as abandoned.
+            // The answer goes out; the claim stays until it counts as abandoned.
             tracing::error!(error = %err, "could not store an idempotent answer");
         }
         Response::from_parts(parts, Body::from(bytes))

@@ -43,13 +43,14 @@ pub async fn overdue(ctx: JobContext) -> anyhow::Result<()> {
 pub async fn recurring(ctx: JobContext) -> anyhow::Result<()> {
     let now = ctx.clock.now();
     let catch_up = ctx.config.limits.recurring_catch_up;
+    let quota = (&ctx.config.limits).into();
     drain(
         &ctx,
         now,
         recurring::DUE,
         recurring::PER_SWEEP,
         catch_up,
-        move |tx, due| Box::pin(recurring::run_due(tx, due, now)),
+        move |tx, due| Box::pin(recurring::run_due(tx, due, now, quota)),
     )
     .await
 }
@@ -57,13 +58,14 @@ pub async fn recurring(ctx: JobContext) -> anyhow::Result<()> {
 /// Due reminders are emailed (enqueued) or skipped (`billing::reminders`).
 pub async fn reminders(ctx: JobContext) -> anyhow::Result<()> {
     let now = ctx.clock.now();
+    let quota = (&ctx.config.limits).into();
     drain(
         &ctx,
         now,
         reminders::DUE,
         reminders::PER_SWEEP,
         1,
-        move |tx, due| Box::pin(async move { Ok(reminders::send_due(tx, due, now).await?) }),
+        move |tx, due| Box::pin(async move { Ok(reminders::send_due(tx, due, now, quota).await?) }),
     )
     .await
 }

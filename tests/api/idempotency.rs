@@ -316,3 +316,64 @@ async fn two_servers_on_one_database_never_over_apply_and_share_keys() {
         .unwrap();
     assert_eq!(on_other, 1);
 }
+
+/// Makes every commit of a new payment take two seconds (a deferred trigger runs inside
+/// COMMIT), longer than the test's request timeout.
+async fn slow_payment_commits(app: &TestApp) {
+    for sql in [
+        "CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS
+             $$ BEGIN PERFORM pg_sleep(2); RETURN NULL; END $$",
+        "CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON payments
+             DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION slow_commit()",
+    ] {
+        sqlx::query(sql).execute(&app.pool).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_payment_committed_after_its_request_timed_out_is_replayed_and_never_made_twice() {
+    let app = TestApp::spawn_with(|c| c.request_timeout = std::time::Duration::from_secs(1)).await;
+    let mut s = setup(&app, "Flixtechs").await;
+    let id = invoice_of(&app, &s, "100").await;
+    let path = format!("/api/v1/invoices/{id}/payments");
+    let body = json!({"amount": "10"});
+    slow_payment_commits(&app).await;
+    // The timeout drops the request while PostgreSQL is committing its payment: the
+    // client never sees the answer, but the write happened.
+    let response = keyed(&app, &s.tenant, &path, "slow", &body)
+        .send()
+        .await
+        .unwrap();
+    assert_error(response, 503).await;
+    for _ in 0..100 {
+        if payments(&app).await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(payments(&app).await, 1, "committed all the same");
+    sqlx::query("DROP TRIGGER slow_commit ON payments")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let payment_id: i64 = sqlx::query_scalar("SELECT id FROM payments")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+
+    // The retry gets the answer committed with the payment, at once and long after the
+    // claim would count as abandoned.
+    for wait in [Duration::zero(), Duration::minutes(10)] {
+        app.clock.advance(wait);
+        app.reissue(&mut s.tenant).await;
+        let response = keyed(&app, &s.tenant, &path, "slow", &body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        assert_eq!(response.headers()["idempotent-replayed"], "true");
+        let answer = json(response).await;
+        assert_eq!(answer["data"]["id"], payment_id, "{answer}");
+        assert_eq!(payments(&app).await, 1);
+    }
+}

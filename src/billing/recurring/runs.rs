@@ -35,6 +35,7 @@ pub async fn run_due(
     tx: &mut PgConnection,
     due: Due,
     now: DateTime<Utc>,
+    quota: email::Quota,
 ) -> Result<Option<Outcome>, BillingError> {
     let sql = format!(
         "SELECT {COLUMNS} FROM invoice_subscriptions
@@ -51,7 +52,7 @@ pub async fn run_due(
     let Some(mut sub) = claimed else {
         return Ok(None);
     };
-    Ok(Some(run_once(tx, &mut sub, now).await?))
+    Ok(Some(run_once(tx, &mut sub, now, quota).await?))
 }
 
 /// When the subscription's last invoice was scheduled (a changed schedule starts after
@@ -72,6 +73,7 @@ async fn run_once(
     conn: &mut PgConnection,
     sub: &mut Subscription,
     now: DateTime<Utc>,
+    quota: email::Quota,
 ) -> Result<Outcome, BillingError> {
     let template: Option<(String, i64)> = sqlx::query_as(
         "SELECT b.time_zone, i.customer_id FROM invoices i JOIN businesses b ON b.id = i.business_id
@@ -106,7 +108,7 @@ async fn run_once(
     .await?;
     let mut outcome = Outcome::none();
     if !already {
-        outcome = make_run(conn, sub, customer_id, scheduled_at, now).await?;
+        outcome = make_run(conn, sub, customer_id, scheduled_at, now, quota).await?;
         sub.occurrences_count += 1;
     }
     sub.next_occurrence = n.saturating_add(1);
@@ -135,6 +137,7 @@ async fn make_run(
     customer_id: i64,
     scheduled_at: DateTime<Utc>,
     now: DateTime<Utc>,
+    quota: email::Quota,
 ) -> Result<Outcome, BillingError> {
     let id = invoices::copy_as_draft(
         &mut *conn,
@@ -158,8 +161,8 @@ async fn make_run(
     .await?;
     let mut outcome = Outcome::of(EventType::InvoiceCreated, sub.business_id, id);
     if sub.auto_send {
-        outcome =
-            outcome.and(auto_send(conn, sub, id, customer_id, sub.next_occurrence, now).await?);
+        outcome = outcome
+            .and(auto_send(conn, sub, id, customer_id, sub.next_occurrence, now, quota).await?);
     }
     Ok(outcome)
 }
@@ -173,6 +176,7 @@ async fn auto_send(
     customer_id: i64,
     occurrence: i32,
     now: DateTime<Utc>,
+    quota: email::Quota,
 ) -> Result<Outcome, BillingError> {
     let Some(to) = customer_email(&mut *conn, sub.business_id, customer_id).await? else {
         tracing::warn!(
@@ -205,6 +209,7 @@ async fn auto_send(
         &job,
         now,
         Some(format!("recurring:{}:{occurrence}", sub.id)),
+        quota,
     )
     .await?;
     Ok(Outcome::of(

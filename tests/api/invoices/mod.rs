@@ -4,6 +4,7 @@
 mod create;
 mod delete;
 mod duplicate;
+mod email_limits;
 mod list;
 mod mark_as_paid;
 mod numbers;

@@ -220,3 +220,76 @@ async fn void_invoices_cannot_be_sent_and_drafts_get_no_reminder() {
     .await;
     assert_eq!(status, 422);
 }
+
+async fn email_jobs(app: &crate::harness::TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM jobs WHERE kind = 'email.document'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn two_identical_sends_with_one_idempotency_key_deliver_one_email() {
+    let (app, sink) = app_with_sink().await;
+    let s = setup(&app, "Flixtechs").await;
+    let invoice = post(&app, &s.tenant, "/api/v1/invoices", documented_invoice(&s)).await;
+    let path = format!("/api/v1/invoices/{}/send_invoice", invoice["id"]);
+    let mut answers = Vec::new();
+    for _ in 0..2 {
+        let response = app
+            .authed(&s.tenant, Method::POST, &path)
+            .header("Idempotency-Key", "send-once")
+            .json(&json!({"cc": "a@texas.com"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let replayed = response.headers().get("idempotent-replayed").is_some();
+        answers.push((replayed, crate::harness::json(response).await));
+    }
+    assert!(!answers[0].0 && answers[1].0);
+    assert_eq!(answers[0].1, answers[1].1);
+    app.runner().run_due().await.unwrap();
+    assert_eq!(sink.messages().len(), 1);
+}
+
+#[tokio::test]
+async fn a_failure_after_send_invoice_commits_never_queues_a_second_email() {
+    let (app, sink) = app_with_sink().await;
+    let s = setup(&app, "Flixtechs").await;
+    let invoice = post(&app, &s.tenant, "/api/v1/invoices", documented_invoice(&s)).await;
+    let path = format!("/api/v1/invoices/{}/send_invoice", invoice["id"]);
+    // As the send commits (a deferred trigger on its email job), the customers table goes
+    // away: anything that reads the invoice after the commit fails with a 500.
+    for sql in [
+        "CREATE FUNCTION hide_customers() RETURNS trigger LANGUAGE plpgsql AS
+             $$ BEGIN ALTER TABLE customers RENAME TO customers_away; RETURN NULL; END $$",
+        "CREATE CONSTRAINT TRIGGER hide_customers AFTER INSERT ON jobs
+             DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hide_customers()",
+    ] {
+        sqlx::query(sql).execute(&app.pool).await.unwrap();
+    }
+    let keyed = || {
+        app.authed(&s.tenant, Method::POST, &path)
+            .header("Idempotency-Key", "send-once")
+            .json(&json!({}))
+    };
+    let first = keyed().send().await.unwrap();
+    let first_status = first.status();
+    for sql in [
+        "DROP TRIGGER hide_customers ON jobs",
+        "ALTER TABLE customers_away RENAME TO customers",
+    ] {
+        sqlx::query(sql).execute(&app.pool).await.unwrap();
+    }
+    assert_eq!(email_jobs(&app).await, 1, "the first send committed");
+
+    let again = keyed().send().await.unwrap();
+    let replayed = again.headers().get("idempotent-replayed").is_some();
+    assert_eq!(email_jobs(&app).await, 1, "the retry queued nothing");
+    assert_eq!(again.status(), 200);
+    assert!(replayed);
+    assert_eq!(first_status, 200, "its answer was made before the commit");
+    app.runner().run_due().await.unwrap();
+    assert_eq!(sink.messages().len(), 1);
+}
