@@ -121,7 +121,9 @@ impl Consent {
             .ip
             .map(|ip| ip.to_string())
             .unwrap_or_else(|| "unknown".into());
-        if let Some(wait) = throttle::retry_after(&self.state.pool, email, &ip, now).await? {
+        // Counted as a failure before the password is checked (`throttle`).
+        let attempt = throttle::reserve(&self.state.pool, email, &ip, now).await?;
+        if let throttle::Attempt::Wait(wait) = attempt {
             let minutes = (wait + 59) / 60;
             let message = format!(
                 "Too many failed sign-in attempts. Try again in {minutes} minute{}.",
@@ -135,21 +137,26 @@ impl Consent {
                 Some(&message),
             ));
         }
-        match accounts::verify_credentials(&self.state.pool, email, &submission.password).await? {
+        let verified = accounts::verify_credentials(
+            &self.state.pool,
+            &self.state.argon2,
+            email,
+            &submission.password,
+        )
+        .await?;
+        match verified {
             Some(user) => {
                 throttle::clear_account(&self.state.pool, email).await?;
                 Ok(OwnerConsent::Authorized(user.id.to_string()))
             }
-            None => {
-                throttle::record_failure(&self.state.pool, email, &ip, now).await?;
-                Ok(self.page(
-                    &client.name,
-                    &scopes,
-                    email,
-                    StatusCode::UNAUTHORIZED,
-                    Some("The email or password is incorrect."),
-                ))
-            }
+            // The reservation stays: it was this failure's record.
+            None => Ok(self.page(
+                &client.name,
+                &scopes,
+                email,
+                StatusCode::UNAUTHORIZED,
+                Some("The email or password is incorrect."),
+            )),
         }
     }
 }

@@ -126,6 +126,7 @@ pub async fn authenticate(
 ) -> Result<Client, OAuthError> {
     clients::authenticate(
         &state.pool,
+        &state.argon2,
         &credentials.client_id,
         credentials.secret.as_deref(),
     )

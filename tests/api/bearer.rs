@@ -146,7 +146,10 @@ async fn a_refresh_evicts_only_the_rotated_token_from_every_cache() {
         assert_eq!(status, 200);
         let (status, queries) = me_counted(server, &bystander.token).await;
         assert_eq!(status, 200);
-        assert!(queries < looked_up, "the second request is served from the cache");
+        assert!(
+            queries < looked_up,
+            "the second request is served from the cache"
+        );
         cached.push(queries);
     }
 

@@ -202,7 +202,8 @@ async fn client_authentication_is_limited_per_client_id_on_revoke_introspect_and
         ("client_id", setup.client_id.as_str()),
         ("client_secret", secret.as_str()),
     ];
-    app.clock.set(chrono::DateTime::from_timestamp(start + 15, 0).unwrap());
+    app.clock
+        .set(chrono::DateTime::from_timestamp(start + 15, 0).unwrap());
     for path in ["/oauth/introspect", "/oauth/revoke"] {
         // Refused before the secret is even looked at: the right one waits too.
         let response = client_post(&app, path, &right).await;
@@ -232,7 +233,10 @@ async fn client_authentication_is_limited_per_client_id_on_revoke_introspect_and
     .await;
     assert_eq!(response.status(), 200);
     app.clock.advance(Duration::seconds(45));
-    assert_eq!(client_post(&app, "/oauth/revoke", &right).await.status(), 200);
+    assert_eq!(
+        client_post(&app, "/oauth/revoke", &right).await.status(),
+        200
+    );
 }
 
 /// Per client IP, revoke and introspect share the token endpoint's budget: guessing
