@@ -6,6 +6,7 @@ use serde::Serialize;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use crate::auth::redirect_uris;
 use crate::auth::secrets::{hash_password, random_token, token_hash};
 
 /// Access tokens live two hours, as Doorkeeper's default.
@@ -33,11 +34,16 @@ pub struct CreatedApplication {
     pub owner_id: Option<i64>,
 }
 
+/// Registers an application; a redirect URI `redirect_uris::check` refuses is an error
+/// naming it.
 pub async fn create_application(
     pool: &PgPool,
     app: NewApplication,
     now: DateTime<Utc>,
 ) -> anyhow::Result<CreatedApplication> {
+    for uri in &app.redirect_uris {
+        redirect_uris::check(uri)?;
+    }
     let client_id = random_token();
     let client_secret = app.confidential.then(random_token);
     let secret_hash = match &client_secret {

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use crate::auth::secrets::token_hash;
+use crate::http::ratelimit::ClientIp;
 use crate::oauth::client_auth;
 use crate::oauth::errors::{OAuthError, no_store};
 use crate::state::AppState;
@@ -21,13 +22,18 @@ use crate::state::AppState;
         (status = 200, description = "The token's state", body = crate::oauth::docs::Introspection),
         (status = 400, description = "RFC 6749 error", body = crate::oauth::docs::OAuthErrorResponse),
         (status = 401, description = "invalid_client", body = crate::oauth::docs::OAuthErrorResponse),
+        (status = 429, description = "slow_down: too many requests from this address or for this client id", body = crate::oauth::docs::OAuthErrorResponse),
     )
 )]
 pub async fn introspect(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Err(limited) = client_auth::limit_address(&state, ip).await {
+        return limited.into_response();
+    }
     match run(&state, &headers, &body).await {
         Ok(body) => {
             let mut response = (StatusCode::OK, axum::Json(body)).into_response();
@@ -50,7 +56,7 @@ struct TokenRow {
 
 async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value, OAuthError> {
     let params = client_auth::form(headers, body)?;
-    let credentials = client_auth::credentials(headers, &params)?;
+    let credentials = client_auth::claimed(state, headers, &params).await?;
     let client = client_auth::authenticate(state, &credentials).await?;
     if !client.confidential {
         return Err(OAuthError::invalid_client());
