@@ -128,8 +128,9 @@ pub async fn issue_access_only(
     let access_token = random_token();
     sqlx::query(
         "INSERT INTO oauth_access_tokens
-             (family_id, application_id, user_id, token_hash, scopes, expires_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             (family_id, application_id, user_id, token_hash, scopes, expires_at, created_at,
+              family_started_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
     )
     .bind(Uuid::new_v4())
     .bind(application_id)
@@ -150,7 +151,8 @@ pub async fn issue_access_only(
 }
 
 /// Issues an access token and its refresh token. Takes a connection so callers can issue
-/// inside their own transaction (a refresh revokes the old pair in the same one).
+/// inside their own transaction (a refresh revokes the old pair in the same one). A new
+/// family starts its lifetime now; a refresh keeps its family's start.
 pub async fn issue(
     conn: &mut PgConnection,
     request: TokenRequest,
@@ -163,8 +165,10 @@ pub async fn issue(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO oauth_access_tokens
              (family_id, application_id, user_id, token_hash, refresh_token_hash, scopes,
-              expires_at, previous_token_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+              expires_at, previous_token_id, created_at, family_started_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+                 COALESCE((SELECT min(family_started_at) FROM oauth_access_tokens
+                           WHERE family_id = $1), $9))
          RETURNING id",
     )
     .bind(family_id)

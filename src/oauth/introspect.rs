@@ -51,6 +51,7 @@ struct TokenRow {
     scopes: String,
     expires_at: DateTime<Utc>,
     created_at: DateTime<Utc>,
+    family_started_at: DateTime<Utc>,
     is_access: bool,
 }
 
@@ -65,19 +66,24 @@ async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value
         .get("token")
         .ok_or_else(|| OAuthError::invalid_request("token is required"))?;
     let now = state.clock.now();
-    // A live access token, else a live (unrotated, unrevoked) refresh token.
+    // A live access token, else a live (unrotated, unrevoked, unexpired) refresh token:
+    // used within the idle window ($4), of a family within its lifetime ($5).
+    let limits = &state.config.limits;
     let row = sqlx::query_as::<_, TokenRow>(
         "SELECT t.user_id, u.email, t.scopes, t.expires_at, t.created_at,
-                t.token_hash = $1 AS is_access
+                t.family_started_at, t.token_hash = $1 AS is_access
          FROM oauth_access_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.application_id = $2 AND t.revoked_at IS NULL
            AND ((t.token_hash = $1 AND t.expires_at > $3)
-                OR (t.refresh_token_hash = $1 AND t.refreshed_at IS NULL))
+                OR (t.refresh_token_hash = $1 AND t.refreshed_at IS NULL
+                    AND t.created_at > $4 AND t.family_started_at > $5))
          LIMIT 1",
     )
     .bind(token_hash(token))
     .bind(client.id)
     .bind(now)
+    .bind(now - limits.refresh_token_idle)
+    .bind(now - limits.refresh_token_lifetime)
     .fetch_optional(&state.pool)
     .await
     .map_err(|err| OAuthError::server_error(Some(err.into())))?;
@@ -93,8 +99,12 @@ async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value
         "iat": row.created_at.timestamp(),
         "token_type": if row.is_access { "Bearer" } else { "refresh_token" },
     });
-    if row.is_access {
-        body["exp"] = json!(row.expires_at.timestamp());
-    }
+    let exp = if row.is_access {
+        row.expires_at
+    } else {
+        (row.created_at + limits.refresh_token_idle)
+            .min(row.family_started_at + limits.refresh_token_lifetime)
+    };
+    body["exp"] = json!(exp.timestamp());
     Ok(body)
 }

@@ -194,6 +194,10 @@ async fn interpret(
         Some(Rejection::RefreshReused) => OAuthError::invalid_grant(
             "The refresh token was already used; every token of its grant is revoked",
         ),
+        Some(Rejection::RefreshExpired) => OAuthError::invalid_grant(
+            "The refresh token has expired (unused for too long, or its authorization is too \
+             old); ask the user to authorize again",
+        ),
         Some(Rejection::Pkce) => OAuthError::invalid_grant("PKCE verification failed"),
         Some(Rejection::UnknownGrant) => OAuthError::from_code("invalid_grant"),
         None => OAuthError::from_code(&code),

@@ -33,8 +33,11 @@ async fn a_refresh_token_unused_for_thirty_days_is_invalid_grant() {
     app.clock.advance(Duration::days(29));
     let second = tokens_of(refresh(&app, &setup, &first).await).await;
     let second = second["refresh_token"].as_str().unwrap();
+    let expires = (app.clock.now() + Duration::days(30)).timestamp();
     app.clock.advance(Duration::days(29));
-    assert_eq!(introspect(&app, &setup, second).await["active"], true);
+    let live = introspect(&app, &setup, second).await;
+    assert_eq!(live["active"], true);
+    assert_eq!(live["exp"], expires, "{live}");
 
     app.clock.advance(Duration::days(1) + Duration::seconds(1));
     assert_eq!(
