@@ -164,8 +164,8 @@ impl PgIssuer {
         )
         .await?;
         tx.commit().await?;
-        // The old access token died with the rotation.
-        self.state.token_cache.revoked();
+        // The old access token died with the rotation; every other token stays cached.
+        self.state.token_cache.evict(&[old_id]);
         Ok(Some(issued))
     }
 

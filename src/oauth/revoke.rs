@@ -63,17 +63,18 @@ async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), O
 pub async fn revoke_token(state: &AppState, application_id: i64, token: &str) -> sqlx::Result<()> {
     let now = state.clock.now();
     let hash = token_hash(token);
-    let revoked = sqlx::query(
+    let revoked: Option<i64> = sqlx::query_scalar(
         "UPDATE oauth_access_tokens SET revoked_at = $3
-         WHERE token_hash = $1 AND application_id = $2 AND revoked_at IS NULL",
+         WHERE token_hash = $1 AND application_id = $2 AND revoked_at IS NULL
+         RETURNING id",
     )
     .bind(&hash)
     .bind(application_id)
     .bind(now)
-    .execute(&state.pool)
+    .fetch_optional(&state.pool)
     .await?;
-    if revoked.rows_affected() > 0 {
-        state.token_cache.revoked();
+    if let Some(id) = revoked {
+        state.token_cache.evict(&[id]);
         return Ok(());
     }
     let family: Option<uuid::Uuid> = sqlx::query_scalar(
