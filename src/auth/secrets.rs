@@ -207,7 +207,7 @@ mod tests {
             "the work still runs, so it still counts"
         );
         release.send(()).unwrap();
-        let _ = gate.run(|| ()).await.unwrap();
+        gate.run(|| ()).await.unwrap();
         assert_eq!(gate.available(), 1);
     }
 }
