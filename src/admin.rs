@@ -5,7 +5,7 @@ use anyhow::{Context, bail};
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
-use crate::auth::{accounts, scopes, tokens};
+use crate::auth::{accounts, redirect_uris, scopes, tokens};
 use crate::clock::Clock;
 use crate::oauth::clients;
 use crate::oauth::registrar::negotiate_scope;
@@ -24,21 +24,6 @@ pub async fn create_user(
         "user": { "id": user.id, "email": user.email },
         "business": { "id": user.business_id, "name": business_name.trim() },
     }))
-}
-
-/// RFC 6749 §3.1.2: absolute, no fragment; and never a scheme a browser would run.
-fn check_redirect_uri(uri: &str) -> anyhow::Result<()> {
-    let parsed = url::Url::parse(uri).with_context(|| format!("{uri:?} is not an absolute URI"))?;
-    if parsed.fragment().is_some() {
-        bail!("{uri:?} has a fragment; redirect URIs may not");
-    }
-    if matches!(
-        parsed.scheme(),
-        "javascript" | "data" | "file" | "vbscript" | "about" | "blob"
-    ) {
-        bail!("{uri:?} uses a scheme that can't be a redirect URI");
-    }
-    Ok(())
 }
 
 pub async fn create_client(
@@ -69,7 +54,7 @@ pub async fn create_client(
         bail!("at least one --redirect-uri is needed (or --owner-email, for client credentials)");
     }
     for uri in redirect_uris {
-        check_redirect_uri(uri)?;
+        redirect_uris::check(uri)?;
     }
     let scopes = scopes::normalize(scope)
         .with_context(|| format!("unknown scopes {scope:?}; known: read, write"))?;
@@ -129,18 +114,4 @@ pub async fn issue_token(
     )
     .await?;
     Ok(serde_json::to_value(issued)?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::check_redirect_uri;
-
-    #[test]
-    fn redirect_uris_must_be_absolute_without_fragment_or_script() {
-        assert!(check_redirect_uri("https://app.example.com/callback").is_ok());
-        assert!(check_redirect_uri("com.example.app:/oauth").is_ok());
-        assert!(check_redirect_uri("/callback").is_err());
-        assert!(check_redirect_uri("https://a.example/cb#x").is_err());
-        assert!(check_redirect_uri("javascript:alert(1)").is_err());
-    }
 }

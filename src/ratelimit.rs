@@ -1,7 +1,9 @@
 //! Rate limits in fixed one-minute windows, counted as Rails' rack-attack counts them:
 //! every request in a window adds one; past the limit the answer is 429 until the window
-//! ends, then the budget is whole again. Three budgets: per token grant on `/api/v1`, per
-//! client IP on `/oauth/token`, and per client IP for invalid bearer tokens.
+//! ends, then the budget is whole again. The budgets: per token grant on `/api/v1`; per
+//! client IP and per client id on the OAuth endpoints that authenticate a client
+//! (`/oauth/token`, `/oauth/revoke`, `/oauth/introspect`); per client IP for invalid
+//! bearer tokens.
 //!
 //! Counters live behind `CounterStore`, so a store shared by several server processes can
 //! replace the in-process one without touching the rules. This is the counting; the
@@ -87,7 +89,7 @@ pub struct Verdict {
     pub allowed: bool,
 }
 
-/// The three budgets over one store.
+/// The budgets over one store.
 #[derive(Clone)]
 pub struct Limiter {
     store: Arc<dyn CounterStore>,

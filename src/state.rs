@@ -18,11 +18,15 @@ pub struct AppState {
     pub limiter: crate::ratelimit::Limiter,
     /// Bearer tokens verified in the last seconds (`auth::cache`).
     pub token_cache: crate::auth::cache::TokenCache,
+    /// The argon2 hashes this process computes at once (`ARGON2_CONCURRENCY`).
+    pub argon2: crate::auth::secrets::Argon2Gate,
 }
 
 impl AppState {
     pub fn new(pool: PgPool, config: Config, clock: Clock) -> Self {
+        let argon2 = crate::auth::secrets::Argon2Gate::new(config.limits.argon2_concurrency);
         AppState {
+            argon2,
             pool,
             config: Arc::new(config),
             clock,

@@ -93,9 +93,11 @@ pub async fn find_user_by_email(pool: &PgPool, email: &str) -> sqlx::Result<Opti
 }
 
 /// The user whose email and password these are, or `None`. An unknown email costs the
-/// same argon2 verification as a known one, so timing doesn't tell which emails exist.
+/// same argon2 verification as a known one, so timing doesn't tell which emails exist;
+/// both go through `gate`.
 pub async fn verify_credentials(
     pool: &PgPool,
+    gate: &secrets::Argon2Gate,
     email: &str,
     password: &str,
 ) -> anyhow::Result<Option<User>> {
@@ -109,12 +111,12 @@ pub async fn verify_credentials(
         Some((id, phc)) => (Some(id), phc),
         None => {
             let dummy = DUMMY_HASH
-                .get_or_try_init(|| secrets::hash_password(secrets::random_token()))
+                .get_or_try_init(|| gate.hash_password(secrets::random_token()))
                 .await?;
             (None, dummy.clone())
         }
     };
-    let verified = secrets::verify_password(password.to_string(), phc).await;
+    let verified = gate.verify_password(password.to_string(), phc).await;
     match (user_id, verified) {
         (Some(id), true) => Ok(find_user(pool, id).await?),
         _ => Ok(None),

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod bearer;
 pub mod cache;
+pub mod redirect_uris;
 pub mod scopes;
 pub mod secrets;
 pub mod tokens;

@@ -6,6 +6,7 @@ use serde::Serialize;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use crate::auth::redirect_uris;
 use crate::auth::secrets::{hash_password, random_token, token_hash};
 
 /// Access tokens live two hours, as Doorkeeper's default.
@@ -33,11 +34,16 @@ pub struct CreatedApplication {
     pub owner_id: Option<i64>,
 }
 
+/// Registers an application; a redirect URI `redirect_uris::check` refuses is an error
+/// naming it.
 pub async fn create_application(
     pool: &PgPool,
     app: NewApplication,
     now: DateTime<Utc>,
 ) -> anyhow::Result<CreatedApplication> {
+    for uri in &app.redirect_uris {
+        redirect_uris::check(uri)?;
+    }
     let client_id = random_token();
     let client_secret = app.confidential.then(random_token);
     let secret_hash = match &client_secret {
@@ -122,8 +128,9 @@ pub async fn issue_access_only(
     let access_token = random_token();
     sqlx::query(
         "INSERT INTO oauth_access_tokens
-             (family_id, application_id, user_id, token_hash, scopes, expires_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             (family_id, application_id, user_id, token_hash, scopes, expires_at, created_at,
+              family_started_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
     )
     .bind(Uuid::new_v4())
     .bind(application_id)
@@ -144,7 +151,8 @@ pub async fn issue_access_only(
 }
 
 /// Issues an access token and its refresh token. Takes a connection so callers can issue
-/// inside their own transaction (a refresh revokes the old pair in the same one).
+/// inside their own transaction (a refresh revokes the old pair in the same one). A new
+/// family starts its lifetime now; a refresh keeps its family's start.
 pub async fn issue(
     conn: &mut PgConnection,
     request: TokenRequest,
@@ -157,8 +165,10 @@ pub async fn issue(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO oauth_access_tokens
              (family_id, application_id, user_id, token_hash, refresh_token_hash, scopes,
-              expires_at, previous_token_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+              expires_at, previous_token_id, created_at, family_started_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
+                 COALESCE((SELECT min(family_started_at) FROM oauth_access_tokens
+                           WHERE family_id = $1), $9))
          RETURNING id",
     )
     .bind(family_id)

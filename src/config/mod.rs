@@ -34,7 +34,8 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Requests per minute one token grant may make to `/api/v1`.
     pub rate_limit_per_minute: u32,
-    /// Requests per minute one client IP may make to `/oauth/token`.
+    /// Requests per minute one client IP may make to `/oauth/token`, `/oauth/revoke` and
+    /// `/oauth/introspect` together.
     pub token_endpoint_per_minute: u32,
     /// Invalid bearer tokens per minute one client IP may send before it gets 429s.
     pub failed_bearer_per_minute: u32,

@@ -1,5 +1,6 @@
 //! The rate-limit budgets (`ratelimit`) applied to requests: the route layers of
-//! `/api/v1`, the `/oauth/token` check, the 429 and the rate-limit headers.
+//! `/api/v1`, the OAuth endpoints' checks (per address, per client id), the 429 and the
+//! rate-limit headers.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -127,21 +128,31 @@ fn is_invalid_token(response: &Response) -> bool {
             .is_some_and(|v| v.contains("invalid_token"))
 }
 
-/// Per client IP on `/oauth/token`: `None` when within the budget, else the 429.
-pub async fn token_endpoint(state: &AppState, ip: Option<IpAddr>) -> Option<Response> {
-    let ip = ip?;
-    let key = format!("oauth-token:{ip}");
-    match state
-        .limiter
-        .check(
-            &key,
-            state.config.token_endpoint_per_minute,
-            state.clock.now(),
-        )
-        .await
-    {
-        Ok(verdict) if !verdict.allowed => Some(too_many_requests(&verdict).into_response()),
-        Ok(_) => None,
-        Err(err) => Some(ApiError::internal(err).into_response()),
-    }
+/// Per client IP on the OAuth endpoints that authenticate a client (token, revoke,
+/// introspect), one budget for all three, counted on every request before anything is
+/// read: `Some` is the refusal's verdict.
+pub async fn oauth_address(
+    state: &AppState,
+    ip: Option<IpAddr>,
+) -> anyhow::Result<Option<Verdict>> {
+    let Some(ip) = ip else { return Ok(None) };
+    let key = format!("oauth:{ip}");
+    over(state, &key, state.config.token_endpoint_per_minute).await
+}
+
+/// Per client id, on the same endpoints: counted once a request names its client and
+/// before its secret is verified, so guessing one client's secret (or making the server
+/// hash for it) is bounded wherever the guesses come from.
+pub async fn oauth_client(state: &AppState, client_id: &str) -> anyhow::Result<Option<Verdict>> {
+    // The id is the caller's to choose: its hash keeps every key short.
+    let key = format!(
+        "oauth-client:{}",
+        crate::auth::secrets::token_hash(client_id)
+    );
+    over(state, &key, state.config.limits.client_auth_per_minute).await
+}
+
+async fn over(state: &AppState, key: &str, limit: u32) -> anyhow::Result<Option<Verdict>> {
+    let verdict = state.limiter.check(key, limit, state.clock.now()).await?;
+    Ok((!verdict.allowed).then_some(verdict))
 }

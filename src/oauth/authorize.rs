@@ -4,7 +4,8 @@
 //! GET shows the sign-in and consent form; POST carries the original request as hidden
 //! fields plus `email`, `password`, `decision` and a CSRF token (double-submit: a random
 //! token in a `SameSite=Strict`, `HttpOnly` cookie and in the form). Allow answers 303 to
-//! `redirect_uri?code=…&state=…`, deny 303 with `error=access_denied`. An unknown client
+//! `redirect_uri?code=…&state=…&iss=…`, deny 303 with `error=access_denied` (and `iss`,
+//! RFC 9207). An unknown client
 //! or an unregistered redirect_uri gets an error page, never a redirect.
 
 use std::net::IpAddr;
@@ -121,7 +122,9 @@ impl Consent {
             .ip
             .map(|ip| ip.to_string())
             .unwrap_or_else(|| "unknown".into());
-        if let Some(wait) = throttle::retry_after(&self.state.pool, email, &ip, now).await? {
+        // Counted as a failure before the password is checked (`throttle`).
+        let attempt = throttle::reserve(&self.state.pool, email, &ip, now).await?;
+        if let throttle::Attempt::Wait(wait) = attempt {
             let minutes = (wait + 59) / 60;
             let message = format!(
                 "Too many failed sign-in attempts. Try again in {minutes} minute{}.",
@@ -135,21 +138,26 @@ impl Consent {
                 Some(&message),
             ));
         }
-        match accounts::verify_credentials(&self.state.pool, email, &submission.password).await? {
+        let verified = accounts::verify_credentials(
+            &self.state.pool,
+            &self.state.argon2,
+            email,
+            &submission.password,
+        )
+        .await?;
+        match verified {
             Some(user) => {
                 throttle::clear_account(&self.state.pool, email).await?;
                 Ok(OwnerConsent::Authorized(user.id.to_string()))
             }
-            None => {
-                throttle::record_failure(&self.state.pool, email, &ip, now).await?;
-                Ok(self.page(
-                    &client.name,
-                    &scopes,
-                    email,
-                    StatusCode::UNAUTHORIZED,
-                    Some("The email or password is incorrect."),
-                ))
-            }
+            // The reservation stays: it was this failure's record.
+            None => Ok(self.page(
+                &client.name,
+                &scopes,
+                email,
+                StatusCode::UNAUTHORIZED,
+                Some("The email or password is incorrect."),
+            )),
         }
     }
 }
@@ -207,7 +215,7 @@ fn csrf_cookie(headers: &HeaderMap) -> Option<String> {
     ),
     responses(
         (status = 200, description = "The page", body = String, content_type = "text/html"),
-        (status = 303, description = "To redirect_uri with an error (invalid_scope, …)"),
+        (status = 303, description = "To redirect_uri with an error (invalid_scope, …), `state` and `iss` (RFC 9207)"),
         (status = 400, description = "An error page: unknown client or unregistered redirect_uri", content_type = "text/html"),
     )
 )]
@@ -231,7 +239,7 @@ pub async fn show(
     summary = "Sign in and allow or deny (the page's form)",
     request_body(content = crate::oauth::docs::AuthorizeDecision, content_type = "application/x-www-form-urlencoded"),
     responses(
-        (status = 303, description = "To redirect_uri with `code` and `state` (or `error=access_denied`)"),
+        (status = 303, description = "To redirect_uri with `code`, `state` and `iss` (RFC 9207), or `error=access_denied`"),
         (status = 400, description = "An error page", content_type = "text/html"),
         (status = 401, description = "The form again: wrong email or password", content_type = "text/html"),
         (status = 403, description = "The form again: CSRF check failed", content_type = "text/html"),
@@ -283,6 +291,23 @@ pub async fn decide(
     run(&state, params, csrf_token, ip, Some(submission), None).await
 }
 
+/// RFC 9207: every authorization response, a code or an error, carries `iss` (the
+/// metadata's `issuer`), so a client talking to several servers can tell which answered.
+fn name_the_issuer(response: &mut Response, issuer: &str) {
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| url::Url::parse(v).ok());
+    let Some(mut location) = location else {
+        return;
+    };
+    location.query_pairs_mut().append_pair("iss", issuer);
+    if let Ok(value) = HeaderValue::from_str(location.as_str()) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+}
+
 async fn run(
     state: &AppState,
     params: Vec<(String, String)>,
@@ -332,6 +357,7 @@ async fn run(
             if response.status() == StatusCode::FOUND {
                 // A 303 makes the browser follow the redirect with GET after our POST.
                 *response.status_mut() = StatusCode::SEE_OTHER;
+                name_the_issuer(&mut response, &state.config.public_url);
             } else if let Some(status) = flow.lock().page_status {
                 *response.status_mut() = status;
             }

@@ -47,15 +47,16 @@ pub async fn revoke_family(
     family_id: Uuid,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    let revoked: Vec<i64> = sqlx::query_scalar(
         "UPDATE oauth_access_tokens SET revoked_at = $2
-         WHERE family_id = $1 AND revoked_at IS NULL",
+         WHERE family_id = $1 AND revoked_at IS NULL
+         RETURNING id",
     )
     .bind(family_id)
     .bind(now)
-    .execute(&state.pool)
+    .fetch_all(&state.pool)
     .await?;
-    state.token_cache.revoked();
+    state.token_cache.evict(&revoked);
     Ok(())
 }
 

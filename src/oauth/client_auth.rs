@@ -1,13 +1,15 @@
 //! Reading a form-encoded OAuth request and the client credentials in it: HTTP Basic
 //! (RFC 6749 §2.3.1, each part form-urlencoded) or `client_id`/`client_secret` in the
-//! body, never both.
+//! body, never both; and the rate limits every client authentication passes first.
 
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 
 use axum::http::{HeaderMap, header};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
+use crate::http::ratelimit;
 use crate::oauth::clients::{self, Client};
 use crate::oauth::errors::OAuthError;
 use crate::state::AppState;
@@ -119,13 +121,40 @@ pub fn credentials(headers: &HeaderMap, params: &Params) -> Result<ClientCredent
     })
 }
 
-/// The authenticated client, or `invalid_client`.
+/// Refuses a request over its address's budget (`http::ratelimit::oauth_address`):
+/// first thing on every endpoint that authenticates a client.
+pub async fn limit_address(state: &AppState, ip: Option<IpAddr>) -> Result<(), OAuthError> {
+    match ratelimit::oauth_address(state, ip).await {
+        Ok(None) => Ok(()),
+        Ok(Some(verdict)) => Err(OAuthError::slow_down(verdict.reset_in)),
+        Err(err) => Err(OAuthError::server_error(Some(err))),
+    }
+}
+
+/// The credentials a request presents ([`credentials`]), counted against the client id's
+/// budget: over it, `slow_down` before any secret is looked at.
+pub async fn claimed(
+    state: &AppState,
+    headers: &HeaderMap,
+    params: &Params,
+) -> Result<ClientCredentials, OAuthError> {
+    let claimed = credentials(headers, params)?;
+    match ratelimit::oauth_client(state, &claimed.client_id).await {
+        Ok(None) => Ok(claimed),
+        Ok(Some(verdict)) => Err(OAuthError::slow_down(verdict.reset_in)),
+        Err(err) => Err(OAuthError::server_error(Some(err))),
+    }
+}
+
+/// The authenticated client, or `invalid_client`. Callers took the credentials from
+/// [`claimed`], so the attempt is already counted.
 pub async fn authenticate(
     state: &AppState,
     credentials: &ClientCredentials,
 ) -> Result<Client, OAuthError> {
     clients::authenticate(
         &state.pool,
+        &state.argon2,
         &credentials.client_id,
         credentials.secret.as_deref(),
     )

@@ -28,9 +28,12 @@ pub async fn find_by_uid(pool: &PgPool, uid: &str) -> sqlx::Result<Option<Client
 }
 
 /// Checks a client's credentials: a confidential client must present its secret, a
-/// public one must present none. `Ok(None)`: authentication failed.
+/// public one must present none. `Ok(None)`: authentication failed. The secret is
+/// verified through `gate`; callers have counted the attempt against the client's rate
+/// limits first (`http::ratelimit::oauth_client`).
 pub async fn authenticate(
     pool: &PgPool,
+    gate: &secrets::Argon2Gate,
     uid: &str,
     secret: Option<&str>,
 ) -> sqlx::Result<Option<Client>> {
@@ -38,9 +41,7 @@ pub async fn authenticate(
         return Ok(None);
     };
     let ok = match (&client.secret_hash, secret) {
-        (Some(hash), Some(secret)) => {
-            secrets::verify_password(secret.to_string(), hash.clone()).await
-        }
+        (Some(hash), Some(secret)) => gate.verify_password(secret.to_string(), hash.clone()).await,
         (None, None) => !client.confidential,
         _ => false,
     };

@@ -49,7 +49,8 @@ pub struct TokenResponse {
 #[derive(Serialize, ToSchema)]
 pub struct OAuthErrorResponse {
     /// `invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`,
-    /// `unsupported_grant_type`, `invalid_scope`.
+    /// `unsupported_grant_type`, `invalid_scope`; `slow_down` with a 429 and
+    /// `Retry-After` (a rate limit).
     #[schema(example = "invalid_grant")]
     error: String,
     error_description: Option<String>,
@@ -122,6 +123,8 @@ pub struct ServerMetadata {
     response_modes_supported: Vec<String>,
     grant_types_supported: Vec<String>,
     code_challenge_methods_supported: Vec<String>,
+    /// RFC 9207: authorization responses carry `iss`, equal to `issuer`.
+    authorization_response_iss_parameter_supported: bool,
     token_endpoint_auth_methods_supported: Vec<String>,
     revocation_endpoint_auth_methods_supported: Vec<String>,
     introspection_endpoint_auth_methods_supported: Vec<String>,

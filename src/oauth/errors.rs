@@ -1,6 +1,7 @@
 //! RFC 6749 §5.2 error answers for `/oauth/token`, `/oauth/revoke` and
 //! `/oauth/introspect`: `{"error": "invalid_grant", "error_description": "…"}`, never
-//! cached, `invalid_client` with 401 and a Basic challenge.
+//! cached, `invalid_client` with 401 and a Basic challenge, a rate limit's 429 as
+//! `slow_down` with `Retry-After`.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -11,6 +12,8 @@ pub struct OAuthError {
     pub status: StatusCode,
     pub error: &'static str,
     pub description: String,
+    /// Seconds for `Retry-After` (a 429).
+    pub retry_after: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -25,6 +28,20 @@ impl OAuthError {
             status,
             error,
             description: description.into(),
+            retry_after: None,
+        }
+    }
+
+    /// A rate limit's 429, with `Retry-After`. RFC 6749 names no code for it; `slow_down`
+    /// is the token endpoint's registered one for "ask less often" (RFC 8628 §3.5).
+    pub fn slow_down(retry_after: i64) -> Self {
+        OAuthError {
+            retry_after: Some(retry_after),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "slow_down",
+                format!("Too many requests; try again in {retry_after} seconds"),
+            )
         }
     }
 
@@ -111,6 +128,11 @@ impl IntoResponse for OAuthError {
             error_description: &self.description,
         };
         let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -17,6 +17,8 @@ pub enum Rejection {
     CodeReused,
     /// A rotated refresh token came back; its whole family is now revoked.
     RefreshReused,
+    /// The refresh token went unused too long, or its family is too old.
+    RefreshExpired,
     /// The PKCE verifier is missing, malformed, unexpected or wrong.
     Pkce,
 }

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use crate::auth::secrets::token_hash;
+use crate::http::ratelimit::ClientIp;
 use crate::oauth::client_auth;
 use crate::oauth::errors::{OAuthError, no_store};
 use crate::state::AppState;
@@ -21,13 +22,18 @@ use crate::state::AppState;
         (status = 200, description = "The token's state", body = crate::oauth::docs::Introspection),
         (status = 400, description = "RFC 6749 error", body = crate::oauth::docs::OAuthErrorResponse),
         (status = 401, description = "invalid_client", body = crate::oauth::docs::OAuthErrorResponse),
+        (status = 429, description = "slow_down: too many requests from this address or for this client id", body = crate::oauth::docs::OAuthErrorResponse),
     )
 )]
 pub async fn introspect(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Err(limited) = client_auth::limit_address(&state, ip).await {
+        return limited.into_response();
+    }
     match run(&state, &headers, &body).await {
         Ok(body) => {
             let mut response = (StatusCode::OK, axum::Json(body)).into_response();
@@ -45,12 +51,13 @@ struct TokenRow {
     scopes: String,
     expires_at: DateTime<Utc>,
     created_at: DateTime<Utc>,
+    family_started_at: DateTime<Utc>,
     is_access: bool,
 }
 
 async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value, OAuthError> {
     let params = client_auth::form(headers, body)?;
-    let credentials = client_auth::credentials(headers, &params)?;
+    let credentials = client_auth::claimed(state, headers, &params).await?;
     let client = client_auth::authenticate(state, &credentials).await?;
     if !client.confidential {
         return Err(OAuthError::invalid_client());
@@ -59,19 +66,24 @@ async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value
         .get("token")
         .ok_or_else(|| OAuthError::invalid_request("token is required"))?;
     let now = state.clock.now();
-    // A live access token, else a live (unrotated, unrevoked) refresh token.
+    // A live access token, else a live (unrotated, unrevoked, unexpired) refresh token:
+    // used within the idle window ($4), of a family within its lifetime ($5).
+    let limits = &state.config.limits;
     let row = sqlx::query_as::<_, TokenRow>(
         "SELECT t.user_id, u.email, t.scopes, t.expires_at, t.created_at,
-                t.token_hash = $1 AS is_access
+                t.family_started_at, t.token_hash = $1 AS is_access
          FROM oauth_access_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.application_id = $2 AND t.revoked_at IS NULL
            AND ((t.token_hash = $1 AND t.expires_at > $3)
-                OR (t.refresh_token_hash = $1 AND t.refreshed_at IS NULL))
+                OR (t.refresh_token_hash = $1 AND t.refreshed_at IS NULL
+                    AND t.created_at > $4 AND t.family_started_at > $5))
          LIMIT 1",
     )
     .bind(token_hash(token))
     .bind(client.id)
     .bind(now)
+    .bind(now - limits.refresh_token_idle)
+    .bind(now - limits.refresh_token_lifetime)
     .fetch_optional(&state.pool)
     .await
     .map_err(|err| OAuthError::server_error(Some(err.into())))?;
@@ -87,8 +99,12 @@ async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value
         "iat": row.created_at.timestamp(),
         "token_type": if row.is_access { "Bearer" } else { "refresh_token" },
     });
-    if row.is_access {
-        body["exp"] = json!(row.expires_at.timestamp());
-    }
+    let exp = if row.is_access {
+        row.expires_at
+    } else {
+        (row.created_at + limits.refresh_token_idle)
+            .min(row.family_started_at + limits.refresh_token_lifetime)
+    };
+    body["exp"] = json!(exp.timestamp());
     Ok(body)
 }

@@ -3,7 +3,9 @@
 //! Issuing for a code marks the code used in the same transaction, so of two concurrent
 //! redemptions (in any number of processes) one wins. Refreshing rotates: the old pair
 //! dies in the transaction that issues the new one, in the same family; a rotated refresh
-//! token coming back revokes the family.
+//! token coming back revokes the family. A refresh token also expires unused
+//! (`REFRESH_TOKEN_IDLE_DAYS`) and with its family (`REFRESH_TOKEN_LIFETIME_DAYS` after
+//! the consent).
 
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
@@ -31,11 +33,26 @@ struct RefreshRow {
     scopes: String,
     revoked_at: Option<DateTime<Utc>>,
     refreshed_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    family_started_at: DateTime<Utc>,
 }
 
-/// Refresh tokens don't expire by time (as Doorkeeper's default); they die by rotation
-/// or revocation. oxide-auth still wants a deadline.
+/// A refresh token dies by rotation, revocation, `REFRESH_TOKEN_IDLE_DAYS` unused, or
+/// its family's `REFRESH_TOKEN_LIFETIME_DAYS`, all checked here on the app's clock;
+/// oxide-auth still wants a deadline of its own for the grant it is handed.
 const REFRESH_GRANT_HORIZON_DAYS: i64 = 1;
+
+/// Whether a refresh token issued at `created_at`, of a family begun at `started_at`,
+/// has expired at `now`.
+fn refresh_expired(
+    limits: &crate::config::Limits,
+    created_at: DateTime<Utc>,
+    started_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> bool {
+    created_at + limits.refresh_token_idle <= now
+        || started_at + limits.refresh_token_lifetime <= now
+}
 
 fn grant_scopes(grant: &Grant) -> String {
     scopes::normalize(&grant.scope.to_string()).unwrap_or_default()
@@ -147,8 +164,8 @@ impl PgIssuer {
         )
         .await?;
         tx.commit().await?;
-        // The old access token died with the rotation.
-        self.state.token_cache.revoked();
+        // The old access token died with the rotation; every other token stays cached.
+        self.state.token_cache.evict(&[old_id]);
         Ok(Some(issued))
     }
 
@@ -168,7 +185,8 @@ impl PgIssuer {
     async fn find_refresh(&mut self, refresh: &str) -> anyhow::Result<Option<Grant>> {
         let now = self.state.clock.now();
         let row = sqlx::query_as::<_, RefreshRow>(
-            "SELECT t.family_id, a.uid, t.user_id, t.scopes, t.revoked_at, t.refreshed_at
+            "SELECT t.family_id, a.uid, t.user_id, t.scopes, t.revoked_at, t.refreshed_at,
+                    t.created_at, t.family_started_at
              FROM oauth_access_tokens t JOIN oauth_applications a ON a.id = t.application_id
              WHERE t.refresh_token_hash = $1",
         )
@@ -192,6 +210,11 @@ impl PgIssuer {
         }
         if row.revoked_at.is_some() {
             self.flow.reject(Rejection::UnknownGrant);
+            return Ok(None);
+        }
+        let limits = &self.state.config.limits;
+        if refresh_expired(limits, row.created_at, row.family_started_at, now) {
+            self.flow.reject(Rejection::RefreshExpired);
             return Ok(None);
         }
         Ok(Some(Grant {

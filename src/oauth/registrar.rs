@@ -100,7 +100,7 @@ impl oxide_auth_async::primitives::Registrar for PgRegistrar {
             Some(Ok(secret)) => Some(secret),
             Some(Err(_)) => return Err(RegistrarError::Unspecified),
         };
-        match clients::authenticate(&self.state.pool, client_id, secret).await {
+        match clients::authenticate(&self.state.pool, &self.state.argon2, client_id, secret).await {
             Ok(Some(_)) => Ok(()),
             Ok(None) => Err(RegistrarError::Unspecified),
             Err(err) => {

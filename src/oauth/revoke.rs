@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::auth::secrets::token_hash;
+use crate::http::ratelimit::ClientIp;
 use crate::oauth::authorizer::revoke_family;
 use crate::oauth::client_auth;
 use crate::oauth::errors::{OAuthError, no_store};
@@ -23,9 +24,18 @@ use crate::state::AppState;
         (status = 200, description = "Revoked (also for an unknown token)", body = crate::oauth::docs::Revoked),
         (status = 400, description = "RFC 6749 error", body = crate::oauth::docs::OAuthErrorResponse),
         (status = 401, description = "invalid_client", body = crate::oauth::docs::OAuthErrorResponse),
+        (status = 429, description = "slow_down: too many requests from this address or for this client id", body = crate::oauth::docs::OAuthErrorResponse),
     )
 )]
-pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn revoke(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if let Err(limited) = client_auth::limit_address(&state, ip).await {
+        return limited.into_response();
+    }
     match run(&state, &headers, &body).await {
         Ok(()) => {
             let mut response = (StatusCode::OK, axum::Json(json!({}))).into_response();
@@ -38,7 +48,7 @@ pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Byt
 
 async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), OAuthError> {
     let params = client_auth::form(headers, body)?;
-    let credentials = client_auth::credentials(headers, &params)?;
+    let credentials = client_auth::claimed(state, headers, &params).await?;
     let client = client_auth::authenticate(state, &credentials).await?;
     let token = params
         .get("token")
@@ -53,17 +63,18 @@ async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), O
 pub async fn revoke_token(state: &AppState, application_id: i64, token: &str) -> sqlx::Result<()> {
     let now = state.clock.now();
     let hash = token_hash(token);
-    let revoked = sqlx::query(
+    let revoked: Option<i64> = sqlx::query_scalar(
         "UPDATE oauth_access_tokens SET revoked_at = $3
-         WHERE token_hash = $1 AND application_id = $2 AND revoked_at IS NULL",
+         WHERE token_hash = $1 AND application_id = $2 AND revoked_at IS NULL
+         RETURNING id",
     )
     .bind(&hash)
     .bind(application_id)
     .bind(now)
-    .execute(&state.pool)
+    .fetch_optional(&state.pool)
     .await?;
-    if revoked.rows_affected() > 0 {
-        state.token_cache.revoked();
+    if let Some(id) = revoked {
+        state.token_cache.evict(&[id]);
         return Ok(());
     }
     let family: Option<uuid::Uuid> = sqlx::query_scalar(

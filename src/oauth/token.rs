@@ -18,7 +18,7 @@ use oxide_auth_async::endpoint::refresh::RefreshFlow;
 use oxide_auth_axum::{OAuthRequest, OAuthResponse};
 
 use crate::auth::tokens::{IssuedAccessToken, IssuedToken};
-use crate::http::ratelimit::{self, ClientIp};
+use crate::http::ratelimit::ClientIp;
 use crate::oauth::client_auth::{self, ClientCredentials, Params};
 use crate::oauth::client_credentials;
 use crate::oauth::endpoint::{FlowError, NoOwner, OAuthEndpoint};
@@ -36,7 +36,7 @@ use crate::state::AppState;
         (status = 200, description = "Tokens", body = crate::oauth::docs::TokenResponse),
         (status = 400, description = "RFC 6749 error", body = crate::oauth::docs::OAuthErrorResponse),
         (status = 401, description = "invalid_client", body = crate::oauth::docs::OAuthErrorResponse),
-        (status = 429, description = "Too many requests from this address", body = crate::api::docs::ErrorResponse),
+        (status = 429, description = "slow_down: too many requests from this address or for this client id", body = crate::oauth::docs::OAuthErrorResponse),
     )
 )]
 pub async fn exchange(
@@ -45,9 +45,8 @@ pub async fn exchange(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Some(mut limited) = ratelimit::token_endpoint(&state, ip).await {
-        no_store(&mut limited);
-        return limited;
+    if let Err(limited) = client_auth::limit_address(&state, ip).await {
+        return limited.into_response();
     }
     match run(&state, &headers, &body).await {
         Ok(issued) => {
@@ -69,7 +68,7 @@ enum Issued {
 
 async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Issued, OAuthError> {
     let params = client_auth::form(headers, body)?;
-    let credentials = client_auth::credentials(headers, &params)?;
+    let credentials = client_auth::claimed(state, headers, &params).await?;
     let grant_type = params
         .get("grant_type")
         .ok_or_else(|| OAuthError::invalid_request("grant_type is required"))?;
@@ -194,6 +193,10 @@ async fn interpret(
         ),
         Some(Rejection::RefreshReused) => OAuthError::invalid_grant(
             "The refresh token was already used; every token of its grant is revoked",
+        ),
+        Some(Rejection::RefreshExpired) => OAuthError::invalid_grant(
+            "The refresh token has expired (unused for too long, or its authorization is too \
+             old); ask the user to authorize again",
         ),
         Some(Rejection::Pkce) => OAuthError::invalid_grant("PKCE verification failed"),
         Some(Rejection::UnknownGrant) => OAuthError::from_code("invalid_grant"),

@@ -147,3 +147,37 @@ async fn create_client_refuses_a_redirect_uri_with_a_fragment() {
     assert!(!ok);
     assert!(err.contains("fragment"), "{err}");
 }
+
+/// RFC 9700 §2.1: a code sent to a plain-HTTP redirect URI crosses the network in the
+/// clear, so `http` is only for the loopback interface (a native app on this machine).
+#[tokio::test]
+async fn create_client_refuses_plain_http_redirect_uris_except_on_loopback() {
+    let app = TestApp::spawn().await;
+    let db = app.database_name();
+    let create = |uri: &str| {
+        admin(
+            &db,
+            &["create-client", "--name", "X", "--redirect-uri", uri],
+            &[],
+            None,
+        )
+    };
+    for uri in [
+        "http://app.example.com/callback",
+        "http://localhost.example.com/callback",
+        "http://10.0.0.7/callback",
+    ] {
+        let (ok, out, err) = create(uri);
+        assert!(!ok, "{uri} was accepted: {out}");
+        assert!(err.contains("https"), "{uri}: {err}");
+    }
+    for uri in [
+        "https://app.example.com/callback",
+        "http://localhost:8080/callback",
+        "http://127.0.0.1:43123/callback",
+        "http://[::1]/callback",
+    ] {
+        let (ok, _, err) = create(uri);
+        assert!(ok, "{uri}: {err}");
+    }
+}

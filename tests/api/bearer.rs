@@ -117,3 +117,56 @@ async fn a_token_revoked_by_another_process_stops_working_at_once() {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
 }
+
+/// `/api/v1/me` with `token`: its status and the statements the server ran for it.
+async fn me_counted(app: &TestApp, token: &str) -> (u16, usize) {
+    let request = app.request(Method::GET, "/api/v1/me").bearer_auth(token);
+    let (response, queries) = app.counting_queries(request).await;
+    (response.status().as_u16(), queries)
+}
+
+/// Finding 10: a refresh rotates one token, and only that token leaves the caches (this
+/// process's at once, every other's through the notification); a client refreshing in
+/// a loop no longer empties everyone's cache.
+#[tokio::test]
+async fn a_refresh_evicts_only_the_rotated_token_from_every_cache() {
+    use crate::harness::oauth::{code, exchange, refresh, setup, tokens_of};
+    let app = TestApp::spawn().await;
+    let other_process = app.spawn_sibling(|_| {}).await;
+    let bystander = app.tenant("Bystander").await;
+    let client = setup(&app, false).await;
+    let code = code(&app, &client, None).await;
+    let rotated = tokens_of(exchange(&app, &client, &code, None).await).await;
+    let rotated_access = rotated["access_token"].as_str().unwrap();
+
+    let mut cached = Vec::new();
+    for server in [&app, &other_process] {
+        assert_eq!(me_counted(server, rotated_access).await.0, 200, "verified");
+        let (status, looked_up) = me_counted(server, &bystander.token).await;
+        assert_eq!(status, 200);
+        let (status, queries) = me_counted(server, &bystander.token).await;
+        assert_eq!(status, 200);
+        assert!(
+            queries < looked_up,
+            "the second request is served from the cache"
+        );
+        cached.push(queries);
+    }
+
+    tokens_of(refresh(&app, &client, rotated["refresh_token"].as_str().unwrap()).await).await;
+    // The other process learns of the rotation from the notification alone.
+    let started = std::time::Instant::now();
+    while me_counted(&other_process, rotated_access).await.0 != 401 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "the rotated token is still accepted 5 s later"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(me_counted(&app, rotated_access).await.0, 401);
+    for (server, cached) in [&app, &other_process].into_iter().zip(cached) {
+        let (status, queries) = me_counted(server, &bystander.token).await;
+        assert_eq!(status, 200);
+        assert_eq!(queries, cached, "the bystander's token was looked up again");
+    }
+}

@@ -1,9 +1,10 @@
-//! Rate limits: per token grant on /api/v1, per client IP on /oauth/token and for
-//! invalid bearer tokens.
+//! Rate limits: per token grant on /api/v1, per client IP and per client id on the OAuth
+//! endpoints that authenticate a client, and per client IP for invalid bearer tokens.
 
 use chrono::{Duration, DurationRound};
 use reqwest::Method;
 
+use crate::harness::oauth::{self, assert_oauth_error};
 use crate::harness::{TestApp, assert_error};
 
 /// Stops the manual clock at the start of a minute, so a window has 60 s left.
@@ -166,7 +167,108 @@ async fn the_token_endpoint_is_limited_per_address() {
         .await
         .unwrap();
     assert_eq!(response.headers()["retry-after"], "60");
-    assert_error(response, 429).await;
+    assert_oauth_error(response, 429, "slow_down").await;
+}
+
+/// A form post to an OAuth endpoint that authenticates a client.
+async fn client_post(app: &TestApp, path: &str, pairs: &[(&str, &str)]) -> reqwest::Response {
+    app.request(Method::POST, path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(oauth::form(pairs))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Finding 3: revoke and introspect verify a client secret (argon2) for anyone who asks;
+/// one client id gets a budget of authentications per minute across the endpoints.
+#[tokio::test]
+async fn client_authentication_is_limited_per_client_id_on_revoke_introspect_and_token() {
+    let app = TestApp::spawn_with(|c| c.limits.client_auth_per_minute = 3).await;
+    let setup = oauth::setup(&app, false).await;
+    let secret = setup.client_secret.clone().unwrap();
+    let start = at_minute_start(&app);
+    let guess = [
+        ("token", "x"),
+        ("client_id", setup.client_id.as_str()),
+        ("client_secret", "a guess"),
+    ];
+    for path in ["/oauth/revoke", "/oauth/introspect", "/oauth/revoke"] {
+        let response = client_post(&app, path, &guess).await;
+        assert_oauth_error(response, 401, "invalid_client").await;
+    }
+    let right = [
+        ("token", "x"),
+        ("client_id", setup.client_id.as_str()),
+        ("client_secret", secret.as_str()),
+    ];
+    app.clock
+        .set(chrono::DateTime::from_timestamp(start + 15, 0).unwrap());
+    for path in ["/oauth/introspect", "/oauth/revoke"] {
+        // Refused before the secret is even looked at: the right one waits too.
+        let response = client_post(&app, path, &right).await;
+        assert_eq!(response.headers()["retry-after"], "45", "{path}");
+        let body = assert_oauth_error(response, 429, "slow_down").await;
+        assert!(body["error_description"].as_str().unwrap().contains("45"));
+    }
+    let refresh = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", "x"),
+        ("client_id", setup.client_id.as_str()),
+        ("client_secret", secret.as_str()),
+    ];
+    let response = client_post(&app, "/oauth/token", &refresh).await;
+    assert_oauth_error(response, 429, "slow_down").await;
+    // Another client is not held back, and the next minute brings the budget back.
+    let other = oauth::setup(&app, false).await;
+    let response = client_post(
+        &app,
+        "/oauth/revoke",
+        &[
+            ("token", "x"),
+            ("client_id", other.client_id.as_str()),
+            ("client_secret", other.client_secret.as_deref().unwrap()),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    app.clock.advance(Duration::seconds(45));
+    assert_eq!(
+        client_post(&app, "/oauth/revoke", &right).await.status(),
+        200
+    );
+}
+
+/// Per client IP, revoke and introspect share the token endpoint's budget: guessing
+/// secrets for many client ids from one address is bounded too.
+#[tokio::test]
+async fn revoke_and_introspect_are_limited_per_address() {
+    let app = TestApp::spawn_with(|c| c.token_endpoint_per_minute = 3).await;
+    at_minute_start(&app);
+    for (n, path) in ["/oauth/revoke", "/oauth/introspect", "/oauth/token"]
+        .into_iter()
+        .enumerate()
+    {
+        let client_id = format!("guessed-{n}");
+        let pairs = [
+            ("token", "x"),
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id.as_str()),
+            ("client_secret", "a guess"),
+        ];
+        let response = client_post(&app, path, &pairs).await;
+        assert_oauth_error(response, 401, "invalid_client").await;
+    }
+    for path in ["/oauth/introspect", "/oauth/revoke"] {
+        let pairs = [
+            ("token", "x"),
+            ("client_id", "guessed-9"),
+            ("client_secret", "a guess"),
+        ];
+        let response = client_post(&app, path, &pairs).await;
+        assert_eq!(response.headers()["retry-after"], "60");
+        assert_oauth_error(response, 429, "slow_down").await;
+    }
 }
 
 #[tokio::test]

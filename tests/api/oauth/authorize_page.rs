@@ -201,3 +201,74 @@ async fn an_unknown_scope_or_response_type_is_answered_at_the_redirect_uri() {
         "unsupported_response_type"
     );
 }
+
+/// Finding 3: the attempt is recorded before the password is verified, so posts racing
+/// each other cannot all read "no failures yet" and all be verified.
+#[tokio::test]
+async fn fifty_parallel_wrong_passwords_for_one_account_verify_at_most_five() {
+    let app = TestApp::spawn().await;
+    let setup = setup(&app, false).await;
+    let params = authorize_params(&setup, &[]);
+    // One form, posted fifty times at once (the double-submit token stays valid).
+    let (token, cookie) = csrf(get_page(&app, &params).await).await;
+    let mut fields = params.clone();
+    fields.extend([
+        ("csrf_token", token.as_str()),
+        ("email", setup.email.as_str()),
+        ("password", "wrong password"),
+        ("decision", "allow"),
+    ]);
+    let body = form(&fields);
+    let mut posts = tokio::task::JoinSet::new();
+    for _ in 0..50 {
+        let request = app
+            .request(reqwest::Method::POST, "/oauth/authorize")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", cookie.clone())
+            .body(body.clone());
+        posts.spawn(async move { request.send().await.unwrap().status().as_u16() });
+    }
+    let mut wrong = 0;
+    let mut throttled = 0;
+    while let Some(status) = posts.join_next().await {
+        match status.unwrap() {
+            401 => wrong += 1,
+            429 => throttled += 1,
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert!(wrong <= 5, "{wrong} wrong-password answers: the limit is 5");
+    assert_eq!(wrong + throttled, 50);
+    // The account stays locked for the right password too.
+    let response = submit(&app, &params, &setup.email, PASSWORD, "allow").await;
+    assert_eq!(response.status(), 429);
+}
+
+/// RFC 9207: every authorization response names its issuer, the metadata's `issuer`.
+#[tokio::test]
+async fn authorization_responses_carry_the_issuer() {
+    let app = TestApp::spawn().await;
+    let setup = setup(&app, false).await;
+    let issuer = "http://localhost:3000";
+    let allowed = submit(
+        &app,
+        &authorize_params(&setup, &[]),
+        &setup.email,
+        PASSWORD,
+        "allow",
+    )
+    .await;
+    assert_eq!(allowed.status(), 303);
+    let query = redirect_params(&allowed);
+    assert!(query.contains_key("code"));
+    assert_eq!(query["iss"], issuer);
+
+    let denied = submit(&app, &authorize_params(&setup, &[]), "", "", "deny").await;
+    assert_eq!(redirect_params(&denied)["iss"], issuer);
+
+    let bad_scope = get_page(&app, &authorize_params(&setup, &[("scope", "admin")])).await;
+    let query = redirect_params(&bad_scope);
+    assert_eq!(query["error"], "invalid_scope");
+    assert_eq!(query["iss"], issuer);
+    assert_eq!(query["state"], "af0ifjsldkj");
+}

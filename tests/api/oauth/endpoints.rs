@@ -171,4 +171,6 @@ async fn the_metadata_document_describes_the_server() {
         body["grant_types_supported"],
         serde_json::json!(["authorization_code", "refresh_token", "client_credentials"])
     );
+    // RFC 9207: the authorization responses carry `iss`.
+    assert_eq!(body["authorization_response_iss_parameter_supported"], true);
 }

@@ -5,6 +5,7 @@ mod authorize_page;
 mod browser;
 mod endpoints;
 mod flow;
+mod refresh_expiry;
 mod rejections;
 
 pub use crate::harness::oauth::*;
