@@ -44,6 +44,7 @@ mod middleware;
 mod numbering;
 mod oauth;
 mod openapi;
+mod outage;
 mod overdue;
 mod ratelimit;
 mod shutdown;
