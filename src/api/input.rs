@@ -316,9 +316,8 @@ impl Form {
         }
     }
 
-    /// A list of record ids (`[1, "2"]`); a single id is taken as a list of one. At most
-    /// `max` of them (`noun` names them in the error); repeats count once and are dropped,
-    /// so what follows never sees more than `max` distinct ids.
+    /// A list of record ids (`[1, "2"]`), a single id a list of one; at most `max` (`noun`
+    /// names them in the error), counted before reading; repeats are dropped.
     pub fn ids(&mut self, obj: &Obj, field: &str, max: usize, noun: &str) -> Patch<Vec<i64>> {
         let values: &[Value] = match obj.raw(field) {
             None => return Patch::Absent,
@@ -353,8 +352,7 @@ impl Form {
         Patch::Set(ids)
     }
 
-    /// "is too long (maximum is 20 taxes)": a list over its cap, refused before any of
-    /// its entries is read.
+    /// "is too long (maximum is 20 taxes)": a list over its cap.
     pub fn too_long(&mut self, obj: &Obj, field: &str, max: usize, noun: &str) {
         self.error(obj, field, format!("is too long (maximum is {max} {noun})"));
     }

@@ -2,8 +2,6 @@
 
 use std::sync::Arc;
 
-use chrono::Duration;
-
 use super::runner::Runner;
 use crate::billing::{quotes, reminders};
 use crate::mail::Mailer;
@@ -29,8 +27,5 @@ pub fn runner(ctx: JobContext, mailer: Mailer) -> Runner {
             quotes::expire_due(&ctx.pool, ctx.clock.now()).await?;
             Ok(())
         })
-        .sweep("prune finished jobs", |ctx| async move {
-            crate::queue::prune(&ctx.pool, ctx.clock.now() - Duration::days(7)).await?;
-            Ok(())
-        })
+        .sweep("prune past retention", super::prune::sweep)
 }

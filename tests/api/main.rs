@@ -46,5 +46,6 @@ mod oauth;
 mod openapi;
 mod outage;
 mod overdue;
+mod prune;
 mod ratelimit;
 mod shutdown;
