@@ -1,4 +1,4 @@
-//! A database that goes away under load: every answer meanwhile is a 2xx or a 503 in the
+//! A database that goes away under reads and writes: every answer meanwhile is a 2xx or a 503 in the
 //! error shape with `Retry-After`, never a 500, and the server recovers by itself.
 
 use std::sync::Arc;
@@ -24,6 +24,12 @@ struct Answer {
 async fn request(app: &TestApp, tenant: &Tenant, path: &'static str) -> Answer {
     let response = if path == "/readyz" {
         app.get(path).await
+    } else if let Some(path) = path.strip_prefix("POST ") {
+        app.authed(tenant, Method::POST, path)
+            .json(&serde_json::json!({"customer": {"name": "During the outage"}}))
+            .send()
+            .await
+            .expect("request")
     } else {
         app.authed(tenant, Method::GET, path)
             .send()
@@ -66,7 +72,12 @@ async fn a_database_outage_answers_503_with_retry_after_and_the_server_recovers(
         let (app, tenant, stop) = (app.clone(), tenant.clone(), stop.clone());
         tokio::spawn(async move {
             let mut answers = Vec::new();
-            let paths = ["/api/v1/customers", "/api/v1/invoices", "/readyz"];
+            let paths = [
+                "/api/v1/customers",
+                "/api/v1/invoices",
+                "POST /api/v1/customers",
+                "/readyz",
+            ];
             let mut i = 0;
             // Bounded: it stops when told, and after 2,000 requests at most.
             while !stop.load(Ordering::Relaxed) && i < 2_000 {
