@@ -233,7 +233,7 @@ fn money_value() -> impl Strategy<Value = Value> {
 }
 
 /// Where the value goes: an item's quantity or price, either discount, a tax's rate, a
-/// payment's amount.
+/// payment's amount (5), or an id a document names (6 to 9).
 fn money_request(field: usize, value: Value, customer_id: i64) -> (&'static str, Value) {
     let invoice = |item: Value, discount: Value| {
         let mut body = json!({"customer_id": customer_id, "currency": "USD",
@@ -264,6 +264,20 @@ fn money_request(field: usize, value: Value, customer_id: i64) -> (&'static str,
             "/api/v1/taxes",
             json!({"tax": {"name": "T", "rate": value}}),
         ),
+        // The ids a document names, read from the same kind of input.
+        6 => invoice(
+            json!({"name": "A", "quantity": 1, "unit_price": 1, "tax_ids": [value]}),
+            json!({}),
+        ),
+        7 => invoice(
+            json!({"name": "A", "quantity": 1, "unit_price": 1}),
+            json!({"invoice_taxes_attributes": [{"tax_id": value}]}),
+        ),
+        8 => invoice(
+            json!({"name": "A", "quantity": 1, "unit_price": 1}),
+            json!({"payment_term_id": value}),
+        ),
+        9 => invoice(json!({"id": value, "quantity": 2}), json!({})),
         _ => (
             "/api/v1/payments",
             json!({"payment": {"amount": value, "currency": "USD", "payment_method": "cash"}}),
@@ -278,7 +292,7 @@ async fn no_money_input_answers_a_server_error() {
     // Generated up front (deterministically, so a failure repeats), then sent: proptest's
     // runner is synchronous and the server is async. Bounded: 200 requests.
     let mut runner = TestRunner::deterministic();
-    let cases = (0..6usize, money_value());
+    let cases = (0..10usize, money_value());
     let started = std::time::Instant::now();
     for _ in 0..200 {
         let (field, value) = cases.new_tree(&mut runner).unwrap().current();
