@@ -125,6 +125,7 @@ fn apply_tax_changes(
         .filter(|t| t.invoice_level)
         .map(|t| t.tax_id)
         .collect();
+    let before = ids.len();
     let mut present: HashSet<i64> = ids.iter().copied().collect();
     let by_line: HashMap<i64, i64> = current.iter().map(|t| (t.id, t.tax_id)).collect();
     let mut named = Vec::new();
@@ -152,7 +153,8 @@ fn apply_tax_changes(
             (None, false) => errors.add(field, "can't be blank"),
         }
     }
-    if ids.len() > MAX_TAXES {
+    // A document from before the cap keeps its taxes; it only may not gain more.
+    if ids.len() > MAX_TAXES && ids.len() > before {
         errors.add(
             kind.taxes_field,
             format!("is too long (maximum is {MAX_TAXES} taxes)"),
