@@ -76,6 +76,29 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
         .context("applying database migrations failed")
 }
 
+/// Is this error the database being out of reach (restarting, refusing connections,
+/// the connection cut), rather than a fault of the query? Such a request may pass if
+/// retried, so it answers 503, not 500.
+pub fn is_outage(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_) => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            // 08: connection exception; 57P01-03: admin/crash shutdown, cannot connect
+            // now; 53300: too many connections; 55000 is object_not_in_prerequisite_state,
+            // an outage only as "database … is not currently accepting connections".
+            code.starts_with("08")
+                || matches!(&*code, "57P01" | "57P02" | "57P03" | "53300")
+                || (code == "55000" && db.message().contains("not currently accepting connections"))
+        }
+        _ => false,
+    }
+}
+
 /// Database reachable: a trivial query answers within a second.
 pub async fn is_ready(pool: &PgPool) -> bool {
     let ping = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(pool);

@@ -2,7 +2,8 @@
 //! `{"error": "<reason phrase>", "message": "<human sentence>", "errors": {field: [..]}}`.
 //!
 //! `errors` appears on 422 answers only. A 500 logs its cause chain and shows the client
-//! nothing but "Internal Server Error".
+//! nothing but "Internal Server Error"; a database out of reach is a 503 with
+//! `Retry-After` instead.
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -48,6 +49,9 @@ struct Inner {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// What a 503 for a database outage asks a client to wait: about a PostgreSQL restart.
+pub const RETRY_AFTER_OUTAGE_SECONDS: u32 = 5;
 
 impl ApiError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
@@ -100,10 +104,33 @@ impl ApiError {
         err
     }
 
+    /// A failure of the server's own: a 500 whose cause is logged, not shown. When the
+    /// cause is the database being out of reach (`db::is_outage` anywhere in the chain)
+    /// the answer is a 503 with `Retry-After` instead: the request may well pass later.
     pub fn internal(source: impl Into<anyhow::Error>) -> Self {
-        let mut err = Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error");
-        err.0.source = Some(source.into());
+        let source = source.into();
+        let outage = source
+            .chain()
+            .any(|cause| cause.downcast_ref().is_some_and(crate::db::is_outage));
+        let mut err = if outage {
+            Self::unavailable()
+        } else {
+            Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+        };
+        err.0.source = Some(source);
         err
+    }
+
+    /// The 503 of a database out of reach, with the `Retry-After` a client should wait.
+    pub fn unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The database is unreachable; try again shortly",
+        )
+        .with_header(
+            header::RETRY_AFTER,
+            HeaderValue::from(RETRY_AFTER_OUTAGE_SECONDS),
+        )
     }
 
     /// Answers `error` with these words instead of the status's reason phrase.
@@ -188,7 +215,11 @@ impl IntoResponse for ApiError {
         let inner = *self.0;
         if let Some(source) = &inner.source {
             // `{:#}` prints the whole cause chain on one line.
-            tracing::error!(error = format!("{source:#}"), "request failed");
+            if inner.status == StatusCode::SERVICE_UNAVAILABLE {
+                tracing::warn!(error = format!("{source:#}"), "database unreachable");
+            } else {
+                tracing::error!(error = format!("{source:#}"), "request failed");
+            }
         }
         let error = inner.error.unwrap_or_else(|| reason_phrase(inner.status));
         let mut response = render_error(inner.status, error, &inner.message, inner.errors.as_ref());

@@ -180,12 +180,26 @@ pub async fn fail(
     Ok(())
 }
 
-/// Forgets finished jobs older than `keep` (done ones; dead ones stay for inspection).
-pub async fn prune(pool: &PgPool, older_than: DateTime<Utc>) -> sqlx::Result<u64> {
-    let done = sqlx::query("DELETE FROM jobs WHERE status = 'done' AND finished_at < $1")
-        .bind(older_than)
-        .execute(pool)
-        .await?;
+/// Deletes up to `limit` jobs that will never run again: done before `done_before`, or
+/// dead (given up) before `dead_before`; oldest first. Queued and running jobs stay.
+pub async fn prune_finished_jobs(
+    pool: &PgPool,
+    done_before: DateTime<Utc>,
+    dead_before: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "DELETE FROM jobs WHERE id IN (
+             SELECT id FROM jobs
+             WHERE status IN ('done', 'dead')
+               AND finished_at < CASE status WHEN 'done' THEN $1 ELSE $2 END
+             ORDER BY finished_at LIMIT $3 FOR UPDATE SKIP LOCKED)",
+    )
+    .bind(done_before)
+    .bind(dead_before)
+    .bind(limit)
+    .execute(pool)
+    .await?;
     Ok(done.rows_affected())
 }
 

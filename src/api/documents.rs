@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use crate::api::input::{Form, Obj, Patch};
 use crate::billing::documents::content::TaxChange;
 use crate::billing::documents::items::LineChange;
+use crate::billing::documents::{MAX_ITEM_ENTRIES, MAX_TAXES};
 use crate::money::{check_fixed_amount, check_percent, check_quantity, check_unit_price};
 
 pub const DISCOUNT_TYPES: [&str; 2] = ["percent", "fixed"];
@@ -13,7 +14,7 @@ pub const DISCOUNT_TYPES: [&str; 2] = ["percent", "fixed"];
 /// Reads `items_attributes`: each entry an item change (with `id` updates it, without
 /// adds one, `_destroy: true` removes it).
 pub fn read_items(form: &mut Form, obj: &Obj) -> Vec<LineChange> {
-    let entries = match form.objects(obj, "items_attributes") {
+    let entries = match form.objects(obj, "items_attributes", MAX_ITEM_ENTRIES, "entries") {
         Patch::Set(entries) => entries,
         _ => return Vec::new(),
     };
@@ -38,7 +39,7 @@ pub fn read_items(form: &mut Form, obj: &Obj) -> Vec<LineChange> {
                 quantity,
                 unit_price,
                 tax_ids: form
-                    .ids(item, "tax_ids")
+                    .ids(item, "tax_ids", MAX_TAXES, "taxes")
                     .change()
                     .map(Option::unwrap_or_default),
             }
@@ -65,9 +66,9 @@ pub fn read_discount(
 }
 
 /// Reads `invoice_taxes_attributes` (`[{"tax_id": 1}]`, `{"id": 5, "_destroy": true}`);
-/// `None` when the body does not mention it.
+/// `None` when the body does not mention it (or the list is refused: too long).
 pub fn read_taxes(form: &mut Form, obj: &Obj, field: &str) -> Option<Vec<TaxChange>> {
-    match form.objects(obj, field) {
+    match form.objects(obj, field, MAX_TAXES, "taxes") {
         Patch::Set(entries) => Some(
             entries
                 .iter()

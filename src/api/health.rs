@@ -1,7 +1,6 @@
 //! Liveness and readiness probes for orchestrators and the Docker HEALTHCHECK.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -18,10 +17,6 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     if crate::db::is_ready(&state.pool).await {
         axum::Json(json!({ "status": "ok", "database": "ok" })).into_response()
     } else {
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "The database is unreachable",
-        )
-        .into_response()
+        ApiError::unavailable().into_response()
     }
 }

@@ -4,6 +4,8 @@
 //! arrive as JSON numbers or numeric strings. Unknown fields are ignored. On PATCH a field
 //! that is absent stays as it is and `null` clears it: `Patch` carries that difference.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
@@ -314,23 +316,33 @@ impl Form {
         }
     }
 
-    /// A list of record ids (`[1, "2"]`); a single id is taken as a list of one.
-    pub fn ids(&mut self, obj: &Obj, field: &str) -> Patch<Vec<i64>> {
-        let values = match obj.raw(field) {
+    /// A list of record ids (`[1, "2"]`), a single id a list of one; at most `max` (`noun`
+    /// names them in the error), counted before reading; repeats are dropped.
+    pub fn ids(&mut self, obj: &Obj, field: &str, max: usize, noun: &str) -> Patch<Vec<i64>> {
+        let values: &[Value] = match obj.raw(field) {
             None => return Patch::Absent,
             Some(Value::Null) => return Patch::Null,
-            Some(Value::Array(values)) => values.clone(),
-            Some(single) => vec![single.clone()],
+            Some(Value::Array(values)) => values,
+            Some(single) => std::slice::from_ref(single),
         };
+        if values.len() > max {
+            self.too_long(obj, field, max, noun);
+            return Patch::Invalid;
+        }
         let mut ids = Vec::with_capacity(values.len());
-        for value in &values {
+        let mut seen = HashSet::with_capacity(values.len());
+        for value in values {
             let id = match value {
                 Value::Number(n) => n.to_string().parse::<i64>().ok(),
                 Value::String(s) => s.trim().parse::<i64>().ok(),
                 _ => None,
             };
             match id {
-                Some(id) if id > 0 => ids.push(id),
+                Some(id) if id > 0 => {
+                    if seen.insert(id) {
+                        ids.push(id);
+                    }
+                }
                 _ => {
                     self.error(obj, field, "must be a list of ids");
                     return Patch::Invalid;
@@ -338,6 +350,11 @@ impl Form {
             }
         }
         Patch::Set(ids)
+    }
+
+    /// "is too long (maximum is 20 taxes)": a list over its cap.
+    pub fn too_long(&mut self, obj: &Obj, field: &str, max: usize, noun: &str) {
+        self.error(obj, field, format!("is too long (maximum is {max} {noun})"));
     }
 
     /// `true`/`false`, also as the strings `"true"`/`"false"`, `"1"`/`"0"`.
@@ -387,11 +404,16 @@ impl Form {
         }
     }
 
-    /// A list of objects (`items_attributes`), each keyed as `field[i].`.
-    pub fn objects(&mut self, obj: &Obj, field: &str) -> Patch<Vec<Obj>> {
+    /// A list of objects (`items_attributes`), each keyed as `field[i].`; at most `max`
+    /// of them (`noun` names them in the error), counted before any is read.
+    pub fn objects(&mut self, obj: &Obj, field: &str, max: usize, noun: &str) -> Patch<Vec<Obj>> {
         match obj.raw(field) {
             None => Patch::Absent,
             Some(Value::Null) => Patch::Null,
+            Some(Value::Array(items)) if items.len() > max => {
+                self.too_long(obj, field, max, noun);
+                Patch::Invalid
+            }
             Some(Value::Array(items)) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
@@ -495,7 +517,7 @@ mod tests {
         assert_eq!(super::whole_number("1e400"), None);
         let address = form.object(&obj, "address").set().unwrap();
         assert_eq!(form.string(&address, "city", 10), Patch::Invalid);
-        let items = form.objects(&obj, "items").set().unwrap();
+        let items = form.objects(&obj, "items", 10, "items").set().unwrap();
         assert_eq!(form.integer(&items[0], "q"), Patch::Set(1));
         assert!(form.required_string(&obj, "missing", 10).is_none());
         let err = form.finish().unwrap_err();

@@ -174,6 +174,9 @@ fn add_error_responses(path: &str, method: &str, op: &mut Value) {
         "500",
         error("Something went wrong on the server (logged with the request id)"),
     );
+    let mut unavailable = error("The database is out of reach for a moment: retry later");
+    unavailable["headers"] = json!({"Retry-After": header_ref("Retry-After")});
+    add("503", unavailable);
 }
 
 /// The rate-limit headers on a secured operation's successes (and the replay flag on

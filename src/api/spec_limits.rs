@@ -6,6 +6,7 @@
 
 use serde_json::{Value, json};
 
+use crate::billing::documents::MAX_TAXES;
 use crate::billing::{
     customers, events, invoices, payment_terms, payments, quotes, reminders, schedule, taxes,
 };
@@ -343,7 +344,17 @@ fn body_limits() -> Vec<(&'static str, &'static str, Value)> {
         (
             "ItemInput",
             "tax_ids",
-            json!({"items": {"type": "integer", "minimum": 1}}),
+            json!({"maxItems": MAX_TAXES, "items": {"type": "integer", "minimum": 1}}),
+        ),
+        (
+            "InvoiceInput",
+            "invoice_taxes_attributes",
+            json!({"maxItems": MAX_TAXES}),
+        ),
+        (
+            "QuoteInput",
+            "quote_taxes_attributes",
+            json!({"maxItems": MAX_TAXES}),
         ),
         ("DocumentTaxInput", "tax_id", id()),
         // What a client may set (the current status again is a no-op); partial, paid,

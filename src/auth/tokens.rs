@@ -234,3 +234,50 @@ pub async fn find_live_by_hash(
     .fetch_optional(pool)
     .await
 }
+
+/// Deletes up to `limit` token rows that can no longer be used and stopped working before
+/// `older_than`: revoked or rotated then, or expired then with no refresh token, or with
+/// a refresh token never used since before `idle_before` (it stopped working when idle).
+/// Rows a newer token still names as its `previous_token_id` lose that link (ON DELETE
+/// SET NULL); the family (`family_id`) stays.
+pub async fn prune_tokens(
+    pool: &PgPool,
+    older_than: DateTime<Utc>,
+    idle_before: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "DELETE FROM oauth_access_tokens WHERE id IN (
+             SELECT id FROM oauth_access_tokens
+             WHERE expires_at < $1
+               AND (revoked_at < $1
+                    OR refresh_token_hash IS NULL
+                    OR (revoked_at IS NULL AND refreshed_at IS NULL AND created_at < $2))
+             ORDER BY expires_at LIMIT $3 FOR UPDATE SKIP LOCKED)",
+    )
+    .bind(older_than)
+    .bind(idle_before)
+    .bind(limit)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Deletes up to `limit` authorization codes that expired before `older_than` (a used
+/// code stopped working when it was used, before it expired).
+pub async fn prune_codes(
+    pool: &PgPool,
+    older_than: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "DELETE FROM oauth_access_grants WHERE id IN (
+             SELECT id FROM oauth_access_grants WHERE expires_at < $1
+             ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)",
+    )
+    .bind(older_than)
+    .bind(limit)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}

@@ -194,6 +194,33 @@ pub async fn find(pool: &sqlx::PgPool, business_id: i64, id: &str) -> sqlx::Resu
     .await
 }
 
+/// Deletes up to `limit` events recorded before `older_than` (the retention sweep,
+/// `jobs::prune`), oldest first. An event a delivery attempt still logs, or a live
+/// delivery job still names, stays until those are gone: the log never points at nothing.
+pub async fn prune_events(
+    pool: &sqlx::PgPool,
+    older_than: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "DELETE FROM events WHERE id IN (
+             SELECT e.id FROM events e
+             WHERE e.created_at < $1
+               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)
+               AND e.id NOT IN (SELECT j.payload->>'event_id' FROM jobs j
+                                WHERE j.status IN ('queued', 'running')
+                                  AND j.payload->>'event_id' IS NOT NULL)
+             ORDER BY e.created_at
+             LIMIT $2
+             FOR UPDATE SKIP LOCKED)",
+    )
+    .bind(older_than)
+    .bind(limit)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -389,6 +389,25 @@ impl Key<'_> {
     }
 }
 
+/// Deletes up to `limit` idempotency keys claimed before `older_than`, of every business
+/// (a claim purges its own business's; this catches businesses that stopped posting).
+pub async fn prune_idempotency_keys(
+    pool: &sqlx::PgPool,
+    older_than: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "DELETE FROM idempotency_keys WHERE (business_id, key) IN (
+             SELECT business_id, key FROM idempotency_keys WHERE created_at < $1
+             ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)",
+    )
+    .bind(older_than)
+    .bind(limit)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@
 //! - Time comes from the app's clock; tests move it and call `Runner::run_due`.
 
 pub mod email;
+pub mod prune;
 
 pub mod registry;
 pub mod runner;

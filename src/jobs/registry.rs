@@ -2,8 +2,6 @@
 
 use std::sync::Arc;
 
-use chrono::Duration;
-
 use super::runner::Runner;
 use crate::mail::Mailer;
 use crate::queue::JobContext;
@@ -22,8 +20,5 @@ pub fn runner(ctx: JobContext, mailer: Mailer) -> Runner {
         .sweep("overdue invoices", super::sweeps::overdue)
         .sweep("due reminders", super::sweeps::reminders)
         .sweep("expire quotes", super::sweeps::expire_quotes)
-        .sweep("prune finished jobs", |ctx| async move {
-            crate::queue::prune(&ctx.pool, ctx.clock.now() - Duration::days(7)).await?;
-            Ok(())
-        })
+        .sweep("prune past retention", super::prune::sweep)
 }

@@ -435,3 +435,20 @@ fn huge_values_are_errors_not_panics() {
 }
 
 mod properties;
+
+#[test]
+fn many_tax_ids_stay_linear_repeats_count_once_and_the_first_definition_wins() {
+    // 20,000 distinct ids on a line, each defined, then repeated: sets and maps, not
+    // `contains` in a loop (that took seconds).
+    let mut ids: Vec<TaxId> = (0..20_000).collect();
+    ids.extend(0..20_000);
+    let mut definitions: Vec<TaxRate> = (0..20_000).map(|id| tax(id, "10")).collect();
+    definitions.insert(0, tax(7, "20"));
+    let lines = [line("1", "100", &ids)];
+    let started = std::time::Instant::now();
+    let totals = compute(cur("USD"), &lines, Discount::None, &[], &definitions).unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    assert_eq!(totals.taxes.len(), 20_000);
+    assert_eq!(totals.taxes[7].amount_cents, 2000);
+    assert_eq!(totals.taxes[8].amount_cents, 1000);
+}

@@ -1,8 +1,8 @@
 //! The totals of an invoice or quote: lines, discount, taxes, in integer minor units.
 //! The rules are in the module documentation of `crate::money`.
 
-use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rust_decimal::Decimal;
 
@@ -236,10 +236,14 @@ fn tax_totals(
             order.push(tax.id);
         }
     }
+    // Sets and maps, not `contains` in a loop: the work stays linear in the ids given.
+    let definitions: BTreeMap<TaxId, &TaxRate> =
+        item_taxes.iter().rev().map(|tax| (tax.id, tax)).collect();
     for (line, (input, totals)) in lines.iter().zip(line_totals).enumerate() {
-        for (position, tax_id) in input.tax_ids.iter().enumerate() {
+        let mut seen = BTreeSet::new();
+        for tax_id in &input.tax_ids {
             // Once per line, even if the item lists the id twice.
-            if input.tax_ids.iter().take(position).any(|id| id == tax_id) {
+            if !seen.insert(*tax_id) {
                 continue;
             }
             match covered.get_mut(tax_id) {
@@ -251,12 +255,13 @@ fn tax_totals(
                         .ok_or(TotalsError::TooLarge)?;
                 }
                 None => {
-                    let tax = item_taxes.iter().find(|t| t.id == *tax_id).ok_or(
-                        TotalsError::UnknownTax {
+                    let tax = definitions
+                        .get(tax_id)
+                        .copied()
+                        .ok_or(TotalsError::UnknownTax {
                             line,
                             tax_id: *tax_id,
-                        },
-                    )?;
+                        })?;
                     covered.insert(*tax_id, (check(tax)?, false, totals.base_cents));
                     order.push(*tax_id);
                 }

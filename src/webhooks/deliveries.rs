@@ -354,6 +354,25 @@ async fn record(
     tx.commit().await
 }
 
+/// Deletes up to `limit` delivery attempts logged before `older_than` (the retention
+/// sweep, `jobs::prune`), oldest first.
+pub async fn prune_deliveries(
+    pool: &PgPool,
+    older_than: DateTime<Utc>,
+    limit: i64,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "DELETE FROM webhook_deliveries WHERE id IN (
+             SELECT id FROM webhook_deliveries WHERE created_at < $1
+             ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED)",
+    )
+    .bind(older_than)
+    .bind(limit)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

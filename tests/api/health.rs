@@ -22,6 +22,7 @@ async fn readyz_answers_503_when_the_database_is_unreachable() {
     app.pool.close().await;
     let response = app.get("/readyz").await;
     assert_eq!(response.status(), 503);
+    assert_eq!(response.headers()["retry-after"], "5");
     let body = json(response).await;
     assert_eq!(body["error"], "Service Unavailable");
 }

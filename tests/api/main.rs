@@ -45,6 +45,8 @@ mod middleware;
 mod numbering;
 mod oauth;
 mod openapi;
+mod outage;
 mod overdue;
+mod prune;
 mod ratelimit;
 mod shutdown;

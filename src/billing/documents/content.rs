@@ -3,6 +3,8 @@
 //! content repriced) and `Prepared` (the totals their row stores, then the items and tax
 //! lines saved); converting one into the other through `copy`.
 
+use std::collections::{HashMap, HashSet};
+
 use rust_decimal::Decimal;
 use sqlx::postgres::PgArguments;
 use sqlx::query::Query;
@@ -11,7 +13,7 @@ use sqlx::{PgConnection, Postgres};
 use super::items::{self, Item, Line, LineChange};
 use super::pricing::{NamedTax, Priced, TaxBook, price};
 use super::tax_lines::{self, TaxLine};
-use super::{Document, Kind};
+use super::{Document, Kind, MAX_TAXES};
 use crate::billing::error::BillingError;
 use crate::billing::error::FieldErrors;
 use crate::money::{Currency, Discount, check_percent};
@@ -110,7 +112,8 @@ fn discount(kind: Option<&str>, value: Option<Decimal>, errors: &mut FieldErrors
 }
 
 /// Document-level tax ids after applying the changes to the current ones, each named
-/// tax with the field that named it.
+/// tax with the field that named it. At most `MAX_TAXES` of them (the request's list is
+/// capped too, so the removals' `retain` stays small); membership is a set.
 fn apply_tax_changes(
     kind: Kind,
     current: &[TaxLine],
@@ -122,18 +125,23 @@ fn apply_tax_changes(
         .filter(|t| t.invoice_level)
         .map(|t| t.tax_id)
         .collect();
+    let before = ids.len();
+    let mut present: HashSet<i64> = ids.iter().copied().collect();
+    let by_line: HashMap<i64, i64> = current.iter().map(|t| (t.id, t.tax_id)).collect();
     let mut named = Vec::new();
     for (i, change) in changes.iter().enumerate() {
         let field = format!("{}[{i}].tax_id", kind.taxes_field);
-        let tax_id = change.tax_id.or_else(|| {
-            change
-                .id
-                .and_then(|id| current.iter().find(|t| t.id == id).map(|t| t.tax_id))
-        });
+        let tax_id = change
+            .tax_id
+            .or_else(|| change.id.and_then(|id| by_line.get(&id).copied()));
         match (tax_id, change.destroy) {
-            (Some(tax_id), true) => ids.retain(|id| *id != tax_id),
+            (Some(tax_id), true) => {
+                if present.remove(&tax_id) {
+                    ids.retain(|id| *id != tax_id);
+                }
+            }
             (Some(tax_id), false) => {
-                if !ids.contains(&tax_id) {
+                if present.insert(tax_id) {
                     ids.push(tax_id);
                 }
                 named.push(NamedTax { tax_id, field });
@@ -144,6 +152,13 @@ fn apply_tax_changes(
             ),
             (None, false) => errors.add(field, "can't be blank"),
         }
+    }
+    // A document from before the cap keeps its taxes; it only may not gain more.
+    if ids.len() > MAX_TAXES && ids.len() > before {
+        errors.add(
+            kind.taxes_field,
+            format!("is too long (maximum is {MAX_TAXES} taxes)"),
+        );
     }
     (ids, named)
 }

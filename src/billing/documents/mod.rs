@@ -108,3 +108,11 @@ pub(crate) use document_row;
 
 /// At most this many items on one document.
 pub const MAX_ITEMS: usize = 100;
+
+/// At most this many entries in one request's `items_attributes`: enough to remove every
+/// item and add as many again, and counted before any entry is read.
+pub const MAX_ITEM_ENTRIES: usize = 2 * MAX_ITEMS;
+
+/// At most this many taxes on one document, on one item, and entries in one request's
+/// `invoice_taxes_attributes`: a real document carries a few.
+pub const MAX_TAXES: usize = 20;

@@ -1,6 +1,6 @@
 //! Pricing a document: resolving the taxes it names, then the money module's totals.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
@@ -38,10 +38,13 @@ impl TaxBook {
             .iter()
             .map(|t| (t.tax_id, (t.tax_name.clone(), t.tax_rate)))
             .collect();
+        // Each id once, however many fields name it.
         let missing: Vec<i64> = named
             .iter()
             .map(|n| n.tax_id)
             .filter(|id| !book.contains_key(id))
+            .collect::<HashSet<i64>>()
+            .into_iter()
             .collect();
         if !missing.is_empty() {
             for tax in taxes::find_live(&mut *conn, business_id, &missing).await? {
@@ -108,7 +111,12 @@ pub fn price(
             tax_ids: l.tax_ids.clone(),
         })
         .collect();
-    let item_tax_ids: Vec<i64> = lines.iter().flat_map(|l| l.tax_ids.clone()).collect();
+    let item_tax_ids: Vec<i64> = lines
+        .iter()
+        .flat_map(|l| l.tax_ids.iter().copied())
+        .collect::<HashSet<i64>>()
+        .into_iter()
+        .collect();
     let totals = money::compute(
         currency,
         &inputs,
