@@ -107,7 +107,9 @@ pub async fn enqueue(
     unique_key: Option<String>,
 ) -> sqlx::Result<Option<i64>> {
     let payload = serde_json::to_value(email).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
-    let mut job = NewJob::new(KIND, payload, now).max_attempts(MAX_ATTEMPTS);
+    let mut job = NewJob::new(KIND, payload, now)
+        .max_attempts(MAX_ATTEMPTS)
+        .business(email.business_id);
     if let Some(key) = unique_key {
         job = job.unique_key(key);
     }
