@@ -15,6 +15,7 @@ use url::Url;
 use super::client::{self, Signed};
 use super::endpoints::{self, Endpoint};
 use super::signature;
+use super::throttle;
 use crate::billing::events;
 use crate::paging::{self, Page, PageRequest, Sort};
 use crate::queue::{JobContext, JobError};
@@ -232,13 +233,80 @@ pub async fn deliver(ctx: JobContext, payload: Value) -> Result<(), JobError> {
     let Some(attempt) = next_attempt(pool, endpoint.id, &event.id).await? else {
         return Ok(()); // a run that died before finishing its job already settled it
     };
+    let limits = &ctx.config.limits;
     let now = ctx.clock.now();
-    let (body, signed) = signed_body(&endpoint, &event, now)?;
+    let gate = throttle::gate(&endpoint, limits.webhook_breaker_failures, now);
+    if let throttle::Gate::Wait(until) = gate {
+        return Err(JobError::Later(
+            until - now,
+            "the circuit breaker is open".into(),
+        ));
+    }
+    // The lease outlives the attempt's deadline; it only matters if this worker dies.
+    let lease = now
+        + Duration::from_std(limits.webhook_timeout).unwrap_or(Duration::minutes(1))
+        + Duration::minutes(1);
+    let Some(slot) = throttle::take_slot(
+        pool,
+        endpoint.id,
+        limits.webhook_in_flight_per_endpoint,
+        now,
+        lease,
+    )
+    .await?
+    else {
+        return Err(JobError::Later(
+            throttle::SLOT_WAIT,
+            "every in-flight slot of the endpoint is taken".into(),
+        ));
+    };
+    let cooldown =
+        Duration::from_std(limits.webhook_breaker_cooldown).unwrap_or(Duration::minutes(1));
+    let probe = gate == throttle::Gate::Probe;
+    let outcome = if probe
+        && !throttle::take_probe(
+            pool,
+            endpoint.id,
+            limits.webhook_breaker_failures,
+            now,
+            now + cooldown,
+        )
+        .await?
+    {
+        Err(JobError::Later(
+            cooldown,
+            "another delivery is probing the endpoint".into(),
+        ))
+    } else {
+        attempt_delivery(&ctx, &endpoint, &event, attempt, probe).await
+    };
+    // Given back whatever happened; a failure here leaves it to its lease.
+    if let Err(err) = throttle::release(pool, slot).await {
+        tracing::warn!(endpoint = endpoint.id, error = %err, "releasing a delivery slot failed");
+    }
+    outcome
+}
+
+/// One attempt, with a slot held: POST, judge, record; `probe` when it is the circuit
+/// breaker's half-open try (its success wakes the deliveries the breaker held back).
+async fn attempt_delivery(
+    ctx: &JobContext,
+    endpoint: &Endpoint,
+    event: &events::Event,
+    attempt: i32,
+    probe: bool,
+) -> Result<(), JobError> {
+    let pool = &ctx.pool;
+    let now = ctx.clock.now();
+    let (body, signed) = signed_body(endpoint, event, now)?;
+    let policy = client::Policy {
+        allow_private: ctx.config.webhook_allow_private,
+        timeout: ctx.config.limits.webhook_timeout,
+    };
     let answer = match Url::parse(&endpoint.url) {
         Ok(url) => {
             let started = std::time::Instant::now();
-            let answer =
-                client::post(&url, body, &signed, ctx.config.webhook_allow_private, now).await;
+            let answer = client::post(&url, body, &signed, policy, now).await;
             (answer, started.elapsed().as_millis())
         }
         Err(_) => (Err("the endpoint's url is not a valid URL".into()), 0),
@@ -252,8 +320,26 @@ pub async fn deliver(ctx: JobContext, payload: Value) -> Result<(), JobError> {
         status_code,
         duration_ms: i32::try_from(elapsed).unwrap_or(i32::MAX),
     };
-    record(pool, &endpoint, &event.id, &attempted, &verdict, now).await?;
+    let breaker = Breaker {
+        failures: ctx.config.limits.webhook_breaker_failures,
+        cooldown: Duration::from_std(ctx.config.limits.webhook_breaker_cooldown)
+            .unwrap_or(Duration::minutes(1)),
+    };
+    record(
+        pool, endpoint, &event.id, &attempted, &verdict, breaker, now,
+    )
+    .await?;
+    if probe && verdict.outcome == "succeeded" {
+        throttle::wake_held(pool, endpoint, now, now + breaker.cooldown * 2).await?;
+    }
     verdict.job
+}
+
+/// The circuit breaker's settings, as `record` applies them.
+#[derive(Clone, Copy)]
+struct Breaker {
+    failures: u32,
+    cooldown: Duration,
 }
 
 /// The attempt number this run makes; `None` when an earlier run settled the delivery.
@@ -307,17 +393,49 @@ struct Attempted {
     duration_ms: i32,
 }
 
-/// Logs the attempt and moves the endpoint's failure clock (disabling it when the
-/// verdict says so), in one transaction.
+/// Moves the endpoint's failure clock and circuit breaker (disabling it when the
+/// verdict says so) and logs the attempt, in one transaction. The attempt that opens
+/// the breaker says so in its error, with until when deliveries wait.
 async fn record(
     pool: &PgPool,
     endpoint: &Endpoint,
     event_id: &str,
     attempted: &Attempted,
     verdict: &Verdict,
+    breaker: Breaker,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
+    // A success stops the failure clock and closes the breaker; a failure starts the
+    // clock unless it already runs and counts towards the breaker (decided in SQL, so
+    // concurrent deliveries to one endpoint cannot undo each other).
+    let (failures, opened_until): (i32, Option<DateTime<Utc>>) = sqlx::query_as(
+        "UPDATE webhook_endpoints
+         SET failing_since = CASE WHEN $2 THEN NULL ELSE coalesce(failing_since, $3) END,
+             consecutive_failures = CASE WHEN $2 THEN 0 ELSE consecutive_failures + 1 END,
+             breaker_open_until = CASE WHEN $2 THEN NULL
+                 WHEN consecutive_failures + 1 >= $4 THEN $5
+                 ELSE breaker_open_until END
+         WHERE id = $1
+         RETURNING consecutive_failures, breaker_open_until",
+    )
+    .bind(endpoint.id)
+    .bind(verdict.outcome == "succeeded")
+    .bind(now)
+    .bind(i64::from(breaker.failures))
+    .bind(now + breaker.cooldown)
+    .fetch_one(&mut *tx)
+    .await?;
+    let error = match (&verdict.error, opened_until) {
+        (Some(error), Some(until)) if i64::from(failures) >= i64::from(breaker.failures) => {
+            Some(format!(
+                "{error} ({failures} failed attempts in a row: the circuit breaker holds \
+                 this endpoint's deliveries until {})",
+                timestamp::format(&until)
+            ))
+        }
+        (error, _) => error.clone(),
+    };
     sqlx::query(
         "INSERT INTO webhook_deliveries (business_id, endpoint_id, event_id, attempt,
              status_code, duration_ms, error, outcome, next_attempt_at, created_at)
@@ -329,21 +447,9 @@ async fn record(
     .bind(attempted.attempt)
     .bind(attempted.status_code)
     .bind(attempted.duration_ms)
-    .bind(&verdict.error)
+    .bind(&error)
     .bind(verdict.outcome)
     .bind(verdict.next_attempt_at)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    // A success stops the failure clock; a failure starts it unless it already runs
-    // (decided in SQL, so concurrent deliveries to one endpoint cannot undo each other).
-    sqlx::query(
-        "UPDATE webhook_endpoints
-         SET failing_since = CASE WHEN $2 THEN NULL ELSE coalesce(failing_since, $3) END
-         WHERE id = $1",
-    )
-    .bind(endpoint.id)
-    .bind(verdict.outcome == "succeeded")
     .bind(now)
     .execute(&mut *tx)
     .await?;
