@@ -16,7 +16,7 @@ use tokio::task::JoinHandle;
 use super::delivery_log;
 use crate::harness::smtp_sink::SmtpSink;
 use crate::harness::webhook_receiver::{Receiver, subscribe};
-use crate::harness::{TestApp, action, documented_invoice, post, setup, standalone_payment};
+use crate::harness::{TestApp, action, documented_invoice, get, post, setup, standalone_payment};
 
 /// Accepts every connection and never answers a byte (the connections are held open).
 async fn silent_receiver() -> (String, JoinHandle<()>) {
@@ -231,6 +231,9 @@ async fn failing_attempts_in_a_row_open_the_breaker_and_a_successful_probe_close
         .find(|e| e.contains("circuit breaker"))
         .unwrap_or_else(|| panic!("the log says the breaker opened: {log:?}"));
     assert!(opened.contains("2 failed attempts in a row"), "{opened}");
+    let path = format!("/api/v1/webhook_endpoints/{endpoint_id}");
+    let shown = get(&app, &tenant, &path).await;
+    assert_eq!(shown["data"]["paused_until"], "2025-10-21T03:40:57.825Z");
 
     // Past the first retry's wait, still inside the cooldown: nothing is tried.
     app.clock.advance(Duration::seconds(30));
@@ -260,6 +263,7 @@ async fn failing_attempts_in_a_row_open_the_breaker_and_a_successful_probe_close
     .await
     .unwrap();
     assert_eq!((failures, open), (0, None));
+    assert!(get(&app, &tenant, &path).await["data"]["paused_until"].is_null());
     // Held back is not tried: the third event's job spent only the attempt that worked.
     let most: i32 =
         sqlx::query_scalar("SELECT max(attempts) FROM jobs WHERE kind = 'webhook.deliver'")
