@@ -9,7 +9,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::{PgPool, Postgres, QueryBuilder};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use url::Url;
 
 use super::client::{self, Signed};
@@ -260,31 +260,36 @@ pub async fn deliver(ctx: JobContext, payload: Value) -> Result<(), JobError> {
             "every in-flight slot of the endpoint is taken".into(),
         ));
     };
-    let cooldown =
-        Duration::from_std(limits.webhook_breaker_cooldown).unwrap_or(Duration::minutes(1));
-    let probe = gate == throttle::Gate::Probe;
-    let outcome = if probe
-        && !throttle::take_probe(
-            pool,
-            endpoint.id,
-            limits.webhook_breaker_failures,
-            now,
-            now + cooldown,
-        )
-        .await?
-    {
-        Err(JobError::Later(
-            cooldown,
-            "another delivery is probing the endpoint".into(),
-        ))
-    } else {
-        attempt_delivery(&ctx, &endpoint, &event, attempt, probe).await
-    };
+    let outcome = with_slot(&ctx, &endpoint, &event, attempt, gate).await;
     // Given back whatever happened; a failure here leaves it to its lease.
     if let Err(err) = throttle::release(pool, slot).await {
         tracing::warn!(endpoint = endpoint.id, error = %err, "releasing a delivery slot failed");
     }
     outcome
+}
+
+/// With a slot held: the half-open probe if the breaker asks for one (another run may
+/// have taken it: then wait), then the attempt.
+async fn with_slot(
+    ctx: &JobContext,
+    endpoint: &Endpoint,
+    event: &events::Event,
+    attempt: i32,
+    gate: throttle::Gate,
+) -> Result<(), JobError> {
+    let breaker = Breaker::of(ctx);
+    let probe = gate == throttle::Gate::Probe;
+    if probe {
+        let now = ctx.clock.now();
+        let until = now + breaker.cooldown;
+        if !throttle::take_probe(&ctx.pool, endpoint.id, breaker.failures, now, until).await? {
+            return Err(JobError::Later(
+                breaker.cooldown,
+                "another delivery is probing the endpoint".into(),
+            ));
+        }
+    }
+    attempt_delivery(ctx, endpoint, event, attempt, probe).await
 }
 
 /// One attempt, with a slot held: POST, judge, record; `probe` when it is the circuit
@@ -303,6 +308,20 @@ async fn attempt_delivery(
         allow_private: ctx.config.webhook_allow_private,
         timeout: ctx.config.limits.webhook_timeout,
     };
+    let breaker = Breaker::of(ctx);
+    // This server cannot make requests at all (no CA certificates): its fault, not the
+    // receiver's, so the attempt is logged and retried but the endpoint's failure clock
+    // and breaker stay where they are.
+    if let Err(reason) = client::shared(policy.allow_private) {
+        let verdict = judge(Err(reason), attempt, None, now);
+        let attempted = Attempted {
+            attempt,
+            status_code: None,
+            duration_ms: 0,
+        };
+        record(pool, endpoint, &event.id, &attempted, &verdict, None, now).await?;
+        return verdict.job;
+    }
     let answer = match Url::parse(&endpoint.url) {
         Ok(url) => {
             let started = std::time::Instant::now();
@@ -320,13 +339,14 @@ async fn attempt_delivery(
         status_code,
         duration_ms: i32::try_from(elapsed).unwrap_or(i32::MAX),
     };
-    let breaker = Breaker {
-        failures: ctx.config.limits.webhook_breaker_failures,
-        cooldown: Duration::from_std(ctx.config.limits.webhook_breaker_cooldown)
-            .unwrap_or(Duration::minutes(1)),
-    };
     record(
-        pool, endpoint, &event.id, &attempted, &verdict, breaker, now,
+        pool,
+        endpoint,
+        &event.id,
+        &attempted,
+        &verdict,
+        Some(breaker),
+        now,
     )
     .await?;
     if probe && verdict.outcome == "succeeded" {
@@ -340,6 +360,17 @@ async fn attempt_delivery(
 struct Breaker {
     failures: u32,
     cooldown: Duration,
+}
+
+impl Breaker {
+    fn of(ctx: &JobContext) -> Self {
+        let limits = &ctx.config.limits;
+        Breaker {
+            failures: limits.webhook_breaker_failures,
+            cooldown: Duration::from_std(limits.webhook_breaker_cooldown)
+                .unwrap_or(Duration::minutes(1)),
+        }
+    }
 }
 
 /// The attempt number this run makes; `None` when an earlier run settled the delivery.
@@ -395,46 +426,21 @@ struct Attempted {
 
 /// Moves the endpoint's failure clock and circuit breaker (disabling it when the
 /// verdict says so) and logs the attempt, in one transaction. The attempt that opens
-/// the breaker says so in its error, with until when deliveries wait.
+/// the breaker says so in its error, with until when deliveries wait. Without
+/// `breaker` (a failure of this server's own) the endpoint is left as it is.
 async fn record(
     pool: &PgPool,
     endpoint: &Endpoint,
     event_id: &str,
     attempted: &Attempted,
     verdict: &Verdict,
-    breaker: Breaker,
+    breaker: Option<Breaker>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
-    // A success stops the failure clock and closes the breaker; a failure starts the
-    // clock unless it already runs and counts towards the breaker (decided in SQL, so
-    // concurrent deliveries to one endpoint cannot undo each other).
-    let (failures, opened_until): (i32, Option<DateTime<Utc>>) = sqlx::query_as(
-        "UPDATE webhook_endpoints
-         SET failing_since = CASE WHEN $2 THEN NULL ELSE coalesce(failing_since, $3) END,
-             consecutive_failures = CASE WHEN $2 THEN 0 ELSE consecutive_failures + 1 END,
-             breaker_open_until = CASE WHEN $2 THEN NULL
-                 WHEN consecutive_failures + 1 >= $4 THEN $5
-                 ELSE breaker_open_until END
-         WHERE id = $1
-         RETURNING consecutive_failures, breaker_open_until",
-    )
-    .bind(endpoint.id)
-    .bind(verdict.outcome == "succeeded")
-    .bind(now)
-    .bind(i64::from(breaker.failures))
-    .bind(now + breaker.cooldown)
-    .fetch_one(&mut *tx)
-    .await?;
-    let error = match (&verdict.error, opened_until) {
-        (Some(error), Some(until)) if i64::from(failures) >= i64::from(breaker.failures) => {
-            Some(format!(
-                "{error} ({failures} failed attempts in a row: the circuit breaker holds \
-                 this endpoint's deliveries until {})",
-                timestamp::format(&until)
-            ))
-        }
-        (error, _) => error.clone(),
+    let error = match breaker {
+        Some(breaker) => move_failure_clock(&mut tx, endpoint, verdict, breaker, now).await?,
+        None => verdict.error.clone(),
     };
     sqlx::query(
         "INSERT INTO webhook_deliveries (business_id, endpoint_id, event_id, attempt,
@@ -458,6 +464,46 @@ async fn record(
         tracing::warn!(endpoint = endpoint.id, reason = %reason, "webhook endpoint disabled");
     }
     tx.commit().await
+}
+
+/// A success stops the failure clock and closes the breaker; a failure starts the
+/// clock unless it already runs and counts towards the breaker (decided in SQL, so
+/// concurrent deliveries to one endpoint cannot undo each other). Answers the
+/// attempt's error as logged: saying so when this failure opened the breaker.
+async fn move_failure_clock(
+    conn: &mut PgConnection,
+    endpoint: &Endpoint,
+    verdict: &Verdict,
+    breaker: Breaker,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<String>> {
+    let (failures, open_until): (i32, Option<DateTime<Utc>>) = sqlx::query_as(
+        "UPDATE webhook_endpoints
+         SET failing_since = CASE WHEN $2 THEN NULL ELSE coalesce(failing_since, $3) END,
+             consecutive_failures = CASE WHEN $2 THEN 0 ELSE consecutive_failures + 1 END,
+             breaker_open_until = CASE WHEN $2 THEN NULL
+                 WHEN consecutive_failures + 1 >= $4 THEN $5
+                 ELSE breaker_open_until END
+         WHERE id = $1
+         RETURNING consecutive_failures, breaker_open_until",
+    )
+    .bind(endpoint.id)
+    .bind(verdict.outcome == "succeeded")
+    .bind(now)
+    .bind(i64::from(breaker.failures))
+    .bind(now + breaker.cooldown)
+    .fetch_one(conn)
+    .await?;
+    Ok(match (&verdict.error, open_until) {
+        (Some(error), Some(until)) if i64::from(failures) >= i64::from(breaker.failures) => {
+            Some(format!(
+                "{error} ({failures} failed attempts in a row: the circuit breaker holds \
+                 this endpoint's deliveries until {})",
+                timestamp::format(&until)
+            ))
+        }
+        (error, _) => error.clone(),
+    })
 }
 
 #[cfg(test)]

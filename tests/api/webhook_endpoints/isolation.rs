@@ -188,6 +188,22 @@ async fn one_endpoint_never_has_more_deliveries_in_flight_than_its_slots_across_
     .await;
     let most = seen.most.load(Ordering::SeqCst);
     assert!((1..=2).contains(&most), "{most} at once: two at most");
+    // The last answers are being recorded: wait for the jobs to finish.
+    let started = Instant::now();
+    loop {
+        let done: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs WHERE status = 'done'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        if done == 8 {
+            break;
+        }
+        assert!(
+            started.elapsed() < StdDuration::from_secs(5),
+            "{done} jobs done"
+        );
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
     // Waiting for a slot spent no attempt: each event was delivered at its first.
     let attempts: Vec<i32> =
         sqlx::query_scalar("SELECT attempt FROM webhook_deliveries ORDER BY id")
