@@ -129,10 +129,11 @@ pub const LEASE: Duration = Duration::minutes(5);
 /// Claims the next due job, marking it running; `None` when nothing is due. Fair
 /// between businesses: a due job of the business with the fewest jobs running in this
 /// worker goes first (then the oldest), and a business already running `per_business`
-/// here waits; jobs of no business are never held back.
+/// here waits; jobs of no business, and jobs whose worker died, are never held back.
 ///
-/// The ordering reads every due row (a top-1 sort, not an index walk): the price of
-/// fairness, small while the queue is short, which workers keep it.
+/// The candidates are each waiting business's two oldest due jobs, found by walking the
+/// businesses with queued jobs in `jobs_queued_business_idx` (a skip scan): the cost
+/// follows how many businesses wait, not how long one business's backlog is.
 pub async fn claim(
     pool: &PgPool,
     worker: &str,
@@ -140,20 +141,47 @@ pub async fn claim(
     per_business: usize,
 ) -> sqlx::Result<Option<Job>> {
     sqlx::query_as::<_, Job>(
-        "WITH busy AS (
+        "WITH RECURSIVE busy AS (
              SELECT business_id, count(*) AS running FROM jobs
              WHERE status = 'running' AND locked_by = $2 AND locked_at >= $3
                AND business_id IS NOT NULL
              GROUP BY business_id
+         ),
+         waiting AS (
+             (SELECT business_id FROM jobs WHERE status = 'queued' AND business_id IS NOT NULL
+              ORDER BY business_id LIMIT 1)
+             UNION ALL
+             SELECT (SELECT j.business_id FROM jobs j
+                     WHERE j.status = 'queued' AND j.business_id > w.business_id
+                     ORDER BY j.business_id LIMIT 1)
+             FROM waiting w WHERE w.business_id IS NOT NULL
+         ),
+         candidates AS (
+             SELECT c.id, c.run_at, coalesce(b.running, 0) AS running
+             FROM waiting w
+             LEFT JOIN busy b ON b.business_id = w.business_id
+             CROSS JOIN LATERAL (
+                 SELECT j.id, j.run_at FROM jobs j
+                 WHERE j.status = 'queued' AND j.business_id = w.business_id
+                   AND j.run_at <= $1
+                 ORDER BY j.run_at, j.id LIMIT 2) c
+             WHERE w.business_id IS NOT NULL AND coalesce(b.running, 0) < $4
+             UNION ALL
+             (SELECT id, run_at, 0 FROM jobs
+              WHERE status = 'queued' AND business_id IS NULL AND run_at <= $1
+              ORDER BY run_at, id LIMIT 2)
+             UNION ALL
+             (SELECT id, run_at, 0 FROM jobs
+              WHERE status = 'running' AND locked_at < $3
+              ORDER BY locked_at LIMIT 2)
          )
          UPDATE jobs SET status = 'running', locked_at = $1, locked_by = $2,
              attempts = attempts + 1, updated_at = $1
          WHERE id = (
-             SELECT j.id FROM jobs j LEFT JOIN busy b ON b.business_id = j.business_id
-             WHERE ((j.status = 'queued' AND j.run_at <= $1)
-                    OR (j.status = 'running' AND j.locked_at < $3))
-               AND coalesce(b.running, 0) < $4
-             ORDER BY coalesce(b.running, 0), j.run_at, j.id
+             SELECT j.id FROM candidates c JOIN jobs j ON j.id = c.id
+             WHERE (j.status = 'queued' AND j.run_at <= $1)
+                OR (j.status = 'running' AND j.locked_at < $3)
+             ORDER BY c.running, c.run_at, c.id
              FOR UPDATE OF j SKIP LOCKED
              LIMIT 1)
          RETURNING id, kind, payload, attempts, max_attempts, business_id",
@@ -161,7 +189,9 @@ pub async fn claim(
     .bind(now)
     .bind(worker)
     .bind(now - LEASE)
-    .bind(i64::try_from(per_business.max(1)).unwrap_or(i64::MAX))
+    .bind(i64::from(
+        u32::try_from(per_business.max(1)).unwrap_or(u32::MAX),
+    ))
     .fetch_optional(pool)
     .await
 }
