@@ -292,5 +292,12 @@ mod tests {
             assert!(err.contains("private or internal"), "{target}: {err}");
             assert!(check_target(target, true).await.is_ok());
         }
+        // A name's refusal does not say what it resolved to.
+        let err = check_target("http://localhost:9/", false)
+            .await
+            .unwrap_err();
+        assert!(err.contains("not allowed"), "{err}");
+        assert!(!err.contains("127.0.0.1") && !err.contains("::1"), "{err}");
+        assert!(!err.contains("loopback"), "{err}");
     }
 }

@@ -291,3 +291,22 @@ async fn failing_attempts_in_a_row_open_the_breaker_and_a_successful_probe_close
         "the two failed ones retried once each; none burned waiting"
     );
 }
+
+#[tokio::test]
+async fn an_attempt_ends_at_its_deadline_when_the_receiver_never_answers() {
+    let app = TestApp::spawn_with(|c| c.limits.webhook_timeout = StdDuration::from_secs(1)).await;
+    let tenant = app.tenant("Flixtechs").await;
+    let (silent, silent_task) = silent_receiver().await;
+    let endpoint = subscribe(&app, &tenant, &silent, json!(["*"])).await;
+    standalone_payment(&app, &tenant, "10.00").await;
+    let started = Instant::now();
+    app.runner().run_due().await.unwrap();
+    let elapsed = started.elapsed();
+    assert!(elapsed < StdDuration::from_secs(3), "{elapsed:?}");
+    let log = delivery_log(&app, &tenant, endpoint["id"].as_i64().unwrap()).await;
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0]["outcome"], "retrying");
+    let error = log[0]["error"].as_str().unwrap();
+    assert!(error.contains("timed out"), "{error}");
+    silent_task.abort();
+}
