@@ -82,11 +82,11 @@ pub async fn record_event(
              INSERT INTO events (id, business_id, type, data, created_at)
              VALUES ($1, $2, $3, $4, $5)
          )
-         INSERT INTO jobs (kind, payload, run_at, max_attempts, unique_key)
+         INSERT INTO jobs (kind, payload, run_at, max_attempts, unique_key, business_id)
          SELECT $6,
                 jsonb_build_object('business_id', e.business_id, 'endpoint_id', e.id,
                                    'event_id', $1::text),
-                $5, $7, 'webhook:' || $1 || ':' || e.id
+                $5, $7, 'webhook:' || $1 || ':' || e.id, e.business_id
          FROM webhook_endpoints e
          WHERE e.business_id = $2 AND e.enabled AND e.discarded_at IS NULL
            AND e.enabled_events && ARRAY[$3::text, '*']

@@ -28,6 +28,8 @@ pub struct NewJob {
     /// While a job with this key is queued or running, enqueueing the key again does
     /// nothing.
     pub unique_key: Option<String>,
+    /// The business the job works for: claims share the workers fairly between them.
+    pub business_id: Option<i64>,
 }
 
 impl NewJob {
@@ -38,6 +40,7 @@ impl NewJob {
             run_at,
             max_attempts: 10,
             unique_key: None,
+            business_id: None,
         }
     }
 
@@ -50,14 +53,19 @@ impl NewJob {
         self.unique_key = Some(key.into());
         self
     }
+
+    pub fn business(mut self, business_id: i64) -> Self {
+        self.business_id = Some(business_id);
+        self
+    }
 }
 
 /// Enqueues a job on the caller's connection (usually inside its transaction). Answers
 /// the job's id, or `None` when a live job with the same unique key already exists.
 pub async fn enqueue(conn: &mut PgConnection, job: NewJob) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
-        "INSERT INTO jobs (kind, payload, run_at, max_attempts, unique_key)
-         VALUES ($1, $2, $3, $4, $5)
+        "INSERT INTO jobs (kind, payload, run_at, max_attempts, unique_key, business_id)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND status IN ('queued', 'running')
          DO NOTHING
          RETURNING id",
@@ -67,6 +75,7 @@ pub async fn enqueue(conn: &mut PgConnection, job: NewJob) -> sqlx::Result<Optio
     .bind(job.run_at)
     .bind(job.max_attempts)
     .bind(&job.unique_key)
+    .bind(job.business_id)
     .fetch_optional(conn)
     .await
 }
@@ -79,6 +88,7 @@ pub struct Job {
     pub payload: Value,
     pub attempts: i32,
     pub max_attempts: i32,
+    pub business_id: Option<i64>,
 }
 
 /// Why a job failed, and when to try again.
@@ -90,12 +100,18 @@ pub enum JobError {
     RetryAfter(Duration, String),
     /// Never try again.
     Fatal(String),
+    /// Not now (no free slot, an open circuit breaker): back to the queue after this
+    /// long, and the attempt this run was is given back.
+    Later(Duration, String),
 }
 
 impl JobError {
     pub fn message(&self) -> &str {
         match self {
-            JobError::Retry(m) | JobError::RetryAfter(_, m) | JobError::Fatal(m) => m,
+            JobError::Retry(m)
+            | JobError::RetryAfter(_, m)
+            | JobError::Fatal(m)
+            | JobError::Later(_, m) => m,
         }
     }
 }
@@ -110,23 +126,72 @@ impl<E: std::fmt::Display> From<E> for JobError {
 /// worker and is claimed again.
 pub const LEASE: Duration = Duration::minutes(5);
 
-/// Claims the next due job, marking it running. `None` when nothing is due.
-pub async fn claim(pool: &PgPool, worker: &str, now: DateTime<Utc>) -> sqlx::Result<Option<Job>> {
+/// Claims the next due job, marking it running; `None` when nothing is due. Fair
+/// between businesses: a due job of the business with the fewest jobs running in this
+/// worker goes first (then the oldest), and a business already running `per_business`
+/// here waits; jobs of no business, and jobs whose worker died, are never held back.
+///
+/// The candidates are each waiting business's two oldest due jobs, found by walking the
+/// businesses with queued jobs in `jobs_queued_business_idx` (a skip scan): the cost
+/// follows how many businesses wait, not how long one business's backlog is.
+pub async fn claim(
+    pool: &PgPool,
+    worker: &str,
+    now: DateTime<Utc>,
+    per_business: usize,
+) -> sqlx::Result<Option<Job>> {
     sqlx::query_as::<_, Job>(
-        "UPDATE jobs SET status = 'running', locked_at = $1, locked_by = $2,
+        "WITH RECURSIVE busy AS (
+             SELECT business_id, count(*) AS running FROM jobs
+             WHERE status = 'running' AND locked_by = $2 AND locked_at >= $3
+               AND business_id IS NOT NULL
+             GROUP BY business_id
+         ),
+         waiting AS (
+             (SELECT business_id FROM jobs WHERE status = 'queued' AND business_id IS NOT NULL
+              ORDER BY business_id LIMIT 1)
+             UNION ALL
+             SELECT (SELECT j.business_id FROM jobs j
+                     WHERE j.status = 'queued' AND j.business_id > w.business_id
+                     ORDER BY j.business_id LIMIT 1)
+             FROM waiting w WHERE w.business_id IS NOT NULL
+         ),
+         candidates AS (
+             SELECT c.id, c.run_at, coalesce(b.running, 0) AS running
+             FROM waiting w
+             LEFT JOIN busy b ON b.business_id = w.business_id
+             CROSS JOIN LATERAL (
+                 SELECT j.id, j.run_at FROM jobs j
+                 WHERE j.status = 'queued' AND j.business_id = w.business_id
+                   AND j.run_at <= $1
+                 ORDER BY j.run_at, j.id LIMIT 2) c
+             WHERE w.business_id IS NOT NULL AND coalesce(b.running, 0) < $4
+             UNION ALL
+             (SELECT id, run_at, 0 FROM jobs
+              WHERE status = 'queued' AND business_id IS NULL AND run_at <= $1
+              ORDER BY run_at, id LIMIT 2)
+             UNION ALL
+             (SELECT id, run_at, 0 FROM jobs
+              WHERE status = 'running' AND locked_at < $3
+              ORDER BY locked_at LIMIT 2)
+         )
+         UPDATE jobs SET status = 'running', locked_at = $1, locked_by = $2,
              attempts = attempts + 1, updated_at = $1
          WHERE id = (
-             SELECT id FROM jobs
-             WHERE (status = 'queued' AND run_at <= $1)
-                OR (status = 'running' AND locked_at < $3)
-             ORDER BY run_at, id
-             FOR UPDATE SKIP LOCKED
+             SELECT j.id FROM candidates c JOIN jobs j ON j.id = c.id
+             WHERE (j.status = 'queued' AND j.run_at <= $1)
+                OR (j.status = 'running' AND j.locked_at < $3)
+             ORDER BY c.running, c.run_at, c.id
+             FOR UPDATE OF j SKIP LOCKED
              LIMIT 1)
-         RETURNING id, kind, payload, attempts, max_attempts",
+         RETURNING id, kind, payload, attempts, max_attempts, business_id",
     )
     .bind(now)
     .bind(worker)
     .bind(now - LEASE)
+    .bind(i64::from(
+        u32::try_from(per_business.max(1)).unwrap_or(u32::MAX),
+    ))
     .fetch_optional(pool)
     .await
 }
@@ -157,11 +222,15 @@ pub async fn fail(
     error: &JobError,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
+    if let JobError::Later(delay, _) = error {
+        return put_back(pool, job.id, now + *delay, now).await;
+    }
     let retry_at = match error {
         JobError::Fatal(_) => None,
         _ if job.attempts >= job.max_attempts => None,
         JobError::RetryAfter(delay, _) => Some(now + *delay),
         JobError::Retry(_) => Some(now + backoff(job.attempts)),
+        JobError::Later(..) => None,
     };
     sqlx::query(
         "UPDATE jobs SET
@@ -174,6 +243,26 @@ pub async fn fail(
     .bind(job.id)
     .bind(error.message())
     .bind(retry_at)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Back to the queue at `run_at`, the attempt given back (it never started).
+async fn put_back(
+    pool: &PgPool,
+    id: i64,
+    run_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE jobs SET status = 'queued', run_at = $2, attempts = greatest(attempts - 1, 0),
+             locked_at = NULL, updated_at = $3
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(run_at)
     .bind(now)
     .execute(pool)
     .await?;

@@ -102,7 +102,7 @@ impl Application {
             .with_graceful_shutdown(shutdown)
             .await
             .context("the server stopped with an error")?;
-        // The worker finishes the job it is running before it stops.
+        // The workers finish the jobs they are running before they stop.
         if let Some(workers) = workers {
             let _ = workers.await;
         }

@@ -221,7 +221,8 @@ pub async fn list(
         (status = 201, description = "Created, with its `secret`", body = WebhookEndpointEnvelope,
          headers(("Location" = String, description = "The new endpoint's self_url"))),
         (status = 422, description = "Invalid fields (an unknown event type; a URL that is \
-            not http(s) or points at a private or internal address), all named",
+            not http(s) or points at a private or internal address), all named; or the \
+            business already has `WEBHOOK_ENDPOINTS_PER_BUSINESS` endpoints (`base`)",
             body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
@@ -239,7 +240,18 @@ pub async fn create(
         ));
     };
     let now = state.clock.now();
-    let endpoint = endpoints::create(&state.pool, auth.business_id, &url, &events, now).await?;
+    let cap = state.config.limits.webhook_endpoints_per_business;
+    let Some(endpoint) =
+        endpoints::create(&state.pool, auth.business_id, &url, &events, cap, now).await?
+    else {
+        return Err(ApiError::invalid_field(
+            "base",
+            format!(
+                "this business already has {cap} webhook endpoints, the most it may have; \
+                 delete one first"
+            ),
+        ));
+    };
     let view = WebhookEndpointView::with_secret(endpoint, &state.config.public_url, now);
     Ok(created(&view.self_url.clone(), view))
 }

@@ -237,13 +237,15 @@ pub async fn find_live_by_hash(
 
 /// Deletes up to `limit` token rows that can no longer be used and stopped working before
 /// `older_than`: revoked or rotated then, or expired then with no refresh token, or with
-/// a refresh token never used since before `idle_before` (it stopped working when idle).
+/// a refresh token never used since before `idle_before` (it stopped working when idle),
+/// or of a family started before `family_before` (it stopped working at its lifetime).
 /// Rows a newer token still names as its `previous_token_id` lose that link (ON DELETE
 /// SET NULL); the family (`family_id`) stays.
 pub async fn prune_tokens(
     pool: &PgPool,
     older_than: DateTime<Utc>,
     idle_before: DateTime<Utc>,
+    family_before: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<u64> {
     let done = sqlx::query(
@@ -252,12 +254,14 @@ pub async fn prune_tokens(
              WHERE expires_at < $1
                AND (revoked_at < $1
                     OR refresh_token_hash IS NULL
-                    OR (revoked_at IS NULL AND refreshed_at IS NULL AND created_at < $2))
+                    OR (revoked_at IS NULL AND refreshed_at IS NULL AND created_at < $2)
+                    OR family_started_at < $4)
              ORDER BY expires_at LIMIT $3 FOR UPDATE SKIP LOCKED)",
     )
     .bind(older_than)
     .bind(idle_before)
     .bind(limit)
+    .bind(family_before)
     .execute(pool)
     .await?;
     Ok(done.rows_affected())

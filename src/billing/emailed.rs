@@ -153,7 +153,9 @@ async fn enqueue_at(
     unique_key: Option<String>,
 ) -> sqlx::Result<Option<i64>> {
     let payload = serde_json::to_value(email).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
-    let mut job = NewJob::new(KIND, payload, now).max_attempts(MAX_ATTEMPTS);
+    let mut job = NewJob::new(KIND, payload, now)
+        .max_attempts(MAX_ATTEMPTS)
+        .business(email.business_id);
     if let Some(key) = unique_key {
         job = job.unique_key(key);
     }

@@ -24,6 +24,7 @@ pub async fn sweep(ctx: JobContext) -> anyhow::Result<()> {
     let pool = &ctx.pool;
     let oauth_before = now - limits.retain_oauth;
     let idle_before = oauth_before - limits.refresh_token_idle;
+    let family_before = oauth_before - limits.refresh_token_lifetime;
     // Deliveries before events: an event goes only once no attempt logs it.
     drain("webhook deliveries", || {
         crate::webhooks::deliveries::prune_deliveries(pool, now - limits.retain_deliveries, BATCH)
@@ -43,7 +44,7 @@ pub async fn sweep(ctx: JobContext) -> anyhow::Result<()> {
     })
     .await?;
     drain("oauth tokens", || {
-        crate::auth::tokens::prune_tokens(pool, oauth_before, idle_before, BATCH)
+        crate::auth::tokens::prune_tokens(pool, oauth_before, idle_before, family_before, BATCH)
     })
     .await?;
     drain("oauth codes", || {

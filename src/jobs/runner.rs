@@ -9,6 +9,7 @@ use std::time::Duration as StdDuration;
 
 use serde_json::Value;
 use tokio::sync::watch;
+use tokio::task::JoinSet;
 
 use crate::queue::{self, Job, JobContext, JobError};
 
@@ -77,28 +78,46 @@ impl Runner {
         }
     }
 
+    /// Claims the next due job this worker may take (fair between businesses).
+    async fn claim(&self) -> sqlx::Result<Option<Job>> {
+        queue::claim(
+            &self.ctx.pool,
+            &self.worker_id,
+            self.ctx.clock.now(),
+            self.ctx.config.limits.worker_jobs_per_business,
+        )
+        .await
+    }
+
     /// Claims and runs one due job; `false` when none was due.
     pub async fn run_one(&self) -> sqlx::Result<bool> {
-        let Some(job) = queue::claim(&self.ctx.pool, &self.worker_id, self.ctx.clock.now()).await?
-        else {
+        let Some(job) = self.claim().await? else {
             return Ok(false);
         };
+        self.finish(job).await?;
+        Ok(true)
+    }
+
+    /// Runs a claimed job and records how it went.
+    async fn finish(&self, job: Job) -> sqlx::Result<()> {
         let outcome = self.execute(&job).await;
         let now = self.ctx.clock.now();
         match outcome {
             Ok(()) => queue::complete(&self.ctx.pool, job.id, now).await?,
             Err(error) => {
-                tracing::warn!(
-                    job = job.id,
-                    kind = %job.kind,
-                    attempt = job.attempts,
-                    error = error.message(),
-                    "job failed"
-                );
+                if !matches!(error, JobError::Later(..)) {
+                    tracing::warn!(
+                        job = job.id,
+                        kind = %job.kind,
+                        attempt = job.attempts,
+                        error = error.message(),
+                        "job failed"
+                    );
+                }
                 queue::fail(&self.ctx.pool, &job, &error, now).await?;
             }
         }
-        Ok(true)
+        Ok(())
     }
 
     /// Runs the handler in its own task, so a panic fails the job instead of the worker.
@@ -128,38 +147,63 @@ impl Runner {
         Ok(ran)
     }
 
-    /// The worker loop: sweeps every `sweep_every`, jobs as they come due, until
-    /// `shutdown` turns true; a job in progress finishes first.
+    /// The worker loop: sweeps every `sweep_every`, and up to `worker_concurrency` jobs
+    /// at once as they come due, until `shutdown` turns true; the jobs in progress
+    /// finish first.
     pub async fn run_until(
         self,
         mut shutdown: watch::Receiver<bool>,
         poll_every: StdDuration,
         sweep_every: StdDuration,
     ) {
-        tracing::info!(worker = %self.worker_id, "worker started");
+        let concurrency = self.ctx.config.limits.worker_concurrency.max(1);
+        tracing::info!(worker = %self.worker_id, concurrency, "worker started");
+        let mut running = JoinSet::new();
         let mut next_sweep = tokio::time::Instant::now();
         loop {
             if *shutdown.borrow() {
                 break;
             }
+            while let Some(done) = running.try_join_next() {
+                log_task_end(done);
+            }
             if tokio::time::Instant::now() >= next_sweep {
                 self.run_sweeps().await;
                 next_sweep = tokio::time::Instant::now() + sweep_every;
             }
-            let ran = match self.run_one().await {
-                Ok(ran) => ran,
-                Err(err) => {
-                    tracing::error!(error = %err, "claiming a job failed");
-                    false
-                }
-            };
-            if !ran {
-                tokio::select! {
-                    _ = tokio::time::sleep(poll_every) => {}
-                    _ = shutdown.changed() => {}
+            if running.len() < concurrency {
+                let claimed = match self.claim().await {
+                    Ok(claimed) => claimed,
+                    Err(err) => {
+                        tracing::error!(error = %err, "claiming a job failed");
+                        None
+                    }
+                };
+                if let Some(job) = claimed {
+                    let runner = self.clone();
+                    running.spawn(async move { runner.finish(job).await });
+                    continue;
                 }
             }
+            // Full, or nothing due: wait for a job to end, the next poll, or shutdown.
+            tokio::select! {
+                Some(done) = running.join_next(), if !running.is_empty() => log_task_end(done),
+                _ = tokio::time::sleep(poll_every) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        while let Some(done) = running.join_next().await {
+            log_task_end(done);
         }
         tracing::info!(worker = %self.worker_id, "worker stopped");
+    }
+}
+
+/// A job's task ended; recording its outcome may have failed (the lease brings it back).
+fn log_task_end(done: Result<sqlx::Result<()>, tokio::task::JoinError>) {
+    match done {
+        Ok(Ok(())) => {}
+        Ok(Err(err)) => tracing::error!(error = %err, "recording a job's outcome failed"),
+        Err(err) => tracing::error!(error = %err, "a job's task failed"),
     }
 }

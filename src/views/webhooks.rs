@@ -23,6 +23,12 @@ pub struct WebhookEndpointView {
     pub enabled: bool,
     /// Why the server disabled it (410 Gone, failing for days); `null` otherwise.
     pub disabled_reason: Option<String>,
+    /// While its circuit breaker holds deliveries back (after
+    /// `WEBHOOK_BREAKER_FAILURES` failed attempts in a row), until when; then one
+    /// delivery is tried, and a success resumes the rest. `null` otherwise.
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub paused_until: Option<DateTime<Utc>>,
     /// The signing secret: only in the answers to create and `rotate_secret`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")]
@@ -55,6 +61,7 @@ impl WebhookEndpointView {
             enabled_events: e.enabled_events,
             enabled: e.enabled,
             disabled_reason: e.disabled_reason,
+            paused_until: e.breaker_open_until.filter(|at| *at > now),
             secret: None,
             previous_secret_expires_at: e.previous_secret_expires_at.filter(|at| *at > now),
             business_id: e.business_id,

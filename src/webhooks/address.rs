@@ -92,10 +92,16 @@ fn refusal_v6(ip: Ipv6Addr) -> Option<&'static str> {
     None
 }
 
-/// The sentence a refused address gets, under `errors.url` and in the deliveries log.
+/// The sentence a refused IP literal gets, under `errors.url` and in the deliveries log
+/// (the address is the caller's own, so naming it tells nothing).
 pub fn refused_message(ip: IpAddr, kind: &str) -> String {
     format!("must not point to a private or internal address ({ip} is {kind})")
 }
+
+/// The sentence a host name that resolves to a refused address gets: the address is
+/// not named (nor its kind), so the refusal cannot be used to map internal names.
+pub const RESOLVES_TO_REFUSED: &str =
+    "resolves to an address that is not allowed (private or internal addresses are refused)";
 
 /// The form the OpenAPI document states (`TARGET_PATTERN`): `http://` or `https://`, a
 /// host of letters, digits, dots, hyphens (an IP literal's colons and brackets, a
@@ -171,10 +177,8 @@ pub async fn check_target(raw: &str, allow_private: bool) -> Result<Url, String>
     if addrs.is_empty() {
         return Err(format!("has a host that could not be resolved ({host})"));
     }
-    for ip in addrs {
-        if let Some(kind) = refusal(ip) {
-            return Err(refused_message(ip, kind));
-        }
+    if addrs.iter().any(|ip| refusal(*ip).is_some()) {
+        return Err(format!("has a host that {RESOLVES_TO_REFUSED}"));
     }
     Ok(url)
 }
@@ -288,5 +292,12 @@ mod tests {
             assert!(err.contains("private or internal"), "{target}: {err}");
             assert!(check_target(target, true).await.is_ok());
         }
+        // A name's refusal does not say what it resolved to.
+        let err = check_target("http://localhost:9/", false)
+            .await
+            .unwrap_err();
+        assert!(err.contains("not allowed"), "{err}");
+        assert!(!err.contains("127.0.0.1") && !err.contains("::1"), "{err}");
+        assert!(!err.contains("loopback"), "{err}");
     }
 }

@@ -1,6 +1,7 @@
 //! The one HTTP client deliveries share (per process, per address policy), and the
-//! request itself: signed, 15 s at most, redirects not followed, the answer read up to
-//! 64 KiB. TLS is rustls on the ring provider.
+//! request itself: signed, `WEBHOOK_TIMEOUT_SECONDS` at most from name lookup to the
+//! answer's last byte, redirects not followed, the answer read up to 64 KiB. TLS is
+//! rustls on the ring provider, trusting the system's CA certificates.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -12,8 +13,8 @@ use url::Url;
 
 use super::address;
 
-/// A delivery that takes longer than this has failed.
-pub const TIMEOUT: Duration = Duration::from_secs(15);
+/// Connecting takes at most this long (and never longer than the whole attempt).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How much of a receiver's answer is read (the rest is dropped unread).
 pub const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 
@@ -37,12 +38,11 @@ impl Resolve for PinnedResolver {
                 .filter(|a| allow_private || address::refusal(a.ip()).is_none())
                 .collect();
             if allowed.is_empty() {
-                let reason = match found.first() {
-                    Some(a) => address::refused_message(
-                        a.ip(),
-                        address::refusal(a.ip()).unwrap_or("refused"),
-                    ),
-                    None => "does not resolve".to_string(),
+                // What the name resolved to is not said: it would map the internal network.
+                let reason = if found.is_empty() {
+                    "does not resolve"
+                } else {
+                    address::RESOLVES_TO_REFUSED
                 };
                 return Err(format!("the target {host} {reason}").into());
             }
@@ -52,26 +52,45 @@ impl Resolve for PinnedResolver {
     }
 }
 
-fn build(allow_private: bool) -> reqwest::Client {
+/// Builds a client; fails when TLS cannot be set up (no CA certificates on the system:
+/// a container image without `ca-certificates`), with the reason.
+pub fn build(allow_private: bool) -> Result<reqwest::Client, String> {
     crate::tls::install_crypto_provider();
     reqwest::Client::builder()
         .dns_resolver(Arc::new(PinnedResolver { allow_private }))
         .redirect(reqwest::redirect::Policy::none())
         // A proxy would connect for us, to addresses we never checked.
         .no_proxy()
-        .timeout(TIMEOUT)
-        .connect_timeout(Duration::from_secs(10))
+        .connect_timeout(CONNECT_TIMEOUT)
         .pool_idle_timeout(Duration::from_secs(60))
         .build()
-        .expect("the webhook HTTP client builds")
+        .map_err(|err| {
+            let mut message = format!("the webhook HTTP client could not be set up: {err}");
+            let mut source = std::error::Error::source(&err);
+            while let Some(cause) = source {
+                message = format!("{message}: {cause}");
+                source = cause.source();
+            }
+            message
+        })
 }
 
-/// The shared client: one for each policy, built on first use.
-pub fn shared(allow_private: bool) -> &'static reqwest::Client {
-    static STRICT: OnceLock<reqwest::Client> = OnceLock::new();
-    static PERMISSIVE: OnceLock<reqwest::Client> = OnceLock::new();
+/// The shared client: one for each policy, built on first use. A failure is kept too
+/// (the system's certificates do not change under a running process) and every
+/// delivery reports it.
+pub fn shared(allow_private: bool) -> Result<&'static reqwest::Client, String> {
+    static STRICT: OnceLock<Result<reqwest::Client, String>> = OnceLock::new();
+    static PERMISSIVE: OnceLock<Result<reqwest::Client, String>> = OnceLock::new();
     let cell = if allow_private { &PERMISSIVE } else { &STRICT };
-    cell.get_or_init(|| build(allow_private))
+    cell.get_or_init(|| {
+        let built = build(allow_private);
+        if let Err(reason) = &built {
+            tracing::error!(reason = %reason, "webhook deliveries cannot run");
+        }
+        built
+    })
+    .as_ref()
+    .map_err(Clone::clone)
 }
 
 /// What a receiver answered.
@@ -92,14 +111,39 @@ pub struct Signed {
     pub koteshen_signature: String,
 }
 
-/// POSTs `body` to `url`; `Err` with a sentence when no HTTP answer came.
+/// How one delivery is made: the address policy and the deadline of the whole attempt.
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    pub allow_private: bool,
+    pub timeout: Duration,
+}
+
+/// POSTs `body` to `url`; `Err` with a sentence when no HTTP answer came within the
+/// policy's deadline (resolving, connecting, sending and reading the answer together).
 pub async fn post(
     url: &Url,
     body: Vec<u8>,
     signed: &Signed,
-    allow_private: bool,
+    policy: Policy,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Answer, String> {
+    match tokio::time::timeout(policy.timeout, attempt(url, body, signed, policy, now)).await {
+        Ok(answer) => answer,
+        Err(_) => Err(format!(
+            "the request timed out: no complete answer within {} s",
+            policy.timeout.as_secs()
+        )),
+    }
+}
+
+async fn attempt(
+    url: &Url,
+    body: Vec<u8>,
+    signed: &Signed,
+    policy: Policy,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Answer, String> {
+    let allow_private = policy.allow_private;
     // IP literals never reach the resolver: check them here.
     if !allow_private
         && let Some(ip) = address::literal_ip(url)
@@ -115,7 +159,7 @@ pub async fn post(
     headers.insert("webhook-timestamp", header(&signed.timestamp.to_string())?);
     headers.insert("webhook-signature", header(&signed.signature)?);
     headers.insert("x-koteshen-signature", header(&signed.koteshen_signature)?);
-    let response = shared(allow_private)
+    let response = shared(allow_private)?
         .post(url.clone())
         .headers(headers)
         .body(body)

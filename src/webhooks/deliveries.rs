@@ -9,12 +9,13 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::{PgPool, Postgres, QueryBuilder};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
 use url::Url;
 
 use super::client::{self, Signed};
 use super::endpoints::{self, Endpoint};
 use super::signature;
+use super::throttle;
 use crate::billing::events;
 use crate::paging::{self, Page, PageRequest, Sort};
 use crate::queue::{JobContext, JobError};
@@ -232,13 +233,99 @@ pub async fn deliver(ctx: JobContext, payload: Value) -> Result<(), JobError> {
     let Some(attempt) = next_attempt(pool, endpoint.id, &event.id).await? else {
         return Ok(()); // a run that died before finishing its job already settled it
     };
+    let limits = &ctx.config.limits;
     let now = ctx.clock.now();
-    let (body, signed) = signed_body(&endpoint, &event, now)?;
+    let gate = throttle::gate(&endpoint, limits.webhook_breaker_failures, now);
+    if let throttle::Gate::Wait(until) = gate {
+        return Err(JobError::Later(
+            until - now,
+            "the circuit breaker is open".into(),
+        ));
+    }
+    // The lease outlives the attempt's deadline; it only matters if this worker dies.
+    let lease = now
+        + Duration::from_std(limits.webhook_timeout).unwrap_or(Duration::minutes(1))
+        + Duration::minutes(1);
+    let Some(slot) = throttle::take_slot(
+        pool,
+        endpoint.id,
+        limits.webhook_in_flight_per_endpoint,
+        now,
+        lease,
+    )
+    .await?
+    else {
+        return Err(JobError::Later(
+            throttle::SLOT_WAIT,
+            "every in-flight slot of the endpoint is taken".into(),
+        ));
+    };
+    let outcome = with_slot(&ctx, &endpoint, &event, attempt, gate).await;
+    // Given back whatever happened; a failure here leaves it to its lease.
+    if let Err(err) = throttle::release(pool, slot).await {
+        tracing::warn!(endpoint = endpoint.id, error = %err, "releasing a delivery slot failed");
+    }
+    outcome
+}
+
+/// With a slot held: the half-open probe if the breaker asks for one (another run may
+/// have taken it: then wait), then the attempt.
+async fn with_slot(
+    ctx: &JobContext,
+    endpoint: &Endpoint,
+    event: &events::Event,
+    attempt: i32,
+    gate: throttle::Gate,
+) -> Result<(), JobError> {
+    let breaker = Breaker::of(ctx);
+    let probe = gate == throttle::Gate::Probe;
+    if probe {
+        let now = ctx.clock.now();
+        let until = now + breaker.cooldown;
+        if !throttle::take_probe(&ctx.pool, endpoint.id, breaker.failures, now, until).await? {
+            return Err(JobError::Later(
+                breaker.cooldown,
+                "another delivery is probing the endpoint".into(),
+            ));
+        }
+    }
+    attempt_delivery(ctx, endpoint, event, attempt, probe).await
+}
+
+/// One attempt, with a slot held: POST, judge, record; `probe` when it is the circuit
+/// breaker's half-open try (its success wakes the deliveries the breaker held back).
+async fn attempt_delivery(
+    ctx: &JobContext,
+    endpoint: &Endpoint,
+    event: &events::Event,
+    attempt: i32,
+    probe: bool,
+) -> Result<(), JobError> {
+    let pool = &ctx.pool;
+    let now = ctx.clock.now();
+    let (body, signed) = signed_body(endpoint, event, now)?;
+    let policy = client::Policy {
+        allow_private: ctx.config.webhook_allow_private,
+        timeout: ctx.config.limits.webhook_timeout,
+    };
+    let breaker = Breaker::of(ctx);
+    // This server cannot make requests at all (no CA certificates): its fault, not the
+    // receiver's, so the attempt is logged and retried but the endpoint's failure clock
+    // and breaker stay where they are.
+    if let Err(reason) = client::shared(policy.allow_private) {
+        let verdict = judge(Err(reason), attempt, None, now);
+        let attempted = Attempted {
+            attempt,
+            status_code: None,
+            duration_ms: 0,
+        };
+        record(pool, endpoint, &event.id, &attempted, &verdict, None, now).await?;
+        return verdict.job;
+    }
     let answer = match Url::parse(&endpoint.url) {
         Ok(url) => {
             let started = std::time::Instant::now();
-            let answer =
-                client::post(&url, body, &signed, ctx.config.webhook_allow_private, now).await;
+            let answer = client::post(&url, body, &signed, policy, now).await;
             (answer, started.elapsed().as_millis())
         }
         Err(_) => (Err("the endpoint's url is not a valid URL".into()), 0),
@@ -252,8 +339,38 @@ pub async fn deliver(ctx: JobContext, payload: Value) -> Result<(), JobError> {
         status_code,
         duration_ms: i32::try_from(elapsed).unwrap_or(i32::MAX),
     };
-    record(pool, &endpoint, &event.id, &attempted, &verdict, now).await?;
+    record(
+        pool,
+        endpoint,
+        &event.id,
+        &attempted,
+        &verdict,
+        Some(breaker),
+        now,
+    )
+    .await?;
+    if probe && verdict.outcome == "succeeded" {
+        throttle::wake_held(pool, endpoint, now, now + breaker.cooldown * 2).await?;
+    }
     verdict.job
+}
+
+/// The circuit breaker's settings, as `record` applies them.
+#[derive(Clone, Copy)]
+struct Breaker {
+    failures: u32,
+    cooldown: Duration,
+}
+
+impl Breaker {
+    fn of(ctx: &JobContext) -> Self {
+        let limits = &ctx.config.limits;
+        Breaker {
+            failures: limits.webhook_breaker_failures,
+            cooldown: Duration::from_std(limits.webhook_breaker_cooldown)
+                .unwrap_or(Duration::minutes(1)),
+        }
+    }
 }
 
 /// The attempt number this run makes; `None` when an earlier run settled the delivery.
@@ -307,17 +424,24 @@ struct Attempted {
     duration_ms: i32,
 }
 
-/// Logs the attempt and moves the endpoint's failure clock (disabling it when the
-/// verdict says so), in one transaction.
+/// Moves the endpoint's failure clock and circuit breaker (disabling it when the
+/// verdict says so) and logs the attempt, in one transaction. The attempt that opens
+/// the breaker says so in its error, with until when deliveries wait. Without
+/// `breaker` (a failure of this server's own) the endpoint is left as it is.
 async fn record(
     pool: &PgPool,
     endpoint: &Endpoint,
     event_id: &str,
     attempted: &Attempted,
     verdict: &Verdict,
+    breaker: Option<Breaker>,
     now: DateTime<Utc>,
 ) -> sqlx::Result<()> {
     let mut tx = pool.begin().await?;
+    let error = match breaker {
+        Some(breaker) => move_failure_clock(&mut tx, endpoint, verdict, breaker, now).await?,
+        None => verdict.error.clone(),
+    };
     sqlx::query(
         "INSERT INTO webhook_deliveries (business_id, endpoint_id, event_id, attempt,
              status_code, duration_ms, error, outcome, next_attempt_at, created_at)
@@ -329,21 +453,9 @@ async fn record(
     .bind(attempted.attempt)
     .bind(attempted.status_code)
     .bind(attempted.duration_ms)
-    .bind(&verdict.error)
+    .bind(&error)
     .bind(verdict.outcome)
     .bind(verdict.next_attempt_at)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    // A success stops the failure clock; a failure starts it unless it already runs
-    // (decided in SQL, so concurrent deliveries to one endpoint cannot undo each other).
-    sqlx::query(
-        "UPDATE webhook_endpoints
-         SET failing_since = CASE WHEN $2 THEN NULL ELSE coalesce(failing_since, $3) END
-         WHERE id = $1",
-    )
-    .bind(endpoint.id)
-    .bind(verdict.outcome == "succeeded")
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -352,6 +464,46 @@ async fn record(
         tracing::warn!(endpoint = endpoint.id, reason = %reason, "webhook endpoint disabled");
     }
     tx.commit().await
+}
+
+/// A success stops the failure clock and closes the breaker; a failure starts the
+/// clock unless it already runs and counts towards the breaker (decided in SQL, so
+/// concurrent deliveries to one endpoint cannot undo each other). Answers the
+/// attempt's error as logged: saying so when this failure opened the breaker.
+async fn move_failure_clock(
+    conn: &mut PgConnection,
+    endpoint: &Endpoint,
+    verdict: &Verdict,
+    breaker: Breaker,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Option<String>> {
+    let (failures, open_until): (i32, Option<DateTime<Utc>>) = sqlx::query_as(
+        "UPDATE webhook_endpoints
+         SET failing_since = CASE WHEN $2 THEN NULL ELSE coalesce(failing_since, $3) END,
+             consecutive_failures = CASE WHEN $2 THEN 0 ELSE consecutive_failures + 1 END,
+             breaker_open_until = CASE WHEN $2 THEN NULL
+                 WHEN consecutive_failures + 1 >= $4 THEN $5
+                 ELSE breaker_open_until END
+         WHERE id = $1
+         RETURNING consecutive_failures, breaker_open_until",
+    )
+    .bind(endpoint.id)
+    .bind(verdict.outcome == "succeeded")
+    .bind(now)
+    .bind(i64::from(breaker.failures))
+    .bind(now + breaker.cooldown)
+    .fetch_one(conn)
+    .await?;
+    Ok(match (&verdict.error, open_until) {
+        (Some(error), Some(until)) if i64::from(failures) >= i64::from(breaker.failures) => {
+            Some(format!(
+                "{error} ({failures} failed attempts in a row: the circuit breaker holds \
+                 this endpoint's deliveries until {})",
+                timestamp::format(&until)
+            ))
+        }
+        (error, _) => error.clone(),
+    })
 }
 
 /// Deletes up to `limit` delivery attempts logged before `older_than` (the retention

@@ -37,6 +37,10 @@ pub struct Endpoint {
     pub previous_secret: Option<String>,
     pub previous_secret_expires_at: Option<DateTime<Utc>>,
     pub failing_since: Option<DateTime<Utc>>,
+    /// Failed attempts in a row since the last success (the circuit breaker's count).
+    pub consecutive_failures: i32,
+    /// While the breaker is open, when one delivery may be tried again.
+    pub breaker_open_until: Option<DateTime<Utc>>,
     pub discarded_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -78,8 +82,8 @@ impl Endpoint {
 }
 
 const SELECT: &str = "SELECT id, business_id, url, enabled_events, enabled, disabled_reason,
-        secret, previous_secret, previous_secret_expires_at, failing_since, discarded_at,
-        created_at, updated_at
+        secret, previous_secret, previous_secret_expires_at, failing_since,
+        consecutive_failures, breaker_open_until, discarded_at, created_at, updated_at
     FROM webhook_endpoints";
 
 pub async fn find<'e>(
@@ -127,13 +131,31 @@ pub async fn list(
     .await
 }
 
+/// A new endpoint, unless the business already has `cap` live ones (`Ok(None)`). The
+/// count and the insert run under a per-business lock, so two concurrent creates
+/// cannot both take the last place.
 pub async fn create(
     pool: &PgPool,
     business_id: i64,
     url: &str,
     enabled_events: &[String],
+    cap: u32,
     now: DateTime<Utc>,
-) -> sqlx::Result<Endpoint> {
+) -> sqlx::Result<Option<Endpoint>> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('webhook_endpoints', $1))")
+        .bind(business_id)
+        .execute(&mut *tx)
+        .await?;
+    let live: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM webhook_endpoints WHERE business_id = $1 AND discarded_at IS NULL",
+    )
+    .bind(business_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if live >= i64::from(cap) {
+        return Ok(None);
+    }
     let mut qb = QueryBuilder::new(
         "INSERT INTO webhook_endpoints (business_id, url, enabled_events, secret, created_at,
              updated_at) VALUES (",
@@ -150,7 +172,9 @@ pub async fn create(
         .push(", ")
         .push_bind(now)
         .push(") RETURNING *");
-    qb.build_query_as().fetch_one(pool).await
+    let endpoint = qb.build_query_as().fetch_one(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(Some(endpoint))
 }
 
 /// A PATCH: `None` keeps a field.
@@ -180,7 +204,10 @@ pub async fn update(
     }
     match changes.enabled {
         Some(true) => {
-            qb.push(", enabled = true, disabled_reason = NULL, failing_since = NULL");
+            qb.push(
+                ", enabled = true, disabled_reason = NULL, failing_since = NULL, \
+                 consecutive_failures = 0, breaker_open_until = NULL",
+            );
         }
         Some(false) => {
             qb.push(", enabled = false");

@@ -7,6 +7,8 @@
 //!   event's own statement, one per subscribed endpoint) and the attempts log.
 //! - `signature`: the Standard Webhooks and `X-Koteshen-Signature` signatures.
 //! - `client`: the one shared HTTP client, Standard Webhooks headers, bounded answers.
+//! - `throttle`: at most N deliveries in flight per endpoint (across processes) and the
+//!   per-endpoint circuit breaker.
 //! - `address`: which targets are allowed (no private or internal addresses), checked
 //!   at subscription and on the address each delivery connects to.
 
@@ -15,3 +17,4 @@ pub mod client;
 pub mod deliveries;
 pub mod endpoints;
 pub mod signature;
+pub mod throttle;

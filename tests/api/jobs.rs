@@ -193,7 +193,7 @@ async fn a_job_whose_worker_died_is_run_again_after_its_lease() {
     )
     .await;
     // A worker claims it and dies without finishing.
-    let claimed = queue::claim(&app.pool, "dead-worker", app.clock.now())
+    let claimed = queue::claim(&app.pool, "dead-worker", app.clock.now(), 1)
         .await
         .unwrap();
     assert!(claimed.is_some());
@@ -326,4 +326,120 @@ async fn the_worker_command_runs_jobs_and_stops_on_sigterm() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     };
     assert!(exit.success(), "exit status {exit}");
+}
+
+#[tokio::test]
+async fn a_claim_prefers_the_business_with_fewer_jobs_running_and_caps_each() {
+    let app = TestApp::spawn().await;
+    let now = app.clock.now();
+    let job = |n: i32| NewJob::new("test.record", json!({ "n": n }), now);
+    for n in 0..3 {
+        enqueue_committed(&app, job(n).business(1)).await;
+    }
+    enqueue_committed(&app, job(10).business(2)).await;
+    enqueue_committed(&app, job(20)).await;
+    let mut order = Vec::new();
+    while let Some(claimed) = queue::claim(&app.pool, "worker", now, 2).await.unwrap() {
+        order.push(claimed.payload["n"].as_i64().unwrap());
+    }
+    // Business 1's oldest, then the business with none running, then the job of no
+    // business, then business 1's second; its third waits: two are running.
+    assert_eq!(order, vec![0, 10, 20, 1]);
+    // Another worker's running jobs are its own: it may take business 1's third.
+    let other = queue::claim(&app.pool, "other", now, 2).await.unwrap();
+    assert_eq!(other.unwrap().payload["n"], 2);
+}
+
+/// A runner whose `test.slow` job takes `ms` and counts how many run at once.
+fn slow_runner(app: &TestApp, ms: u64, seen: Arc<(AtomicUsize, AtomicUsize)>) -> Runner {
+    Runner::new(JobContext {
+        pool: app.pool.clone(),
+        clock: app.clock.clone(),
+        config: Arc::new(app.config.clone()),
+    })
+    .handler("test.slow", move |_, _| {
+        let seen = seen.clone();
+        async move {
+            let now = seen.0.fetch_add(1, Ordering::SeqCst) + 1;
+            seen.1.fetch_max(now, Ordering::SeqCst);
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            seen.0.fetch_sub(1, Ordering::SeqCst);
+            Ok(())
+        }
+    })
+}
+
+async fn done_jobs(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM jobs WHERE status = 'done'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_worker_loop_runs_up_to_its_concurrency_at_once() {
+    let app = TestApp::spawn_with(|c| {
+        c.limits.worker_concurrency = 4;
+        c.limits.worker_jobs_per_business = 4;
+    })
+    .await;
+    for n in 0..8 {
+        enqueue_committed(
+            &app,
+            NewJob::new("test.slow", json!({ "n": n }), app.clock.now()).business(1),
+        )
+        .await;
+    }
+    let seen = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
+    let runner = slow_runner(&app, 300, seen.clone());
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let started = std::time::Instant::now();
+    let worker = tokio::spawn(runner.run_until(
+        stopping,
+        std::time::Duration::from_millis(20),
+        std::time::Duration::from_secs(60),
+    ));
+    while done_jobs(&app).await < 8 {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10));
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let elapsed = started.elapsed();
+    stop.send(true).unwrap();
+    worker.await.unwrap();
+    assert_eq!(seen.1.load(Ordering::SeqCst), 4, "four at once");
+    // Eight jobs of 300 ms, four at a time: two rounds, not eight.
+    assert!(
+        elapsed < std::time::Duration::from_millis(1800),
+        "{elapsed:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutting_the_worker_loop_down_lets_the_jobs_in_progress_finish() {
+    let app = TestApp::spawn().await;
+    for n in 0..2 {
+        enqueue_committed(
+            &app,
+            NewJob::new("test.slow", json!({ "n": n }), app.clock.now()),
+        )
+        .await;
+    }
+    let seen = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
+    let runner = slow_runner(&app, 500, seen.clone());
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(runner.run_until(
+        stopping,
+        std::time::Duration::from_millis(20),
+        std::time::Duration::from_secs(60),
+    ));
+    while seen.0.load(Ordering::SeqCst) < 2 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    stop.send(true).unwrap();
+    worker.await.unwrap();
+    assert_eq!(
+        done_jobs(&app).await,
+        2,
+        "both finished before the loop stopped"
+    );
 }

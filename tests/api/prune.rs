@@ -81,10 +81,11 @@ async fn token(
     sqlx::query(
         "INSERT INTO oauth_access_tokens
              (family_id, application_id, user_id, token_hash, refresh_token_hash, scopes,
-              expires_at, revoked_at, refreshed_at, previous_token_id, created_at)
+              expires_at, revoked_at, refreshed_at, previous_token_id, created_at,
+              family_started_at)
          VALUES (gen_random_uuid(), $1, $2, $3, CASE WHEN $4 THEN 'r-' || $3 END, 'read',
                  $5 + interval '2 hours', $6, $6,
-                 (SELECT id FROM oauth_access_tokens WHERE token_hash = $7), $5)",
+                 (SELECT id FROM oauth_access_tokens WHERE token_hash = $7), $5, $5)",
     )
     .bind(app_id)
     .bind(user_id)

@@ -54,3 +54,21 @@ async fn private_and_internal_targets_are_refused_at_subscription() {
     let (_, list) = send(app.authed(&tenant, Method::GET, "/api/v1/webhook_endpoints")).await;
     assert_eq!(list["meta"]["pagination"]["total_count"], 0);
 }
+
+#[tokio::test]
+async fn a_refused_host_name_is_not_told_what_it_resolved_to() {
+    let app = TestApp::spawn_with(|c| c.webhook_allow_private = false).await;
+    let tenant = app.tenant("Flixtechs").await;
+    let response = app
+        .authed(&tenant, Method::POST, "/api/v1/webhook_endpoints")
+        .json(&json!({"url": "http://localhost:3000/hooks", "enabled_events": ["*"]}))
+        .send()
+        .await
+        .unwrap();
+    let body = assert_error(response, 422).await;
+    let message = body["errors"]["url"][0].as_str().unwrap();
+    assert!(message.contains("not allowed"), "{message}");
+    for leak in ["127.0.0.1", "::1", "loopback"] {
+        assert!(!message.contains(leak), "names {leak}: {message}");
+    }
+}

@@ -236,11 +236,18 @@ async fn private_targets_are_refused_again_at_delivery_on_the_address_connected_
         receiver.received().is_empty(),
         "nothing reached the receiver"
     );
-    for endpoint in [literal, by_name] {
+    for endpoint in [&literal, &by_name] {
         let log = delivery_log(&app, &tenant, endpoint["id"].as_i64().unwrap()).await;
         assert_eq!(log.len(), 1);
         assert!(log[0]["status_code"].is_null());
         let error = log[0]["error"].as_str().unwrap();
         assert!(error.contains("private or internal"), "{error}");
+    }
+    // The name's refusal does not say what it resolved to.
+    let log = delivery_log(&app, &tenant, by_name["id"].as_i64().unwrap()).await;
+    let error = log[0]["error"].as_str().unwrap();
+    assert!(error.contains("not allowed"), "{error}");
+    for leak in ["127.0.0.1", "::1", "loopback"] {
+        assert!(!error.contains(leak), "names {leak}: {error}");
     }
 }

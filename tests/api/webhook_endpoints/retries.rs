@@ -129,7 +129,7 @@ async fn a_receiver_down_across_a_restart_still_gets_the_event() {
     let receiver = Receiver::on(TcpListener::bind(("127.0.0.1", port)).await.unwrap());
     app.clock.advance(Duration::seconds(6));
     // A worker claims the retry and dies mid-delivery: its lease runs out, another runs it.
-    let claimed = queue::claim(&restarted.pool, "dead-worker", app.clock.now())
+    let claimed = queue::claim(&restarted.pool, "dead-worker", app.clock.now(), 1)
         .await
         .unwrap();
     assert!(claimed.is_some());
