@@ -81,8 +81,26 @@ impl OAuthError {
         )
     }
 
-    /// A store failed: logged, and shown as nothing more than `server_error`.
+    /// A store failed: logged, and shown as nothing more than `server_error`; a database
+    /// out of reach is RFC 6749's `temporarily_unavailable`, a 503 with `Retry-After`,
+    /// as the API answers it.
     pub fn server_error(cause: Option<anyhow::Error>) -> Self {
+        let outage = cause.as_ref().is_some_and(|cause| {
+            cause
+                .chain()
+                .any(|c| c.downcast_ref().is_some_and(crate::db::is_outage))
+        });
+        if outage {
+            tracing::warn!("oauth request failed: the database is out of reach");
+            return OAuthError {
+                retry_after: Some(crate::error::RETRY_AFTER_OUTAGE_SECONDS.into()),
+                ..Self::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "temporarily_unavailable",
+                    "The database is unreachable; try again shortly",
+                )
+            };
+        }
         match cause {
             Some(cause) => tracing::error!(error = format!("{cause:#}"), "oauth request failed"),
             None => tracing::error!("oauth request failed without a recorded cause"),

@@ -144,3 +144,63 @@ async fn a_database_outage_answers_503_with_retry_after_and_the_server_recovers(
     assert_eq!(passed, 5, "the server did not recover");
     assert_eq!(request(&app, &tenant, "/readyz").await.status, 200);
 }
+
+/// The OAuth endpoints answer an outage in their own error shape: RFC 6749's
+/// `temporarily_unavailable`, a 503 with `Retry-After`, never a 500.
+#[tokio::test]
+async fn the_oauth_endpoints_answer_an_outage_with_503_temporarily_unavailable() {
+    use crate::harness::oauth;
+    let app = TestApp::spawn().await;
+    let client = oauth::setup(&app, false).await;
+    let secret = client.client_secret.clone().expect("confidential");
+    let db = app.database_name();
+    admin(format!("ALTER DATABASE {db} ALLOW_CONNECTIONS false")).await;
+    admin(format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = '{db}' AND pid <> pg_backend_pid()"
+    ))
+    .await;
+    let credentials = [
+        ("client_id", client.client_id.as_str()),
+        ("client_secret", secret.as_str()),
+    ];
+    let mut answers = Vec::new();
+    for (path, extra) in [
+        (
+            "/oauth/token",
+            [("grant_type", "refresh_token"), ("refresh_token", "r-1")],
+        ),
+        (
+            "/oauth/introspect",
+            [("token", "t-1"), ("token_type_hint", "access_token")],
+        ),
+        (
+            "/oauth/revoke",
+            [("token", "t-1"), ("token_type_hint", "access_token")],
+        ),
+        (
+            "/oauth/token",
+            [("grant_type", "client_credentials"), ("scope", "read")],
+        ),
+    ] {
+        let pairs: Vec<(&str, &str)> = credentials.iter().chain(extra.iter()).copied().collect();
+        let response = app
+            .request(Method::POST, path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(oauth::form(&pairs))
+            .send()
+            .await
+            .expect("request");
+        let retry_after = response.headers().get("retry-after").cloned();
+        let status = response.status().as_u16();
+        let body = response.text().await.unwrap_or_default();
+        answers.push((path, status, retry_after, body));
+    }
+    admin(format!("ALTER DATABASE {db} ALLOW_CONNECTIONS true")).await;
+    for (path, status, retry_after, body) in answers {
+        assert_eq!(status, 503, "{path}: {body}");
+        assert!(retry_after.is_some(), "{path}");
+        let body: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+        assert_eq!(body["error"], "temporarily_unavailable", "{path}: {body}");
+    }
+}
