@@ -357,6 +357,11 @@ fn body_limits() -> Vec<(&'static str, &'static str, Value)> {
             json!({"maxItems": MAX_TAXES}),
         ),
         ("DocumentTaxInput", "tax_id", id()),
+        (
+            "WebhookEndpointInput",
+            "enabled_events",
+            json!({"maxItems": crate::api::webhook_endpoints::MAX_EVENTS}),
+        ),
         // What a client may set (the current status again is a no-op); partial, paid,
         // overdue, expired and invoiced follow from payments, dates and conversion.
         // Which moves are allowed from each status is the server's to name (422).

@@ -13,6 +13,7 @@ use crate::api::input::{Form, Obj, Patch};
 use crate::api::pagination::Paginated;
 use crate::api::params::ListQuery;
 use crate::api::response::{created, data, no_content};
+use crate::api::write;
 use crate::auth::Auth;
 use crate::billing::events::TYPES;
 use crate::error::{ApiError, ApiResult};
@@ -97,6 +98,8 @@ pub struct DeliveryListParams {
 
 const URL_MAX: usize = 2048;
 const WRAPPER: &str = "webhook_endpoint";
+/// The most `enabled_events` one endpoint may list: every event type and `*`.
+pub const MAX_EVENTS: usize = TYPES.len() + 1;
 
 /// `enabled_events`: a list of known event types or `*` (a single string is a list of
 /// one), deduplicated in the order given.
@@ -105,6 +108,15 @@ fn read_events(form: &mut Form, obj: &Obj, creating: bool) -> Option<Vec<String>
         None if !creating => return None,
         None | Some(Value::Null) => {
             form.error(obj, "enabled_events", "can't be blank");
+            return None;
+        }
+        // Every type once, and `*`: more can only be repeats.
+        Some(Value::Array(values)) if values.len() > MAX_EVENTS => {
+            form.error(
+                obj,
+                "enabled_events",
+                format!("is too long (maximum is {MAX_EVENTS} event types)"),
+            );
             return None;
         }
         Some(Value::Array(values)) => values.clone(),
@@ -241,8 +253,9 @@ pub async fn create(
     };
     let now = state.clock.now();
     let cap = state.config.limits.webhook_endpoints_per_business;
+    let mut tx = write::begin(&state).await?;
     let Some(endpoint) =
-        endpoints::create(&state.pool, auth.business_id, &url, &events, cap, now).await?
+        endpoints::create(&mut tx, auth.business_id, &url, &events, cap, now).await?
     else {
         return Err(ApiError::invalid_field(
             "base",
@@ -253,7 +266,7 @@ pub async fn create(
         ));
     };
     let view = WebhookEndpointView::with_secret(endpoint, &state.config.public_url, now);
-    Ok(created(&view.self_url.clone(), view))
+    write::answer(tx, created(&view.self_url.clone(), view)).await
 }
 
 #[utoipa::path(
@@ -358,14 +371,12 @@ pub async fn rotate_secret(
     Id(id): Id,
 ) -> ApiResult<Response> {
     let now = state.clock.now();
-    let endpoint = endpoints::rotate_secret(&state.pool, auth.business_id, id, now)
+    let mut tx = write::begin(&state).await?;
+    let endpoint = endpoints::rotate_secret(&mut tx, auth.business_id, id, now)
         .await?
         .ok_or_else(record_not_found)?;
-    Ok(data(WebhookEndpointView::with_secret(
-        endpoint,
-        &state.config.public_url,
-        now,
-    )))
+    let view = WebhookEndpointView::with_secret(endpoint, &state.config.public_url, now);
+    write::answer(tx, data(view)).await
 }
 
 #[utoipa::path(

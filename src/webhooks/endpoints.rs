@@ -134,15 +134,16 @@ pub async fn list(
 /// A new endpoint, unless the business already has `cap` live ones (`Ok(None)`). The
 /// count and the insert run under a per-business lock, so two concurrent creates
 /// cannot both take the last place.
+/// Registers an endpoint on the caller's transaction (the API stores its answer on it),
+/// under the business's lock, so parallel creates cannot pass the cap; `None` past it.
 pub async fn create(
-    pool: &PgPool,
+    tx: &mut PgConnection,
     business_id: i64,
     url: &str,
     enabled_events: &[String],
     cap: u32,
     now: DateTime<Utc>,
 ) -> sqlx::Result<Option<Endpoint>> {
-    let mut tx = pool.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('webhook_endpoints', $1))")
         .bind(business_id)
         .execute(&mut *tx)
@@ -173,7 +174,6 @@ pub async fn create(
         .push_bind(now)
         .push(") RETURNING *");
     let endpoint = qb.build_query_as().fetch_one(&mut *tx).await?;
-    tx.commit().await?;
     Ok(Some(endpoint))
 }
 
@@ -224,7 +224,7 @@ pub async fn update(
 
 /// A new secret; the current one keeps signing alongside it for 24 hours.
 pub async fn rotate_secret(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     business_id: i64,
     id: i64,
     now: DateTime<Utc>,
@@ -240,7 +240,7 @@ pub async fn rotate_secret(
     .bind(new_secret())
     .bind(now + PREVIOUS_SECRET_LIFETIME)
     .bind(now)
-    .fetch_optional(pool)
+    .fetch_optional(conn)
     .await
 }
 
