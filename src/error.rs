@@ -121,6 +121,13 @@ impl ApiError {
         err
     }
 
+    /// A 429: the budget or quota `message` names is used up; `Retry-After` says when to
+    /// come back (a rate limit's window, an email quota's oldest send leaving it).
+    pub fn too_many_requests(message: impl Into<String>, retry_after: i64) -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS, message)
+            .with_header(header::RETRY_AFTER, HeaderValue::from(retry_after))
+    }
+
     /// The 503 of a database out of reach, with the `Retry-After` a client should wait.
     pub fn unavailable() -> Self {
         Self::new(

@@ -189,9 +189,7 @@ pub async fn claim(
     .bind(now)
     .bind(worker)
     .bind(now - LEASE)
-    .bind(i64::from(
-        u32::try_from(per_business.max(1)).unwrap_or(u32::MAX),
-    ))
+    .bind(i64::try_from(per_business.max(1)).unwrap_or(i64::MAX))
     .fetch_optional(pool)
     .await
 }

@@ -12,7 +12,7 @@
 //! made on the send's transaction and committed with it (`write::answer`).
 
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -320,13 +320,12 @@ fn within_quota(sent: &Sent, now: DateTime<Utc>) -> ApiResult<()> {
     }
     // Whole seconds, rounded up: a retry after them finds the room.
     let wait = ((sent.at - now).num_milliseconds().max(1) as u64).div_ceil(1000);
-    Err(ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
+    Err(ApiError::too_many_requests(
         format!(
             "This business has used its email quota; the next email can be sent in {wait} seconds"
         ),
-    )
-    .with_header(header::RETRY_AFTER, HeaderValue::from(wait)))
+        i64::try_from(wait).unwrap_or(i64::MAX),
+    ))
 }
 
 /// The send form's `content` rendered against the document as the transaction has it:

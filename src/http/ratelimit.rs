@@ -16,14 +16,13 @@ use crate::state::AppState;
 
 /// The 429 every budget answers, with `Retry-After`.
 pub fn too_many_requests(verdict: &Verdict) -> ApiError {
-    ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
+    ApiError::too_many_requests(
         format!(
             "Rate limit exceeded; try again in {} seconds",
             verdict.reset_in
         ),
+        verdict.reset_in,
     )
-    .with_header(header::RETRY_AFTER, HeaderValue::from(verdict.reset_in))
 }
 
 /// The IETF draft fields and the legacy `X-RateLimit-*` ones.
