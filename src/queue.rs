@@ -15,6 +15,8 @@ pub struct JobContext {
     pub pool: PgPool,
     pub clock: Clock,
     pub config: Arc<Config>,
+    /// The key the customer's page links are derived from (the emails carry them).
+    pub links: crate::billing::links::LinkKey,
 }
 
 /// A job to enqueue.

@@ -12,6 +12,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::app::router;
+use crate::billing::links::LinkKey;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db;
@@ -27,6 +28,7 @@ pub struct Application {
     jobs: Option<(Runner, std::time::Duration, std::time::Duration)>,
     /// Verified bearer tokens; its LISTEN for revocations runs beside the server.
     token_cache: crate::auth::cache::TokenCache,
+    links: LinkKey,
 }
 
 impl Application {
@@ -44,17 +46,20 @@ impl Application {
         let listener = TcpListener::bind(addr)
             .await
             .with_context(|| format!("cannot listen on {addr}"))?;
+        let links = LinkKey::load(&pool, config.link_secret.as_deref())
+            .await
+            .context("cannot load the page link key")?;
         let jobs = if config.workers {
             let mailer = Mailer::from_config(&config)?;
             Some((
-                jobs_runner(&config, mailer, pool.clone(), clock.clone()),
+                jobs_runner(&config, mailer, pool.clone(), clock.clone(), links.clone()),
                 config.worker_poll_interval,
                 config.sweep_interval,
             ))
         } else {
             None
         };
-        let state = AppState::new(pool.clone(), config, clock);
+        let state = AppState::new(pool.clone(), config, clock, links.clone());
         let token_cache = state.token_cache.clone();
         Ok(Application {
             listener,
@@ -62,6 +67,7 @@ impl Application {
             pool,
             jobs,
             token_cache,
+            links,
         })
     }
 
@@ -73,6 +79,11 @@ impl Application {
 
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// The page link key this server derives links with (tests build job runners with it).
+    pub fn link_key(&self) -> &LinkKey {
+        &self.links
     }
 
     /// Serves until `shutdown` completes, then lets in-flight requests finish.
@@ -115,12 +126,19 @@ impl Application {
 
 /// The job runner for a process, with every handler and sweep registered; `mailer` is
 /// built once, when the process starts.
-pub fn jobs_runner(config: &Config, mailer: Mailer, pool: PgPool, clock: Clock) -> Runner {
+pub fn jobs_runner(
+    config: &Config,
+    mailer: Mailer,
+    pool: PgPool,
+    clock: Clock,
+    links: LinkKey,
+) -> Runner {
     crate::jobs::registry::runner(
         JobContext {
             pool,
             clock,
             config: Arc::new(config.clone()),
+            links,
         },
         mailer,
     )
@@ -135,7 +153,8 @@ pub async fn run_workers(
     db::ensure_database(&config.database_url).await?;
     let pool = db::connect(&config).await?;
     db::migrate(&pool).await?;
-    let runner = jobs_runner(&config, mailer, pool.clone(), Clock::system());
+    let links = LinkKey::load(&pool, config.link_secret.as_deref()).await?;
+    let runner = jobs_runner(&config, mailer, pool.clone(), Clock::system(), links);
     let (stop, stopping) = watch::channel(false);
     let worker = tokio::spawn(runner.run_until(
         stopping,

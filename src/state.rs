@@ -20,13 +20,26 @@ pub struct AppState {
     pub token_cache: crate::auth::cache::TokenCache,
     /// The argon2 hashes this process computes at once (`ARGON2_CONCURRENCY`).
     pub argon2: crate::auth::secrets::Argon2Gate,
+    /// The key the customer's page links are derived from (`billing::links`).
+    pub links: crate::billing::links::LinkKey,
 }
 
 impl AppState {
-    pub fn new(pool: PgPool, config: Config, clock: Clock) -> Self {
+    /// How this server renders resources (its `PUBLIC_URL` and page link key).
+    pub fn views(&self) -> crate::views::Views<'_> {
+        crate::views::Views::new(&self.config.public_url, &self.links)
+    }
+
+    pub fn new(
+        pool: PgPool,
+        config: Config,
+        clock: Clock,
+        links: crate::billing::links::LinkKey,
+    ) -> Self {
         let argon2 = crate::auth::secrets::Argon2Gate::new(config.limits.argon2_concurrency);
         AppState {
             argon2,
+            links,
             pool,
             config: Arc::new(config),
             clock,

@@ -43,7 +43,7 @@ pub struct InvoiceList {
 /// The invoice a write just made or changed, for its answer.
 async fn written(state: &AppState, business_id: i64, id: i64) -> ApiResult<InvoiceView> {
     let mut conn = state.pool.acquire().await?;
-    show_one(&mut conn, &state.config.public_url, business_id, id)
+    show_one(&mut conn, state.views(), business_id, id)
         .await?
         .ok_or_else(record_not_found)
 }
@@ -122,7 +122,7 @@ pub async fn list(
     query.finish()?;
     let found = invoices::list(&state.pool, auth.business_id, &filter, sort, page).await?;
     let views = Page {
-        items: render(&state.config.public_url, found.items)?,
+        items: render(state.views(), found.items)?,
         total: found.total,
     };
     Ok(Paginated::new(page, views, &state.config.public_url, uri))
@@ -177,7 +177,7 @@ pub async fn show(
     let mut conn = state.pool.acquire().await?;
     let view = find_view(
         &mut conn,
-        &state.config.public_url,
+        state.views(),
         auth.business_id,
         id,
         include_deleted,
@@ -273,7 +273,8 @@ pub async fn set_status(
     let status = status.set().unwrap_or_default();
     let now = state.clock.now();
     let mut tx = write::begin(&state).await?;
-    let outcome = invoices::set_status(&mut tx, auth.business_id, id, &status, now).await?;
+    let outcome =
+        invoices::set_status(&mut tx, &state.links, auth.business_id, id, &status, now).await?;
     write::commit(&state, tx, outcome, now).await?;
     Ok(data(written(&state, auth.business_id, id).await?))
 }

@@ -45,15 +45,9 @@ async fn answer(
     include_deleted: bool,
 ) -> ApiResult<QuoteView> {
     let mut conn = state.pool.acquire().await?;
-    show_one(
-        &mut conn,
-        &state.config.public_url,
-        business_id,
-        id,
-        include_deleted,
-    )
-    .await?
-    .ok_or_else(record_not_found)
+    show_one(&mut conn, state.views(), business_id, id, include_deleted)
+        .await?
+        .ok_or_else(record_not_found)
 }
 
 /// The fields of a create or update body; on create customer, currency, issued_at,
@@ -154,7 +148,7 @@ pub async fn list(
     query.finish()?;
     let found = quotes::list(&state.pool, auth.business_id, &filter, sort, page).await?;
     let views = Page {
-        items: render(&state.config.public_url, found.items)?,
+        items: render(state.views(), found.items)?,
         total: found.total,
     };
     Ok(Paginated::new(page, views, &state.config.public_url, uri))
@@ -284,7 +278,7 @@ pub async fn set_status(
     let status = status.unwrap_or_default();
     let now = state.clock.now();
     let mut tx = write::begin(&state).await?;
-    match quotes::set_status(&mut tx, auth.business_id, id, &status, now).await? {
+    match quotes::set_status(&mut tx, &state.links, auth.business_id, id, &status, now).await? {
         StatusChange::Moved(outcome) => write::commit(&state, tx, outcome, now).await?,
         StatusChange::Expired => {
             // The expiry is a fact whatever the request wanted: it stays, then is named.

@@ -189,7 +189,7 @@ async fn invoice_answer(
     message: String,
     sent_at: DateTime<Utc>,
 ) -> ApiResult<Response> {
-    let view = show_invoice(tx, &state.config.public_url, business_id, id)
+    let view = show_invoice(tx, state.views(), business_id, id)
         .await?
         .ok_or_else(record_not_found)?;
     Ok(axum::Json(SentAnswer {
@@ -225,8 +225,16 @@ pub async fn send_invoice(
     let delivery = read_delivery(&state, body, "invoice", Some("send_invoice_form")).await?;
     let now = state.clock.now();
     let mut tx = write::begin(&state).await?;
-    let sent =
-        sending::send_invoice(&mut tx, auth.business_id, id, &delivery, now, quota(&state)).await?;
+    let sent = sending::send_invoice(
+        &mut tx,
+        &state.links,
+        auth.business_id,
+        id,
+        &delivery,
+        now,
+        quota(&state),
+    )
+    .await?;
     within_quota(&sent, now)?;
     check_content(&mut tx, &state, &sent.email).await?;
     write::publish(&state, &mut tx, sent.outcome, now).await?;
@@ -292,19 +300,21 @@ pub async fn send_quote(
     let delivery = read_delivery(&state, body, "quote", None).await?;
     let now = state.clock.now();
     let mut tx = write::begin(&state).await?;
-    let sent =
-        sending::send_quote(&mut tx, auth.business_id, id, &delivery, now, quota(&state)).await?;
-    within_quota(&sent, now)?;
-    write::publish(&state, &mut tx, sent.outcome, now).await?;
-    let view = show_quote(
+    let sent = sending::send_quote(
         &mut tx,
-        &state.config.public_url,
+        &state.links,
         auth.business_id,
         id,
-        false,
+        &delivery,
+        now,
+        quota(&state),
     )
-    .await?
-    .ok_or_else(record_not_found)?;
+    .await?;
+    within_quota(&sent, now)?;
+    write::publish(&state, &mut tx, sent.outcome, now).await?;
+    let view = show_quote(&mut tx, state.views(), auth.business_id, id, false)
+        .await?
+        .ok_or_else(record_not_found)?;
     write::answer(tx, data(view)).await
 }
 

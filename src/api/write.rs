@@ -15,7 +15,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::http::idempotency;
 use crate::publish::{self, Published};
 use crate::state::AppState;
-use crate::views::Views;
 
 pub type Tx = Transaction<'static, Postgres>;
 
@@ -31,7 +30,7 @@ pub async fn publish(
     outcome: Outcome,
     now: DateTime<Utc>,
 ) -> ApiResult<Published> {
-    let views = Views::new(&state.config.public_url);
+    let views = state.views();
     Ok(publish::record(tx, views, outcome, now).await?)
 }
 

@@ -55,12 +55,14 @@ catalogue! {
     InvoiceCreated => "invoice.created", Invoice;
     InvoiceUpdated => "invoice.updated", Invoice;
     InvoiceSent => "invoice.sent", Invoice;
+    InvoiceViewed => "invoice.viewed", Invoice;
     InvoicePaid => "invoice.paid", Invoice;
     InvoiceOverdue => "invoice.overdue", Invoice;
     InvoiceVoided => "invoice.voided", Invoice;
     InvoiceDeleted => "invoice.deleted", Invoice;
     QuoteCreated => "quote.created", Quote;
     QuoteSent => "quote.sent", Quote;
+    QuoteViewed => "quote.viewed", Quote;
     QuoteAccepted => "quote.accepted", Quote;
     QuoteRejected => "quote.rejected", Quote;
     QuoteConverted => "quote.converted", Quote;
@@ -241,7 +243,11 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), EventType::ALL.len());
-        assert_eq!(EventType::parse("invoice.viewed"), None);
+        assert_eq!(
+            EventType::parse("invoice.viewed"),
+            Some(EventType::InvoiceViewed)
+        );
+        assert_eq!(EventType::parse("invoice.seen"), None);
     }
 
     #[test]

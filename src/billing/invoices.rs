@@ -11,6 +11,7 @@ use crate::billing::documents::{INVOICE, Kind, document_row};
 use crate::billing::error::BillingError;
 use crate::billing::error::FieldErrors;
 use crate::billing::events::{EventType, Outcome};
+use crate::billing::links::{self, DocKind, LinkKey};
 use crate::billing::search::Conditions;
 use crate::billing::status::{InvoiceStatus, transition_refused};
 use crate::billing::{numbering, payment_terms, payments, reminders};
@@ -396,6 +397,7 @@ async fn check_changes(
 /// already has changes nothing.
 pub async fn set_status(
     tx: &mut PgConnection,
+    key: &LinkKey,
     business_id: i64,
     id: i64,
     status: &str,
@@ -429,6 +431,9 @@ pub async fn set_status(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    if to == InvoiceStatus::Sent {
+        links::ensure(&mut *tx, key, business_id, DocKind::Invoice, id, now).await?;
+    }
     Ok(Outcome::of(to.transition_event(), business_id, id))
 }
 

@@ -9,6 +9,7 @@ pub mod emailed;
 pub mod error;
 pub mod events;
 pub mod invoices;
+pub mod links;
 pub mod numbering;
 pub mod overdue;
 pub mod payment_terms;

@@ -11,6 +11,7 @@ use crate::billing::documents::{QUOTE, document_row};
 use crate::billing::error::BillingError;
 use crate::billing::error::FieldErrors;
 use crate::billing::events::{EventType, Outcome};
+use crate::billing::links::{self, DocKind, LinkKey};
 use crate::billing::search::Conditions;
 use crate::billing::status::{QuoteStatus, transition_refused};
 use crate::billing::sweeping::{Due, Source};
@@ -298,6 +299,7 @@ pub fn expired_error() -> BillingError {
 /// stamped.
 pub async fn set_status(
     tx: &mut PgConnection,
+    key: &LinkKey,
     business_id: i64,
     id: i64,
     status: &str,
@@ -329,6 +331,9 @@ pub async fn set_status(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    if to == QuoteStatus::Sent {
+        links::ensure(&mut *tx, key, business_id, DocKind::Quote, id, now).await?;
+    }
     Ok(StatusChange::Moved(match to.transition_event() {
         Some(event) => Outcome::of(event, business_id, id),
         None => Outcome::none(),

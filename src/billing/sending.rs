@@ -2,7 +2,8 @@
 //! with its event) and enqueues the email in the same transaction, counted against the
 //! business's quota (`emailed::enqueue`: `Sent::at` later than now means the quota is
 //! used up, and the caller refuses); the `email.document` job delivers it and stamps
-//! `emailed_at` once the SMTP server has accepted it.
+//! `emailed_at` once the SMTP server has accepted it. A send also issues the document's
+//! page link (`billing::links`) if it has no live one: the email links to it.
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, Postgres};
@@ -10,6 +11,7 @@ use sqlx::{PgConnection, Postgres};
 use crate::billing::emailed::{self as email, DocumentEmail, Quota};
 use crate::billing::error::BillingError;
 use crate::billing::events::{EventType, Outcome};
+use crate::billing::links::{self, DocKind, LinkKey};
 use crate::billing::status::{InvoiceStatus, QuoteStatus};
 
 /// Who gets the email and what it says beyond the document. Empty `to`: the customer.
@@ -125,6 +127,7 @@ fn job(
 /// caller checks, `jobs::email::check_content`, before committing) and the event.
 pub async fn send_invoice(
     tx: &mut PgConnection,
+    key: &LinkKey,
     business_id: i64,
     id: i64,
     delivery: &Delivery,
@@ -145,6 +148,8 @@ pub async fn send_invoice(
             .await?;
         outcome.push(EventType::InvoiceSent, business_id, id);
     }
+    // The email carries the customer's page: a link exists once the invoice has gone.
+    links::ensure(&mut *tx, key, business_id, DocKind::Invoice, id, now).await?;
     let job = job(business_id, "invoice", id, to, delivery);
     let queued = email::enqueue(&mut *tx, &job, now, None, quota).await?;
     Ok(Sent {
@@ -185,6 +190,7 @@ pub async fn send_reminder(
 /// accepted quote is sent again unchanged; expired, rejected and invoiced ones are not.
 pub async fn send_quote(
     tx: &mut PgConnection,
+    key: &LinkKey,
     business_id: i64,
     id: i64,
     delivery: &Delivery,
@@ -208,6 +214,7 @@ pub async fn send_quote(
             .await?;
         outcome.push(EventType::QuoteSent, business_id, id);
     }
+    links::ensure(&mut *tx, key, business_id, DocKind::Quote, id, now).await?;
     let job = job(business_id, "quote", id, to, delivery);
     let queued = email::enqueue(&mut *tx, &job, now, None, quota).await?;
     Ok(Sent {

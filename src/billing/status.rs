@@ -141,6 +141,7 @@ impl InvoiceStatus {
     pub const fn transition_event(self) -> EventType {
         match self {
             InvoiceStatus::Sent => EventType::InvoiceSent,
+            InvoiceStatus::Viewed => EventType::InvoiceViewed,
             InvoiceStatus::Void => EventType::InvoiceVoided,
             _ => EventType::InvoiceUpdated,
         }
@@ -196,10 +197,11 @@ impl QuoteStatus {
         self.allowed_transitions().contains(&to)
     }
 
-    /// The event of a client's move to this status; `viewed` has none in the catalogue.
+    /// The event of a client's move to this status.
     pub const fn transition_event(self) -> Option<EventType> {
         match self {
             QuoteStatus::Sent => Some(EventType::QuoteSent),
+            QuoteStatus::Viewed => Some(EventType::QuoteViewed),
             QuoteStatus::Accepted => Some(EventType::QuoteAccepted),
             QuoteStatus::Rejected => Some(EventType::QuoteRejected),
             _ => None,
@@ -384,6 +386,7 @@ mod tests {
         for status in S::ALL {
             let event = match status {
                 S::Sent => EventType::InvoiceSent,
+                S::Viewed => EventType::InvoiceViewed,
                 S::Void => EventType::InvoiceVoided,
                 _ => EventType::InvoiceUpdated,
             };
@@ -408,6 +411,7 @@ mod tests {
         for status in S::ALL {
             let event = match status {
                 S::Sent => Some(EventType::QuoteSent),
+                S::Viewed => Some(EventType::QuoteViewed),
                 S::Accepted => Some(EventType::QuoteAccepted),
                 S::Rejected => Some(EventType::QuoteRejected),
                 _ => None,

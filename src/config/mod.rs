@@ -27,6 +27,10 @@ pub struct Config {
     pub host: IpAddr,
     pub port: u16,
     pub public_url: String,
+    /// `LINK_SECRET`: the key the customer's page links are derived from
+    /// (`billing::links`). Unset, the server generates one once and keeps it in the
+    /// database.
+    pub link_secret: Option<String>,
     pub log_format: LogFormat,
     /// Origins allowed to call `/api/v1` from a browser: empty means no CORS headers,
     /// `*` means any origin.
@@ -69,6 +73,10 @@ impl fmt::Debug for Config {
             .field("host", &self.host)
             .field("port", &self.port)
             .field("public_url", &self.public_url)
+            .field(
+                "link_secret",
+                &self.link_secret.as_ref().map(|_| "[redacted]"),
+            )
             .field("log_format", &self.log_format)
             .field("cors_allowed_origins", &self.cors_allowed_origins)
             .field("request_timeout", &self.request_timeout)
@@ -164,6 +172,7 @@ impl Config {
             )?,
             port: parse(&var, "PORT", 3000, "must be a port number", |_| true)?,
             public_url: public_url.trim_end_matches('/').to_string(),
+            link_secret: var("LINK_SECRET"),
             log_format,
             cors_allowed_origins,
             request_timeout: Duration::from_secs(parse(

@@ -100,7 +100,7 @@ async fn drain<S>(
 where
     S: for<'c> FnMut(&'c mut PgConnection, Due) -> Step<'c>,
 {
-    let views = Views::new(&ctx.config.public_url);
+    let views = Views::new(&ctx.config.public_url, &ctx.links);
     let mut conn = ctx.pool.acquire().await?;
     sweeping::forget_stale(&mut conn, source, now).await?;
     let per_business = ctx.config.limits.sweep_per_business;

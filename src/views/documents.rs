@@ -14,6 +14,7 @@ use crate::billing::documents::read::FullRow;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::money::{Currency, cents_to_decimal, format_decimal};
 use crate::timestamp;
+use crate::views::Views;
 use crate::views::business::BusinessView;
 use crate::views::customers::CustomerView;
 
@@ -159,12 +160,18 @@ pub(crate) struct Embedded<D> {
     pub taxes: Vec<TaxLine>,
     pub business: BusinessView,
     pub customer: Option<CustomerView>,
+    /// The customer's page (`billing::links`), absolute; none before it is sent.
+    pub public_url: Option<String>,
+    pub response: Option<crate::billing::documents::read::Response>,
 }
 
 impl<D> Embedded<D> {
-    pub(crate) fn new(public_url: &str, row: FullRow<D>) -> sqlx::Result<Embedded<D>> {
+    pub(crate) fn new(views: Views<'_>, row: FullRow<D>) -> sqlx::Result<Embedded<D>> {
+        let public_url = views.public_url();
         let business = row.business.ok_or(sqlx::Error::RowNotFound)?.0;
         Ok(Embedded {
+            public_url: views.page_url(row.link_nonce.as_deref()),
+            response: row.response.map(|r| r.0),
             document: row.document,
             items: row.items.0,
             taxes: row.taxes.0,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::timestamp;
-use crate::views::resource_url;
+use crate::views::{Views, resource_url};
 use sqlx::PgConnection;
 
 use crate::billing::documents::read::{self, Deleted, FullRow};
@@ -98,6 +98,10 @@ pub struct InvoiceView {
     pub payment_term: Option<EmbeddedTermView>,
     #[schema(example = "http://localhost:3000/api/v1/invoices/150.json")]
     pub url: String,
+    /// The customer's page (absolute): null until the invoice is sent, and after its
+    /// link is revoked or the invoice deleted.
+    #[schema(example = "http://localhost:3000/p/3q2-7wEjm0bX5Yt8vJ1kQk4nQ8m2pQy5Zs1wVb3LcXo")]
+    pub public_url: Option<String>,
     pub items: Vec<ItemView>,
     pub business: BusinessView,
     pub customer: Option<CustomerView>,
@@ -106,11 +110,11 @@ pub struct InvoiceView {
 
 /// Renders invoices read with everything they embed (`read::FullRow`); no query.
 pub(crate) fn render(
-    public_url: &str,
+    views: Views<'_>,
     rows: Vec<FullRow<Invoice>>,
 ) -> sqlx::Result<Vec<InvoiceView>> {
     rows.into_iter()
-        .map(|row| Ok(view(public_url, Embedded::new(public_url, row)?)))
+        .map(|row| Ok(view(views.public_url(), Embedded::new(views, row)?)))
         .collect()
 }
 
@@ -121,6 +125,8 @@ fn view(public_url: &str, embedded: Embedded<Invoice>) -> InvoiceView {
         taxes,
         business,
         customer,
+        public_url: page_url,
+        response: _,
     } = embedded;
     let payment_term = match (i.payment_term_id, i.term.term_name, i.term.term_value) {
         (Some(id), Some(name), Some(value)) => Some(EmbeddedTermView {
@@ -134,6 +140,7 @@ fn view(public_url: &str, embedded: Embedded<Invoice>) -> InvoiceView {
     };
     InvoiceView {
         url: resource_url(public_url, "invoices", i.id),
+        public_url: page_url,
         id: i.id,
         number: i.number,
         customer_id: i.customer_id,
@@ -171,16 +178,16 @@ fn view(public_url: &str, embedded: Embedded<Invoice>) -> InvoiceView {
 /// can show the invoice inside the transaction that changes it): one query.
 pub async fn show_one(
     conn: &mut PgConnection,
-    public_url: &str,
+    views: Views<'_>,
     business_id: i64,
     id: i64,
 ) -> sqlx::Result<Option<InvoiceView>> {
-    find_view(conn, public_url, business_id, id, true).await
+    find_view(conn, views, business_id, id, true).await
 }
 
 pub async fn find_view(
     conn: &mut PgConnection,
-    public_url: &str,
+    views: Views<'_>,
     business_id: i64,
     id: i64,
     include_deleted: bool,
@@ -189,5 +196,5 @@ pub async fn find_view(
     let Some(row) = read::find_full::<Invoice>(conn, business_id, id, deleted).await? else {
         return Ok(None);
     };
-    Ok(render(public_url, vec![row])?.pop())
+    Ok(render(views, vec![row])?.pop())
 }

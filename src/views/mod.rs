@@ -23,21 +23,34 @@ use serde_json::Value;
 use sqlx::PgConnection;
 
 use crate::billing::events::Resource;
+use crate::billing::links::LinkKey;
 
 /// `PUBLIC_URL/api/v1/<collection>/<id>.json`, the documents' `url` field.
 pub fn resource_url(public_url: &str, collection: &str, id: i64) -> String {
     format!("{public_url}/api/v1/{collection}/{id}.json")
 }
 
-/// Renders resources with the server's `PUBLIC_URL` (the `url` fields).
+/// Renders resources with the server's `PUBLIC_URL` (the `url` fields) and its page
+/// link key (the documents' `public_url`).
 #[derive(Debug, Clone, Copy)]
 pub struct Views<'s> {
     public_url: &'s str,
+    links: &'s LinkKey,
 }
 
 impl<'s> Views<'s> {
-    pub fn new(public_url: &'s str) -> Self {
-        Views { public_url }
+    pub fn new(public_url: &'s str, links: &'s LinkKey) -> Self {
+        Views { public_url, links }
+    }
+
+    /// The server's `PUBLIC_URL`.
+    pub fn public_url(&self) -> &'s str {
+        self.public_url
+    }
+
+    /// The customer's page of a live link's nonce (`billing::links`).
+    pub fn page_url(&self, nonce: Option<&[u8]>) -> Option<String> {
+        nonce.map(|nonce| self.links.page_url(self.public_url, nonce))
     }
 
     /// A resource as the API shows it (deleted records included), read on the given
@@ -55,12 +68,14 @@ impl<'s> Views<'s> {
                 let customer = crate::billing::customers::find(conn, business_id, id, true).await?;
                 to_value(customer.map(|c| customers::CustomerView::new(c, url)))
             }
-            Resource::Invoice => to_value(invoices::show_one(conn, url, business_id, id).await?),
+            Resource::Invoice => to_value(invoices::show_one(conn, *self, business_id, id).await?),
             Resource::Payment => {
                 let payment = crate::billing::payments::find(conn, business_id, id, true).await?;
                 to_value(payment.map(|p| payments::PaymentView::new(p, url)))
             }
-            Resource::Quote => to_value(quotes::show_one(conn, url, business_id, id, true).await?),
+            Resource::Quote => {
+                to_value(quotes::show_one(conn, *self, business_id, id, true).await?)
+            }
         }
     }
 }

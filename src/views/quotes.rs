@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::timestamp;
-use crate::views::resource_url;
+use crate::views::{Views, resource_url};
 use sqlx::PgConnection;
 
 use crate::billing::documents::read::{self, Deleted, FullRow};
@@ -91,16 +91,33 @@ pub struct QuoteView {
     pub updated_at: DateTime<Utc>,
     #[schema(example = "http://localhost:3000/api/v1/quotes/25.json")]
     pub url: String,
+    /// The customer's page (absolute): null until the quote is sent, and after its link
+    /// is revoked.
+    #[schema(example = "http://localhost:3000/p/3q2-7wEjm0bX5Yt8vJ1kQk4nQ8m2pQy5Zs1wVb3LcXo")]
+    pub public_url: Option<String>,
+    /// What the customer wrote when accepting or declining on the page; null if nothing.
+    pub customer_response: Option<CustomerResponseView>,
     pub items: Vec<ItemView>,
     pub taxes: Vec<TaxLineView>,
     pub business: BusinessView,
     pub customer: Option<CustomerView>,
 }
 
+/// A quote's answer on the customer's page.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CustomerResponseView {
+    /// The name the customer gave, if any.
+    pub name: Option<String>,
+    pub comment: Option<String>,
+    #[serde(serialize_with = "timestamp::serialize")]
+    #[schema(value_type = String, format = DateTime)]
+    pub responded_at: DateTime<Utc>,
+}
+
 /// Renders quotes read with everything they embed (`read::FullRow`); no query.
-pub(crate) fn render(public_url: &str, rows: Vec<FullRow<Quote>>) -> sqlx::Result<Vec<QuoteView>> {
+pub(crate) fn render(views: Views<'_>, rows: Vec<FullRow<Quote>>) -> sqlx::Result<Vec<QuoteView>> {
     rows.into_iter()
-        .map(|row| Ok(view(public_url, Embedded::new(public_url, row)?)))
+        .map(|row| Ok(view(views.public_url(), Embedded::new(views, row)?)))
         .collect()
 }
 
@@ -111,9 +128,17 @@ fn view(public_url: &str, embedded: Embedded<Quote>) -> QuoteView {
         taxes,
         business,
         customer,
+        public_url: page_url,
+        response,
     } = embedded;
     QuoteView {
         url: resource_url(public_url, "quotes", q.id),
+        public_url: page_url,
+        customer_response: response.map(|r| CustomerResponseView {
+            name: r.name,
+            comment: r.comment,
+            responded_at: r.responded_at,
+        }),
         id: q.id,
         number: q.number,
         expires_at: q.expires_at,
@@ -153,7 +178,7 @@ fn view(public_url: &str, embedded: Embedded<Quote>) -> QuoteView {
 /// inside the transaction that changes it): one query.
 pub async fn show_one(
     conn: &mut PgConnection,
-    public_url: &str,
+    views: Views<'_>,
     business_id: i64,
     id: i64,
     include_deleted: bool,
@@ -162,5 +187,5 @@ pub async fn show_one(
     let Some(row) = read::find_full::<Quote>(conn, business_id, id, deleted).await? else {
         return Ok(None);
     };
-    Ok(render(public_url, vec![row])?.pop())
+    Ok(render(views, vec![row])?.pop())
 }

@@ -32,6 +32,7 @@ fn recording_runner(app: &TestApp) -> Runner {
         pool: app.pool.clone(),
         clock: app.clock.clone(),
         config: Arc::new(app.config.clone()),
+        links: app.links.clone(),
     })
     .handler("test.record", |ctx, payload| async move {
         let n = payload["n"].as_i64().unwrap_or_default() as i32;
@@ -105,6 +106,7 @@ async fn a_failing_job_is_retried_with_backoff_then_marked_dead() {
         pool: app.pool.clone(),
         clock: app.clock.clone(),
         config: Arc::new(app.config.clone()),
+        links: app.links.clone(),
     })
     .handler("test.fail", move |_, _| {
         let seen = seen.clone();
@@ -222,6 +224,7 @@ async fn two_workers_on_one_database_run_each_job_exactly_once() {
             pool,
             clock: app.clock.clone(),
             config: Arc::new(app.config.clone()),
+            links: app.links.clone(),
         })
         .handler("test.record", |ctx, payload| async move {
             let n = payload["n"].as_i64().unwrap_or_default() as i32;
@@ -356,6 +359,7 @@ fn slow_runner(app: &TestApp, ms: u64, seen: Arc<(AtomicUsize, AtomicUsize)>) ->
         pool: app.pool.clone(),
         clock: app.clock.clone(),
         config: Arc::new(app.config.clone()),
+        links: app.links.clone(),
     })
     .handler("test.slow", move |_, _| {
         let seen = seen.clone();

@@ -13,6 +13,7 @@ use super::tax_lines::TaxLine;
 use super::{Document, Kind};
 use crate::billing::businesses::{self, BusinessRow};
 use crate::billing::customers;
+use crate::billing::links;
 use crate::billing::numbering::DocumentKind;
 use crate::paging::{Page, PageRequest, Sort};
 
@@ -118,6 +119,26 @@ pub(crate) struct FullRow<D> {
     pub taxes: Json<Vec<TaxLine>>,
     pub customer: Option<Json<customers::Row>>,
     pub business: Option<Json<BusinessRow>>,
+    /// The live page link's nonce (`billing::links`): the view derives `public_url`.
+    pub link_nonce: Option<Vec<u8>>,
+    /// Quotes: what the customer wrote when answering on the page.
+    pub response: Option<Json<Response>>,
+}
+
+/// A quote's answer on the customer's page.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Response {
+    pub name: Option<String>,
+    pub comment: Option<String>,
+    pub responded_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The link kind of a document kind.
+pub fn link_kind(kind: Kind) -> links::DocKind {
+    match kind.numbering {
+        DocumentKind::Invoice => links::DocKind::Invoice,
+        DocumentKind::Quote => links::DocKind::Quote,
+    }
 }
 
 /// The select list of `FullRow`s and its `FROM`: the items and tax lines in the order
@@ -140,7 +161,9 @@ fn full_select(kind: Kind) -> &'static str {
                WHERE l.{fk} = {a}.id) x) AS taxes,
         (SELECT to_json(x) FROM ({customer} WHERE c.business_id = {a}.business_id
                                  AND c.id = {a}.customer_id) x) AS customer,
-        (SELECT to_json(x) FROM ({business} WHERE b.id = {a}.business_id) x) AS business
+        (SELECT to_json(x) FROM ({business} WHERE b.id = {a}.business_id) x) AS business,
+        {link} AS link_nonce,
+        {response} AS response
     {from}",
             columns = kind.columns,
             fk = kind.foreign_key,
@@ -150,6 +173,11 @@ fn full_select(kind: Kind) -> &'static str {
             customer = customers::SELECT,
             business = businesses::SELECT_BUSINESS,
             from = kind.from,
+            link = links::live_nonce_sql(link_kind(kind), kind.alias),
+            response = match kind.numbering {
+                DocumentKind::Quote => links::response_sql(links::DocKind::Quote, kind.alias),
+                DocumentKind::Invoice => "NULL::json".to_string(),
+            },
         )
     })
 }

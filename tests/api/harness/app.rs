@@ -31,6 +31,8 @@ pub struct TestApp {
     pub config: Config,
     pub client: reqwest::Client,
     pub database_url: String,
+    /// The server's page link key (`billing::links`), for job runners built by tests.
+    pub links: koteshen::billing::links::LinkKey,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<anyhow::Result<()>>>,
     // Last: the database is dropped after the server has stopped. A sibling server
@@ -74,6 +76,7 @@ impl TestApp {
             .await
             .expect("build app");
         let address = format!("http://{}", app.local_addr());
+        let links = app.link_key().clone();
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async {
             let _ = rx.await;
@@ -88,6 +91,7 @@ impl TestApp {
                 .build()
                 .unwrap(),
             database_url,
+            links,
             shutdown: Some(tx),
             server: Some(server),
             _database: database,
@@ -260,6 +264,12 @@ impl TestApp {
     /// background work that is due now.
     pub fn runner(&self) -> koteshen::jobs::Runner {
         let mailer = koteshen::mail::Mailer::from_config(&self.config).expect("mailer");
-        koteshen::startup::jobs_runner(&self.config, mailer, self.pool.clone(), self.clock.clone())
+        koteshen::startup::jobs_runner(
+            &self.config,
+            mailer,
+            self.pool.clone(),
+            self.clock.clone(),
+            self.links.clone(),
+        )
     }
 }

@@ -49,6 +49,7 @@ async fn quote_changes_record_their_events_with_the_quote_as_shown() {
         [
             "quote.created",
             "quote.sent",
+            "quote.viewed",
             "quote.accepted",
             "quote.converted"
         ]
@@ -57,8 +58,8 @@ async fn quote_changes_record_their_events_with_the_quote_as_shown() {
         events[0].1, q,
         "an event's data is the quote as the API shows it"
     );
-    assert_eq!(events[3].1["status"], "invoiced");
-    assert_eq!(events[3].1["invoice_id"], invoice["id"]);
+    assert_eq!(events[4].1["status"], "invoiced");
+    assert_eq!(events[4].1["invoice_id"], invoice["id"]);
     let created: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM events WHERE type = 'invoice.created' AND data->>'id' = $1",
     )

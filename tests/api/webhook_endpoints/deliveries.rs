@@ -228,10 +228,16 @@ async fn private_targets_are_refused_again_at_delivery_on_the_address_connected_
     let mut strict = app.config.clone();
     strict.webhook_allow_private = false;
     let mailer = koteshen::mail::Mailer::from_config(&strict).unwrap();
-    koteshen::startup::jobs_runner(&strict, mailer, app.pool.clone(), app.clock.clone())
-        .run_due()
-        .await
-        .unwrap();
+    koteshen::startup::jobs_runner(
+        &strict,
+        mailer,
+        app.pool.clone(),
+        app.clock.clone(),
+        app.links.clone(),
+    )
+    .run_due()
+    .await
+    .unwrap();
     assert!(
         receiver.received().is_empty(),
         "nothing reached the receiver"
