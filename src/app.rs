@@ -34,6 +34,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(crate::api::health::readyz))
         .merge(api.layer(cors(&state.config)))
         .merge(oauth)
+        // The customer's page: no token, no API rate limit (`public`).
+        .merge(crate::public::router())
         .fallback(middleware::not_found);
     let config = state.config.clone();
     with_middleware(routes.with_state(state), &config)

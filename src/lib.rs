@@ -18,6 +18,7 @@ pub mod managed_db;
 pub mod money;
 pub mod oauth;
 pub mod paging;
+pub mod public;
 pub mod publish;
 pub mod queue;
 pub mod ratelimit;

@@ -10,6 +10,7 @@ pub mod documents;
 pub mod events;
 pub mod invoices;
 pub mod me;
+pub mod page;
 pub mod payment_terms;
 pub mod payments;
 pub mod quotes;
