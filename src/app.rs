@@ -77,8 +77,8 @@ pub fn with_middleware(routes: Router, config: &Config) -> Router {
 /// or without a token.
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     use crate::api::{
-        customers, events, invoices, me, payment_terms, payments, quotes, reminders, sending,
-        subscriptions, taxes, webhook_endpoints as webhooks,
+        customers, events, invoices, me, payment_terms, payments, public_links, quotes, reminders,
+        sending, subscriptions, taxes, webhook_endpoints as webhooks,
     };
     let protected = OpenApiRouter::<AppState>::new()
         .routes(routes!(me::show))
@@ -101,6 +101,8 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(invoices::set_status))
         .routes(routes!(invoices::mark_as_paid))
         .routes(routes!(invoices::duplicate))
+        .routes(routes!(public_links::revoke_invoice))
+        .routes(routes!(public_links::reissue_invoice))
         .routes(routes!(sending::send_invoice))
         .routes(routes!(sending::send_reminder))
         .routes(routes!(sending::send_quote))
@@ -117,6 +119,8 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(quotes::set_status))
         .routes(routes!(quotes::convert))
         .routes(routes!(quotes::duplicate))
+        .routes(routes!(public_links::revoke_quote))
+        .routes(routes!(public_links::reissue_quote))
         .routes(routes!(payments::invoice_list, payments::invoice_create))
         .routes(routes!(payments::list, payments::create))
         .routes(routes!(payments::show, payments::update, payments::delete))

@@ -345,7 +345,7 @@ async fn check_content(
     state: &AppState,
     job: &DocumentEmail,
 ) -> ApiResult<()> {
-    match crate::jobs::email::check_content(tx, job, &state.config.public_url).await? {
+    match crate::jobs::email::check_content(tx, job, state.views()).await? {
         Ok(()) => Ok(()),
         Err(err) => Err(ApiError::invalid_field("content", err.to_string())),
     }

@@ -17,6 +17,9 @@ use hmac::{KeyInit, Mac};
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 
+use crate::billing::error::BillingError;
+use crate::billing::events::{EventType, Outcome};
+
 /// The characters of a token: 32 bytes in URL-safe base64 without padding.
 pub const TOKEN_LEN: usize = 43;
 
@@ -246,6 +249,52 @@ pub async fn lock_document(
         .bind(business_id)
         .fetch_optional(conn)
         .await
+}
+
+/// What the API asks of a document's link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// The page dies (404) until the document is sent again or the link reissued.
+    Revoke,
+    /// A new token in place of the old one, which dies.
+    Reissue,
+}
+
+/// `POST /invoices/{id}/public_link/revoke` and `…/reissue` (and the quotes'): a
+/// document never sent has no page to reissue. The invoice's view changes
+/// (`public_url`), so it raises `invoice.updated`; quotes have no update event.
+pub async fn change(
+    conn: &mut PgConnection,
+    key: &LinkKey,
+    business_id: i64,
+    kind: DocKind,
+    document_id: i64,
+    change: Change,
+    now: DateTime<Utc>,
+) -> Result<Outcome, BillingError> {
+    let status = lock_document(&mut *conn, business_id, kind, document_id)
+        .await?
+        .ok_or(BillingError::NotFound)?;
+    match change {
+        Change::Revoke => {
+            if !revoke(&mut *conn, business_id, kind, document_id, now).await? {
+                return Ok(Outcome::none());
+            }
+        }
+        Change::Reissue => {
+            if status == "draft" {
+                return Err(BillingError::refused(format!(
+                    "A draft {} has no page yet: send it first",
+                    kind.as_str()
+                )));
+            }
+            reissue(&mut *conn, key, business_id, kind, document_id, now).await?;
+        }
+    }
+    Ok(match kind {
+        DocKind::Invoice => Outcome::of(EventType::InvoiceUpdated, business_id, document_id),
+        DocKind::Quote => Outcome::none(),
+    })
 }
 
 /// A live link of a live document, as a page request finds it.

@@ -21,6 +21,7 @@ use crate::mail::{self, Email, MailError, Mailer};
 use crate::money::{Currency, decimal_to_cents, format_amount, format_decimal};
 use crate::queue::JobContext;
 use crate::queue::JobError;
+use crate::views::Views;
 
 /// Runs one `email.document` job.
 pub async fn run(ctx: JobContext, mailer: Arc<Mailer>, payload: Value) -> Result<(), JobError> {
@@ -32,8 +33,9 @@ pub async fn run(ctx: JobContext, mailer: Arc<Mailer>, payload: Value) -> Result
         "quote" => Purpose::Quote,
         other => return Err(JobError::Fatal(format!("unknown purpose {other}"))),
     };
+    let views = Views::new(&ctx.config.public_url, &ctx.links);
     let mut conn = ctx.pool.acquire().await?;
-    let Some(composed) = compose(&mut conn, &job, purpose).await? else {
+    let Some(composed) = compose(&mut conn, &job, purpose, views).await? else {
         return Err(JobError::Fatal("the document no longer exists".into()));
     };
     drop(conn);
@@ -106,18 +108,26 @@ struct Composed {
     closed: bool,
 }
 
-/// What a `content` template can name, for the invoice `id`. `invoice.pay_url` is the
-/// invoice's own url until the customer's page exists (issue 20).
+/// What a `content` template can name, for the document `id`. `pay_url` and
+/// `public_url` are the customer's page (the document's own url if it has none: a
+/// revoked link).
 fn vars(mail: &DocumentMail, public_url: &str, id: i64) -> mail::content::Vars {
-    let url = format!("{public_url}/api/v1/invoices/{id}.json");
+    let collection = match mail.purpose {
+        Purpose::Quote => "quotes",
+        Purpose::Invoice | Purpose::Reminder => "invoices",
+    };
+    let url = format!("{public_url}/api/v1/{collection}/{id}.json");
+    let page = mail.page_url.clone().unwrap_or_else(|| url.clone());
     mail::content::Vars {
+        quote: mail.purpose == Purpose::Quote,
+        public_url: page.clone(),
         business_name: mail.business.clone(),
         customer_name: mail.customer.clone(),
         number: mail.number.clone(),
         balance: mail.balance.clone().unwrap_or_else(|| mail.total.clone()),
         total: mail.total.clone(),
         due_at: mail.date.clone(),
-        pay_url: url.clone(),
+        pay_url: page,
         url,
     }
 }
@@ -127,20 +137,20 @@ fn vars(mail: &DocumentMail, public_url: &str, id: i64) -> mail::content::Vars {
 pub async fn check_content(
     conn: &mut PgConnection,
     job: &DocumentEmail,
-    public_url: &str,
+    views: Views<'_>,
 ) -> sqlx::Result<Result<(), mail::content::TemplateError>> {
     let Some(content) = &job.content else {
         return Ok(Ok(()));
     };
-    let purpose = if job.purpose == "reminder" {
-        Purpose::Reminder
-    } else {
-        Purpose::Invoice
+    let purpose = match job.purpose.as_str() {
+        "reminder" => Purpose::Reminder,
+        "quote" => Purpose::Quote,
+        _ => Purpose::Invoice,
     };
-    let Some(composed) = compose(conn, job, purpose).await? else {
+    let Some(composed) = compose(conn, job, purpose, views).await? else {
         return Ok(Ok(()));
     };
-    let vars = vars(&composed.mail, public_url, job.document_id);
+    let vars = vars(&composed.mail, views.public_url(), job.document_id);
     Ok(mail::content::render(content, &vars).map(|_| ()))
 }
 
@@ -149,10 +159,11 @@ async fn compose(
     conn: &mut PgConnection,
     job: &DocumentEmail,
     purpose: Purpose,
+    views: Views<'_>,
 ) -> sqlx::Result<Option<Composed>> {
     let doc = match purpose {
-        Purpose::Quote => quote_doc(&mut *conn, job).await?,
-        _ => invoice_doc(&mut *conn, job).await?,
+        Purpose::Quote => quote_doc(&mut *conn, job, views).await?,
+        _ => invoice_doc(&mut *conn, job, views).await?,
     };
     let Some((
         doc,
@@ -202,6 +213,7 @@ impl Parties {
 async fn quote_doc(
     conn: &mut PgConnection,
     job: &DocumentEmail,
+    views: Views<'_>,
 ) -> sqlx::Result<Option<(Doc, Parties)>> {
     let Some(d) =
         read::find_full::<quotes::Quote>(conn, job.business_id, job.document_id, Deleted::Excluded)
@@ -212,9 +224,11 @@ async fn quote_doc(
     let Some(parties) = Parties::of(&d) else {
         return Ok(None);
     };
+    let page_url = views.page_url(d.link_nonce.as_deref());
     let q = d.document;
     Ok(Some((
         Doc {
+            page_url,
             number: q.number,
             closed: false,
             currency: q.currency,
@@ -235,6 +249,7 @@ async fn quote_doc(
 async fn invoice_doc(
     conn: &mut PgConnection,
     job: &DocumentEmail,
+    views: Views<'_>,
 ) -> sqlx::Result<Option<(Doc, Parties)>> {
     let Some(d) = read::find_full::<invoices::Invoice>(
         conn,
@@ -249,10 +264,12 @@ async fn invoice_doc(
     let Some(parties) = Parties::of(&d) else {
         return Ok(None);
     };
+    let page_url = views.page_url(d.link_nonce.as_deref());
     let (items, taxes) = (d.items.0, d.taxes.0);
     let i = d.document;
     Ok(Some((
         Doc {
+            page_url,
             number: i.number,
             closed: i.status.is_closed(),
             currency: i.currency,
@@ -319,6 +336,7 @@ fn composed(
         date: doc.date.with_timezone(&tz).format("%Y-%m-%d").to_string(),
         notes: doc.notes.filter(|n| !n.trim().is_empty()),
         message,
+        page_url: doc.page_url,
     };
     Composed {
         mail,
@@ -327,6 +345,8 @@ fn composed(
 }
 
 struct Doc {
+    /// The customer's page, when the document has a live link.
+    page_url: Option<String>,
     number: String,
     /// An invoice paid or void (`InvoiceStatus::is_closed`); a quote never is.
     closed: bool,

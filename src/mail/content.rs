@@ -33,9 +33,13 @@ pub struct Vars {
     pub due_at: String,
     /// The invoice as the API shows it.
     pub url: String,
-    /// Where the customer pays: the customer's page once it exists (issue 20); until
-    /// then the invoice's `url`.
+    /// Where the customer pays: the customer's page (the document's `url` when its
+    /// link was revoked).
     pub pay_url: String,
+    /// The customer's page (the same as `pay_url`).
+    pub public_url: String,
+    /// A quote's email: the variables are also under `quote.`.
+    pub quote: bool,
 }
 
 /// A template error: the message and, when it can be told, the 1-based line.
@@ -119,9 +123,13 @@ fn globals(vars: &Vars) -> liquid::Object {
     invoice.insert("due_at".into(), s(&vars.due_at));
     invoice.insert("url".into(), s(&vars.url));
     invoice.insert("pay_url".into(), s(&vars.pay_url));
+    invoice.insert("public_url".into(), s(&vars.public_url));
     let mut business = liquid::Object::new();
     business.insert("name".into(), s(&vars.business_name));
     let mut globals = liquid::Object::new();
+    if vars.quote {
+        globals.insert("quote".into(), Value::Object(invoice.clone()));
+    }
     globals.insert("invoice".into(), Value::Object(invoice));
     globals.insert("business".into(), Value::Object(business));
     globals

@@ -53,6 +53,8 @@ pub struct DocumentMail {
     pub notes: Option<String>,
     /// The sender's own words, above the document.
     pub message: Option<String>,
+    /// The customer's page (`/p/…`), when the document has a live link.
+    pub page_url: Option<String>,
 }
 
 impl DocumentMail {
@@ -81,6 +83,14 @@ impl DocumentMail {
         match self.purpose {
             Purpose::Reminder => format!("Payment Reminder for Invoice #{}", self.number),
             _ => format!("{} #{} from {}", self.noun(), self.number, self.business),
+        }
+    }
+
+    /// The words of the link to the customer's page.
+    fn page_label(&self) -> &'static str {
+        match self.purpose {
+            Purpose::Invoice | Purpose::Reminder => "View and download the invoice",
+            Purpose::Quote => "View, accept or decline the quote",
         }
     }
 
@@ -124,6 +134,9 @@ impl DocumentMail {
             let _ = writeln!(out, "{message}\n");
         }
         let _ = writeln!(out, "{}\n", self.opening());
+        if let Some(url) = &self.page_url {
+            let _ = writeln!(out, "{}: {url}\n", self.page_label());
+        }
         let _ = writeln!(out, "{} {}", self.noun(), self.number);
         let _ = writeln!(out, "{}: {}\n", self.date_label, self.date);
         for line in &self.lines {
@@ -158,6 +171,16 @@ impl DocumentMail {
             let _ = writeln!(out, "<p>{}</p>", paragraphs(message));
         }
         let _ = writeln!(out, "<p>{}</p>", e(&self.opening()));
+        if let Some(url) = &self.page_url {
+            let _ = writeln!(
+                out,
+                "<p><a href=\"{}\" style=\"display: inline-block; padding: 10px 18px; \
+                 background: #1f5eff; color: #ffffff; text-decoration: none; \
+                 border-radius: 6px; font-weight: bold;\">{}</a></p>",
+                e(url),
+                e(self.page_label())
+            );
+        }
         let _ = writeln!(
             out,
             "<h2>{} {}</h2>\n<p>{}: {}</p>",
@@ -252,6 +275,7 @@ mod tests {
             date: "2025-10-12".into(),
             notes: Some("Thanks & see you".into()),
             message: Some("Hi <there>".into()),
+            page_url: Some("https://billing.example.com/p/abc?x=1&y=2".into()),
         }
     }
 
@@ -263,6 +287,7 @@ mod tests {
         assert!(html.contains("Hi &lt;there&gt;"));
         assert!(html.contains("Thanks &amp; see you"));
         assert!(!html.contains("<b>"));
+        assert!(html.contains("href=\"https://billing.example.com/p/abc?x=1&amp;y=2\""));
     }
 
     #[test]
@@ -276,6 +301,7 @@ mod tests {
             "VAT (15.0%): USD 57.00",
             "Total: USD 437.00",
             "Thanks & see you",
+            "View and download the invoice: https://billing.example.com/p/abc?x=1&y=2",
         ] {
             assert!(text.contains(expected), "{expected} in {text}");
         }

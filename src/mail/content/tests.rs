@@ -10,7 +10,26 @@ fn vars() -> Vars {
         due_at: "2025-10-12".into(),
         url: "http://localhost:3000/api/v1/invoices/1.json".into(),
         pay_url: "http://localhost:3000/api/v1/invoices/1.json?a=1&b=2".into(),
+        public_url: "http://localhost:3000/p/abc".into(),
+        quote: false,
     }
+}
+
+#[test]
+fn a_quote_names_its_page_under_quote_too() {
+    let vars = Vars {
+        quote: true,
+        ..vars()
+    };
+    let out = render(
+        "{{ quote.pay_url }} {{ quote.public_url }} {{ invoice.public_url }}",
+        &vars,
+    )
+    .unwrap();
+    assert_eq!(
+        out,
+        "http://localhost:3000/api/v1/invoices/1.json?a=1&amp;b=2 http://localhost:3000/p/abc http://localhost:3000/p/abc"
+    );
 }
 
 #[test]
