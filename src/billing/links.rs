@@ -308,6 +308,9 @@ pub struct Resolved {
     pub viewed_at: Option<DateTime<Utc>>,
 }
 
+/// id, business, kind, document, viewed_at.
+type LinkRow = (i64, i64, String, i64, Option<DateTime<Utc>>);
+
 /// The live link a token opens, if any: unknown, malformed and revoked tokens, and
 /// deleted documents, are all simply none.
 pub async fn resolve(conn: &mut PgConnection, token: &str) -> sqlx::Result<Option<Resolved>> {
@@ -315,7 +318,7 @@ pub async fn resolve(conn: &mut PgConnection, token: &str) -> sqlx::Result<Optio
         return Ok(None);
     }
     let hash = token_hash(token);
-    let row: Option<(i64, i64, String, i64, Option<DateTime<Utc>>)> = sqlx::query_as(
+    let row: Option<LinkRow> = sqlx::query_as(
         "SELECT l.id, l.business_id, l.document_kind, l.document_id, l.viewed_at
          FROM document_links l
          LEFT JOIN invoices i ON l.document_kind = 'invoice' AND i.id = l.document_id

@@ -343,7 +343,7 @@ mod tests {
         assert!(page.body.contains("&lt;b&gt;x&lt;/b&gt;"));
         let css_start = page.body.find("<style>").unwrap() + 7;
         let css_end = page.body.find("</style>").unwrap();
-        let hash = STANDARD.encode(Sha256::digest(page.body[css_start..css_end].as_bytes()));
+        let hash = STANDARD.encode(Sha256::digest(&page.body.as_bytes()[css_start..css_end]));
         assert!(page.csp().contains(&format!("'sha256-{hash}'")));
         assert!(page.csp().starts_with("default-src 'none';"));
     }
