@@ -203,6 +203,16 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
         ),
         (
             Method::POST,
+            format!("/api/v1/invoices/{sent}/public_link/revoke"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/invoices/{sent}/public_link/reissue"),
+            None,
+        ),
+        (
+            Method::POST,
             format!("/api/v1/invoices/{invoice}/send_invoice"),
             email(),
         ),
@@ -272,6 +282,16 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
         (
             Method::PATCH,
             format!("/api/v1/quotes/{quote}/duplicate"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/quotes/{quote}/public_link/revoke"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/quotes/{quote}/public_link/reissue"),
             None,
         ),
         (
