@@ -2,6 +2,7 @@
 //! changes, the quote's answers, and what the page sends back.
 
 mod answers;
+mod browser;
 mod links;
 mod page;
 mod viewed;

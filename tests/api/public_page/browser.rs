@@ -1,0 +1,79 @@
+//! The customer's page in headless Chromium (`tests/browser/public_page.mjs`): opened
+//! from the link in the email the SMTP sink received, viewed over the API after, a
+//! quote accepted by clicking, the PDF link followed; screenshots in `test-artifacts/`.
+
+use std::path::Path;
+use std::process::Command;
+
+use chrono::Duration;
+
+use super::{sent_invoice, sent_quote};
+use crate::harness::browser::browser_available;
+use crate::harness::smtp_sink::Received;
+use crate::harness::{TestApp, app_with_sink, setup, show};
+
+/// The page link in an email, on this test server.
+fn link_in(app: &TestApp, message: &Received) -> String {
+    let text = message.text();
+    let prefix = format!("{}/p/", app.config.public_url);
+    let start = text.find(&prefix).expect("the email links to the page") + prefix.len();
+    let token = &text[start..start + 43];
+    app.url(&format!("/p/{token}"))
+}
+
+#[tokio::test]
+async fn the_page_opened_from_the_email_works_in_a_real_browser() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if !browser_available(root, "the customer's page in a browser") {
+        return;
+    }
+    let (app, sink) = app_with_sink().await;
+    let s = setup(&app, "Flixtechs").await;
+    let invoice = sent_invoice(&app, &s).await;
+    let quote = sent_quote(&app, &s).await;
+    app.clock.advance(Duration::seconds(30));
+    app.runner().run_due().await.unwrap();
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 2);
+    let about = |noun: &str| {
+        messages
+            .iter()
+            .find(|m| m.header("Subject").unwrap_or_default().starts_with(noun))
+            .expect("an email about it")
+    };
+    let invoice_page = link_in(&app, about("Invoice"));
+    let quote_page = link_in(&app, about("Quote"));
+
+    let artifacts = root.join("test-artifacts");
+    let mut command = Command::new("node");
+    command
+        .arg(root.join("tests/browser/public_page.mjs"))
+        .arg(&invoice_page)
+        .arg(&quote_page)
+        .arg(&artifacts)
+        .current_dir(root);
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "public page test failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let id = invoice["id"].as_i64().unwrap();
+    let shown = show(&app, &s.tenant, &format!("/api/v1/invoices/{id}")).await;
+    assert_eq!(shown["status"], "viewed");
+    let id = quote["id"].as_i64().unwrap();
+    let shown = show(&app, &s.tenant, &format!("/api/v1/quotes/{id}")).await;
+    assert_eq!(shown["status"], "accepted");
+    assert_eq!(shown["customer_response"]["name"], "Ann Buyer");
+    for shot in [
+        "public-invoice.png",
+        "public-invoice-phone.png",
+        "public-quote-accepted.png",
+    ] {
+        assert!(artifacts.join(shot).exists(), "{shot}");
+    }
+}
