@@ -1,6 +1,7 @@
 //! The quote page's Accept and Decline forms. A post must come from the page itself: its
 //! form token (an HMAC bound to the link) is checked, and `Sec-Fetch-Site` / `Origin`,
-//! when the browser sends them, must say same-origin. Then the quote's own status rules
+//! when the browser sends them, must say same-origin (`Origin: null` only with
+//! `Sec-Fetch-Site: same-origin`: what the page's no-referrer policy makes browsers send). Then the quote's own status rules
 //! decide (`billing::customer_page::answer`); the answer is a 303 back to the page.
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -43,14 +44,18 @@ fn origin_of(url: &str) -> Option<String> {
 /// nothing (older browsers, other clients); the form token is checked either way.
 fn same_origin(headers: &HeaderMap, public_url: &str) -> bool {
     let value = |name: header::HeaderName| headers.get(name).map(|v| v.to_str().unwrap_or(""));
-    if let Some(site) = value(header::HeaderName::from_static("sec-fetch-site"))
-        && site != "same-origin"
-    {
+    let site = value(header::HeaderName::from_static("sec-fetch-site"));
+    if site.is_some_and(|site| site != "same-origin") {
         return false;
     }
     let Some(origin) = value(header::ORIGIN) else {
         return true;
     };
+    // The page's `Referrer-Policy: no-referrer` makes a browser send `Origin: null` with
+    // the page's own form; `Sec-Fetch-Site` then says where it came from.
+    if origin == "null" {
+        return site == Some("same-origin");
+    }
     let ours = origin_of(public_url);
     // The address the browser used (behind a proxy, or a test server on its own port).
     let host = value(header::HOST).map(|host| {
@@ -234,6 +239,14 @@ mod tests {
             ours
         ));
         assert!(!same_origin(&headers(&[("origin", "null")]), ours));
+        assert!(same_origin(
+            &headers(&[("origin", "null"), ("sec-fetch-site", "same-origin")]),
+            ours
+        ));
+        assert!(!same_origin(
+            &headers(&[("origin", "null"), ("sec-fetch-site", "cross-site")]),
+            ours
+        ));
         assert!(!same_origin(
             &headers(&[("sec-fetch-site", "cross-site")]),
             ours

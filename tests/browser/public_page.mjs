@@ -63,7 +63,9 @@ try {
   await quote.fill('#name', 'Ann Buyer');
   await quote.fill('#comment', 'Looks good');
   await quote.screenshot({ path: path.join(outDir, 'public-quote.png'), fullPage: true });
-  await Promise.all([quote.waitForNavigation(), quote.click('#accept')]);
+  const [answered] = await Promise.all([quote.waitForNavigation(), quote.click('#accept')]);
+  expect(answered && answered.status() === 200,
+         `after accepting: ${answered && answered.status()} ${await quote.content()}`);
   const mark = await quote.textContent('#status');
   expect(mark.trim() === 'ACCEPTED', `the quote's mark after accepting: ${mark}`);
   expect((await quote.content()).includes('Ann Buyer'), 'the name shown');

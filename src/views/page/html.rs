@@ -293,12 +293,16 @@ pub fn render(
     if let Some(r) = &doc.response {
         out.push_str("<section><h2>Your answer</h2>");
         let when = r.responded_at.format("%Y-%m-%d").to_string();
+        let what = match doc.status.as_str() {
+            "rejected" => "Declined",
+            _ => "Accepted",
+        };
         match &r.name {
             Some(name) => {
-                let _ = write!(out, "<p>{} by {} on {when}</p>", e(&doc.status), e(name));
+                let _ = write!(out, "<p>{what} by {} on {when}</p>", e(name));
             }
             None => {
-                let _ = write!(out, "<p>{} on {when}</p>", e(&doc.status));
+                let _ = write!(out, "<p>{what} on {when}</p>");
             }
         }
         if let Some(comment) = &r.comment {

@@ -180,7 +180,9 @@ fn common<D>(
     for line in &taxes {
         totals.push((tax_label(line), amount(line.amount_cents)));
     }
-    totals.push(("Tax".into(), amount(tax_total)));
+    if tax_total != 0 || !taxes.is_empty() {
+        totals.push(("Tax".into(), amount(tax_total)));
+    }
     let mut ids = Vec::new();
     if let Some(tax_id) = &branding.tax_id {
         ids.push(("Tax ID", tax_id.clone()));

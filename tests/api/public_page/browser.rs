@@ -7,10 +7,12 @@ use std::process::Command;
 
 use chrono::Duration;
 
-use super::{sent_invoice, sent_quote};
+use serde_json::json;
+
+use super::sent_quote;
 use crate::harness::browser::browser_available;
 use crate::harness::smtp_sink::Received;
-use crate::harness::{TestApp, app_with_sink, setup, show};
+use crate::harness::{TestApp, action, app_with_sink, invoice_due_in, setup, show};
 
 /// The page link in an email, on this test server.
 fn link_in(app: &TestApp, message: &Received) -> String {
@@ -29,7 +31,16 @@ async fn the_page_opened_from_the_email_works_in_a_real_browser() {
     }
     let (app, sink) = app_with_sink().await;
     let s = setup(&app, "Flixtechs").await;
-    let invoice = sent_invoice(&app, &s).await;
+    // Due in ten days, so the overdue sweep of the job run below leaves it sent.
+    let id = invoice_due_in(&app, &s, 10, "draft").await;
+    let (status, body) = action(
+        &app,
+        &s.tenant,
+        &format!("/api/v1/invoices/{id}/send_invoice"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
     let quote = sent_quote(&app, &s).await;
     app.clock.advance(Duration::seconds(30));
     app.runner().run_due().await.unwrap();
@@ -62,7 +73,6 @@ async fn the_page_opened_from_the_email_works_in_a_real_browser() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    let id = invoice["id"].as_i64().unwrap();
     let shown = show(&app, &s.tenant, &format!("/api/v1/invoices/{id}")).await;
     assert_eq!(shown["status"], "viewed");
     let id = quote["id"].as_i64().unwrap();
