@@ -77,7 +77,9 @@ async fn send_invoice_form_renders_the_liquid_content_into_the_email() {
         mail.contains("Hi Texas & Sons <Ltd>,"),
         "plain in the text part: {mail}"
     );
-    let url = format!("http://localhost:3000/api/v1/invoices/{id}.json");
+    // pay_url is the customer's page.
+    let url = body["data"]["public_url"].as_str().unwrap();
+    assert!(url.starts_with("http://localhost:3000/p/"), "{url}");
     assert!(
         mail.contains(&format!("<a href=\"{url}\" target=\"_blank\"")),
         "the button links to pay_url: {mail}"
