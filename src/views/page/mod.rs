@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sqlx::PgConnection;
 
+use crate::billing::businesses::profile;
 use crate::billing::documents::items::Item;
 use crate::billing::documents::read::{self, Deleted, FullRow, Response};
 use crate::billing::documents::tax_lines::TaxLine;
@@ -48,9 +49,15 @@ pub struct Line {
     pub taxes: Vec<String>,
 }
 
-/// What the business adds to every document (from its profile, when it has one).
+/// What the business profile adds to every document.
 #[derive(Debug, Clone, Default)]
 pub struct Branding {
+    /// The profile's address lines (with its state), in place of the embedded one.
+    pub address: Vec<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+    /// The logo's path on this server (`/logos/…`).
+    pub logo: Option<String>,
     pub legal_name: Option<String>,
     pub tax_id: Option<String>,
     pub registration_number: Option<String>,
@@ -191,16 +198,26 @@ fn common<D>(
         ids.push(("Registration", number.clone()));
     }
     let tz = schedule::time_zone(&business.time_zone);
+    let address = if branding.address.is_empty() {
+        party_address(business.address.as_ref())
+    } else {
+        branding.address.clone()
+    };
     let common = Common {
-        logo: business.logo.clone(),
+        logo: branding.logo.clone().or_else(|| business.logo.clone()),
         business: Party {
             subtitle: branding
                 .legal_name
                 .clone()
                 .filter(|legal| *legal != business.name),
-            address: party_address(business.address.as_ref()),
+            address,
             phone: business.phone.clone(),
-            email: None,
+            email: [branding.email.clone(), branding.website.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ")
+                .into_non_empty(),
             ids,
             name: business.name,
         },
@@ -318,10 +335,63 @@ pub(crate) fn quote(
     }))
 }
 
-/// The business's additions to its documents. Until the business profile exists this is
-/// empty; with it, its legal name, ids, accent colour, footer and payment instructions.
-pub async fn branding(_conn: &mut PgConnection, _business_id: i64) -> sqlx::Result<Branding> {
-    Ok(Branding::default())
+/// Blank text as none.
+trait NonEmpty {
+    fn into_non_empty(self) -> Option<String>;
+}
+
+impl NonEmpty for String {
+    fn into_non_empty(self) -> Option<String> {
+        (!self.trim().is_empty()).then_some(self)
+    }
+}
+
+fn present(value: &Option<String>) -> Option<String> {
+    value.clone().and_then(NonEmpty::into_non_empty)
+}
+
+/// The business's additions to its documents, from its profile: legal name, ids,
+/// address, logo, accent colour, footer and payment instructions.
+pub async fn branding(conn: &mut PgConnection, business_id: i64) -> sqlx::Result<Branding> {
+    let p = profile::profile(conn, business_id).await?;
+    let a = &p.address;
+    let city = [&a.post_code, &a.city, &a.state]
+        .into_iter()
+        .filter_map(present)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let address = [
+        present(&a.line),
+        present(&a.line2),
+        city.into_non_empty(),
+        present(&a.country),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let i = &p.payment_instructions;
+    let payment_instructions = [
+        ("Bank", &i.bank_name),
+        ("Account holder", &i.account_holder),
+        ("IBAN", &i.iban),
+        ("BIC", &i.bic),
+        ("", &i.text),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| present(value).map(|v| (label, v)))
+    .collect();
+    Ok(Branding {
+        address,
+        email: present(&p.email),
+        website: present(&p.website),
+        logo: p.logo.as_ref().map(|logo| logo.path()),
+        legal_name: present(&p.legal_name),
+        tax_id: present(&p.tax_id),
+        registration_number: present(&p.registration_number),
+        accent_color: present(&p.accent_color),
+        footer: present(&p.footer),
+        payment_instructions,
+    })
 }
 
 /// A document's page: its one read, then the business's branding.

@@ -140,3 +140,53 @@ async fn the_email_carries_the_page_link() {
         messages[1].text()
     );
 }
+
+#[tokio::test]
+async fn the_page_shows_the_business_profile() {
+    let (app, _sink) = app_with_sink().await;
+    let s = setup(&app, "Flixtechs").await;
+    // Set directly: `PATCH /business` is another branch's (the page reads the profile).
+    sqlx::query(
+        "UPDATE businesses SET legal_name = 'Flixtechs (Pty) Ltd', tax_id = 'ZA4123456789',
+             registration_number = '2019/123456/07', accent_color = '#0a7a5c',
+             footer = 'Thank you <3', payment_bank_name = 'FNB',
+             payment_iban = 'GB33BUKB20201555555555', payment_text = 'Use the number'
+         WHERE id = $1",
+    )
+    .bind(s.tenant.business_id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let invoice = sent_invoice(&app, &s).await;
+    let response = app
+        .client
+        .get(page_url(&app, &invoice["public_url"]))
+        .send()
+        .await
+        .unwrap();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let html = response.text().await.unwrap();
+    for expected in [
+        "Flixtechs (Pty) Ltd",
+        "Tax ID: ZA4123456789",
+        "Registration: 2019/123456/07",
+        "--accent:#0a7a5c",
+        "Thank you &lt;3",
+        "Bank: FNB",
+        "IBAN: GB33BUKB20201555555555",
+        "Use the number",
+    ] {
+        assert!(html.contains(expected), "{expected} in {html}");
+    }
+    // The accent colour is in the stylesheet the CSP's hash pins.
+    let start = html.find("<style>").unwrap() + "<style>".len();
+    let end = html.find("</style>").unwrap();
+    use base64::Engine;
+    use sha2::Digest;
+    let hash = base64::engine::general_purpose::STANDARD
+        .encode(sha2::Sha256::digest(&html.as_bytes()[start..end]));
+    assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+}
