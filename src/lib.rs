@@ -13,6 +13,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod jobs;
+pub mod link_key;
 pub mod mail;
 pub mod managed_db;
 pub mod money;

@@ -16,7 +16,7 @@ pub struct JobContext {
     pub clock: Clock,
     pub config: Arc<Config>,
     /// The key the customer's page links are derived from (the emails carry them).
-    pub links: crate::billing::links::LinkKey,
+    pub links: crate::link_key::LinkKey,
 }
 
 /// A job to enqueue.

@@ -12,11 +12,11 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::app::router;
-use crate::billing::links::LinkKey;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::db;
 use crate::jobs::{JobContext, Runner};
+use crate::link_key::LinkKey;
 use crate::mail::Mailer;
 use crate::state::AppState;
 

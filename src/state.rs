@@ -21,7 +21,7 @@ pub struct AppState {
     /// The argon2 hashes this process computes at once (`ARGON2_CONCURRENCY`).
     pub argon2: crate::auth::secrets::Argon2Gate,
     /// The key the customer's page links are derived from (`billing::links`).
-    pub links: crate::billing::links::LinkKey,
+    pub links: crate::link_key::LinkKey,
 }
 
 impl AppState {
@@ -34,7 +34,7 @@ impl AppState {
         pool: PgPool,
         config: Config,
         clock: Clock,
-        links: crate::billing::links::LinkKey,
+        links: crate::link_key::LinkKey,
     ) -> Self {
         let argon2 = crate::auth::secrets::Argon2Gate::new(config.limits.argon2_concurrency);
         AppState {

@@ -24,7 +24,7 @@ use serde_json::Value;
 use sqlx::PgConnection;
 
 use crate::billing::events::Resource;
-use crate::billing::links::LinkKey;
+use crate::link_key::LinkKey;
 
 /// `PUBLIC_URL/api/v1/<collection>/<id>.json`, the documents' `url` field.
 pub fn resource_url(public_url: &str, collection: &str, id: i64) -> String {

@@ -32,7 +32,7 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub database_url: String,
     /// The server's page link key (`billing::links`), for job runners built by tests.
-    pub links: koteshen::billing::links::LinkKey,
+    pub links: koteshen::link_key::LinkKey,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<anyhow::Result<()>>>,
     // Last: the database is dropped after the server has stopped. A sibling server
