@@ -80,7 +80,7 @@ pub struct ProfileView {
     /// `#rrggbb`.
     #[schema(example = "#1a73e8")]
     pub accent_color: Option<String>,
-    /// Notes a new invoice or quote starts with.
+    /// The business's standard notes for its documents.
     pub default_notes: Option<String>,
     /// Printed at the bottom of every document.
     pub footer: Option<String>,

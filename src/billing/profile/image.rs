@@ -37,6 +37,13 @@ fn looks_like_svg(bytes: &[u8]) -> bool {
 /// Checks an upload declared as `declared`: its size, that its bytes are that type, and
 /// for an SVG that nothing in it runs or fetches. The error is the 422's message.
 pub fn check(declared: &str, bytes: &[u8]) -> Result<&'static str, String> {
+    if !TYPES.contains(&declared) {
+        return Err(
+            "must be sent as image/png, image/jpeg or image/svg+xml (its Content-Type), \
+             or as the logo part of multipart/form-data"
+                .into(),
+        );
+    }
     if bytes.is_empty() {
         return Err("is empty".into());
     }
@@ -68,6 +75,11 @@ mod tests {
             Some(SVG)
         );
         assert_eq!(sniff(b"GIF89a"), None);
+        assert!(
+            check("image/gif", b"GIF89a")
+                .unwrap_err()
+                .contains("Content-Type")
+        );
         assert!(
             check(PNG, &[0xFF, 0xD8, 0xFF, 0xE0])
                 .unwrap_err()

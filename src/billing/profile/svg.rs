@@ -100,7 +100,7 @@ fn element(e: &BytesStart) -> Result<(), String> {
                     return Err(format!("must not animate {target}"));
                 }
             }
-            _ if value.contains("url(") || value.contains("URL(") => css(&value)?,
+            _ if value.to_ascii_lowercase().contains("url(") => css(&value)?,
             _ => {}
         }
     }
