@@ -202,6 +202,7 @@ mod tests {
         assert!(
             refused(&svg("<rect fill=\"url('http://evil.example/#a')\"/>")).contains("outside")
         );
+        assert!(refused(&svg("<rect fill=\"Url(http://evil.example/)\"/>")).contains("outside"));
         assert!(refused(&svg("<style>@import 'x.css';</style>")).contains("import"));
         assert!(refused(&svg("<style>a{b:u\\72l(http://x)}</style>")).contains("escape"));
         assert!(refused(&svg("<style>a{b:&#117;rl(http://x)}</style>")).contains("reference"));
