@@ -51,3 +51,23 @@ async fn a_business_sees_and_changes_only_its_own_profile() {
     );
     assert_eq!(profile(&app, &theirs).await, their_before);
 }
+
+#[tokio::test]
+async fn a_read_only_token_reads_the_profile_but_cannot_change_it_or_its_logo() {
+    let app = TestApp::spawn().await;
+    let tenant = app.tenant_with_scopes("Flixtechs", "read").await;
+    assert_eq!(profile(&app, &tenant).await["name"], "Flixtechs");
+    let (status, _) = change(&app, &tenant, json!({"name": "Renamed"})).await;
+    assert_eq!(status, 403);
+    for method in [Method::PUT, Method::DELETE] {
+        let response = app
+            .authed(&tenant, method, "/api/v1/business/logo")
+            .header("content-type", "image/png")
+            .body(b"\x89PNG\r\n\x1a\nxxxx".to_vec())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403);
+    }
+    assert_eq!(profile(&app, &tenant).await["name"], "Flixtechs");
+}
