@@ -13,6 +13,7 @@ pub mod me;
 pub mod page;
 pub mod payment_terms;
 pub mod payments;
+pub mod profile;
 pub mod quotes;
 pub mod reminders;
 pub mod subscriptions;

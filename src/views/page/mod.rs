@@ -21,7 +21,7 @@ use crate::billing::schedule;
 use crate::billing::status::QuoteStatus;
 use crate::money::{Currency, decimal_to_cents, format_amount, format_decimal};
 use crate::views::Views;
-use crate::views::address::AddressView;
+use crate::views::address::{AddressView, CustomerAddressView};
 use crate::views::documents::Embedded;
 
 /// Who a document is from or to, as the page shows them.
@@ -95,26 +95,54 @@ pub struct PageDoc {
     pub response: Option<Response>,
 }
 
-fn party_address(address: Option<&AddressView>) -> Vec<String> {
+/// The lines of an address as documents print them (post code and city on one line).
+trait Lines {
+    fn parts(&self) -> [Option<&str>; 5];
+}
+
+impl Lines for AddressView {
+    fn parts(&self) -> [Option<&str>; 5] {
+        let a = self;
+        [
+            a.line.as_deref(),
+            a.line2.as_deref(),
+            a.post_code.as_deref(),
+            a.city.as_deref(),
+            a.country.as_deref(),
+        ]
+    }
+}
+
+impl Lines for CustomerAddressView {
+    fn parts(&self) -> [Option<&str>; 5] {
+        let a = self;
+        [
+            a.line.as_deref(),
+            a.line2.as_deref(),
+            a.post_code.as_deref(),
+            a.city.as_deref(),
+            a.country.as_deref(),
+        ]
+    }
+}
+
+fn party_address(address: Option<&impl Lines>) -> Vec<String> {
     let Some(a) = address else {
         return Vec::new();
     };
-    let city = [a.post_code.as_deref(), a.city.as_deref()]
+    let [line, line2, post_code, city, country] = a.parts();
+    let city = [post_code, city]
         .into_iter()
         .flatten()
         .filter(|s| !s.trim().is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    [
-        a.line.clone(),
-        a.line2.clone(),
-        Some(city),
-        a.country.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|s| !s.trim().is_empty())
-    .collect()
+    [line, line2, Some(city.as_str()), country]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// A unit price in the currency's format when it has no more digits than the currency;
@@ -226,7 +254,13 @@ fn common<D>(
             address: party_address(c.address.as_ref()),
             email: c.email.clone(),
             phone: None,
-            ids: Vec::new(),
+            ids: c
+                .tax_id
+                .clone()
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| ("Tax ID", t))
+                .into_iter()
+                .collect(),
             name: c.name,
         }),
         lines: lines(items, &taxes, currency),
