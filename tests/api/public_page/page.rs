@@ -157,6 +157,11 @@ async fn the_page_shows_the_business_profile() {
     .execute(&app.pool)
     .await
     .unwrap();
+    sqlx::query("UPDATE customers SET tax_id = 'US-987654' WHERE id = $1")
+        .bind(s.customer_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let invoice = sent_invoice(&app, &s).await;
     let response = app
         .client
@@ -178,6 +183,7 @@ async fn the_page_shows_the_business_profile() {
         "Bank: FNB",
         "IBAN: GB33BUKB20201555555555",
         "Use the number",
+        "Tax ID: US-987654",
     ] {
         assert!(html.contains(expected), "{expected} in {html}");
     }
