@@ -21,6 +21,7 @@ pub mod paging;
 pub mod publish;
 pub mod queue;
 pub mod ratelimit;
+pub mod render;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -20,13 +20,21 @@ pub struct AppState {
     pub token_cache: crate::auth::cache::TokenCache,
     /// The argon2 hashes this process computes at once (`ARGON2_CONCURRENCY`).
     pub argon2: crate::auth::secrets::Argon2Gate,
+    /// Invoice and quote PDFs: fonts loaded once, `PDF_RENDER_CONCURRENCY` at once.
+    pub renderer: crate::render::Renderer,
 }
 
 impl AppState {
     pub fn new(pool: PgPool, config: Config, clock: Clock) -> Self {
         let argon2 = crate::auth::secrets::Argon2Gate::new(config.limits.argon2_concurrency);
+        let renderer = crate::render::Renderer::new(
+            config.pdf_font_dir.as_deref(),
+            config.limits.pdf_render_concurrency,
+            &config.public_url,
+        );
         AppState {
             argon2,
+            renderer,
             pool,
             config: Arc::new(config),
             clock,

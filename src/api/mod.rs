@@ -17,6 +17,7 @@ pub mod pagination;
 pub mod params;
 pub mod payment_terms;
 pub mod payments;
+pub mod pdf;
 pub mod quotes;
 pub mod ransack;
 pub mod reminders;

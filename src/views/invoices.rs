@@ -98,6 +98,9 @@ pub struct InvoiceView {
     pub payment_term: Option<EmbeddedTermView>,
     #[schema(example = "http://localhost:3000/api/v1/invoices/150.json")]
     pub url: String,
+    /// The PDF (PDF/A-3b): `…/api/v1/invoices/{id}/pdf`.
+    #[schema(example = "http://localhost:3000/api/v1/invoices/150/pdf")]
+    pub download_url: String,
     pub items: Vec<ItemView>,
     pub business: BusinessView,
     pub customer: Option<CustomerView>,
@@ -134,6 +137,7 @@ fn view(public_url: &str, embedded: Embedded<Invoice>) -> InvoiceView {
     };
     InvoiceView {
         url: resource_url(public_url, "invoices", i.id),
+        download_url: format!("{public_url}/api/v1/invoices/{}/pdf", i.id),
         id: i.id,
         number: i.number,
         customer_id: i.customer_id,

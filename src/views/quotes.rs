@@ -91,6 +91,9 @@ pub struct QuoteView {
     pub updated_at: DateTime<Utc>,
     #[schema(example = "http://localhost:3000/api/v1/quotes/25.json")]
     pub url: String,
+    /// The PDF (PDF/A-3b): `…/api/v1/quotes/{id}/pdf`.
+    #[schema(example = "http://localhost:3000/api/v1/quotes/25/pdf")]
+    pub pdf_url: String,
     pub items: Vec<ItemView>,
     pub taxes: Vec<TaxLineView>,
     pub business: BusinessView,
@@ -114,6 +117,7 @@ fn view(public_url: &str, embedded: Embedded<Quote>) -> QuoteView {
     } = embedded;
     QuoteView {
         url: resource_url(public_url, "quotes", q.id),
+        pdf_url: format!("{public_url}/api/v1/quotes/{}/pdf", q.id),
         id: q.id,
         number: q.number,
         expires_at: q.expires_at,

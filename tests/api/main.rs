@@ -18,6 +18,7 @@ mod events;
 mod invoices;
 mod payment_terms;
 mod payments;
+mod pdf;
 mod quotes;
 mod reminders;
 mod subscriptions;
