@@ -24,7 +24,8 @@ pub struct Model {
     pub accent: String,
     /// DRAFT, PAID or VOID across the page.
     pub watermark: Option<&'static str>,
-    /// OVERDUE, ACCEPTED…: a label beside the number.
+    /// The status as a label beside the number: the watermark's word (a viewer's text
+    /// search finds it there; rotated, its letters come apart), or OVERDUE, ACCEPTED….
     pub status_label: Option<&'static str>,
     pub watermark_color: &'static str,
     /// The logo's format (`png`, `jpg`, `svg`) when there is one (the bytes are a file).
@@ -260,8 +261,11 @@ fn totals(ctx: &Ctx, s: Sums<'_>) -> Vec<Total> {
         let label = format!("{} ({}%)", t.tax_name, ctx.decimal(&t.tax_rate, 0));
         out.push(row(label, ctx.money_view(&t.tax_amount), false));
     }
-    let tax: i64 = s.taxes.iter().map(|t| t.tax_amount.cents).sum();
-    out.push(row("Tax".into(), ctx.money(tax), false));
+    // One tax line is its own sum; several (or none) get theirs.
+    if s.taxes.len() != 1 {
+        let tax: i64 = s.taxes.iter().map(|t| t.tax_amount.cents).sum();
+        out.push(row("Tax".into(), ctx.money(tax), false));
+    }
     out.push(row("Total".into(), ctx.money_view(s.total), true));
     out
 }
@@ -330,9 +334,9 @@ pub fn invoice(v: &InvoiceView, business: &BusinessPart, customer: Option<Custom
     m.title = "Invoice";
     m.number = v.number.clone();
     (m.watermark, m.status_label) = match v.status.as_str() {
-        "draft" => (Some("DRAFT"), None),
-        "paid" => (Some("PAID"), None),
-        "void" => (Some("VOID"), None),
+        "draft" => (Some("DRAFT"), Some("DRAFT")),
+        "paid" => (Some("PAID"), Some("PAID")),
+        "void" => (Some("VOID"), Some("VOID")),
         "overdue" => (None, Some("OVERDUE")),
         "partial" => (None, Some("PARTIALLY PAID")),
         _ => (None, None),
@@ -382,7 +386,7 @@ pub fn quote(v: &QuoteView, business: &BusinessPart, customer: Option<CustomerPa
     m.title = "Quote";
     m.number = v.number.clone();
     (m.watermark, m.status_label) = match v.status.as_str() {
-        "draft" => (Some("DRAFT"), None),
+        "draft" => (Some("DRAFT"), Some("DRAFT")),
         "accepted" => (None, Some("ACCEPTED")),
         "rejected" => (None, Some("DECLINED")),
         "expired" => (None, Some("EXPIRED")),

@@ -57,7 +57,7 @@ fn poppler(tool: &str, args: &[&str], bytes: &[u8], output_to_stdout: bool) -> S
 
 /// The PDF's text, pages separated by form feeds (`\x0c`).
 pub fn pdf_text(bytes: &[u8]) -> String {
-    poppler("pdftotext", &["-enc", "UTF-8"], bytes, true)
+    poppler("pdftotext", &["-layout", "-enc", "UTF-8"], bytes, true)
 }
 
 /// The text with every run of whitespace (no-break spaces too) one space, for phrases

@@ -13,9 +13,14 @@ use crate::harness::{
 /// The attachment's MIME headers and its decoded bytes.
 fn attachment(message: &Received) -> (String, Vec<u8>) {
     let data = &message.data;
-    let start = data
+    let at = data
         .find("Content-Type: application/pdf")
         .unwrap_or_else(|| panic!("no PDF part in: {data}"));
+    // The part starts after its boundary line (its headers in any order).
+    let start = data[..at]
+        .rfind("\r\n--")
+        .expect("a part follows a boundary");
+    let start = start + data[start + 2..].find("\r\n").unwrap() + 4;
     let part = &data[start..];
     let (headers, body) = part.split_once("\r\n\r\n").expect("a part has a body");
     let encoded: String = body

@@ -5,8 +5,8 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::harness::{
-    Setup, TestApp, documented_invoice, documented_quote, flat_text, get_pdf, invoice_due_in,
-    patch, post, send, set_invoice_status, setup,
+    Setup, TestApp, documented_invoice, documented_quote, flat_text, get_pdf, patch, post, send,
+    set_invoice_status, setup,
 };
 
 async fn invoice(app: &TestApp, s: &Setup) -> i64 {
@@ -97,9 +97,18 @@ async fn a_void_invoice_is_marked_void() {
 #[tokio::test]
 async fn an_overdue_invoice_is_labelled_overdue() {
     let app = TestApp::spawn().await;
-    let s = setup(&app, "Flixtechs").await;
-    let id = invoice_due_in(&app, &s, -3, "sent").await;
-    set_invoice_status(&app, &s.tenant, id, "overdue").await;
+    let mut s = setup(&app, "Flixtechs").await;
+    let mut body = documented_invoice(&s);
+    let now = app.clock.now();
+    body["invoice"]["issued_at"] = json!(now.to_rfc3339());
+    body["invoice"]["due_at"] = json!((now + chrono::Duration::days(3)).to_rfc3339());
+    let id = post(&app, &s.tenant, "/api/v1/invoices", body).await["id"]
+        .as_i64()
+        .unwrap();
+    set_invoice_status(&app, &s.tenant, id, "sent").await;
+    app.clock.advance(chrono::Duration::days(4));
+    app.runner().run_due().await.unwrap();
+    app.reissue(&mut s.tenant).await;
     assert_only_mark(&invoice_text(&app, &s, id).await, Some("OVERDUE"));
 }
 
