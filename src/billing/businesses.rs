@@ -7,6 +7,10 @@ use sqlx::{PgConnection, PgExecutor};
 
 use crate::billing::addresses::JoinedAddress;
 
+// Read by GET /business and the documents (PDFs, the customer's page) as they land.
+#[allow(dead_code)]
+pub mod profile;
+
 /// A business row (also read back as JSON, from a query that embeds it).
 #[derive(sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct BusinessRow {
