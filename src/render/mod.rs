@@ -133,7 +133,7 @@ impl Renderer {
         hash.update(&data);
         hash.update([0]);
         if let Some(logo) = &loaded.logo {
-            hash.update(logo);
+            hash.update(logo.digest.as_bytes());
         }
         let digest = hash.finalize();
         let etag = format!("\"{}\"", hex(&digest[..16]));
@@ -147,7 +147,7 @@ impl Renderer {
             ident: format!("koteshen-{prefix}-{business_id}-{id}"),
             updated_at: loaded.updated_at,
             data,
-            logo: loaded.logo,
+            logo: loaded.logo.map(|l| l.bytes),
         }))
     }
 

@@ -85,6 +85,11 @@ pub fn pdf_fonts(bytes: &[u8]) -> String {
     poppler("pdffonts", &[], bytes, false)
 }
 
+/// `pdfimages -list`: the raster images the PDF holds.
+pub fn pdf_images(bytes: &[u8]) -> String {
+    poppler("pdfimages", &["-list"], bytes, false)
+}
+
 pub fn page_count(bytes: &[u8]) -> usize {
     pdf_info(bytes)
         .lines()

@@ -5,4 +5,5 @@ mod content;
 mod email;
 mod http;
 mod marks;
+mod profile;
 mod scripts;
