@@ -175,3 +175,34 @@ async fn a_read_only_token_reads_quote_pdfs() {
     );
     assert_eq!(response.bytes().await.unwrap().to_vec(), dot);
 }
+
+#[tokio::test]
+async fn a_pdf_costs_the_same_few_queries_however_many_lines() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app, "Flixtechs").await;
+    let mut counts = Vec::new();
+    for lines in [1, 60] {
+        let mut body = documented_invoice(&s);
+        body["invoice"]["items_attributes"] = json!(
+            (0..lines)
+                .map(|i| json!({"name": format!("Item {i}"), "quantity": 1, "unit_price": 10}))
+                .collect::<Vec<_>>()
+        );
+        let id = post(&app, &s.tenant, "/api/v1/invoices", body).await["id"]
+            .as_i64()
+            .unwrap();
+        let (response, count) = app
+            .counting_queries(app.authed(
+                &s.tenant,
+                Method::GET,
+                &format!("/api/v1/invoices/{id}.pdf"),
+            ))
+            .await;
+        assert_eq!(response.status(), 200);
+        counts.push(count);
+    }
+    assert_eq!(counts[0], counts[1], "{counts:?}");
+    // The document with everything it embeds, then the business profile (and its logo,
+    // when it has one).
+    assert_eq!(counts[0], 2, "{counts:?}");
+}
