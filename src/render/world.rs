@@ -156,3 +156,31 @@ impl World for DocumentWorld {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_font_directory_adds_its_fonts_and_skips_what_is_not_one() {
+        let dir = std::env::temp_dir().join(format!("koteshen-fonts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let embedded = Engine::new(None).font_count();
+        let first = typst_assets::fonts().next().unwrap();
+        std::fs::write(dir.join("Extra.OTF"), first).unwrap();
+        std::fs::write(dir.join("broken.ttf"), b"not a font").unwrap();
+        std::fs::write(dir.join("readme.txt"), b"ignored").unwrap();
+        let with_dir = Engine::new(Some(&dir)).font_count();
+        let missing = Engine::new(Some(&dir.join("missing"))).font_count();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            embedded > 10,
+            "Libertinus, New Computer Modern, DejaVu: {embedded}"
+        );
+        assert_eq!(with_dir, embedded + 1);
+        assert_eq!(
+            missing, embedded,
+            "an unreadable directory: the embedded fonts only"
+        );
+    }
+}
