@@ -97,3 +97,10 @@ pub fn page_count(bytes: &[u8]) -> usize {
         .and_then(|n| n.trim().parse().ok())
         .expect("pdfinfo names the page count")
 }
+
+/// Keeps a PDF in `test-artifacts/pdf/` to look at (like the browser tests' screenshots).
+pub fn keep(name: &str, bytes: &[u8]) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test-artifacts/pdf");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), bytes).unwrap();
+}

@@ -28,6 +28,7 @@ async fn an_invoice_pdf_shows_its_number_customer_every_line_and_every_total() {
     body["invoice"]["invoice_taxes_attributes"] = json!([]);
     body["invoice"]["notes"] = json!("Thank you for your business");
     let bytes = invoice_pdf(&app, &s, body).await;
+    crate::harness::pdf::keep("invoice.pdf", &bytes);
     let text = flat_text(&bytes);
     for expected in [
         "INVOICE",
@@ -130,6 +131,7 @@ async fn a_hundred_lines_flow_over_pages_with_the_header_on_each() {
     let mut body = documented_invoice(&s);
     body["invoice"]["items_attributes"] = json!(items);
     let bytes = invoice_pdf(&app, &s, body).await;
+    crate::harness::pdf::keep("invoice-100-lines.pdf", &bytes);
     let pages = page_count(&bytes);
     assert!(pages >= 3, "100 lines take more than two pages: {pages}");
     let text = pdf_text(&bytes);

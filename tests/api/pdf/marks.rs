@@ -59,7 +59,9 @@ async fn a_paid_invoice_is_marked_paid_with_nothing_left_to_pay() {
     ))
     .await;
     assert_eq!(status, 200, "{body}");
-    let text = invoice_text(&app, &s, id).await;
+    let bytes = get_pdf(&app, &s.tenant, &format!("/api/v1/invoices/{id}.pdf")).await;
+    crate::harness::pdf::keep("invoice-paid.pdf", &bytes);
+    let text = flat_text(&bytes);
     assert_only_mark(&text, Some("PAID"));
     assert!(text.contains("Paid USD 437.00"), "{text}");
     assert!(text.contains("Balance due USD 0.00"), "{text}");

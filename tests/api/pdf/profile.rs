@@ -67,6 +67,7 @@ async fn the_profile_sets_paper_locale_tax_id_payment_footer_and_logo() {
         .unwrap();
     assert_eq!(after.status(), 200, "a changed profile is a new version");
     let bytes = get_pdf(&app, &s.tenant, &path).await;
+    crate::harness::pdf::keep("invoice-profile-letter-de.pdf", &bytes);
     let info = pdf_info(&bytes);
     assert!(info.contains("612 x 792"), "Letter: {info}");
     let text = flat_text(&bytes);
