@@ -178,8 +178,9 @@ pub async fn show(
     let include_deleted = query.include_deleted();
     query.finish()?;
     if pdf || crate::api::pdf::wants_pdf(&headers) {
-        return crate::api::pdf::answer(&state, auth.business_id, DocKind::Invoice, id, &headers)
-            .await;
+        let answer =
+            crate::api::pdf::answer(&state, auth.business_id, DocKind::Invoice, id, &headers);
+        return Ok(crate::api::pdf::vary_on_accept(answer.await?));
     }
     let mut conn = state.pool.acquire().await?;
     let view = find_view(
@@ -191,7 +192,7 @@ pub async fn show(
     )
     .await?
     .ok_or_else(record_not_found)?;
-    Ok(data(view))
+    Ok(crate::api::pdf::vary_on_accept(data(view)))
 }
 
 #[utoipa::path(

@@ -80,6 +80,14 @@ pub async fn answer(
         .map_err(ApiError::internal)
 }
 
+/// The show routes answer JSON or the PDF by `Accept`: caches must key on it.
+pub fn vary_on_accept(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .append(header::VARY, HeaderValue::from_static("accept"));
+    response
+}
+
 /// `If-None-Match: *`, or a list naming this ETag (weak or strong).
 fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
     headers

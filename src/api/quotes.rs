@@ -210,12 +210,12 @@ pub async fn show(
     let include_deleted = query.include_deleted();
     query.finish()?;
     if pdf || crate::api::pdf::wants_pdf(&headers) {
-        return crate::api::pdf::answer(&state, auth.business_id, DocKind::Quote, id, &headers)
-            .await;
+        let answer =
+            crate::api::pdf::answer(&state, auth.business_id, DocKind::Quote, id, &headers);
+        return Ok(crate::api::pdf::vary_on_accept(answer.await?));
     }
-    Ok(data(
-        answer(&state, auth.business_id, id, include_deleted).await?,
-    ))
+    let view = answer(&state, auth.business_id, id, include_deleted).await?;
+    Ok(crate::api::pdf::vary_on_accept(data(view)))
 }
 
 #[utoipa::path(

@@ -22,6 +22,7 @@ async fn the_pdf_routes_and_accept_answer_the_same_document_with_its_file_name()
         .await
         .unwrap();
     assert_eq!(accept.status(), 200);
+    assert_eq!(accept.headers()["vary"], "accept", "JSON or PDF by Accept");
     assert_eq!(accept.headers()["content-type"], "application/pdf");
     assert_eq!(
         accept.headers()["content-disposition"],
