@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api::docs::swagger_ui(spec))
         .route("/healthz", get(crate::api::health::healthz))
         .route("/readyz", get(crate::api::health::readyz))
+        .route("/logos/{token}/{file}", get(crate::api::logos::serve))
         .merge(api.layer(cors(&state.config)))
         .merge(oauth)
         .fallback(middleware::not_found);
@@ -75,11 +76,13 @@ pub fn with_middleware(routes: Router, config: &Config) -> Router {
 /// or without a token.
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     use crate::api::{
-        customers, events, invoices, me, payment_terms, payments, quotes, reminders, sending,
-        subscriptions, taxes, webhook_endpoints as webhooks,
+        business, business_logo, customers, events, invoices, me, payment_terms, payments, quotes,
+        reminders, sending, subscriptions, taxes, webhook_endpoints as webhooks,
     };
     let protected = OpenApiRouter::<AppState>::new()
         .routes(routes!(me::show))
+        .routes(routes!(business::show, business::update))
+        .routes(routes!(business_logo::upload, business_logo::remove))
         .routes(routes!(customers::list, customers::create))
         .routes(routes!(
             customers::show,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::address::AddressInput;
+use crate::api::address::{self, AddressInput};
 use crate::api::docs::{ErrorResponse, ListMeta, ShowParams};
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch, is_email};
@@ -15,8 +15,8 @@ use crate::api::params::ListQuery;
 use crate::api::response::{data, no_content};
 use crate::api::write;
 use crate::auth::Auth;
-use crate::billing::addresses::AddressChanges;
 use crate::billing::customers::{self, CUSTOMER_TYPES, Changes, Filter};
+use crate::billing::profile::tax_id;
 use crate::error::ApiResult;
 use crate::http::Json;
 use crate::state::AppState;
@@ -39,8 +39,8 @@ pub struct CustomerList {
 #[schema(example = json!({"customer": {"name": "Texas Ins", "company": "Texas Ins",
     "customer_type": "business", "email": "procurement@texas.com", "phone": "+27675711214",
     "phone_country": "za", "currency": "ZAR", "website": "https://texas.com",
-    "notes": "notesy", "address": {"line": "1 Mahem Pl", "line2": "Unit 23",
-    "post_code": "5256", "city": "East London", "country": "South Africa"}}}))]
+    "notes": "notesy", "tax_id": "4123456789", "address": {"line": "1 Mahem Pl", "line2": "Unit 23",
+    "post_code": "5256", "city": "East London", "country": "South Africa", "country_code": "ZA"}}}))]
 #[allow(dead_code)] // documentation only: bodies are read leniently by `input::Form`
 pub struct CustomerInput {
     /// Required on create unless `company` is given (then the name is the company's).
@@ -55,6 +55,9 @@ pub struct CustomerInput {
     currency: Option<String>,
     website: Option<String>,
     notes: Option<String>,
+    /// Tax id (VAT number): an EU VAT number (`DE123456789`) must have its country's
+    /// format; any other tax id is up to 32 printable characters.
+    tax_id: Option<String>,
     address: Option<AddressInput>,
     /// The same as `address` (Rails' nested attributes); `_destroy: true` removes it.
     address_attributes: Option<AddressInput>,
@@ -111,13 +114,7 @@ fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
     }
     let currency = form.currency(obj, "currency").map(|c| c.code().to_string());
     let address = match read_address(form, obj) {
-        Patch::Set(a) => Some(Some(AddressChanges {
-            line: form.string(&a, "line", NAME_MAX).change(),
-            line2: form.string(&a, "line2", NAME_MAX).change(),
-            post_code: form.string(&a, "post_code", 32).change(),
-            city: form.string(&a, "city", NAME_MAX).change(),
-            country: form.string(&a, "country", NAME_MAX).change(),
-        })),
+        Patch::Set(a) => Some(Some(address::read(form, &a, false))),
         Patch::Null => Some(None),
         _ => None,
     };
@@ -131,7 +128,22 @@ fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
         currency: currency.change(),
         website: form.string(obj, "website", NAME_MAX).change(),
         notes: form.string(obj, "notes", TEXT_MAX).change(),
+        tax_id: tax_id(form, obj).change(),
         address,
+    }
+}
+
+/// A tax id (VAT number), checked by `profile::tax_id`.
+pub(crate) fn tax_id(form: &mut Form, obj: &Obj) -> Patch<String> {
+    match form.string(obj, "tax_id", 64) {
+        Patch::Set(id) => match tax_id::check(&id) {
+            Ok(id) => Patch::Set(id),
+            Err(message) => {
+                form.error(obj, "tax_id", message);
+                Patch::Invalid
+            }
+        },
+        other => other,
     }
 }
 

@@ -30,9 +30,10 @@ pub async fn show(State(state): State<AppState>, auth: Auth) -> ApiResult<axum::
         .await?
         .ok_or_else(|| ApiError::not_found("User not found"))?
         .into();
-    let business: BusinessView = find_business(&state.pool, auth.business_id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("Business not found"))?;
+    let business: BusinessView =
+        find_business(&state.pool, auth.business_id, &state.config.public_url)
+            .await?
+            .ok_or_else(|| ApiError::not_found("Business not found"))?;
     Ok(axum::Json(MeEnvelope {
         data: MeView { user, business },
     }))

@@ -3,6 +3,8 @@
 
 pub mod address;
 pub mod aliases;
+pub mod business;
+pub mod business_logo;
 pub mod customers;
 pub mod docs;
 pub mod documents;
@@ -12,6 +14,7 @@ pub mod ids;
 pub mod input;
 pub mod invoice_docs;
 pub mod invoices;
+pub mod logos;
 pub mod me;
 pub mod pagination;
 pub mod params;

@@ -7,6 +7,7 @@
 use serde_json::{Value, json};
 
 use crate::billing::documents::MAX_TAXES;
+use crate::billing::profile::{countries, formats};
 use crate::billing::{
     customers, events, invoices, payment_terms, payments, quotes, reminders, schedule, taxes,
 };
@@ -46,7 +47,17 @@ const REQUIRED: [(&str, &[&str]); 6] = [
 
 /// Fields that are not `null` in a body: a create refuses them blank, and an update
 /// either refuses `null` or reads it as "leave it" (so a client has no reason to send it).
-const NOT_NULL: [(&str, &[&str]); 7] = [
+const NOT_NULL: [(&str, &[&str]); 8] = [
+    (
+        "ProfileInput",
+        &[
+            "name",
+            "time_zone",
+            "locale",
+            "paper_size",
+            "number_padding",
+        ],
+    ),
     ("TaxInput", &["is_default", "rate", "name"]),
     ("WebhookEndpointInput", &["enabled"]),
     ("ReminderInput", &["when"]),
@@ -190,6 +201,13 @@ fn one_of(values: &[&str]) -> Value {
     json!({"enum": values})
 }
 
+/// ISO 3166-1 alpha-2 (any case is accepted; the list is upper-case), or `null` to clear.
+fn country_code() -> Value {
+    let mut codes: Vec<Value> = countries::CODES.iter().map(|c| json!(c)).collect();
+    codes.push(Value::Null);
+    json!({"enum": codes})
+}
+
 fn currency() -> Value {
     json!({"enum": Currency::all_codes()})
 }
@@ -295,6 +313,54 @@ fn body_limits() -> Vec<(&'static str, &'static str, Value)> {
         ("AddressInput", "city", text(NAME_MAX)),
         ("AddressInput", "country", text(NAME_MAX)),
         ("AddressInput", "post_code", text(32)),
+        ("AddressInput", "state", text(NAME_MAX)),
+        ("AddressInput", "country_code", country_code()),
+        ("CustomerInput", "tax_id", text(64)),
+        ("ProfileInput", "name", name(NAME_MAX)),
+        ("ProfileInput", "legal_name", text(NAME_MAX)),
+        ("ProfileInput", "email", text(254)),
+        ("ProfileInput", "phone", text(64)),
+        ("ProfileInput", "website", text(NAME_MAX)),
+        ("ProfileInput", "tax_id", text(64)),
+        ("ProfileInput", "registration_number", text(64)),
+        ("ProfileInput", "time_zone", text(64)),
+        (
+            "ProfileInput",
+            "locale",
+            json!({"maxLength": formats::LOCALE_MAX, "pattern": r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$"}),
+        ),
+        ("ProfileInput", "paper_size", one_of(&["a4", "letter"])),
+        (
+            "ProfileInput",
+            "accent_color",
+            json!({"pattern": "^#[0-9A-Fa-f]{6}$"}),
+        ),
+        ("ProfileInput", "default_notes", text(TEXT_MAX)),
+        ("ProfileInput", "footer", text(TEXT_MAX)),
+        (
+            "ProfileInput",
+            "invoice_prefix",
+            text(formats::PREFIX_MAX as u64),
+        ),
+        (
+            "ProfileInput",
+            "quote_prefix",
+            text(formats::PREFIX_MAX as u64),
+        ),
+        (
+            "ProfileInput",
+            "number_padding",
+            range(*formats::PADDING.start(), *formats::PADDING.end()),
+        ),
+        ("PaymentInstructionsInput", "bank_name", text(NAME_MAX)),
+        ("PaymentInstructionsInput", "account_holder", text(NAME_MAX)),
+        ("PaymentInstructionsInput", "iban", text(64)),
+        (
+            "PaymentInstructionsInput",
+            "bic",
+            json!({"pattern": "^[A-Za-z]{6}[A-Za-z0-9]{2}([A-Za-z0-9]{3})?$"}),
+        ),
+        ("PaymentInstructionsInput", "text", text(TEXT_MAX)),
         ("TaxInput", "name", name(NAME_MAX)),
         ("TaxInput", "rate", decimal(PERCENT)),
         ("PaymentTermInput", "name", name(NAME_MAX)),

@@ -10,7 +10,10 @@ pub struct AddressChanges {
     pub line2: Option<Option<String>>,
     pub post_code: Option<Option<String>>,
     pub city: Option<Option<String>>,
+    pub state: Option<Option<String>>,
     pub country: Option<Option<String>>,
+    /// ISO 3166-1 alpha-2, upper-case.
+    pub country_code: Option<Option<String>>,
 }
 
 /// Inserts a new address row, answering its id.
@@ -20,8 +23,9 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO addresses (line, line2, post_code, city, country, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        "INSERT INTO addresses (line, line2, post_code, city, country, state, country_code,
+             created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $7, $8, $6, $6) RETURNING id",
     )
     .bind(a.line.clone().flatten())
     .bind(a.line2.clone().flatten())
@@ -29,6 +33,8 @@ pub async fn insert(
     .bind(a.city.clone().flatten())
     .bind(a.country.clone().flatten())
     .bind(now)
+    .bind(a.state.clone().flatten())
+    .bind(a.country_code.clone().flatten())
     .fetch_one(conn)
     .await
 }
@@ -47,7 +53,9 @@ pub async fn update(
             post_code = CASE WHEN $6 THEN $7 ELSE post_code END,
             city = CASE WHEN $8 THEN $9 ELSE city END,
             country = CASE WHEN $10 THEN $11 ELSE country END,
-            updated_at = $12
+            updated_at = $12,
+            state = CASE WHEN $13 THEN $14 ELSE state END,
+            country_code = CASE WHEN $15 THEN $16 ELSE country_code END
          WHERE id = $1",
     )
     .bind(id)
@@ -62,6 +70,10 @@ pub async fn update(
     .bind(a.country.is_some())
     .bind(a.country.clone().flatten())
     .bind(now)
+    .bind(a.state.is_some())
+    .bind(a.state.clone().flatten())
+    .bind(a.country_code.is_some())
+    .bind(a.country_code.clone().flatten())
     .execute(conn)
     .await?;
     Ok(())
@@ -75,6 +87,8 @@ pub struct Address {
     pub post_code: Option<String>,
     pub city: Option<String>,
     pub country: Option<String>,
+    pub state: Option<String>,
+    pub country_code: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -88,9 +102,24 @@ pub struct JoinedAddress {
     pub address_post_code: Option<String>,
     pub address_city: Option<String>,
     pub address_country: Option<String>,
+    pub address_state: Option<String>,
+    pub address_country_code: Option<String>,
     pub address_created_at: Option<DateTime<Utc>>,
     pub address_updated_at: Option<DateTime<Utc>>,
 }
+
+/// The `address_*` select list of a LEFT JOIN on `addresses a` (`JoinedAddress`'s
+/// columns), for every read that embeds an address.
+macro_rules! address_columns {
+    () => {
+        "a.id AS address_id, a.line AS address_line, a.line2 AS address_line2,
+        a.post_code AS address_post_code, a.city AS address_city,
+        a.country AS address_country, a.state AS address_state,
+        a.country_code AS address_country_code, a.created_at AS address_created_at,
+        a.updated_at AS address_updated_at"
+    };
+}
+pub(crate) use address_columns;
 
 impl JoinedAddress {
     pub fn into_address(self) -> Option<Address> {
@@ -101,6 +130,8 @@ impl JoinedAddress {
             post_code: self.address_post_code,
             city: self.address_city,
             country: self.address_country,
+            state: self.address_state,
+            country_code: self.address_country_code,
             created_at: self.address_created_at?,
             updated_at: self.address_updated_at?,
         })

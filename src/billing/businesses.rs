@@ -5,10 +5,11 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
 
-use crate::billing::addresses::JoinedAddress;
+use crate::billing::addresses::{JoinedAddress, address_columns};
+use crate::billing::businesses::profile::logo_extension_sql;
 
-// Read by GET /business and the documents (PDFs, the customer's page) as they land.
-#[allow(dead_code)]
+pub mod changes;
+pub mod logos;
 pub mod profile;
 
 /// A business row (also read back as JSON, from a query that embeds it).
@@ -22,7 +23,8 @@ pub(crate) struct BusinessRow {
     pub(crate) phone_country: Option<String>,
     pub(crate) default_currency: String,
     pub(crate) time_zone: String,
-    pub(crate) logo_url: Option<String>,
+    /// The logo's path under the public URL, when the business has one.
+    pub(crate) logo_path: Option<String>,
     pub(crate) discarded_at: Option<DateTime<Utc>>,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
@@ -31,35 +33,35 @@ pub(crate) struct BusinessRow {
     pub(crate) address: JoinedAddress,
 }
 
-/// One query: the business joined with its address.
+/// One query: the business joined with its address, and its logo's path
+/// (`/logos/{token}/{digest}.{ext}`, made absolute by the view).
+macro_rules! select_business {
+    () => {
+        concat!(
+            "SELECT b.id, b.user_id, b.name, b.slug, b.phone,
+                b.phone_country, b.default_currency, b.time_zone, b.discarded_at,
+                b.created_at, b.updated_at,
+                (SELECT '/logos/' || b.public_token || '/' || l.digest || '.' || ",
+            logo_extension_sql!(),
+            " FROM business_logos l WHERE l.business_id = b.id) AS logo_path, ",
+            address_columns!(),
+            " FROM businesses b LEFT JOIN addresses a ON a.id = b.address_id"
+        )
+    };
+}
+
 /// The select list and join of a business read (`WHERE b.id = …` to follow).
-pub(crate) const SELECT_BUSINESS: &str = "SELECT b.id, b.user_id, b.name, b.slug, b.phone,
-        b.phone_country, b.default_currency, b.time_zone, b.logo_url, b.discarded_at,
-        b.created_at, b.updated_at,
-        a.id AS address_id, a.line AS address_line, a.line2 AS address_line2,
-        a.post_code AS address_post_code, a.city AS address_city,
-        a.country AS address_country, a.created_at AS address_created_at,
-        a.updated_at AS address_updated_at
-    FROM businesses b LEFT JOIN addresses a ON a.id = b.address_id";
+pub(crate) const SELECT_BUSINESS: &str = select_business!();
 
 /// The business with its address.
 pub(crate) async fn find<'e>(
     executor: impl PgExecutor<'e>,
     id: i64,
 ) -> sqlx::Result<Option<BusinessRow>> {
-    sqlx::query_as::<_, BusinessRow>(
-        "SELECT b.id, b.user_id, b.name, b.slug, b.phone, b.phone_country, b.default_currency,
-                b.time_zone, b.logo_url, b.discarded_at, b.created_at, b.updated_at,
-                a.id AS address_id, a.line AS address_line, a.line2 AS address_line2,
-                a.post_code AS address_post_code, a.city AS address_city,
-                a.country AS address_country, a.created_at AS address_created_at,
-                a.updated_at AS address_updated_at
-         FROM businesses b LEFT JOIN addresses a ON a.id = b.address_id
-         WHERE b.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(executor)
-    .await
+    sqlx::query_as::<_, BusinessRow>(concat!(select_business!(), " WHERE b.id = $1"))
+        .bind(id)
+        .fetch_optional(executor)
+        .await
 }
 
 /// Turns a business name into a URL slug, made unique with a numeric suffix if needed.

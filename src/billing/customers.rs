@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor, PgPool, Postgres, QueryBuilder};
 
-use crate::billing::addresses::{self, Address, AddressChanges};
+use crate::billing::addresses::{self, Address, AddressChanges, address_columns};
 use crate::billing::events::{EventType, Outcome};
 use crate::billing::search::Conditions;
 use crate::paging::{self, Page, PageRequest, Sort};
@@ -31,6 +31,7 @@ pub struct Customer {
     pub currency: Option<String>,
     pub website: Option<String>,
     pub notes: Option<String>,
+    pub tax_id: Option<String>,
     pub address: Option<Address>,
     pub discarded_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -38,15 +39,13 @@ pub struct Customer {
 }
 
 /// The select list and join that every customer read shares.
-pub(crate) const SELECT: &str =
+pub(crate) const SELECT: &str = concat!(
     "SELECT c.id, c.business_id, c.name, c.company, c.customer_type, c.email,
-        c.phone, c.phone_country, c.currency, c.website, c.notes, c.discarded_at,
-        c.created_at, c.updated_at,
-        a.id AS address_id, a.line AS address_line, a.line2 AS address_line2,
-        a.post_code AS address_post_code, a.city AS address_city,
-        a.country AS address_country, a.created_at AS address_created_at,
-        a.updated_at AS address_updated_at
-    FROM customers c LEFT JOIN addresses a ON a.id = c.address_id";
+        c.phone, c.phone_country, c.currency, c.website, c.notes, c.tax_id, c.discarded_at,
+        c.created_at, c.updated_at, ",
+    address_columns!(),
+    " FROM customers c LEFT JOIN addresses a ON a.id = c.address_id"
+);
 
 /// A customer row (also read back as JSON, from a query that embeds it).
 #[derive(sqlx::FromRow, serde::Deserialize)]
@@ -62,6 +61,7 @@ pub(crate) struct Row {
     currency: Option<String>,
     website: Option<String>,
     notes: Option<String>,
+    tax_id: Option<String>,
     discarded_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -90,6 +90,7 @@ impl From<Row> for Customer {
             currency: r.currency,
             website: r.website,
             notes: r.notes,
+            tax_id: r.tax_id,
             address: r.address.into_address(),
             discarded_at: r.discarded_at,
             created_at: r.created_at,
@@ -200,6 +201,7 @@ pub struct Changes {
     pub currency: Option<Option<String>>,
     pub website: Option<Option<String>>,
     pub notes: Option<Option<String>>,
+    pub tax_id: Option<Option<String>>,
     /// `Some(None)` removes the address.
     pub address: Option<Option<AddressChanges>>,
 }
@@ -217,8 +219,8 @@ pub async fn create(
     };
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO customers (business_id, name, company, customer_type, email, phone,
-             phone_country, currency, website, notes, address_id, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+             phone_country, currency, website, notes, address_id, created_at, updated_at, tax_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)
          RETURNING id",
     )
     .bind(business_id)
@@ -237,6 +239,7 @@ pub async fn create(
     .bind(new.notes.clone().flatten())
     .bind(address_id)
     .bind(now)
+    .bind(new.tax_id.clone().flatten())
     .fetch_one(&mut *tx)
     .await?;
     Ok(Outcome::of(EventType::CustomerCreated, business_id, id))
@@ -282,6 +285,7 @@ pub async fn update(
     set("currency", changes.currency.clone());
     set("website", changes.website.clone());
     set("notes", changes.notes.clone());
+    set("tax_id", changes.tax_id.clone());
     if let Some(address_id) = new_address_id {
         qb.push(", address_id = ").push_bind(address_id);
     }

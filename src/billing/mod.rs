@@ -13,6 +13,7 @@ pub mod numbering;
 pub mod overdue;
 pub mod payment_terms;
 pub mod payments;
+pub mod profile;
 pub mod quote_copies;
 pub mod quotes;
 pub mod recurring;

@@ -29,6 +29,9 @@ pub struct BusinessView {
     #[serde(serialize_with = "timestamp::serialize")]
     pub updated_at: DateTime<Utc>,
     pub address: Option<AddressView>,
+    /// The logo's absolute URL (`{PUBLIC_URL}/logos/{token}/{digest}.{ext}`), null when
+    /// there is none.
+    #[schema(example = "https://billing.example.com/logos/3f2a…/9b1c….png")]
     pub logo: Option<String>,
 }
 
@@ -36,14 +39,15 @@ pub struct BusinessView {
 pub async fn find_business<'e>(
     executor: impl PgExecutor<'e>,
     id: i64,
+    public_url: &str,
 ) -> sqlx::Result<Option<BusinessView>> {
     Ok(businesses::find(executor, id)
         .await?
-        .map(BusinessView::from))
+        .map(|r| BusinessView::new(r, public_url)))
 }
 
-impl From<BusinessRow> for BusinessView {
-    fn from(r: BusinessRow) -> Self {
+impl BusinessView {
+    pub(crate) fn new(r: BusinessRow, public_url: &str) -> Self {
         BusinessView {
             address: r.address.into_address().map(AddressView::from),
             id: r.id,
@@ -54,7 +58,7 @@ impl From<BusinessRow> for BusinessView {
             phone_country: r.phone_country,
             default_currency: r.default_currency,
             time_zone: r.time_zone,
-            logo: r.logo_url,
+            logo: r.logo_path.map(|path| format!("{public_url}{path}")),
             discarded_at: r.discarded_at,
             created_at: r.created_at,
             updated_at: r.updated_at,

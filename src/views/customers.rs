@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 
 use crate::billing::customers::Customer;
 use crate::timestamp;
-use crate::views::address::AddressView;
+use crate::views::address::CustomerAddressView;
 use crate::views::resource_url;
 
 /// A customer as the documents show it.
@@ -32,9 +32,13 @@ pub struct CustomerView {
     pub website: Option<String>,
     #[schema(example = "notesy")]
     pub notes: Option<String>,
+    /// The customer's tax id (VAT number): an EU VAT number is checked for its
+    /// country's format and kept compact and upper-case.
+    #[schema(example = "DE123456789")]
+    pub tax_id: Option<String>,
     #[schema(example = 1)]
     pub business_id: i64,
-    pub address: Option<AddressView>,
+    pub address: Option<CustomerAddressView>,
     #[serde(serialize_with = "timestamp::serialize_option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub discarded_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -62,8 +66,9 @@ impl CustomerView {
             currency: c.currency,
             website: c.website,
             notes: c.notes,
+            tax_id: c.tax_id,
             business_id: c.business_id,
-            address: c.address.map(AddressView::from),
+            address: c.address.map(CustomerAddressView::from),
             discarded_at: c.discarded_at,
             created_at: c.created_at,
             updated_at: c.updated_at,

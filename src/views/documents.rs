@@ -168,7 +168,7 @@ impl<D> Embedded<D> {
             document: row.document,
             items: row.items.0,
             taxes: row.taxes.0,
-            business: BusinessView::from(business),
+            business: BusinessView::new(business, public_url),
             customer: row
                 .customer
                 .map(|c| CustomerView::new(Customer::from(c.0), public_url)),

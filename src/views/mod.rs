@@ -12,6 +12,7 @@ pub mod invoices;
 pub mod me;
 pub mod payment_terms;
 pub mod payments;
+pub mod profile;
 pub mod quotes;
 pub mod reminders;
 pub mod subscriptions;

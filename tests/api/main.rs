@@ -13,6 +13,7 @@
 mod harness;
 
 // One folder per resource.
+mod business;
 mod customers;
 mod events;
 mod invoices;

@@ -190,4 +190,11 @@ async fn every_list_page_and_show_costs_a_fixed_number_of_queries() {
             assert_cost(cost, show_count, &show);
         }
     }
+
+    // The business profile, a singleton: the business with its address and logo.
+    for (path, cost) in [("/api/v1/business", Cost::Exactly(1))] {
+        let (shown, count) = app.counting_queries(app.authed(t, Method::GET, path)).await;
+        assert_eq!(shown.status(), 200, "{path}");
+        assert_cost(cost, count, path);
+    }
 }

@@ -78,6 +78,15 @@ pub(crate) fn logo_path(token: &str, digest: &str, ext: &str) -> String {
     format!("/logos/{token}/{digest}.{ext}")
 }
 
+/// The same as `extension`, in SQL over `l.content_type` (`business_logos l`).
+macro_rules! logo_extension_sql {
+    () => {
+        "CASE l.content_type WHEN 'image/png' THEN 'png' WHEN 'image/jpeg' THEN 'jpg' \
+         ELSE 'svg' END"
+    };
+}
+pub(crate) use logo_extension_sql;
+
 /// The file extension a logo's content type is served under.
 pub(crate) fn extension(content_type: &str) -> &'static str {
     match content_type {
@@ -112,9 +121,9 @@ pub(crate) struct Profile {
     pub invoice_prefix: String,
     pub quote_prefix: String,
     pub number_padding: i32,
+    /// For the documents' money (`render/`).
+    #[allow(dead_code)]
     pub default_currency: String,
-    /// The business's token in public URLs (its logo's).
-    pub public_token: String,
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -180,7 +189,7 @@ pub(crate) async fn profile(exec: impl PgExecutor<'_>, business_id: i64) -> sqlx
             ext: extension(&content_type),
             digest,
             content_type,
-            token: r.public_token.clone(),
+            token: r.public_token,
         }),
         _ => None,
     };
@@ -220,7 +229,6 @@ pub(crate) async fn profile(exec: impl PgExecutor<'_>, business_id: i64) -> sqlx
         quote_prefix: r.quote_prefix,
         number_padding: r.number_padding,
         default_currency: r.default_currency,
-        public_token: r.public_token,
         updated_at: r.updated_at,
     })
 }
@@ -234,7 +242,8 @@ pub(crate) struct Logo {
     pub digest: String,
 }
 
-/// The business's logo, if it has one.
+/// The business's logo, if it has one (the documents embed its bytes).
+#[allow(dead_code)] // read by `render/` (the PDFs)
 pub(crate) async fn logo(
     exec: impl PgExecutor<'_>,
     business_id: i64,

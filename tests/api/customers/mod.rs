@@ -4,6 +4,7 @@ mod create;
 mod events;
 mod list;
 mod round_trip;
+mod tax_id;
 mod update;
 
 use reqwest::Method;
