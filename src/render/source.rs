@@ -156,7 +156,8 @@ fn customer_part(c: &CustomerView) -> CustomerPart {
             country: &a.country,
         }));
     }
-    lines.extend(c.email.clone().filter(|e| !e.trim().is_empty()));
+    lines.extend(present(&c.tax_id).map(|t| format!("Tax ID: {t}")));
+    lines.extend(present(&c.email).map(str::to_string));
     CustomerPart {
         name: c.name.clone(),
         lines,

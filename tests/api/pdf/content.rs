@@ -27,6 +27,16 @@ async fn an_invoice_pdf_shows_its_number_customer_every_line_and_every_total() {
     ]);
     body["invoice"]["invoice_taxes_attributes"] = json!([]);
     body["invoice"]["notes"] = json!("Thank you for your business");
+    let (status, customer) = crate::harness::patch(
+        &app,
+        &s.tenant,
+        &format!("/api/v1/customers/{}", s.customer_id),
+        json!({"customer": {"tax_id": "ZA4123456789", "address": {
+            "line": "1 Mahem Pl", "post_code": "5256", "city": "East London",
+            "country": "South Africa"}}}),
+    )
+    .await;
+    assert_eq!(status, 200, "{customer}");
     let bytes = invoice_pdf(&app, &s, body).await;
     crate::harness::pdf::keep("invoice.pdf", &bytes);
     let text = flat_text(&bytes);
@@ -36,6 +46,10 @@ async fn an_invoice_pdf_shows_its_number_customer_every_line_and_every_total() {
         "Flixtechs",
         "Texas Ins",
         "procurement@texas.com",
+        "Tax ID: ZA4123456789",
+        "1 Mahem Pl",
+        "5256 East London",
+        "South Africa",
         "Issue date 12 Oct 2025",
         "Hosting 3 12.50 VAT 15% 37.50",
         "Due date 12 Oct 2025",

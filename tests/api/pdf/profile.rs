@@ -1,8 +1,8 @@
 //! The business profile on the page: paper size, locale, accent, tax id, payment
 //! instructions, footer and logo; a changed profile is a new version (ETag).
-//! (The profile is written with SQL here until `PATCH /business` exists.)
 
 use reqwest::Method;
+use serde_json::json;
 
 use crate::harness::pdf::pdf_images;
 use crate::harness::{TestApp, documented_invoice, flat_text, get_pdf, pdf_info, post, setup};
@@ -12,33 +12,35 @@ use base64::Engine;
 /// A 1×1 PNG.
 const PNG_LOGO: &str = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
 
-async fn set_profile(app: &TestApp, business_id: i64) {
-    sqlx::query(
-        "UPDATE businesses SET paper_size = 'letter', locale = 'de-DE', accent_color = '#aa3300',
-                legal_name = 'Flixtechs GmbH', tax_id = 'DE123456789',
-                footer = 'Flixtechs GmbH · Amtsgericht Berlin',
-                payment_bank_name = 'Deutsche Bank', payment_account_holder = 'Flixtechs GmbH',
-                payment_iban = 'DE89370400440532013000', payment_bic = 'DEUTDEFF',
-                payment_text = 'Please quote the invoice number.'
-         WHERE id = $1",
+async fn set_profile(app: &TestApp, tenant: &crate::harness::Tenant) {
+    let (status, body) = crate::harness::patch(
+        app,
+        tenant,
+        "/api/v1/business",
+        json!({"business": {
+            "paper_size": "letter", "locale": "de-DE", "accent_color": "#aa3300",
+            "legal_name": "Flixtechs GmbH", "tax_id": "DE123456789",
+            "address": {"line": "Unter den Linden 1", "post_code": "10117", "city": "Berlin",
+                        "country": "DE"},
+            "footer": "Flixtechs GmbH · Amtsgericht Berlin",
+            "payment_instructions": {"bank_name": "Deutsche Bank",
+                "account_holder": "Flixtechs GmbH", "iban": "DE89 3704 0044 0532 0130 00",
+                "bic": "DEUTDEFF", "text": "Please quote the invoice number."},
+        }}),
     )
-    .bind(business_id)
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    sqlx::query(
-        "INSERT INTO business_logos (business_id, content_type, digest, bytes)
-         VALUES ($1, 'image/png', encode(sha256($2), 'hex'), $2)",
-    )
-    .bind(business_id)
-    .bind(
-        base64::engine::general_purpose::STANDARD
-            .decode(PNG_LOGO)
-            .unwrap(),
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let logo = base64::engine::general_purpose::STANDARD
+        .decode(PNG_LOGO)
+        .unwrap();
+    let response = app
+        .authed(tenant, Method::PUT, "/api/v1/business/logo")
+        .header("content-type", "image/png")
+        .body(logo)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
 }
 
 #[tokio::test]
@@ -58,7 +60,7 @@ async fn the_profile_sets_paper_locale_tax_id_payment_footer_and_logo() {
     let a4 = before.bytes().await.unwrap();
     assert!(pdf_info(&a4).contains("595."), "A4 by default");
 
-    set_profile(&app, s.tenant.business_id).await;
+    set_profile(&app, &s.tenant).await;
     let after = app
         .authed(&s.tenant, Method::GET, &path)
         .header("if-none-match", &etag)
@@ -74,6 +76,8 @@ async fn the_profile_sets_paper_locale_tax_id_payment_footer_and_logo() {
     for expected in [
         "Flixtechs GmbH",
         "Tax ID: DE123456789",
+        "Unter den Linden 1",
+        "10117 Berlin",
         "Issue date 12.10.2025",
         "400,00",
         "Subtotal 400,00 USD",
