@@ -23,6 +23,7 @@ pub mod public;
 pub mod publish;
 pub mod queue;
 pub mod ratelimit;
+pub mod render;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

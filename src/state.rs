@@ -22,6 +22,8 @@ pub struct AppState {
     pub argon2: crate::auth::secrets::Argon2Gate,
     /// The key the customer's page links are derived from (`billing::links`).
     pub links: crate::link_key::LinkKey,
+    /// Invoice and quote PDFs: fonts loaded once, `PDF_RENDER_CONCURRENCY` at once.
+    pub renderer: crate::render::Renderer,
 }
 
 impl AppState {
@@ -37,9 +39,14 @@ impl AppState {
         links: crate::link_key::LinkKey,
     ) -> Self {
         let argon2 = crate::auth::secrets::Argon2Gate::new(config.limits.argon2_concurrency);
+        let renderer = crate::render::Renderer::new(
+            config.pdf_font_dir.as_deref(),
+            config.limits.pdf_render_concurrency,
+        );
         AppState {
             argon2,
             links,
+            renderer,
             pool,
             config: Arc::new(config),
             clock,

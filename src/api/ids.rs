@@ -1,8 +1,12 @@
 //! Record ids in paths: `/customers/13` and `/customers/13.json` name the same record,
 //! as the documents' `url` fields end in `.json`. Anything else is not a record: 404.
+//! Invoices and quotes also answer `/invoices/13.pdf` (`ShowId`): the router cannot tell
+//! `{id}.pdf` from `{id}`, so the suffix is read here; on any other method than GET the
+//! `.pdf` form is a 405, as the document says it is GET only.
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
 
 use crate::error::ApiError;
 
@@ -19,14 +23,47 @@ pub fn record_not_found() -> ApiError {
     ApiError::record_not_found()
 }
 
+async fn raw_id<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<String, ApiError> {
+    let Path(raw) = Path::<String>::from_request_parts(parts, state)
+        .await
+        .map_err(|_| record_not_found())?;
+    if raw.ends_with(".pdf") && !matches!(parts.method, Method::GET | Method::HEAD) {
+        return Err(ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "A document's PDF is read with GET only",
+        )
+        .with_header(header::ALLOW, HeaderValue::from_static("GET,HEAD")));
+    }
+    Ok(raw)
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Id {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Path(raw) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| record_not_found())?;
+        let raw = raw_id(parts, state).await?;
         parse_id(&raw).map(Id).ok_or_else(record_not_found)
+    }
+}
+
+/// The `{id}` of an invoice's or quote's show: `13`, `13.json`, or `13.pdf` (`pdf`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShowId {
+    pub id: i64,
+    pub pdf: bool,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ShowId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let raw = raw_id(parts, state).await?;
+        let (digits, pdf) = match raw.strip_suffix(".pdf") {
+            Some(digits) => (digits, true),
+            None => (raw.as_str(), false),
+        };
+        let id = parse_id(digits).filter(|_| !(pdf && digits.ends_with(".json")));
+        id.map(|id| ShowId { id, pdf }).ok_or_else(record_not_found)
     }
 }
 

@@ -2,6 +2,7 @@
 //! recurring (which live with those resources).
 
 use axum::extract::{OriginalUri, RawQuery, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;
 use serde_json::Value;
@@ -11,7 +12,7 @@ use crate::api::aliases;
 use crate::api::docs::ShowParams;
 use crate::api::docs::{ErrorResponse, ListMeta};
 use crate::api::documents::{read_discount, read_items, read_taxes};
-use crate::api::ids::{Id, record_not_found};
+use crate::api::ids::{Id, ShowId, record_not_found};
 use crate::api::input::{Form, Obj, Patch};
 pub use crate::api::invoice_docs::{DocumentTaxInput, InvoiceInput, InvoiceListParams, ItemInput};
 use crate::api::pagination::Paginated;
@@ -26,6 +27,7 @@ use crate::billing::search;
 use crate::error::ApiResult;
 use crate::http::Json;
 use crate::paging::Page;
+use crate::render::DocKind;
 use crate::state::AppState;
 use crate::views::invoices::{InvoiceView, find_view, render, show_one};
 
@@ -168,12 +170,18 @@ pub async fn create(
 pub async fn show(
     State(state): State<AppState>,
     auth: Auth,
-    Id(id): Id,
+    ShowId { id, pdf }: ShowId,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     let mut query = ListQuery::parse(raw.as_deref())?;
     let include_deleted = query.include_deleted();
     query.finish()?;
+    if pdf || crate::api::pdf::wants_pdf(&headers) {
+        let answer =
+            crate::api::pdf::answer(&state, auth.business_id, DocKind::Invoice, id, &headers);
+        return Ok(crate::api::pdf::vary_on_accept(answer.await?));
+    }
     let mut conn = state.pool.acquire().await?;
     let view = find_view(
         &mut conn,
@@ -184,7 +192,31 @@ pub async fn show(
     )
     .await?
     .ok_or_else(record_not_found)?;
-    Ok(data(view))
+    Ok(crate::api::pdf::vary_on_accept(data(view)))
+}
+
+#[utoipa::path(
+    get, path = "/invoices/{id}/pdf", tag = "Invoices",
+    summary = "The invoice as a PDF (PDF/A-3b)",
+    params(("id" = i64, Path, description = "Invoice id")),
+    responses(
+        (status = 200, description = "The invoice's PDF", content_type = "application/pdf", body = String,
+         headers(
+            ("ETag" = String, description = "The document's version: send it back as If-None-Match"),
+            ("Content-Disposition" = String, description = "`inline; filename=\"INV-0001.pdf\"`"),
+         )),
+        (status = 304, description = "Not modified: If-None-Match names this version"),
+        (status = 404, description = "No such invoice in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn pdf(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    crate::api::pdf::answer(&state, auth.business_id, DocKind::Invoice, id, &headers).await
 }
 
 #[utoipa::path(

@@ -20,6 +20,7 @@ pub mod pagination;
 pub mod params;
 pub mod payment_terms;
 pub mod payments;
+pub mod pdf;
 pub mod public_links;
 pub mod quotes;
 pub mod ransack;

@@ -1,6 +1,7 @@
 //! `/api/v1/quotes`: the documented five endpoints, status, conversion, duplication.
 
 use axum::extract::{OriginalUri, RawQuery, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;
 use serde_json::Value;
@@ -9,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::aliases;
 use crate::api::docs::{ErrorResponse, ListMeta, ShowParams};
 use crate::api::documents::{read_discount, read_items, read_taxes};
-use crate::api::ids::{Id, record_not_found};
+use crate::api::ids::{Id, ShowId, record_not_found};
 use crate::api::input::{Form, Obj};
 use crate::api::invoices::InvoiceEnvelope;
 use crate::api::pagination::Paginated;
@@ -23,6 +24,7 @@ use crate::billing::quotes::{self, Changes, Filter, STATUSES, StatusChange};
 use crate::error::ApiResult;
 use crate::http::Json;
 use crate::paging::Page;
+use crate::render::DocKind;
 use crate::state::AppState;
 use crate::views::quotes::{QuoteView, render, show_one};
 
@@ -194,15 +196,44 @@ pub async fn create(
 pub async fn show(
     State(state): State<AppState>,
     auth: Auth,
-    Id(id): Id,
+    ShowId { id, pdf }: ShowId,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     let mut query = ListQuery::parse(raw.as_deref())?;
     let include_deleted = query.include_deleted();
     query.finish()?;
-    Ok(data(
-        answer(&state, auth.business_id, id, include_deleted).await?,
-    ))
+    if pdf || crate::api::pdf::wants_pdf(&headers) {
+        let answer =
+            crate::api::pdf::answer(&state, auth.business_id, DocKind::Quote, id, &headers);
+        return Ok(crate::api::pdf::vary_on_accept(answer.await?));
+    }
+    let view = answer(&state, auth.business_id, id, include_deleted).await?;
+    Ok(crate::api::pdf::vary_on_accept(data(view)))
+}
+
+#[utoipa::path(
+    get, path = "/quotes/{id}/pdf", tag = "Quotes",
+    summary = "The quote as a PDF (PDF/A-3b)",
+    params(("id" = i64, Path, description = "Quote id")),
+    responses(
+        (status = 200, description = "The quote's PDF", content_type = "application/pdf", body = String,
+         headers(
+            ("ETag" = String, description = "The document's version: send it back as If-None-Match"),
+            ("Content-Disposition" = String, description = "`inline; filename=\"QOT-0001.pdf\"`"),
+         )),
+        (status = 304, description = "Not modified: If-None-Match names this version"),
+        (status = 404, description = "No such quote in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn pdf(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    crate::api::pdf::answer(&state, auth.business_id, DocKind::Quote, id, &headers).await
 }
 
 #[utoipa::path(

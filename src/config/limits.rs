@@ -36,6 +36,9 @@ pub struct Limits {
     /// `ARGON2_CONCURRENCY`: password and client-secret hashes computed at once (0: one
     /// per core).
     pub argon2_concurrency: usize,
+    /// `PDF_RENDER_CONCURRENCY`: invoice and quote PDFs typeset at once (each a CPU-bound
+    /// few milliseconds and some megabytes); more wait their turn.
+    pub pdf_render_concurrency: usize,
     /// `CLIENT_AUTH_RATE_LIMIT_PER_MINUTE`: client authentications per minute one OAuth
     /// client id may attempt on token, revoke and introspect (per IP is
     /// `TOKEN_RATE_LIMIT_PER_MINUTE`).
@@ -137,6 +140,7 @@ impl Limits {
             webhook_breaker_failures: count("WEBHOOK_BREAKER_FAILURES", 5, 1000)?,
             webhook_breaker_cooldown: seconds("WEBHOOK_BREAKER_COOLDOWN_SECONDS", 60, 86_400)?,
             argon2_concurrency,
+            pdf_render_concurrency: count("PDF_RENDER_CONCURRENCY", 2, 64)? as usize,
             client_auth_per_minute: count("CLIENT_AUTH_RATE_LIMIT_PER_MINUTE", 60, 1_000_000)?,
             email_max_recipients: count("EMAIL_MAX_RECIPIENTS", 10, 40)? as usize,
             email_per_hour: count("EMAIL_QUOTA_PER_HOUR", 200, 1_000_000)?,

@@ -57,6 +57,9 @@ pub struct Config {
     pub smtp_url: String,
     /// The `From` of every email, `Name <address>` or a bare address.
     pub mail_from: String,
+    /// `PDF_FONT_DIR`: a directory whose .ttf/.otf/.ttc fonts the PDFs may use beside the
+    /// embedded ones (for scripts other than Latin, Greek and Cyrillic).
+    pub pdf_font_dir: Option<PathBuf>,
     /// The bounds on what one business can make the server do (`limits.rs`).
     pub limits: Limits,
 }
@@ -89,6 +92,7 @@ impl fmt::Debug for Config {
             .field("webhook_allow_private", &self.webhook_allow_private)
             .field("smtp_url", &redact_url(&self.smtp_url))
             .field("mail_from", &self.mail_from)
+            .field("pdf_font_dir", &self.pdf_font_dir)
             .field("limits", &self.limits)
             .finish()
     }
@@ -209,6 +213,7 @@ impl Config {
             )?,
             smtp_url,
             mail_from,
+            pdf_font_dir: var("PDF_FONT_DIR").map(PathBuf::from),
             limits: Limits::from_vars(&var)?,
         })
     }

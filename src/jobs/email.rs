@@ -17,14 +17,20 @@ use crate::billing::emailed::DocumentEmail;
 use crate::billing::emailed::{self, Sent};
 use crate::billing::{invoices, quotes, schedule};
 use crate::mail::templates::{DocumentMail, Line, Purpose};
-use crate::mail::{self, Email, MailError, Mailer};
+use crate::mail::{self, Attachment, Email, MailError, Mailer};
 use crate::money::{Currency, decimal_to_cents, format_amount, format_decimal};
 use crate::queue::JobContext;
 use crate::queue::JobError;
+use crate::render::{DocKind, Prepared, RenderError, Renderer};
 use crate::views::Views;
 
 /// Runs one `email.document` job.
-pub async fn run(ctx: JobContext, mailer: Arc<Mailer>, payload: Value) -> Result<(), JobError> {
+pub async fn run(
+    ctx: JobContext,
+    mailer: Arc<Mailer>,
+    renderer: Renderer,
+    payload: Value,
+) -> Result<(), JobError> {
     let job: DocumentEmail = serde_json::from_value(payload)
         .map_err(|err| JobError::Fatal(format!("bad payload: {err}")))?;
     let purpose = match job.purpose.as_str() {
@@ -38,6 +44,7 @@ pub async fn run(ctx: JobContext, mailer: Arc<Mailer>, payload: Value) -> Result
     let Some(composed) = compose(&mut conn, &job, purpose, views).await? else {
         return Err(JobError::Fatal("the document no longer exists".into()));
     };
+    let pdf = pdf_of(&renderer, &mut conn, views, &job, purpose).await?;
     drop(conn);
     if purpose == Purpose::Reminder && composed.closed {
         // Paid or voided since the reminder was queued: nothing to remind of.
@@ -74,6 +81,7 @@ pub async fn run(ctx: JobContext, mailer: Arc<Mailer>, payload: Value) -> Result
         subject,
         text,
         html,
+        attachments: attachment(&renderer, pdf).await,
     };
     match mailer.send(&email).await {
         Ok(()) => {}
@@ -82,6 +90,51 @@ pub async fn run(ctx: JobContext, mailer: Arc<Mailer>, payload: Value) -> Result
     }
     record_delivery(&ctx, &job, purpose).await?;
     Ok(())
+}
+
+/// The document's PDF read for the email (the reads on the job's connection; the
+/// typesetting after it is returned).
+async fn pdf_of(
+    renderer: &Renderer,
+    conn: &mut PgConnection,
+    views: Views<'_>,
+    job: &DocumentEmail,
+    purpose: Purpose,
+) -> sqlx::Result<Option<Prepared>> {
+    let kind = match purpose {
+        Purpose::Quote => DocKind::Quote,
+        Purpose::Invoice | Purpose::Reminder => DocKind::Invoice,
+    };
+    match renderer
+        .prepare(conn, views, job.business_id, kind, job.document_id)
+        .await
+    {
+        Ok(prepared) => Ok(prepared),
+        Err(RenderError::Database(e)) => Err(e),
+        Err(e) => {
+            tracing::error!(error = %e, "the document's PDF could not be prepared; sent without it");
+            Ok(None)
+        }
+    }
+}
+
+/// The PDF as the email's attachment (`INV-0001.pdf`). A typesetting failure is ours,
+/// not the customer's: logged, and the email goes without it rather than not at all.
+async fn attachment(renderer: &Renderer, pdf: Option<Prepared>) -> Vec<Attachment> {
+    let Some(prepared) = pdf else {
+        return Vec::new();
+    };
+    match renderer.render(prepared).await {
+        Ok(rendered) => vec![Attachment {
+            file_name: rendered.file_name,
+            content_type: "application/pdf",
+            bytes: rendered.bytes,
+        }],
+        Err(e) => {
+            tracing::error!(error = %e, "the document's PDF failed to render; sent without it");
+            Vec::new()
+        }
+    }
 }
 
 /// Stamps the delivery on the document (or the reminder). The message has already gone,

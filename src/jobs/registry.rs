@@ -11,10 +11,15 @@ use crate::webhooks;
 /// `mailer`, the process's one SMTP transport.
 pub fn runner(ctx: JobContext, mailer: Mailer) -> Runner {
     let mailer = Arc::new(mailer);
+    // The worker's own bound on PDFs typeset at once (the API's is `AppState::renderer`).
+    let renderer = crate::render::Renderer::new(
+        ctx.config.pdf_font_dir.as_deref(),
+        ctx.config.limits.pdf_render_concurrency,
+    );
     Runner::new(ctx)
         .handler(webhooks::deliveries::DELIVER, webhooks::deliveries::deliver)
         .handler(crate::billing::emailed::KIND, move |ctx, payload| {
-            super::email::run(ctx, mailer.clone(), payload)
+            super::email::run(ctx, mailer.clone(), renderer.clone(), payload)
         })
         .sweep("recurring invoices", super::sweeps::recurring)
         .sweep("overdue invoices", super::sweeps::overdue)

@@ -7,7 +7,8 @@ pub mod templates;
 
 use std::time::Duration;
 
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment as MimeAttachment, Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::{Config, ConfigError, MAIL_FROM_PROBLEM, SMTP_URL_PROBLEM, redact_url};
@@ -23,6 +24,16 @@ pub struct Email {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// Files sent with it (the document's PDF).
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file attached to an email.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub file_name: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
 }
 
 /// Why an email was not sent.
@@ -93,7 +104,8 @@ fn mailbox(address: &str) -> Result<Mailbox, MailError> {
         .map_err(|err| MailError::Permanent(format!("{address:?}: {err}")))
 }
 
-/// Builds the MIME message: text and HTML alternatives.
+/// Builds the MIME message: text and HTML alternatives, and the attachments beside them
+/// (`multipart/mixed`) when there are any.
 pub fn message(from: &Mailbox, email: &Email) -> Result<Message, MailError> {
     let mut builder = Message::builder()
         .from(from.clone())
@@ -104,11 +116,22 @@ pub fn message(from: &Mailbox, email: &Email) -> Result<Message, MailError> {
     for cc in &email.cc {
         builder = builder.cc(mailbox(cc)?);
     }
+    let body = MultiPart::alternative_plain_html(email.text.clone(), email.html.clone());
+    let body = if email.attachments.is_empty() {
+        body
+    } else {
+        let mut mixed = MultiPart::mixed().multipart(body);
+        for file in &email.attachments {
+            let content_type = ContentType::parse(file.content_type)
+                .map_err(|err| MailError::Permanent(err.to_string()))?;
+            mixed = mixed.singlepart(
+                MimeAttachment::new(file.file_name.clone()).body(file.bytes.clone(), content_type),
+            );
+        }
+        mixed
+    };
     builder
-        .multipart(MultiPart::alternative_plain_html(
-            email.text.clone(),
-            email.html.clone(),
-        ))
+        .multipart(body)
         .map_err(|err| MailError::Permanent(err.to_string()))
 }
 
@@ -133,6 +156,7 @@ mod tests {
             subject: "Invoice INV-0001".into(),
             text: "plain".into(),
             html: "<p>html</p>".into(),
+            attachments: Vec::new(),
         };
         let from: Mailbox = "Billing <billing@example.com>".parse().unwrap();
         let raw = message(&from, &email).unwrap().formatted();
@@ -148,6 +172,28 @@ mod tests {
             message(&from, &nobody),
             Err(MailError::Permanent(_))
         ));
+    }
+
+    #[test]
+    fn an_attachment_goes_beside_the_alternatives() {
+        let email = Email {
+            to: vec!["a@example.com".into()],
+            cc: vec![],
+            subject: "Invoice INV-0001".into(),
+            text: "plain".into(),
+            html: "<p>html</p>".into(),
+            attachments: vec![Attachment {
+                file_name: "INV-0001.pdf".into(),
+                content_type: "application/pdf",
+                bytes: b"%PDF-1.7".to_vec(),
+            }],
+        };
+        let from: Mailbox = "billing@example.com".parse().unwrap();
+        let raw = String::from_utf8(message(&from, &email).unwrap().formatted()).unwrap();
+        assert!(raw.contains("multipart/mixed"));
+        assert!(raw.contains("multipart/alternative"));
+        assert!(raw.contains("Content-Type: application/pdf"));
+        assert!(raw.contains("filename=\"INV-0001.pdf\""));
     }
 
     #[test]

@@ -29,6 +29,7 @@ mod currency;
 mod decimal;
 mod format;
 mod limits;
+mod locale;
 mod minor;
 mod totals;
 
@@ -43,6 +44,7 @@ pub use limits::{
     MAX_DECIMALS, MAX_INTEGER_DIGITS, bounded, check_fixed_amount, check_percent, check_quantity,
     check_unit_price,
 };
+pub use locale::NumberFormat;
 pub use minor::{cents_to_decimal, decimal_to_cents};
 pub use totals::{
     Discount, LineInput, LineTotals, TaxId, TaxRate, TaxTotal, Totals, TotalsError, balance,

@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use crate::billing::customer_page::{self, Answer};
 use crate::billing::links::{self, Resolved};
 use crate::publish;
+use crate::render::RenderError;
 use crate::state::AppState;
 use crate::views::page::{self, Notice, PageHtml};
 
@@ -156,16 +157,49 @@ async fn pdf(State(state): State<AppState>, Path(token): Path<String>) -> Respon
     }
 }
 
-/// The PDF of a link's document: the one place the page reaches the renderer. Until the
-/// renderer is part of the server it answers the 404 page.
-///
-/// Wiring (once `render::Renderer` is in `AppState`): `state.renderer.document(&mut conn,
-/// link.business_id, kind, link.document_id)` with `kind` from `link.kind`
-/// (`DocKind::Invoice` / `DocKind::Quote`); `Some(rendered)` answers `application/pdf`
-/// with `Content-Disposition: inline; filename="…"` and `security_headers`, `None` the
-/// 404 page.
-pub async fn pdf_download(_state: &AppState, _link: &Resolved) -> Response {
-    not_found()
+/// The PDF of a link's document (the same bytes the API's `/pdf` route answers): the one
+/// place the page reaches the renderer.
+pub async fn pdf_download(state: &AppState, link: &Resolved) -> Response {
+    let rendered = match state.pool.acquire().await {
+        Ok(mut conn) => {
+            state
+                .renderer
+                .document(
+                    &mut conn,
+                    state.views(),
+                    link.business_id,
+                    link.kind,
+                    link.document_id,
+                )
+                .await
+        }
+        Err(err) => return unavailable(err),
+    };
+    match rendered {
+        Ok(Some(rendered)) => {
+            let disposition = format!("inline; filename=\"{}\"", rendered.file_name);
+            let mut response = rendered.bytes.into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            );
+            if let Ok(value) = HeaderValue::from_str(&disposition) {
+                headers.insert(header::CONTENT_DISPOSITION, value);
+            }
+            security_headers(headers);
+            response
+        }
+        Ok(None) => not_found(),
+        Err(RenderError::Database(err)) => unavailable(err),
+        Err(err) => {
+            tracing::error!(error = %err, "the customer's page could not typeset the PDF");
+            respond(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &page::message("Unavailable", "The PDF could not be made."),
+            )
+        }
+    }
 }
 
 /// `POST /p/{token}/accept`.

@@ -102,6 +102,9 @@ pub struct InvoiceView {
     /// link is revoked or the invoice deleted.
     #[schema(example = "http://localhost:3000/p/3q2-7wEjm0bX5Yt8vJ1kQk4nQ8m2pQy5Zs1wVb3LcXo")]
     pub public_url: Option<String>,
+    /// The PDF (PDF/A-3b): `…/api/v1/invoices/{id}/pdf`.
+    #[schema(example = "http://localhost:3000/api/v1/invoices/150/pdf")]
+    pub download_url: String,
     pub items: Vec<ItemView>,
     pub business: BusinessView,
     pub customer: Option<CustomerView>,
@@ -141,6 +144,7 @@ fn view(public_url: &str, embedded: Embedded<Invoice>) -> InvoiceView {
     InvoiceView {
         url: resource_url(public_url, "invoices", i.id),
         public_url: page_url,
+        download_url: format!("{public_url}/api/v1/invoices/{}/pdf", i.id),
         id: i.id,
         number: i.number,
         customer_id: i.customer_id,

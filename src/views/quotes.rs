@@ -97,6 +97,9 @@ pub struct QuoteView {
     pub public_url: Option<String>,
     /// What the customer wrote when accepting or declining on the page; null if nothing.
     pub customer_response: Option<CustomerResponseView>,
+    /// The PDF (PDF/A-3b): `…/api/v1/quotes/{id}/pdf`.
+    #[schema(example = "http://localhost:3000/api/v1/quotes/25/pdf")]
+    pub pdf_url: String,
     pub items: Vec<ItemView>,
     pub taxes: Vec<TaxLineView>,
     pub business: BusinessView,
@@ -139,6 +142,7 @@ fn view(public_url: &str, embedded: Embedded<Quote>) -> QuoteView {
             comment: r.comment,
             responded_at: r.responded_at,
         }),
+        pdf_url: format!("{public_url}/api/v1/quotes/{}/pdf", q.id),
         id: q.id,
         number: q.number,
         expires_at: q.expires_at,

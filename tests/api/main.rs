@@ -19,6 +19,7 @@ mod events;
 mod invoices;
 mod payment_terms;
 mod payments;
+mod pdf;
 mod public_page;
 mod quotes;
 mod reminders;

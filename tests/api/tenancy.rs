@@ -180,6 +180,8 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
         ),
         // Invoices and their actions.
         (Method::GET, format!("/api/v1/invoices/{invoice}"), None),
+        (Method::GET, format!("/api/v1/invoices/{invoice}.pdf"), None),
+        (Method::GET, format!("/api/v1/invoices/{invoice}/pdf"), None),
         (
             Method::PATCH,
             format!("/api/v1/invoices/{invoice}"),
@@ -263,6 +265,8 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
         (Method::DELETE, format!("{reminders}/abc"), None),
         // Quotes and their actions.
         (Method::GET, format!("/api/v1/quotes/{quote}"), None),
+        (Method::GET, format!("/api/v1/quotes/{quote}.pdf"), None),
+        (Method::GET, format!("/api/v1/quotes/{quote}/pdf"), None),
         (
             Method::PATCH,
             format!("/api/v1/quotes/{quote}"),

@@ -13,6 +13,7 @@ pub mod conformance;
 pub mod database;
 pub mod fixtures;
 pub mod oauth;
+pub mod pdf;
 pub mod query_counter;
 pub mod requests;
 pub mod smtp_sink;
@@ -26,6 +27,7 @@ pub use fixtures::{
     documented_quote, event_count, invoice_due_in, invoice_of, set_invoice_status, setup,
     standalone_payment, usd,
 };
+pub use pdf::{flat_text, get_pdf, page_count, pdf_fonts, pdf_info, pdf_metadata, pdf_text};
 pub use requests::{
     action, assert_error, assert_invalid_token, get, json, patch, post, send, show,
 };

@@ -65,9 +65,20 @@ async fn the_page_shows_the_document_under_a_strict_csp_and_private_headers() {
     ] {
         assert!(html.contains(expected), "{expected} in {html}");
     }
-    // The PDF link answers through one function (404 until the renderer is wired).
+    // The page's PDF is the API's PDF: the same document, read back.
     let pdf = app.client.get(format!("{url}/pdf")).send().await.unwrap();
-    assert!(pdf.status() == 404 || pdf.headers()["content-type"] == "application/pdf");
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let disposition = pdf.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(disposition.contains(".pdf\""), "{disposition}");
+    assert_eq!(pdf.headers()["cache-control"], "no-store");
+    let text = crate::harness::pdf::pdf_text(&pdf.bytes().await.unwrap());
+    for expected in ["USD 437.00", "Balance due"] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
 }
 
 #[tokio::test]

@@ -1,0 +1,9 @@
+//! Invoice and quote PDFs: `/{id}.pdf`, `/{id}/pdf` and `Accept: application/pdf`, read
+//! back with poppler-utils as a viewer would (`harness::pdf`).
+
+mod content;
+mod email;
+mod http;
+mod marks;
+mod profile;
+mod scripts;
