@@ -58,6 +58,15 @@ curl -fsS "http://127.0.0.1:$port/api/v1/openapi.json" >"$work/openapi.json"
 openapi-spec-validator "$work/openapi.json"
 generated=$(cd "$work" && openapi-python-client generate --path openapi.json --output-path sdk 2>&1)
 echo "$generated"
+# Two limits of the generator, not of the document: it parses no binary body other than
+# application/octet-stream (the logo's image/* uploads, the PDF answers). Those operations
+# are still generated (checked below); every other warning fails the step.
+generated=$(python3 -c '
+import re, sys
+text = sys.stdin.read()
+known = re.compile(r"WARNING parsing [^\n]*\n\n(Unsupported content type image/[a-z+]+|Cannot parse response for status code [^\n]*Unsupported content_type application/pdf[^\n]*)\n\n[^\n]*(\n[^\n]+)*")
+print(known.sub("", text).replace("Warning(s) encountered while generating. Client was generated, but some pieces may be missing", ""))
+' <<<"$generated")
 if grep -qiE "warning|error|skipp" <<<"$generated"; then
     echo "openapi-python-client did not generate cleanly" >&2
     exit 1

@@ -137,6 +137,23 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
+/// The spec's side: the upload's bodies are bytes (utoipa leaves a bare content type
+/// without a schema), the multipart one a `logo` file part.
+pub(crate) fn document(spec: &mut serde_json::Value) {
+    let binary = serde_json::json!({"type": "string", "format": "binary"});
+    let Some(content) =
+        spec.pointer_mut("/paths/~1api~1v1~1business~1logo/put/requestBody/content")
+    else {
+        return;
+    };
+    for image in ["image/png", "image/jpeg", "image/svg+xml"] {
+        content[image] = serde_json::json!({"schema": binary});
+    }
+    content["multipart/form-data"] = serde_json::json!({"schema": {
+        "type": "object", "required": ["logo"], "properties": {"logo": binary}
+    }});
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -120,7 +120,10 @@ impl Renderer {
             return Ok(None);
         };
         let data =
-            serde_json::to_vec(&loaded.model).map_err(|e| RenderError::Typeset(e.to_string()))?;
+            serde_json::to_value(&loaded.model).map_err(|e| RenderError::Typeset(e.to_string()))?;
+        let mut data = data;
+        world::printable_data(&self.inner.engine, &mut data);
+        let data = serde_json::to_vec(&data).map_err(|e| RenderError::Typeset(e.to_string()))?;
         // Everything the PDF shows is in the model and the logo: their hash with the
         // template's version changes whenever the document, its customer or the business
         // profile does, and only then.

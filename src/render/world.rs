@@ -61,6 +61,33 @@ impl Engine {
     pub fn font_count(&self) -> usize {
         self.fonts.len()
     }
+
+    /// `text` as the fonts can print it: PDF/A refuses a glyph no font has, so a control
+    /// character is dropped and an uncovered one shows as `?` (user text is free-form).
+    pub fn printable(&self, text: &str) -> String {
+        text.chars()
+            .filter(|c| *c == '\n' || !c.is_control())
+            .map(|c| {
+                let covered = c == '\n'
+                    || c == ' '
+                    || self
+                        .fonts
+                        .iter()
+                        .any(|f| f.info().coverage.contains(c as u32));
+                if covered { c } else { '?' }
+            })
+            .collect()
+    }
+}
+
+/// Every string in the template's data made printable (see `Engine::printable`).
+pub fn printable_data(engine: &Engine, value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(s) => *s = engine.printable(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| printable_data(engine, v)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| printable_data(engine, v)),
+        _ => {}
+    }
 }
 
 fn fonts_in(dir: &Path) -> Vec<Font> {
