@@ -47,3 +47,13 @@ async fn a_name_written_in_typst_markup_prints_literally() {
         assert!(text.contains(name), "{name:?} missing from: {text}");
     }
 }
+
+// Schemathesis found it: a control character or a code point no font has used to fail
+// the PDF/A export with a 500. The control character is dropped, the other printed as ?.
+#[tokio::test]
+async fn a_name_no_font_can_print_still_renders() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app, "Flixtechs").await;
+    let text = customer_named(&app, &s, "Acme\u{11}\u{45e9a} Ltd").await;
+    assert!(text.contains("Acme? Ltd"), "{text}");
+}
