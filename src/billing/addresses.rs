@@ -79,6 +79,55 @@ pub async fn update(
     Ok(())
 }
 
+/// What a PATCH's `address` did to the row its owner (a business, a customer) points at.
+#[must_use = "the owner's address_id may have to change and an old row be deleted"]
+pub struct Applied {
+    /// The owner's new `address_id` when it changes (`Some(None)`: cleared).
+    pub new_id: Option<Option<i64>>,
+    /// The row to delete once the owner no longer points at it.
+    orphan: Option<i64>,
+}
+
+/// Applies a PATCH's `address` (`None` keeps it, `Some(None)` removes it, `Some(Some(_))`
+/// changes the fields given, creating the row when there is none) to the owner whose
+/// row, locked by the caller, points at `current`.
+pub async fn apply(
+    conn: &mut PgConnection,
+    current: Option<i64>,
+    change: &Option<Option<AddressChanges>>,
+    now: DateTime<Utc>,
+) -> sqlx::Result<Applied> {
+    let mut applied = Applied {
+        new_id: None,
+        orphan: None,
+    };
+    match (change, current) {
+        (Some(Some(address)), Some(existing)) => update(conn, existing, address, now).await?,
+        (Some(Some(address)), None) => {
+            applied.new_id = Some(Some(insert(conn, address, now).await?))
+        }
+        (Some(None), Some(old)) => {
+            applied.new_id = Some(None);
+            applied.orphan = Some(old);
+        }
+        _ => {}
+    }
+    Ok(applied)
+}
+
+impl Applied {
+    /// Deletes the row the owner let go of; call after the owner's UPDATE (the foreign key).
+    pub async fn remove_orphan(self, conn: &mut PgConnection) -> sqlx::Result<()> {
+        if let Some(old) = self.orphan {
+            sqlx::query("DELETE FROM addresses WHERE id = $1")
+                .bind(old)
+                .execute(conn)
+                .await?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Address {
     pub id: i64,

@@ -257,17 +257,7 @@ pub async fn update(
     let Some(address_id) = lock(&mut *tx, business_id, id).await? else {
         return Ok(None);
     };
-    let mut new_address_id = None;
-    match (&changes.address, address_id) {
-        (Some(Some(address)), Some(existing)) => {
-            addresses::update(&mut *tx, existing, address, now).await?
-        }
-        (Some(Some(address)), None) => {
-            new_address_id = Some(Some(addresses::insert(&mut *tx, address, now).await?))
-        }
-        (Some(None), Some(_)) => new_address_id = Some(None),
-        _ => {}
-    }
+    let address = addresses::apply(&mut *tx, address_id, &changes.address, now).await?;
 
     let mut qb = QueryBuilder::<Postgres>::new("UPDATE customers SET updated_at = ");
     qb.push_bind(now);
@@ -286,18 +276,13 @@ pub async fn update(
     set("website", changes.website.clone());
     set("notes", changes.notes.clone());
     set("tax_id", changes.tax_id.clone());
-    if let Some(address_id) = new_address_id {
+    if let Some(address_id) = address.new_id {
         qb.push(", address_id = ").push_bind(address_id);
     }
     qb.push(" WHERE id = ").push_bind(id);
     qb.build().execute(&mut *tx).await?;
 
-    if let (Some(None), Some(old)) = (&changes.address, address_id) {
-        sqlx::query("DELETE FROM addresses WHERE id = $1")
-            .bind(old)
-            .execute(&mut *tx)
-            .await?;
-    }
+    address.remove_orphan(&mut *tx).await?;
     Ok(Some(Outcome::of(
         EventType::CustomerUpdated,
         business_id,

@@ -51,17 +51,7 @@ pub async fn update(
             .bind(business_id)
             .fetch_one(&mut *tx)
             .await?;
-    let mut new_address_id = None;
-    match (&c.address, address_id) {
-        (Some(Some(address)), Some(existing)) => {
-            addresses::update(&mut *tx, existing, address, now).await?
-        }
-        (Some(Some(address)), None) => {
-            new_address_id = Some(Some(addresses::insert(&mut *tx, address, now).await?))
-        }
-        (Some(None), Some(_)) => new_address_id = Some(None),
-        _ => {}
-    }
+    let address = addresses::apply(&mut *tx, address_id, &c.address, now).await?;
 
     let mut qb = QueryBuilder::<Postgres>::new("UPDATE businesses SET updated_at = ");
     qb.push_bind(now);
@@ -93,18 +83,13 @@ pub async fn update(
     if let Some(padding) = c.number_padding {
         qb.push(", number_padding = ").push_bind(padding);
     }
-    if let Some(address_id) = new_address_id {
+    if let Some(address_id) = address.new_id {
         qb.push(", address_id = ").push_bind(address_id);
     }
     qb.push(" WHERE id = ").push_bind(business_id);
     qb.build().execute(&mut *tx).await?;
 
-    if let (Some(None), Some(old)) = (&c.address, address_id) {
-        sqlx::query("DELETE FROM addresses WHERE id = $1")
-            .bind(old)
-            .execute(&mut *tx)
-            .await?;
-    }
+    address.remove_orphan(&mut *tx).await?;
     if c.remove_logo {
         logos::remove(&mut *tx, business_id).await?;
     }
