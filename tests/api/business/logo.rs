@@ -6,7 +6,7 @@ use serde_json::Value;
 use super::profile;
 use crate::harness::{Tenant, TestApp, assert_error, json, send, setup, show};
 
-fn png() -> Vec<u8> {
+pub fn png() -> Vec<u8> {
     let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     bytes.extend((0..200u8).collect::<Vec<_>>());
     bytes
@@ -37,7 +37,7 @@ async fn upload(
 }
 
 /// Uploads, expects 200: the logo's URL.
-async fn uploaded(app: &TestApp, t: &Tenant, content_type: &str, bytes: Vec<u8>) -> String {
+pub async fn uploaded(app: &TestApp, t: &Tenant, content_type: &str, bytes: Vec<u8>) -> String {
     let response = upload(app, t, content_type, bytes).await;
     assert_eq!(response.status(), 200);
     let body = json(response).await;
@@ -45,7 +45,7 @@ async fn uploaded(app: &TestApp, t: &Tenant, content_type: &str, bytes: Vec<u8>)
 }
 
 /// The URL's path (the server's own address, not the configured public one).
-fn path_of(url: &str) -> String {
+pub fn path_of(url: &str) -> String {
     assert!(url.starts_with("http://localhost:3000/logos/"), "{url}");
     url.trim_start_matches("http://localhost:3000").to_string()
 }

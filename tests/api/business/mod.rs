@@ -2,7 +2,7 @@
 //! numbering it drives (`numbering.rs`), its logo (`logo.rs`) and that a business only
 //! ever sees and changes its own (`tenancy.rs`).
 
-mod logo;
+pub mod logo;
 mod numbering;
 mod show_update;
 mod tenancy;

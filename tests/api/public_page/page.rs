@@ -207,3 +207,21 @@ async fn the_page_shows_the_business_profile() {
         .encode(sha2::Sha256::digest(&html.as_bytes()[start..end]));
     assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
 }
+
+#[tokio::test]
+async fn the_page_shows_the_business_logo_from_this_server() {
+    use crate::business::logo::{path_of, png, uploaded};
+    let (app, _sink) = app_with_sink().await;
+    let s = setup(&app, "Flixtechs").await;
+    let logo = uploaded(&app, &s.tenant, "image/png", png()).await;
+    let invoice = sent_invoice(&app, &s).await;
+    let (status, html) = open(&app, &page_url(&app, &invoice["public_url"])).await;
+    assert_eq!(status, 200);
+    // Same origin, by path: the page's CSP allows images from 'self' only.
+    let path = path_of(&logo);
+    let img = format!("<img class=\"logo\" src=\"{path}\" alt=\"Flixtechs\">");
+    assert!(html.contains(&img), "{html}");
+    let served = app.client.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.bytes().await.unwrap().to_vec(), png());
+}
