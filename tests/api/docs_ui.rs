@@ -1,10 +1,9 @@
 //! The interactive docs render in headless Chromium with no network but this machine.
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::harness::TestApp;
-use crate::harness::browser::browser_available;
+use crate::harness::browser::{browser_available, run_script};
 
 #[tokio::test]
 async fn the_docs_render_offline_in_a_real_browser() {
@@ -15,22 +14,7 @@ async fn the_docs_render_offline_in_a_real_browser() {
     let app = TestApp::spawn().await;
     let docs = app.url("/docs/");
     let artifacts = root.join("test-artifacts");
-    let mut command = Command::new("node");
-    command
-        .arg(root.join("tests/browser/docs.mjs"))
-        .arg(&docs)
-        .arg(&artifacts)
-        .current_dir(root);
-    let output = tokio::task::spawn_blocking(move || command.output())
-        .await
-        .unwrap()
-        .expect("run node");
-    assert!(
-        output.status.success(),
-        "docs test failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    run_script(root, "docs.mjs", &[&docs]).await;
     assert!(artifacts.join("docs.png").exists());
 }
 

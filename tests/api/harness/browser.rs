@@ -41,3 +41,27 @@ pub fn browser_available(root: &Path, test: &str) -> bool {
         }
     }
 }
+
+/// Runs `tests/browser/<script>` under node with the arguments, the screenshots' folder
+/// (`test-artifacts/`) last, and answers its stdout; a failing script fails the test with
+/// both outputs. The server runs on the test's runtime, so node is waited for off it;
+/// Playwright's own timeouts (30 s an action) end a script whose page hangs.
+pub async fn run_script(root: &Path, script: &str, args: &[&str]) -> String {
+    let mut command = Command::new("node");
+    command
+        .arg(root.join("tests/browser").join(script))
+        .args(args)
+        .arg(root.join("test-artifacts"))
+        .current_dir(root);
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}

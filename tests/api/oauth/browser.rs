@@ -2,11 +2,11 @@
 //! playwright-core, `tests/browser/login.mjs`), then the code exchanged over HTTP.
 
 use std::path::Path;
-use std::process::Command;
+
 
 use super::*;
 use crate::harness::TestApp;
-use crate::harness::browser::browser_available;
+use crate::harness::browser::{browser_available, run_script};
 
 /// The client app's redirect URI: a page on this machine the browser can land on.
 async fn serve_callback() -> String {
@@ -47,24 +47,7 @@ async fn a_person_signs_in_and_allows_access_in_a_real_browser() {
     let authorize_url = app.url(&format!("/oauth/authorize?{}", form(&params)));
     let artifacts = root.join("test-artifacts");
 
-    let mut command = Command::new("node");
-    command
-        .arg(root.join("tests/browser/login.mjs"))
-        .args([authorize_url.as_str(), &setup.email, PASSWORD])
-        .arg(&artifacts)
-        .current_dir(root);
-    // The server runs on this test's runtime: wait for node off it. Playwright's own
-    // timeouts (30 s an action) end the script if the page hangs.
-    let output = tokio::task::spawn_blocking(move || command.output())
-        .await
-        .unwrap()
-        .expect("run node");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "browser test failed:\n{stdout}\n{stderr}"
-    );
+    let stdout = run_script(root, "login.mjs", &[&authorize_url, &setup.email, PASSWORD]).await;
 
     let result: serde_json::Value =
         serde_json::from_str(stdout.trim()).expect("JSON from the script");

@@ -3,14 +3,13 @@
 //! quote accepted by clicking, the PDF link followed; screenshots in `test-artifacts/`.
 
 use std::path::Path;
-use std::process::Command;
 
 use chrono::Duration;
 
 use serde_json::json;
 
 use super::sent_quote;
-use crate::harness::browser::browser_available;
+use crate::harness::browser::{browser_available, run_script};
 use crate::harness::smtp_sink::Received;
 use crate::harness::{TestApp, action, app_with_sink, invoice_due_in, setup, show};
 
@@ -56,23 +55,7 @@ async fn the_page_opened_from_the_email_works_in_a_real_browser() {
     let quote_page = link_in(&app, about("Quote"));
 
     let artifacts = root.join("test-artifacts");
-    let mut command = Command::new("node");
-    command
-        .arg(root.join("tests/browser/public_page.mjs"))
-        .arg(&invoice_page)
-        .arg(&quote_page)
-        .arg(&artifacts)
-        .current_dir(root);
-    let output = tokio::task::spawn_blocking(move || command.output())
-        .await
-        .unwrap()
-        .expect("run node");
-    assert!(
-        output.status.success(),
-        "public page test failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    run_script(root, "public_page.mjs", &[&invoice_page, &quote_page]).await;
     let shown = show(&app, &s.tenant, &format!("/api/v1/invoices/{id}")).await;
     assert_eq!(shown["status"], "viewed");
     let id = quote["id"].as_i64().unwrap();
