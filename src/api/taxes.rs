@@ -49,8 +49,9 @@ pub struct TaxInput {
     /// Defaults to false. `true`: the prices of the lines it covers include this tax
     /// (consumer prices in the EU, the UK, South Africa). The tax is extracted from each
     /// line's amount after the discount: the lines carrying the same inclusive taxes
-    /// together, Σ × R / (100 + R) for their combined rate R, rounded once per document
-    /// and split per rate by largest remainder; their net is the rest, so net + tax =
+    /// together, Σ × R / (100 + R) for their combined rate R, rounded once (per document
+    /// when every line carries the same inclusive taxes) and split per rate by largest
+    /// remainder; their net is the rest, so net + tax =
     /// total exactly and a document with only inclusive taxes totals its prices.
     /// Exclusive taxes on the same lines are then computed on that net (Stripe's rule).
     /// Documents keep the flag as applied: changing it later reprices no invoice or quote.

@@ -28,6 +28,9 @@ fn scale4(rate: Decimal) -> Option<i128> {
         .flatten()
 }
 
+/// Inclusive taxes with their checked rates, each id once.
+type Rates = Vec<(TaxId, Decimal)>;
+
 /// What the extraction found: each line's net and each inclusive tax's amount.
 pub(super) struct Extracted {
     /// Per line, in input order: its base less the inclusive taxes extracted from it.
@@ -38,14 +41,11 @@ pub(super) struct Extracted {
 
 /// Extracts the inclusive taxes `sets[line]` (id and checked rate, each id once) from
 /// the lines' `bases`.
-pub(super) fn extract(
-    bases: &[i64],
-    sets: &[Vec<(TaxId, Decimal)>],
-) -> Result<Extracted, TotalsError> {
+pub(super) fn extract(bases: &[i64], sets: &[Rates]) -> Result<Extracted, TotalsError> {
     let mut nets = bases.to_vec();
     let mut amounts = BTreeMap::new();
     // The lines of each set of inclusive taxes (by their ids, in order).
-    let mut groups: BTreeMap<Vec<TaxId>, (Vec<(TaxId, Decimal)>, Vec<usize>)> = BTreeMap::new();
+    let mut groups: BTreeMap<Vec<TaxId>, (Rates, Vec<usize>)> = BTreeMap::new();
     for (line, set) in sets.iter().enumerate() {
         if set.is_empty() {
             continue;

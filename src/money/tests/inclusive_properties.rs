@@ -123,6 +123,9 @@ fn check_structure(lines: &[LineInput], totals: &Totals) -> Result<(), TestCaseE
     Ok(())
 }
 
+/// (subtotal, discount, tax total, total).
+type Figures = (i64, i64, i64, i64);
+
 /// Today's rules for a document without inclusive taxes, computed independently with
 /// decimals: each tax's amount, and (subtotal, discount, tax total, total).
 fn exclusive_reference(
@@ -131,7 +134,7 @@ fn exclusive_reference(
     discount: Discount,
     invoice_taxes: &[TaxRate],
     item_taxes: &[TaxRate],
-) -> (Vec<(TaxId, i64)>, (i64, i64, i64, i64)) {
+) -> (Vec<(TaxId, i64)>, Figures) {
     let round = |d: Decimal| {
         i64::try_from(d.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)).unwrap()
     };
