@@ -35,7 +35,7 @@ pub struct TaxList {
 /// The fields a create or update may send, wrapped (`{"tax": {...}}`) or bare. On update
 /// every field is optional.
 #[derive(Debug, ToSchema)]
-#[schema(example = json!({"tax": {"name": "VAT", "rate": "15.0", "is_default": true}}))]
+#[schema(example = json!({"tax": {"name": "VAT", "rate": "15.0", "is_default": true, "inclusive": false}}))]
 #[allow(dead_code)] // documentation only: bodies are read leniently by `input::Form`
 pub struct TaxInput {
     /// Required on create.
@@ -46,6 +46,16 @@ pub struct TaxInput {
     rate: String,
     /// Defaults to false.
     is_default: Option<bool>,
+    /// Defaults to false. `true`: the prices of the lines it covers include this tax
+    /// (consumer prices in the EU, the UK, South Africa). The tax is extracted from each
+    /// line's amount after the discount: the lines carrying the same inclusive taxes
+    /// together, Σ × R / (100 + R) for their combined rate R, rounded once (per document
+    /// when every line carries the same inclusive taxes) and split per rate by largest
+    /// remainder; their net is the rest, so net + tax =
+    /// total exactly and a document with only inclusive taxes totals its prices.
+    /// Exclusive taxes on the same lines are then computed on that net (Stripe's rule).
+    /// Documents keep the flag as applied: changing it later reprices no invoice or quote.
+    inclusive: Option<bool>,
 }
 
 #[derive(IntoParams)]
@@ -80,10 +90,15 @@ fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
     if is_default == Patch::Null {
         form.error(obj, "is_default", "must be true or false");
     }
+    let inclusive = form.boolean(obj, "inclusive");
+    if inclusive == Patch::Null {
+        form.error(obj, "inclusive", "must be true or false");
+    }
     Changes {
         name: form.not_null(obj, "name", name, creating),
         rate: form.not_null(obj, "rate", rate, creating),
         is_default: is_default.set(),
+        inclusive: inclusive.set(),
     }
 }
 

@@ -192,6 +192,7 @@ pub const TAXES: &[Attr] = &[
     attr("name", "t.name", Kind::Text),
     attr("rate", "t.rate", Kind::Decimal),
     attr("is_default", "t.is_default", Kind::Bool),
+    attr("inclusive", "t.inclusive", Kind::Bool),
     attr("created_at", "t.created_at", Kind::Time),
     attr("updated_at", "t.updated_at", Kind::Time),
 ];

@@ -1,6 +1,8 @@
 //! Taxes: the named rates a business applies to invoices and quotes. Those marked
 //! `is_default` are applied to a new document that names no taxes. Every query is scoped
 //! to the caller's business; another business's tax is indistinguishable from none.
+//! An `inclusive` tax is included in the prices; documents keep the rate and the flag as
+//! they applied them (`documents::tax_lines`), so changing a tax reprices nothing.
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -24,6 +26,8 @@ pub struct Tax {
     /// A percentage, 0 to 100, at most 4 decimal places.
     pub rate: Decimal,
     pub is_default: bool,
+    /// The prices of the lines it covers include it (extracted), or it is added on top.
+    pub inclusive: bool,
     pub discarded_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -32,8 +36,8 @@ pub struct Tax {
 /// The columns of a `Tax`, for SELECT and RETURNING alike (table alias `t`).
 macro_rules! columns {
     () => {
-        "t.id, t.business_id, t.name, t.rate, t.is_default, t.discarded_at, t.created_at,
-         t.updated_at"
+        "t.id, t.business_id, t.name, t.rate, t.is_default, t.inclusive, t.discarded_at,
+         t.created_at, t.updated_at"
     };
 }
 
@@ -134,6 +138,7 @@ pub struct Changes {
     pub name: Option<String>,
     pub rate: Option<Decimal>,
     pub is_default: Option<bool>,
+    pub inclusive: Option<bool>,
 }
 
 /// Inserts a tax; the caller has checked that `name` and `rate` are given.
@@ -144,8 +149,9 @@ pub async fn create<'e>(
     now: DateTime<Utc>,
 ) -> sqlx::Result<Tax> {
     sqlx::query_as(concat!(
-        "INSERT INTO taxes AS t (business_id, name, rate, is_default, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $5) RETURNING ",
+        "INSERT INTO taxes AS t (business_id, name, rate, is_default, inclusive, created_at,
+             updated_at)
+         VALUES ($1, $2, $3, $4, $6, $5, $5) RETURNING ",
         columns!()
     ))
     .bind(business_id)
@@ -153,6 +159,7 @@ pub async fn create<'e>(
     .bind(new.rate.unwrap_or_default())
     .bind(new.is_default.unwrap_or(false))
     .bind(now)
+    .bind(new.inclusive.unwrap_or(false))
     .fetch_one(executor)
     .await
 }
@@ -175,6 +182,9 @@ pub async fn update<'e>(
     }
     if let Some(is_default) = changes.is_default {
         qb.push(", is_default = ").push_bind(is_default);
+    }
+    if let Some(inclusive) = changes.inclusive {
+        qb.push(", inclusive = ").push_bind(inclusive);
     }
     qb.push(" WHERE t.id = ")
         .push_bind(id)

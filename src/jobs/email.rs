@@ -374,7 +374,12 @@ fn composed(
             .iter()
             .map(|t| {
                 (
-                    format!("{} ({}%)", t.tax_name, format_decimal(t.tax_rate)),
+                    format!(
+                        "{} ({}%{})",
+                        t.tax_name,
+                        format_decimal(t.tax_rate),
+                        if t.inclusive { ", incl." } else { "" }
+                    ),
                     amount(t.amount_cents),
                 )
             })

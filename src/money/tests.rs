@@ -26,6 +26,7 @@ fn tax(id: TaxId, rate: &str) -> TaxRate {
     TaxRate {
         id,
         rate: dec(rate),
+        inclusive: false,
     }
 }
 
@@ -61,7 +62,8 @@ fn the_documents_invoice_example_read_consistently() {
         vec![LineTotals {
             total_cents: 40000,
             discount_cents: 2000,
-            base_cents: 38000
+            base_cents: 38000,
+            net_cents: 38000
         }]
     );
     assert_eq!(
@@ -69,6 +71,7 @@ fn the_documents_invoice_example_read_consistently() {
         vec![TaxTotal {
             id: 1,
             rate: dec("15"),
+            inclusive: false,
             invoice_level: true,
             base_cents: 38000,
             amount_cents: 5700
@@ -434,6 +437,8 @@ fn huge_values_are_errors_not_panics() {
     assert_eq!(balance(100, 150), Some(-50));
 }
 
+mod inclusive;
+mod inclusive_properties;
 mod properties;
 
 #[test]

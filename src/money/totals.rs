@@ -1,5 +1,7 @@
 //! The totals of an invoice or quote: lines, discount, taxes, in integer minor units.
-//! The rules are in the module documentation of `crate::money`.
+//! The rules are in the module documentation of `crate::money`. The engine is general:
+//! a credit note computes through it too, passing its lines and the taxes at the rates
+//! (and inclusive or not) that its invoice applied.
 
 use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
@@ -9,6 +11,7 @@ use rust_decimal::Decimal;
 use super::allocate::allocate;
 use super::currency::Currency;
 use super::decimal::AmountError;
+use super::inclusive;
 use super::limits::{check_fixed_amount, check_percent, check_quantity, check_unit_price};
 use super::minor::{decimal_to_cents, div_round, to_minor};
 
@@ -34,11 +37,13 @@ pub enum Discount {
     Fixed(Decimal),
 }
 
-/// A tax and its rate in percent (`15` for 15 %).
+/// A tax and its rate in percent (`15` for 15 %). `inclusive`: the prices of the lines
+/// it covers include it (it is extracted from them), otherwise it is added on top.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TaxRate {
     pub id: TaxId,
     pub rate: Decimal,
+    pub inclusive: bool,
 }
 
 /// One line's part of the totals, in minor units.
@@ -48,8 +53,11 @@ pub struct LineTotals {
     pub total_cents: i64,
     /// This line's share of the document's discount.
     pub discount_cents: i64,
-    /// `total_cents − discount_cents`: what this line's taxes apply to.
+    /// `total_cents − discount_cents`: the line's amount after the discount.
     pub base_cents: i64,
+    /// `base_cents` less the inclusive taxes extracted from it (equal to it on a line
+    /// without any): what this line's taxes apply to.
+    pub net_cents: i64,
 }
 
 /// One tax on the document, in minor units.
@@ -57,11 +65,14 @@ pub struct LineTotals {
 pub struct TaxTotal {
     pub id: TaxId,
     pub rate: Decimal,
+    /// Extracted from the prices (`true`) or added on top of them.
+    pub inclusive: bool,
     /// `true` for an invoice-level tax (every line), `false` for an item-level one.
     pub invoice_level: bool,
-    /// The sum of the line bases this tax covers.
+    /// The sum of the line nets this tax covers: the taxable amount.
     pub base_cents: i64,
-    /// `base_cents × rate / 100`, rounded once.
+    /// Exclusive: `base_cents × rate / 100`, rounded once. Inclusive: its part of the
+    /// tax extracted from the lines it covers (`money::inclusive`).
     pub amount_cents: i64,
 }
 
@@ -73,12 +84,15 @@ pub struct Totals {
     pub lines: Vec<LineTotals>,
     pub subtotal_cents: i64,
     pub discount_cents: i64,
-    /// `subtotal_cents − discount_cents`.
+    /// `subtotal_cents − discount_cents`: the prices after the discount.
     pub base_cents: i64,
     /// Invoice-level taxes in input order, then item-level ones by first appearance.
     pub taxes: Vec<TaxTotal>,
+    /// Σ taxes, inclusive and exclusive.
     pub tax_total_cents: i64,
-    /// `base_cents + tax_total_cents`.
+    /// `base_cents` less the inclusive taxes = Σ line nets: the total without any tax.
+    pub net_cents: i64,
+    /// `net_cents + tax_total_cents` (= `base_cents` + the exclusive taxes).
     pub total_cents: i64,
 }
 
@@ -175,25 +189,30 @@ pub fn compute(
 
     // 0 ≤ discount ≤ subtotal here, so the allocation exists and each share ≤ its line.
     let shares = allocate(discount_cents, &line_totals).ok_or(TotalsError::TooLarge)?;
-    let lines_out = line_totals
+    let bases = line_totals
         .iter()
         .zip(&shares)
-        .map(|(total, share)| {
-            Some(LineTotals {
-                total_cents: *total,
-                discount_cents: *share,
-                base_cents: total.checked_sub(*share)?,
-            })
-        })
+        .map(|(total, share)| total.checked_sub(*share))
         .collect::<Option<Vec<_>>>()
         .ok_or(TotalsError::TooLarge)?;
 
-    let taxes = tax_totals(lines, &lines_out, base, invoice_taxes, item_taxes)?;
-    let tax_total = taxes
+    let covering = Covering::resolve(lines, invoice_taxes, item_taxes)?;
+    let extracted = inclusive::extract(&bases, &covering.inclusive_sets(lines.len()))?;
+    let lines_out: Vec<LineTotals> = line_totals
         .iter()
-        .try_fold(0_i64, |sum, t| sum.checked_add(t.amount_cents))
-        .ok_or(TotalsError::TooLarge)?;
-    let total = base.checked_add(tax_total).ok_or(TotalsError::TooLarge)?;
+        .zip(&shares)
+        .zip(bases.iter().zip(&extracted.nets))
+        .map(|((total, share), (base, net))| LineTotals {
+            total_cents: *total,
+            discount_cents: *share,
+            base_cents: *base,
+            net_cents: *net,
+        })
+        .collect();
+    let net = sum(lines_out.iter().map(|l| l.net_cents))?;
+    let taxes = covering.totals(&lines_out, net, &extracted.amounts)?;
+    let tax_total = sum(taxes.iter().map(|t| t.amount_cents))?;
+    let total = net.checked_add(tax_total).ok_or(TotalsError::TooLarge)?;
 
     Ok(Totals {
         currency,
@@ -203,8 +222,15 @@ pub fn compute(
         base_cents: base,
         taxes,
         tax_total_cents: tax_total,
+        net_cents: net,
         total_cents: total,
     })
+}
+
+fn sum(mut values: impl Iterator<Item = i64>) -> Result<i64, TotalsError> {
+    values
+        .try_fold(0_i64, |sum, v| sum.checked_add(v))
+        .ok_or(TotalsError::TooLarge)
 }
 
 /// What is left to pay: `total − paid`, negative when overpaid; `None` on overflow.
@@ -212,77 +238,154 @@ pub fn balance(total_cents: i64, paid_cents: i64) -> Option<i64> {
     total_cents.checked_sub(paid_cents)
 }
 
-/// The taxes, each over the lines it covers, each rounded once.
-fn tax_totals(
-    lines: &[LineInput],
-    line_totals: &[LineTotals],
-    base: i64,
-    invoice_taxes: &[TaxRate],
-    item_taxes: &[TaxRate],
-) -> Result<Vec<TaxTotal>, TotalsError> {
-    let check = |tax: &TaxRate| {
-        check_percent(tax.rate).map_err(|error| TotalsError::TaxRate {
-            tax_id: tax.id,
-            error,
+/// A tax as the document applies it: its checked rate, and whether it is invoice-level.
+#[derive(Debug, Clone, Copy)]
+struct Applied {
+    rate: Decimal,
+    inclusive: bool,
+    invoice_level: bool,
+}
+
+/// Which taxes cover which lines: every invoice-level tax covers every line, an
+/// item-level one the lines that name it (once per line).
+struct Covering {
+    /// Output order: invoice-level taxes as given, then item-level ones as first named.
+    order: Vec<TaxId>,
+    taxes: BTreeMap<TaxId, Applied>,
+    /// Per line, the item-level taxes (not invoice-level) that cover it, each once.
+    item_level: Vec<Vec<TaxId>>,
+}
+
+impl Covering {
+    fn resolve(
+        lines: &[LineInput],
+        invoice_taxes: &[TaxRate],
+        item_taxes: &[TaxRate],
+    ) -> Result<Covering, TotalsError> {
+        let check = |tax: &TaxRate, invoice_level: bool| {
+            check_percent(tax.rate)
+                .map(|rate| Applied {
+                    rate,
+                    inclusive: tax.inclusive,
+                    invoice_level,
+                })
+                .map_err(|error| TotalsError::TaxRate {
+                    tax_id: tax.id,
+                    error,
+                })
+        };
+        let mut taxes: BTreeMap<TaxId, Applied> = BTreeMap::new();
+        let mut order = Vec::new();
+        for tax in invoice_taxes {
+            if let Entry::Vacant(slot) = taxes.entry(tax.id) {
+                slot.insert(check(tax, true)?);
+                order.push(tax.id);
+            }
+        }
+        // Sets and maps, not `contains` in a loop: the work stays linear in the ids given.
+        let definitions: BTreeMap<TaxId, &TaxRate> =
+            item_taxes.iter().rev().map(|tax| (tax.id, tax)).collect();
+        let mut item_level = Vec::with_capacity(lines.len());
+        for (line, input) in lines.iter().enumerate() {
+            let mut seen = BTreeSet::new();
+            let mut covering = Vec::new();
+            for tax_id in &input.tax_ids {
+                // Once per line, even if the item lists the id twice.
+                if !seen.insert(*tax_id) {
+                    continue;
+                }
+                match taxes.get(tax_id) {
+                    // Invoice-level taxes already cover every line.
+                    Some(applied) if applied.invoice_level => continue,
+                    Some(_) => {}
+                    None => {
+                        let tax =
+                            definitions
+                                .get(tax_id)
+                                .copied()
+                                .ok_or(TotalsError::UnknownTax {
+                                    line,
+                                    tax_id: *tax_id,
+                                })?;
+                        taxes.insert(*tax_id, check(tax, false)?);
+                        order.push(*tax_id);
+                    }
+                }
+                covering.push(*tax_id);
+            }
+            item_level.push(covering);
+        }
+        Ok(Covering {
+            order,
+            taxes,
+            item_level,
         })
-    };
-
-    // id → (rate, invoice level, covered base); `order` keeps the output deterministic.
-    let mut covered: BTreeMap<TaxId, (Decimal, bool, i64)> = BTreeMap::new();
-    let mut order = Vec::new();
-    for tax in invoice_taxes {
-        if let Entry::Vacant(slot) = covered.entry(tax.id) {
-            slot.insert((check(tax)?, true, base));
-            order.push(tax.id);
-        }
-    }
-    // Sets and maps, not `contains` in a loop: the work stays linear in the ids given.
-    let definitions: BTreeMap<TaxId, &TaxRate> =
-        item_taxes.iter().rev().map(|tax| (tax.id, tax)).collect();
-    for (line, (input, totals)) in lines.iter().zip(line_totals).enumerate() {
-        let mut seen = BTreeSet::new();
-        for tax_id in &input.tax_ids {
-            // Once per line, even if the item lists the id twice.
-            if !seen.insert(*tax_id) {
-                continue;
-            }
-            match covered.get_mut(tax_id) {
-                // Invoice-level taxes already cover every line.
-                Some((_, true, _)) => {}
-                Some((_, false, sum)) => {
-                    *sum = sum
-                        .checked_add(totals.base_cents)
-                        .ok_or(TotalsError::TooLarge)?;
-                }
-                None => {
-                    let tax = definitions
-                        .get(tax_id)
-                        .copied()
-                        .ok_or(TotalsError::UnknownTax {
-                            line,
-                            tax_id: *tax_id,
-                        })?;
-                    covered.insert(*tax_id, (check(tax)?, false, totals.base_cents));
-                    order.push(*tax_id);
-                }
-            }
-        }
     }
 
-    order
-        .into_iter()
-        .map(|id| {
-            let (rate, invoice_level, base_cents) =
-                covered.get(&id).copied().ok_or(TotalsError::TooLarge)?;
-            Ok(TaxTotal {
-                id,
-                rate,
-                invoice_level,
-                base_cents,
-                amount_cents: percent_of(base_cents, rate)?,
+    /// The inclusive taxes covering each line, with their rates.
+    fn inclusive_sets(&self, lines: usize) -> Vec<Vec<(TaxId, Decimal)>> {
+        let invoice_level: Vec<(TaxId, Decimal)> = self
+            .order
+            .iter()
+            .filter_map(|id| Some((*id, self.taxes.get(id)?)))
+            .filter(|(_, t)| t.invoice_level && t.inclusive)
+            .map(|(id, t)| (id, t.rate))
+            .collect();
+        (0..lines)
+            .map(|line| {
+                let mut set = invoice_level.clone();
+                for id in self.item_level.get(line).into_iter().flatten() {
+                    if let Some(t) = self.taxes.get(id).filter(|t| t.inclusive) {
+                        set.push((*id, t.rate));
+                    }
+                }
+                set
             })
-        })
-        .collect()
+            .collect()
+    }
+
+    /// Each tax over the nets of the lines it covers: an exclusive one rounded once on
+    /// them, an inclusive one as extracted.
+    fn totals(
+        &self,
+        lines: &[LineTotals],
+        net: i64,
+        extracted: &BTreeMap<TaxId, i64>,
+    ) -> Result<Vec<TaxTotal>, TotalsError> {
+        let mut item_bases: BTreeMap<TaxId, i64> = BTreeMap::new();
+        for (ids, line) in self.item_level.iter().zip(lines) {
+            for id in ids {
+                let sum = item_bases.entry(*id).or_insert(0);
+                *sum = sum
+                    .checked_add(line.net_cents)
+                    .ok_or(TotalsError::TooLarge)?;
+            }
+        }
+        self.order
+            .iter()
+            .map(|id| {
+                let applied = self.taxes.get(id).copied().ok_or(TotalsError::TooLarge)?;
+                let base_cents = if applied.invoice_level {
+                    net
+                } else {
+                    item_bases.get(id).copied().unwrap_or(0)
+                };
+                let amount_cents = if applied.inclusive {
+                    extracted.get(id).copied().unwrap_or(0)
+                } else {
+                    percent_of(base_cents, applied.rate)?
+                };
+                Ok(TaxTotal {
+                    id: *id,
+                    rate: applied.rate,
+                    inclusive: applied.inclusive,
+                    invoice_level: applied.invoice_level,
+                    base_cents,
+                    amount_cents,
+                })
+            })
+            .collect()
+    }
 }
 
 /// `cents × percent / 100`, rounded once. `percent` has at most 4 decimals and is ≤ 100,

@@ -226,7 +226,10 @@ fn lines(ctx: &Ctx, items: &[ItemView], taxes: &[TaxLineView]) -> Vec<Line> {
                 .tax_ids
                 .iter()
                 .filter_map(|id| taxes.iter().find(|t| t.tax.id == *id && !t.invoice_level))
-                .map(|t| format!("{} {}%", t.tax_name, ctx.decimal(&t.tax_rate, 0)))
+                .map(|t| {
+                    let included = if t.inclusive { " incl." } else { "" };
+                    format!("{} {}%{included}", t.tax_name, ctx.decimal(&t.tax_rate, 0))
+                })
                 .collect::<Vec<_>>()
                 .join(", "),
             total: ctx.decimal(&item.total, ctx.exponent()),
@@ -240,6 +243,7 @@ struct Sums<'a> {
     discount_type: Option<&'a str>,
     discount_value: Option<&'a str>,
     taxes: &'a [TaxLineView],
+    net: &'a MoneyView,
     total: &'a MoneyView,
 }
 
@@ -257,8 +261,17 @@ fn totals(ctx: &Ctx, s: Sums<'_>) -> Vec<Total> {
         };
         out.push(row(label, ctx.money(-s.discount.cents), false));
     }
+    // Prices that include taxes: what they are without them, as the JSON's `net`.
+    if s.taxes.iter().any(|t| t.inclusive) {
+        out.push(row("Net".into(), ctx.money_view(s.net), false));
+    }
     for t in s.taxes {
-        let label = format!("{} ({}%)", t.tax_name, ctx.decimal(&t.tax_rate, 0));
+        let included = if t.inclusive { ", incl." } else { "" };
+        let label = format!(
+            "{} ({}%{included})",
+            t.tax_name,
+            ctx.decimal(&t.tax_rate, 0)
+        );
         out.push(row(label, ctx.money_view(&t.tax_amount), false));
     }
     // One tax line is its own sum; several (or none) get theirs.
@@ -361,6 +374,7 @@ pub fn invoice(v: &InvoiceView, business: &BusinessPart, customer: Option<Custom
             discount_type: v.discount_type.as_deref(),
             discount_value: v.discount_value.as_deref(),
             taxes: &v.taxes,
+            net: &v.net,
             total: &v.total,
         },
     );
@@ -407,6 +421,7 @@ pub fn quote(v: &QuoteView, business: &BusinessPart, customer: Option<CustomerPa
             discount_type: v.discount_type.as_deref(),
             discount_value: v.discount_value.as_deref(),
             taxes: &v.taxes,
+            net: &v.net,
             total: &v.total,
         },
     );

@@ -93,6 +93,8 @@ pub struct EmbeddedTax {
     pub name: String,
     #[schema(example = "15.0")]
     pub rate: String,
+    /// As the tax is now (the tax line's `inclusive` is as applied).
+    pub inclusive: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -104,6 +106,9 @@ pub struct TaxLineView {
     pub tax_amount: MoneyView,
     #[schema(example = "15.0")]
     pub tax_rate: String,
+    /// As applied: `true`, the prices include this tax and `tax_amount` was extracted
+    /// from them; `false`, it was added on top. Later changes to the tax leave it.
+    pub inclusive: bool,
     /// `true`: applies to the whole document; `false`: to the items that name it.
     pub invoice_level: bool,
     #[serde(serialize_with = "timestamp::serialize")]
@@ -122,6 +127,7 @@ impl TaxLineView {
             tax_name: line.tax_name,
             tax_amount: money(line.amount_cents, currency),
             tax_rate: format_decimal(line.tax_rate),
+            inclusive: line.inclusive,
             invoice_level: line.invoice_level,
             created_at: line.created_at,
             updated_at: line.updated_at,
@@ -129,6 +135,7 @@ impl TaxLineView {
                 id: line.tax_id,
                 name: line.current_name,
                 rate: format_decimal(line.current_rate),
+                inclusive: line.current_inclusive,
             },
         }
     }

@@ -93,6 +93,9 @@ pub struct InvoiceView {
     pub subtotal: MoneyView,
     pub discount: MoneyView,
     pub tax_total: MoneyView,
+    /// `total − tax_total`: the total without any tax (the prices after the discount,
+    /// less the taxes they include). Equals subtotal − discount without inclusive taxes.
+    pub net: MoneyView,
     pub total: MoneyView,
     pub balance: MoneyView,
     pub payment_term: Option<EmbeddedTermView>,
@@ -167,6 +170,7 @@ fn view(public_url: &str, embedded: Embedded<Invoice>) -> InvoiceView {
         subtotal: money(i.subtotal_cents, &i.currency),
         discount: money(i.discount_cents, &i.currency),
         tax_total: money(i.tax_total_cents, &i.currency),
+        net: money(i.total_cents - i.tax_total_cents, &i.currency),
         total: money(i.total_cents, &i.currency),
         balance: money(i.balance_cents, &i.currency),
         payment_term,

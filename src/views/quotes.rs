@@ -45,6 +45,9 @@ pub struct QuoteView {
     pub subtotal: MoneyView,
     pub discount: MoneyView,
     pub tax_total: MoneyView,
+    /// `total − tax_total`: the total without any tax (the prices after the discount,
+    /// less the taxes they include). Equals subtotal − discount without inclusive taxes.
+    pub net: MoneyView,
     pub total: MoneyView,
     #[schema(example = "percent")]
     pub discount_type: Option<String>,
@@ -154,6 +157,7 @@ fn view(public_url: &str, embedded: Embedded<Quote>) -> QuoteView {
         subtotal: money(q.subtotal_cents, &q.currency),
         discount: money(q.discount_cents, &q.currency),
         tax_total: money(q.tax_total_cents, &q.currency),
+        net: money(q.total_cents - q.tax_total_cents, &q.currency),
         total: money(q.total_cents, &q.currency),
         discount_type: q.discount_type,
         discount_value: q.discount_value.map(format_decimal),

@@ -21,6 +21,10 @@ pub struct TaxView {
     /// Applied to a new invoice or quote that names no taxes.
     #[schema(example = true)]
     pub is_default: bool,
+    /// Included in the prices (extracted from them) rather than added on top; documents
+    /// show the flag as they applied it on their tax lines.
+    #[schema(example = false)]
+    pub inclusive: bool,
     #[schema(example = 1)]
     pub business_id: i64,
     #[serde(serialize_with = "timestamp::serialize_option")]
@@ -44,6 +48,7 @@ impl TaxView {
             name: t.name,
             rate: format_decimal(t.rate),
             is_default: t.is_default,
+            inclusive: t.inclusive,
             business_id: t.business_id,
             discarded_at: t.discarded_at,
             created_at: t.created_at,

@@ -294,6 +294,7 @@ pub async fn copy(
             tax_id: t.tax_id,
             name: t.tax_name.clone(),
             rate: t.tax_rate,
+            inclusive: t.inclusive,
             invoice_level: t.invoice_level,
             amount_cents: t.amount_cents,
         })

@@ -19,10 +19,28 @@ pub struct NamedTax {
     pub field: String,
 }
 
-/// The taxes a document will carry: their current name and rate, or the ones they had
-/// when first applied to this document.
+/// A tax as a document applies it: name, rate and inclusive or not.
+#[derive(Debug, Clone)]
+struct BookTax {
+    name: String,
+    rate: Decimal,
+    inclusive: bool,
+}
+
+/// The taxes a document will carry: their current name, rate and inclusive flag, or the
+/// ones they had when first applied to this document.
 pub struct TaxBook {
-    taxes: HashMap<i64, (String, Decimal)>,
+    taxes: HashMap<i64, BookTax>,
+}
+
+impl From<taxes::Tax> for BookTax {
+    fn from(tax: taxes::Tax) -> Self {
+        BookTax {
+            name: tax.name,
+            rate: tax.rate,
+            inclusive: tax.inclusive,
+        }
+    }
 }
 
 impl TaxBook {
@@ -34,9 +52,16 @@ impl TaxBook {
         applied: &[TaxLine],
         named: &[NamedTax],
     ) -> Result<TaxBook, BillingError> {
-        let mut book: HashMap<i64, (String, Decimal)> = applied
+        let mut book: HashMap<i64, BookTax> = applied
             .iter()
-            .map(|t| (t.tax_id, (t.tax_name.clone(), t.tax_rate)))
+            .map(|t| {
+                let tax = BookTax {
+                    name: t.tax_name.clone(),
+                    rate: t.tax_rate,
+                    inclusive: t.inclusive,
+                };
+                (t.tax_id, tax)
+            })
             .collect();
         // Each id once, however many fields name it.
         let missing: Vec<i64> = named
@@ -48,7 +73,7 @@ impl TaxBook {
             .collect();
         if !missing.is_empty() {
             for tax in taxes::find_live(&mut *conn, business_id, &missing).await? {
-                book.insert(tax.id, (tax.name, tax.rate));
+                book.insert(tax.id, BookTax::from(tax));
             }
         }
         let mut errors = FieldErrors::new();
@@ -72,7 +97,7 @@ impl TaxBook {
         let ids = defaults.iter().map(|t| t.id).collect();
         let taxes = defaults
             .into_iter()
-            .map(|t| (t.id, (t.name, t.rate)))
+            .map(|t| (t.id, BookTax::from(t)))
             .collect();
         Ok((TaxBook { taxes }, ids))
     }
@@ -80,9 +105,10 @@ impl TaxBook {
     fn rates(&self, ids: &[i64]) -> Vec<TaxRate> {
         ids.iter()
             .filter_map(|id| {
-                self.taxes.get(id).map(|(_, rate)| TaxRate {
+                self.taxes.get(id).map(|tax| TaxRate {
                     id: *id,
-                    rate: *rate,
+                    rate: tax.rate,
+                    inclusive: tax.inclusive,
                 })
             })
             .collect()
@@ -133,9 +159,10 @@ pub fn price(
             name: book
                 .taxes
                 .get(&t.id)
-                .map(|(name, _)| name.clone())
+                .map(|tax| tax.name.clone())
                 .unwrap_or_default(),
             rate: t.rate,
+            inclusive: t.inclusive,
             invoice_level: t.invoice_level,
             amount_cents: t.amount_cents,
         })

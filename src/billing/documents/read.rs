@@ -155,8 +155,9 @@ fn full_select(kind: Kind) -> &'static str {
                FROM {items} WHERE {fk} = {a}.id) x) AS items,
         (SELECT coalesce(json_agg(x ORDER BY x.invoice_level DESC, x.id), '[]')
          FROM (SELECT l.id, l.{fk} AS document_id, l.tax_id, l.tax_name, l.tax_rate,
-                      l.invoice_level, l.amount_cents, l.created_at, l.updated_at,
-                      t.name AS current_name, t.rate AS current_rate
+                      l.inclusive, l.invoice_level, l.amount_cents, l.created_at,
+                      l.updated_at, t.name AS current_name, t.rate AS current_rate,
+                      t.inclusive AS current_inclusive
                FROM {taxes} l JOIN taxes t ON t.id = l.tax_id
                WHERE l.{fk} = {a}.id) x) AS taxes,
         (SELECT to_json(x) FROM ({customer} WHERE c.business_id = {a}.business_id

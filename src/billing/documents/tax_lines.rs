@@ -1,5 +1,6 @@
-//! The taxes applied to a document, each with its name and rate as applied (so a tax
-//! renamed or re-rated later does not rewrite old documents) and its amount.
+//! The taxes applied to a document, each with its name, rate and inclusive flag as
+//! applied (so a tax renamed, re-rated or made inclusive later does not rewrite old
+//! documents) and its amount.
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -14,6 +15,8 @@ pub struct TaxLine {
     pub tax_id: i64,
     pub tax_name: String,
     pub tax_rate: Decimal,
+    /// Included in the prices, as applied.
+    pub inclusive: bool,
     pub invoice_level: bool,
     pub amount_cents: i64,
     pub created_at: DateTime<Utc>,
@@ -21,6 +24,7 @@ pub struct TaxLine {
     /// The tax record as it is now (the documents embed it as `tax`).
     pub current_name: String,
     pub current_rate: Decimal,
+    pub current_inclusive: bool,
 }
 
 /// A tax as priced for a write.
@@ -29,6 +33,7 @@ pub struct AppliedTax {
     pub tax_id: i64,
     pub name: String,
     pub rate: Decimal,
+    pub inclusive: bool,
     pub invoice_level: bool,
     pub amount_cents: i64,
 }
@@ -40,9 +45,10 @@ pub async fn load(
     document_ids: &[i64],
 ) -> sqlx::Result<Vec<TaxLine>> {
     let sql = format!(
-        "SELECT l.id, l.{fk} AS document_id, l.tax_id, l.tax_name, l.tax_rate, l.invoice_level,
-                l.amount_cents, l.created_at, l.updated_at,
-                t.name AS current_name, t.rate AS current_rate
+        "SELECT l.id, l.{fk} AS document_id, l.tax_id, l.tax_name, l.tax_rate, l.inclusive,
+                l.invoice_level, l.amount_cents, l.created_at, l.updated_at,
+                t.name AS current_name, t.rate AS current_rate,
+                t.inclusive AS current_inclusive
          FROM {table} l JOIN taxes t ON t.id = l.tax_id
          WHERE l.{fk} = ANY($1) ORDER BY l.{fk}, l.invoice_level DESC, l.id",
         fk = kind.foreign_key,
@@ -95,20 +101,24 @@ pub async fn save(
     let names: Vec<String> = applied.iter().map(|t| t.name.clone()).collect();
     let rates: Vec<Decimal> = applied.iter().map(|t| t.rate).collect();
     let levels: Vec<bool> = applied.iter().map(|t| t.invoice_level).collect();
+    let inclusive: Vec<bool> = applied.iter().map(|t| t.inclusive).collect();
     let amounts: Vec<i64> = applied.iter().map(|t| t.amount_cents).collect();
     let sql = format!(
-        "INSERT INTO {table} ({fk}, tax_id, tax_name, tax_rate, invoice_level, amount_cents,
-             created_at, updated_at)
-         SELECT $1, u.tax_id, u.name, u.rate, u.level, u.amount, $7, $7
-         FROM UNNEST($2::bigint[], $3::text[], $4::numeric[], $5::bool[], $6::bigint[])
-              AS u(tax_id, name, rate, level, amount)
+        "INSERT INTO {table} ({fk}, tax_id, tax_name, tax_rate, inclusive, invoice_level,
+             amount_cents, created_at, updated_at)
+         SELECT $1, u.tax_id, u.name, u.rate, u.inclusive, u.level, u.amount, $7, $7
+         FROM UNNEST($2::bigint[], $3::text[], $4::numeric[], $5::bool[], $6::bigint[],
+                     $8::bool[])
+              AS u(tax_id, name, rate, level, amount, inclusive)
          ON CONFLICT ({fk}, tax_id) DO UPDATE SET
              tax_name = EXCLUDED.tax_name, tax_rate = EXCLUDED.tax_rate,
+             inclusive = EXCLUDED.inclusive,
              invoice_level = EXCLUDED.invoice_level, amount_cents = EXCLUDED.amount_cents,
              updated_at = CASE
-                 WHEN ({table}.amount_cents, {table}.invoice_level, {table}.tax_rate)
+                 WHEN ({table}.amount_cents, {table}.invoice_level, {table}.tax_rate,
+                       {table}.inclusive)
                       IS DISTINCT FROM (EXCLUDED.amount_cents, EXCLUDED.invoice_level,
-                                        EXCLUDED.tax_rate)
+                                        EXCLUDED.tax_rate, EXCLUDED.inclusive)
                  THEN EXCLUDED.updated_at ELSE {table}.updated_at END",
         table = kind.taxes_table,
         fk = kind.foreign_key
@@ -121,6 +131,7 @@ pub async fn save(
         .bind(&levels)
         .bind(&amounts)
         .bind(now)
+        .bind(&inclusive)
         .execute(&mut *conn)
         .await?;
     Ok(())

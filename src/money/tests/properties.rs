@@ -7,13 +7,13 @@ use super::*;
 
 const MAX_MANTISSA: i128 = 79_228_162_514_264_337_593_543_950_335;
 
-fn currency() -> impl Strategy<Value = Currency> {
+pub(super) fn currency() -> impl Strategy<Value = Currency> {
     prop::sample::select(vec!["USD", "JPY", "KWD", "CLF", "EUR", "ZAR"]).prop_map(cur)
 }
 
 /// A valid input decimal of everyday size (≥ 0, ≤ 4 places, below 10^6): 8 lines of
 /// such products, taxed up to 100 % by all 10 taxes, still fit an i64 of minor units.
-fn everyday_decimal() -> impl Strategy<Value = Decimal> + Clone {
+pub(super) fn everyday_decimal() -> impl Strategy<Value = Decimal> + Clone {
     (0..=4_u32)
         .prop_flat_map(|s| (0..10_i64.pow(6 + s), Just(s)))
         .prop_map(|(m, s)| Decimal::new(m, s))
@@ -32,7 +32,7 @@ fn any_decimal() -> impl Strategy<Value = Decimal> + Clone {
         .prop_map(|(m, s)| Decimal::try_from_i128_with_scale(m, s).unwrap())
 }
 
-fn percent() -> impl Strategy<Value = Decimal> {
+pub(super) fn percent() -> impl Strategy<Value = Decimal> {
     (0..=1_000_000_i64).prop_map(|m| Decimal::new(m, 4))
 }
 
@@ -40,7 +40,11 @@ fn tax_rates(ids: std::ops::RangeInclusive<TaxId>) -> impl Strategy<Value = Vec<
     prop::collection::vec((ids, percent()), 0..4).prop_map(|taxes| {
         taxes
             .into_iter()
-            .map(|(id, rate)| TaxRate { id, rate })
+            .map(|(id, rate)| TaxRate {
+                id,
+                rate,
+                inclusive: false,
+            })
             .collect()
     })
 }
@@ -50,12 +54,18 @@ fn item_tax_rates() -> impl Strategy<Value = Vec<TaxRate>> {
     prop::collection::vec(percent(), 6).prop_map(|rates| {
         (1..)
             .zip(rates)
-            .map(|(id, rate)| TaxRate { id, rate })
+            .map(|(id, rate)| TaxRate {
+                id,
+                rate,
+                inclusive: false,
+            })
             .collect()
     })
 }
 
-fn lines(amount: impl Strategy<Value = Decimal> + Clone) -> impl Strategy<Value = Vec<LineInput>> {
+pub(super) fn lines(
+    amount: impl Strategy<Value = Decimal> + Clone,
+) -> impl Strategy<Value = Vec<LineInput>> {
     let line = (
         amount.clone(),
         amount,
@@ -78,7 +88,7 @@ fn discount(amount: impl Strategy<Value = Decimal>) -> impl Strategy<Value = Dis
 }
 
 /// |value − numerator / denominator| ≤ ½, for denominator > 0.
-fn within_half(value: i64, numerator: i128, denominator: i128) -> bool {
+pub(super) fn within_half(value: i64, numerator: i128, denominator: i128) -> bool {
     let difference = i128::from(value) * denominator - numerator;
     difference.abs() * 2 <= denominator
 }
@@ -208,11 +218,14 @@ proptest! {
         currency in currency(),
         lines in lines(any_decimal()),
         discount in discount(any_decimal()),
-        invoice_taxes in prop::collection::vec((1..=4_i64, any_decimal()), 0..4),
-        item_taxes in prop::collection::vec((1..=8_i64, any_decimal()), 0..4),
+        invoice_taxes in prop::collection::vec((1..=4_i64, any_decimal(), any::<bool>()), 0..4),
+        item_taxes in prop::collection::vec((1..=8_i64, any_decimal(), any::<bool>()), 0..4),
     ) {
-        let to_rates = |taxes: Vec<(TaxId, Decimal)>| {
-            taxes.into_iter().map(|(id, rate)| TaxRate { id, rate }).collect::<Vec<_>>()
+        let to_rates = |taxes: Vec<(TaxId, Decimal, bool)>| {
+            taxes
+                .into_iter()
+                .map(|(id, rate, inclusive)| TaxRate { id, rate, inclusive })
+                .collect::<Vec<_>>()
         };
         let result = compute(currency, &lines, discount, &to_rates(invoice_taxes), &to_rates(item_taxes));
         if let Ok(totals) = result {

@@ -155,8 +155,14 @@ fn price(value: Decimal, currency: Currency) -> String {
     }
 }
 
+/// `VAT 15%`, or `VAT 15% incl.` for a tax the prices include.
 fn tax_label(line: &TaxLine) -> String {
-    format!("{} {}%", line.tax_name, format_decimal(line.tax_rate))
+    let included = if line.inclusive { " incl." } else { "" };
+    format!(
+        "{} {}%{included}",
+        line.tax_name,
+        format_decimal(line.tax_rate)
+    )
 }
 
 /// The lines, each with the taxes applied to it.
@@ -211,6 +217,15 @@ fn common<D>(
     let mut totals = vec![("Subtotal".to_string(), amount(subtotal))];
     if discount != 0 {
         totals.push(("Discount".into(), amount(-discount)));
+    }
+    // Prices that include taxes: what they are without them (the JSON's `net`).
+    if taxes.iter().any(|t| t.inclusive) {
+        let included: i64 = taxes
+            .iter()
+            .filter(|t| t.inclusive)
+            .map(|t| t.amount_cents)
+            .sum();
+        totals.push(("Net".into(), amount(subtotal - discount - included)));
     }
     for line in &taxes {
         totals.push((tax_label(line), amount(line.amount_cents)));

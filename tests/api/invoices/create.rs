@@ -65,7 +65,7 @@ async fn the_documents_create_request_answers_the_documented_shape_with_consiste
     assert_eq!(tax["tax_rate"], "15.0");
     assert_eq!(
         tax["tax"],
-        json!({"id": s.vat_id, "name": "VAT", "rate": "15.0"})
+        json!({"id": s.vat_id, "name": "VAT", "rate": "15.0", "inclusive": false})
     );
 
     let (status, shown) = send(app.authed(

@@ -5,6 +5,7 @@ mod create;
 mod delete;
 mod duplicate;
 mod email_limits;
+mod inclusive;
 mod list;
 mod mark_as_paid;
 mod numbers;

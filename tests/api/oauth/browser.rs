@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-
 use super::*;
 use crate::harness::TestApp;
 use crate::harness::browser::{browser_available, run_script};

@@ -4,6 +4,7 @@
 mod content;
 mod email;
 mod http;
+mod inclusive;
 mod marks;
 mod profile;
 mod scripts;

@@ -225,3 +225,42 @@ async fn the_page_shows_the_business_logo_from_this_server() {
     assert_eq!(served.status(), 200);
     assert_eq!(served.bytes().await.unwrap().to_vec(), png());
 }
+
+#[tokio::test]
+async fn an_inclusive_invoice_page_shows_the_figures_of_its_json() {
+    let (app, _sink) = app_with_sink().await;
+    let s = setup(&app, "Flixtechs").await;
+    let vat = post(
+        &app,
+        &s.tenant,
+        "/api/v1/taxes",
+        json!({"tax": {"name": "VAT", "rate": "15", "inclusive": true}}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
+    let mut body = crate::harness::documented_invoice(&s);
+    body["invoice"]["items_attributes"] =
+        json!([{"name": "Mug", "quantity": 3, "unit_price": "9.99"}]);
+    body["invoice"]["invoice_taxes_attributes"] = json!([{"tax_id": vat}]);
+    body["invoice"]["discount_value"] = json!("0");
+    let id = post(&app, &s.tenant, "/api/v1/invoices", body).await["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/v1/invoices/{id}/send_invoice");
+    let (status, invoice) = action(&app, &s.tenant, &path, json!({})).await;
+    assert_eq!(status, 200, "{invoice}");
+    let invoice = &invoice["data"];
+    assert_eq!(invoice["net"]["cents"], 2606);
+    let (status, html) = open(&app, &page_url(&app, &invoice["public_url"])).await;
+    assert_eq!(status, 200);
+    for expected in [
+        "USD 29.97",
+        "Net",
+        "USD 26.06",
+        "VAT 15.0% incl.",
+        "USD 3.91",
+    ] {
+        assert!(html.contains(expected), "{expected} in {html}");
+    }
+}

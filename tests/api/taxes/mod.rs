@@ -2,6 +2,7 @@
 
 mod create;
 mod domain;
+mod inclusive;
 mod list;
 mod round_trip;
 

@@ -33,6 +33,7 @@ async fn a_tax_round_trips_through_create_show_list_update_and_delete() {
             "name": "VAT",
             "rate": "15.0",
             "is_default": true,
+            "inclusive": false,
             "business_id": tenant.business_id,
             "discarded_at": null,
             "created_at": "2025-10-21T03:39:57.825Z",
