@@ -289,6 +289,7 @@ fn wrapper(path: &str) -> Option<String> {
     let last = *segments.last()?;
     let nested = match last {
         "payments" => Some("payment"),
+        "refunds" => Some("refund"),
         "invoices_reminders" => Some("invoices_reminder"),
         "invoices_subscription" | "recurring" => Some("invoices_subscription"),
         _ => None,
