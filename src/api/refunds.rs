@@ -5,7 +5,6 @@
 use axum::extract::{OriginalUri, Path, RawQuery, State};
 use axum::response::Response;
 use serde::Serialize;
-use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::docs::{ErrorResponse, IdempotencyHeader, ListMeta};
@@ -19,7 +18,7 @@ use crate::auth::Auth;
 use crate::billing::payments::{self, METHODS};
 use crate::billing::refunds::{self, NewRefund};
 use crate::error::ApiResult;
-use crate::http::Json;
+use crate::http::OptionalJson;
 use crate::state::AppState;
 use crate::views::payments::PaymentView;
 use crate::views::refunds::{RefundView, show_one};
@@ -35,8 +34,8 @@ pub struct RefundList {
     meta: ListMeta,
 }
 
-/// The body of a refund, wrapped (`{"refund": {...}}`) or bare; every field optional (an
-/// empty body refunds all that is left of the payment).
+/// The body of a refund, wrapped (`{"refund": {...}}`) or bare; every field optional (no
+/// body, or an empty one, refunds all that is left of the payment).
 #[derive(Debug, ToSchema)]
 #[schema(example = json!({"refund": {"amount": "40.00", "payment_method": "bank_transfer",
     "reference": "EFT refund 2025-11-02", "refunded_at": "2025-11-02T00:00:00.000Z"}}))]
@@ -134,7 +133,7 @@ pub async fn create(
     State(state): State<AppState>,
     auth: Auth,
     Id(id): Id,
-    Json(body): Json<Value>,
+    OptionalJson(body): OptionalJson,
 ) -> ApiResult<Response> {
     let obj = Obj::from_body(body, "refund")?;
     let mut form = Form::new();

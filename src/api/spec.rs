@@ -381,6 +381,10 @@ mod tests {
             Some("payment")
         );
         assert_eq!(
+            wrapper("/api/v1/payments/{id}/refunds").as_deref(),
+            Some("refund")
+        );
+        assert_eq!(
             wrapper("/api/v1/invoices/{id}/recurring").as_deref(),
             Some("invoices_subscription")
         );

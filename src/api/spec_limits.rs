@@ -73,10 +73,11 @@ const NOT_NULL: [(&str, &[&str]); 9] = [
 ];
 
 /// Operations whose body may be left out altogether.
-const OPTIONAL_BODIES: [&str; 3] = [
+const OPTIONAL_BODIES: [&str; 4] = [
     "/api/v1/invoices/{id}/send_invoice",
     "/api/v1/invoices/{id}/send_reminder",
     "/api/v1/quotes/{id}/send",
+    "/api/v1/payments/{id}/refunds",
 ];
 
 /// Applies every limit to the finished document.
