@@ -53,8 +53,8 @@ pub struct Payment {
 }
 
 const SELECT: &str = "SELECT p.id, p.business_id, p.invoice_id, p.customer_id, p.amount_cents,
-        p.refunded_cents, p.currency, p.paid_at, p.payment_method, p.reference, p.notes, p.discarded_at,
-        p.created_at, p.updated_at
+        p.refunded_cents, p.currency, p.paid_at, p.payment_method, p.reference, p.notes,
+        p.discarded_at, p.created_at, p.updated_at
     FROM payments p";
 
 /// Filters of the list; `None` means no filter.
