@@ -79,7 +79,7 @@ pub fn with_middleware(routes: Router, config: &Config) -> Router {
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     use crate::api::{
         business, business_logo, customers, events, invoices, me, payment_terms, payments,
-        public_links, quotes, reminders, sending, subscriptions, taxes,
+        public_links, quotes, refunds, reminders, sending, subscriptions, taxes,
         webhook_endpoints as webhooks,
     };
     let protected = OpenApiRouter::<AppState>::new()
@@ -130,6 +130,8 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(payments::invoice_list, payments::invoice_create))
         .routes(routes!(payments::list, payments::create))
         .routes(routes!(payments::show, payments::update, payments::delete))
+        .routes(routes!(refunds::list, refunds::create))
+        .routes(routes!(refunds::show))
         .routes(routes!(webhooks::list, webhooks::create))
         .routes(routes!(webhooks::show, webhooks::update, webhooks::delete))
         .routes(routes!(webhooks::rotate_secret))

@@ -24,6 +24,7 @@ pub mod pdf;
 pub mod public_links;
 pub mod quotes;
 pub mod ransack;
+pub mod refunds;
 pub mod reminders;
 pub mod response;
 pub mod sending;

@@ -289,6 +289,7 @@ fn wrapper(path: &str) -> Option<String> {
     let last = *segments.last()?;
     let nested = match last {
         "payments" => Some("payment"),
+        "refunds" => Some("refund"),
         "invoices_reminders" => Some("invoices_reminder"),
         "invoices_subscription" | "recurring" => Some("invoices_subscription"),
         _ => None,
@@ -378,6 +379,10 @@ mod tests {
         assert_eq!(
             wrapper("/api/v1/invoices/{id}/payments").as_deref(),
             Some("payment")
+        );
+        assert_eq!(
+            wrapper("/api/v1/payments/{id}/refunds").as_deref(),
+            Some("refund")
         );
         assert_eq!(
             wrapper("/api/v1/invoices/{id}/recurring").as_deref(),

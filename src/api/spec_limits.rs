@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 use crate::billing::documents::MAX_TAXES;
 use crate::billing::profile::{countries, formats};
 use crate::billing::{
-    customers, events, invoices, payment_terms, payments, quotes, reminders, schedule, taxes,
+    customers, events, invoices, payment_terms, payments, quotes, refunds, reminders, schedule,
+    taxes,
 };
 use crate::money::Currency;
 use crate::webhooks::endpoints;
@@ -47,7 +48,7 @@ const REQUIRED: [(&str, &[&str]); 6] = [
 
 /// Fields that are not `null` in a body: a create refuses them blank, and an update
 /// either refuses `null` or reads it as "leave it" (so a client has no reason to send it).
-const NOT_NULL: [(&str, &[&str]); 8] = [
+const NOT_NULL: [(&str, &[&str]); 9] = [
     (
         "ProfileInput",
         &[
@@ -62,6 +63,7 @@ const NOT_NULL: [(&str, &[&str]); 8] = [
     ("WebhookEndpointInput", &["enabled"]),
     ("ReminderInput", &["when"]),
     ("PaymentInput", &["paid_at", "amount", "payment_method"]),
+    ("RefundInput", &["amount", "payment_method", "refunded_at"]),
     (
         "SubscriptionInput",
         &["auto_send", "starts_at", "interval", "frequency"],
@@ -71,10 +73,11 @@ const NOT_NULL: [(&str, &[&str]); 8] = [
 ];
 
 /// Operations whose body may be left out altogether.
-const OPTIONAL_BODIES: [&str; 3] = [
+const OPTIONAL_BODIES: [&str; 4] = [
     "/api/v1/invoices/{id}/send_invoice",
     "/api/v1/invoices/{id}/send_reminder",
     "/api/v1/quotes/{id}/send",
+    "/api/v1/payments/{id}/refunds",
 ];
 
 /// Applies every limit to the finished document.
@@ -457,6 +460,17 @@ fn body_limits() -> Vec<(&'static str, &'static str, Value)> {
         ("PaymentInput", "reference", text(255)),
         ("PaymentInput", "notes", text(TEXT_MAX)),
         ("PaymentInput", "customer_id", id()),
+        (
+            "RefundInput",
+            "amount",
+            json!({"anyOf": [
+                {"type": "string", "pattern": AMOUNT},
+                {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1_000_000_000_000u64, "multipleOf": 0.01}
+            ]}),
+        ),
+        ("RefundInput", "payment_method", one_of(&payments::METHODS)),
+        ("RefundInput", "reference", text(255)),
+        ("RefundInput", "refunded_at", required_timestamp()),
         ("ReminderInput", "days", range(0, 3650)),
         ("ReminderInput", "when", one_of(&reminders::WHENS)),
         ("ReminderInput", "message", text(TEXT_MAX)),
@@ -509,6 +523,7 @@ fn query_limits(path: &str, parameter: &mut Value) {
         "invoices" => Some(&invoices::SORTS),
         "quotes" => Some(&quotes::SORTS),
         "payments" => Some(&payments::SORTS),
+        "refunds" => Some(&refunds::SORTS),
         "invoices_reminders" => Some(&reminders::SORTS),
         "webhook_endpoints" => Some(&endpoints::SORTS),
         "deliveries" => Some(&crate::webhooks::deliveries::SORTS),

@@ -37,11 +37,18 @@ const UNIQUE_FIELDS: &[(&str, &str)] = &[
 ];
 
 /// Check constraints that guard a rule the code checks first, should a race get past it.
-const CHECK_FIELDS: &[(&str, &str, &str)] = &[(
-    "invoices_paid_not_above_total",
-    "amount",
-    "must be less than or equal to the invoice's balance",
-)];
+const CHECK_FIELDS: &[(&str, &str, &str)] = &[
+    (
+        "invoices_paid_not_above_total",
+        "amount",
+        "must be less than or equal to the invoice's balance",
+    ),
+    (
+        "payments_refunded_within_amount",
+        "amount",
+        "would refund more than the payment's amount",
+    ),
+];
 
 impl From<sqlx::Error> for BillingError {
     fn from(err: sqlx::Error) -> Self {

@@ -14,6 +14,8 @@ pub enum Resource {
     Customer,
     Invoice,
     Payment,
+    /// A payment's refund, shown with its payment.
+    Refund,
     Quote,
 }
 
@@ -70,6 +72,7 @@ catalogue! {
     PaymentReceived => "payment.received", Payment;
     PaymentUpdated => "payment.updated", Payment;
     PaymentDeleted => "payment.deleted", Payment;
+    PaymentRefunded => "payment.refunded", Refund;
 }
 
 impl EventType {
@@ -234,7 +237,8 @@ mod tests {
             let prefix = match event.resource() {
                 Resource::Customer => "customer.",
                 Resource::Invoice => "invoice.",
-                Resource::Payment => "payment.",
+                // A refund is announced as a change of its payment.
+                Resource::Payment | Resource::Refund => "payment.",
                 Resource::Quote => "quote.",
             };
             assert!(event.name().starts_with(prefix), "{}", event.name());

@@ -410,16 +410,17 @@ pub async fn set_status(
     if to == Some(invoice.status) {
         return Ok(Outcome::none());
     }
+    // Before the lifecycle's answer: a partial or paid invoice is told what to do.
+    if to == Some(InvoiceStatus::Void) && unsettled_paid_cents(&invoice) > 0 {
+        return Err(BillingError::field(
+            "status",
+            "cannot be void while it has payments; refund them first",
+        ));
+    }
     let Some(to) = to.filter(|to| invoice.status.can_become(*to)) else {
         let from = invoice.status;
         return Err(transition_refused(from, status, from.allowed_transitions()));
     };
-    if to == InvoiceStatus::Void && invoice.paid_cents > 0 {
-        return Err(BillingError::field(
-            "status",
-            "cannot be void while payments are recorded; delete them first",
-        ));
-    }
     sqlx::query(
         "UPDATE invoices SET status = $2, updated_at = $3,
              viewed_at = CASE WHEN $2 = 'viewed' THEN $3 ELSE viewed_at END,
@@ -435,6 +436,13 @@ pub async fn set_status(
         links::ensure(&mut *tx, key, business_id, DocKind::Invoice, id, now).await?;
     }
     Ok(Outcome::of(to.transition_event(), business_id, id))
+}
+
+/// What the customer paid on the invoice that is still held against it: its payments
+/// less their refunds (`paid_cents`, kept by `payments::settle`). Voiding waits until
+/// this is zero; a credited amount will count against it too once credit notes exist.
+fn unsettled_paid_cents(invoice: &Invoice) -> i64 {
+    invoice.paid_cents
 }
 
 /// Records a payment for the whole balance, through the same path as any payment

@@ -5,6 +5,10 @@
 //! (`invoices::lock`, `SELECT … FOR UPDATE`) and re-settles the invoice in the same
 //! transaction, so concurrent payments are applied one after the other against the
 //! balance each one sees, and can never over-apply. Each change records its events.
+//! The lock order is the payment, then its invoice(s) (refunds take the same order).
+//! What a payment counts for on its invoice is its amount less its refunds
+//! (`billing::refunds`): an update may not lower the amount below what was refunded, nor
+//! change the currency of a payment with refunds; a delete takes its refunds with it.
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -16,7 +20,7 @@ use crate::billing::error::FieldErrors;
 use crate::billing::events::{EventType, Outcome};
 use crate::billing::invoices::{self, Invoice};
 use crate::billing::search::Conditions;
-use crate::billing::status::InvoiceStatus;
+pub use crate::billing::settlement::{Settlement, resettle, settle};
 use crate::money::{Currency, cents_to_decimal, decimal_to_cents};
 use crate::paging::{self, Page, PageRequest, Sort};
 
@@ -36,6 +40,8 @@ pub struct Payment {
     pub invoice_id: Option<i64>,
     pub customer_id: Option<i64>,
     pub amount_cents: i64,
+    /// What was refunded of it (`billing::refunds`), at most `amount_cents`.
+    pub refunded_cents: i64,
     pub currency: String,
     pub paid_at: DateTime<Utc>,
     pub payment_method: String,
@@ -47,8 +53,8 @@ pub struct Payment {
 }
 
 const SELECT: &str = "SELECT p.id, p.business_id, p.invoice_id, p.customer_id, p.amount_cents,
-        p.currency, p.paid_at, p.payment_method, p.reference, p.notes, p.discarded_at,
-        p.created_at, p.updated_at
+        p.refunded_cents, p.currency, p.paid_at, p.payment_method, p.reference, p.notes,
+        p.discarded_at, p.created_at, p.updated_at
     FROM payments p";
 
 /// Filters of the list; `None` means no filter.
@@ -126,8 +132,12 @@ pub async fn find<'e>(
     qb.build_query_as().fetch_optional(executor).await
 }
 
-/// A live payment, locked for the rest of the transaction.
-async fn lock(conn: &mut PgConnection, business_id: i64, id: i64) -> sqlx::Result<Option<Payment>> {
+/// A live payment, locked for the rest of the transaction (before its invoice).
+pub(crate) async fn lock(
+    conn: &mut PgConnection,
+    business_id: i64,
+    id: i64,
+) -> sqlx::Result<Option<Payment>> {
     let mut qb = QueryBuilder::new(SELECT);
     qb.push(" WHERE p.id = ")
         .push_bind(id)
@@ -261,7 +271,7 @@ pub async fn receive(
     mut errors: FieldErrors,
     now: DateTime<Utc>,
 ) -> Result<(i64, Outcome), BillingError> {
-    check_against(invoice, &new.currency, new.amount_cents, 0, &mut errors);
+    check_against(invoice, &new.currency, new.amount_cents, 0, 0, &mut errors);
     if !errors.is_empty() {
         return Err(BillingError::Invalid(errors));
     }
@@ -320,13 +330,22 @@ pub async fn update(
     let (Some(currency), Some(amount_cents)) = (currency, amount_cents) else {
         return Err(BillingError::Invalid(errors));
     };
-    // The payment's own amount is in its invoice's paid amount until it moves away.
+    check_refunds(&old, currency, amount_cents, &mut errors);
+    // The payment's own net amount is in its invoice's paid amount until it moves away.
     let credit = if new_invoice_id == old.invoice_id {
-        old.amount_cents
+        old.amount_cents - old.refunded_cents
     } else {
         0
     };
-    check_against(invoice, currency.code(), amount_cents, credit, &mut errors);
+    let refunded = old.refunded_cents;
+    check_against(
+        invoice,
+        currency.code(),
+        amount_cents,
+        refunded,
+        credit,
+        &mut errors,
+    );
     if !errors.is_empty() {
         return Err(BillingError::Invalid(errors));
     }
@@ -375,8 +394,27 @@ async fn lock_invoices(
     Ok(locked)
 }
 
+/// A payment with refunds keeps its currency and at least the amount refunded.
+fn check_refunds(old: &Payment, currency: Currency, amount_cents: i64, errors: &mut FieldErrors) {
+    if old.refunded_cents == 0 {
+        return;
+    }
+    if currency.code() != old.currency {
+        errors.add("currency", "cannot change once the payment has refunds");
+    } else if amount_cents < old.refunded_cents {
+        let shown = cents_to_decimal(old.refunded_cents, currency);
+        errors.add(
+            "amount",
+            format!(
+                "must be at least what was refunded ({shown} {})",
+                currency.code()
+            ),
+        );
+    }
+}
+
 /// Soft delete; the invoice it paid is re-settled (back to partial, or to sent when no
-/// payment remains).
+/// payment remains). Its refunds go with it: a deleted payment counts for nothing.
 pub async fn discard(
     tx: &mut PgConnection,
     business_id: i64,
@@ -403,7 +441,11 @@ pub async fn discard(
 
 /// An amount in major units as minor units of `currency`: positive, with no more
 /// decimals than the currency has.
-fn to_cents(amount: Decimal, currency: Currency, errors: &mut FieldErrors) -> Option<i64> {
+pub(crate) fn to_cents(
+    amount: Decimal,
+    currency: Currency,
+    errors: &mut FieldErrors,
+) -> Option<i64> {
     if amount <= Decimal::ZERO {
         errors.add("amount", "must be greater than 0");
         return None;
@@ -452,11 +494,13 @@ async fn resolve_customer(
 }
 
 /// The rules a linked payment must meet: a live, non-void invoice of the same currency,
-/// and no more than its balance (plus `credit`, what this payment already counts for).
+/// and no more than its balance (plus `credit`, what this payment already counts for)
+/// for its amount less `refunded`.
 fn check_against(
     invoice: Option<&Invoice>,
     currency: &str,
     amount_cents: i64,
+    refunded: i64,
     credit: i64,
     errors: &mut FieldErrors,
 ) {
@@ -482,7 +526,7 @@ fn check_against(
         return;
     }
     let available = invoice.balance_cents.saturating_add(credit);
-    if amount_cents > available {
+    if amount_cents.saturating_sub(refunded) > available {
         let shown = Currency::parse(&invoice.currency)
             .map(|c| format!("{} {}", cents_to_decimal(available, c), c.code()))
             .unwrap_or_else(|_| available.to_string());
@@ -514,86 +558,4 @@ async fn record(conn: &mut PgConnection, p: &NewPayment, now: DateTime<Utc>) -> 
     .bind(now)
     .fetch_one(conn)
     .await
-}
-
-/// What settling changed.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct Settlement {
-    pub status_before: InvoiceStatus,
-    pub status_after: InvoiceStatus,
-    pub paid_before: i64,
-    pub paid_after: i64,
-}
-
-impl Settlement {
-    pub fn became_paid(&self) -> bool {
-        self.status_after == InvoiceStatus::Paid && self.status_before != InvoiceStatus::Paid
-    }
-
-    /// More was paid on the invoice than before (a payment made, or raised).
-    pub fn applied(&self) -> bool {
-        self.paid_after > self.paid_before
-    }
-
-    pub fn changed(&self) -> bool {
-        self.status_before != self.status_after || self.paid_before != self.paid_after
-    }
-}
-
-/// Recomputes an invoice's paid amount, `paid` flag and status from its live payments.
-/// The caller holds the invoice row lock. Partial and paid follow from the amounts; an
-/// invoice whose payments are all removed goes back to sent.
-pub async fn settle(
-    conn: &mut PgConnection,
-    invoice_id: i64,
-    now: DateTime<Utc>,
-) -> sqlx::Result<Settlement> {
-    sqlx::query_as(
-        "WITH p AS (
-             SELECT coalesce(sum(amount_cents), 0)::bigint AS paid, max(paid_at) AS last_paid_at
-             FROM payments WHERE invoice_id = $1 AND discarded_at IS NULL
-         ), old AS (
-             SELECT status, paid_cents FROM invoices WHERE id = $1
-         )
-         UPDATE invoices i SET
-             paid_cents = p.paid,
-             status = CASE
-                 WHEN i.status = 'void' THEN i.status
-                 WHEN p.paid > 0 AND p.paid >= i.total_cents THEN 'paid'
-                 WHEN p.paid > 0 THEN 'partial'
-                 WHEN i.status IN ('partial', 'paid') THEN 'sent'
-                 ELSE i.status END,
-             paid = (i.status <> 'void' AND p.paid > 0 AND p.paid >= i.total_cents),
-             paid_at = CASE WHEN p.paid > 0 AND p.paid >= i.total_cents
-                            THEN coalesce(p.last_paid_at, $2) ELSE NULL END,
-             updated_at = CASE WHEN i.paid_cents IS DISTINCT FROM p.paid THEN $2
-                               ELSE i.updated_at END
-         FROM p, old WHERE i.id = $1
-         RETURNING old.status AS status_before, i.status AS status_after,
-                   old.paid_cents AS paid_before, i.paid_cents AS paid_after",
-    )
-    .bind(invoice_id)
-    .bind(now)
-    .fetch_one(conn)
-    .await
-}
-
-/// Settles a locked invoice and answers what that changed: `invoice.paid` when money
-/// was applied to it (Koteshen's meaning: a new payment, full or partial; the invoice's
-/// `status` says which), else `invoice.updated` when its paid amount went down or its
-/// status moved.
-pub async fn resettle(
-    conn: &mut PgConnection,
-    business_id: i64,
-    invoice_id: i64,
-    now: DateTime<Utc>,
-) -> sqlx::Result<Outcome> {
-    let settlement = settle(&mut *conn, invoice_id, now).await?;
-    let mut outcome = Outcome::none();
-    if settlement.applied() {
-        outcome.push(EventType::InvoicePaid, business_id, invoice_id);
-    } else if settlement.changed() {
-        outcome.push(EventType::InvoiceUpdated, business_id, invoice_id);
-    }
-    Ok(outcome)
 }

@@ -15,6 +15,7 @@ pub mod payment_terms;
 pub mod payments;
 pub mod profile;
 pub mod quotes;
+pub mod refunds;
 pub mod reminders;
 pub mod subscriptions;
 pub mod taxes;
@@ -75,6 +76,7 @@ impl<'s> Views<'s> {
                 let payment = crate::billing::payments::find(conn, business_id, id, true).await?;
                 to_value(payment.map(|p| payments::PaymentView::new(p, url)))
             }
+            Resource::Refund => to_value(refunds::show_one(conn, url, business_id, id).await?),
             Resource::Quote => {
                 to_value(quotes::show_one(conn, *self, business_id, id, true).await?)
             }

@@ -10,11 +10,15 @@ use crate::views::documents::{MoneyView, money};
 use crate::views::resource_url;
 
 /// A payment as the API shows it.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PaymentView {
     #[schema(example = 42)]
     pub id: i64,
     pub amount: MoneyView,
+    /// What was refunded of it (`POST /payments/{id}/refunds`), at most `amount`.
+    pub refunded: MoneyView,
+    /// `amount` less `refunded`: what the payment counts for on its invoice.
+    pub net_amount: MoneyView,
     /// ISO 4217, upper-case.
     #[schema(example = "USD")]
     pub currency: String,
@@ -55,6 +59,8 @@ impl PaymentView {
             url: resource_url(public_url, "payments", p.id),
             id: p.id,
             amount: money(p.amount_cents, &p.currency),
+            refunded: money(p.refunded_cents, &p.currency),
+            net_amount: money(p.amount_cents - p.refunded_cents, &p.currency),
             currency: p.currency,
             paid_at: p.paid_at,
             channel: p.payment_method.clone(),

@@ -92,6 +92,12 @@ async fn every_list_page_and_show_costs_a_fixed_number_of_queries() {
         vec![json!({"amount": 1, "currency": "USD"}); 12],
     )
     .await;
+    // A path made here lives as long as the table needs it.
+    let refunds: &'static str = format!("/api/v1/payments/{payment}/refunds").leak();
+    let mut refund = Value::Null;
+    for _ in 0..12 {
+        refund = post(&app, t, refunds, json!({"amount": "0.05"})).await["id"].clone();
+    }
 
     // The token was verified by the requests above and is cached: what is counted is the
     // resource's own statements.
@@ -151,6 +157,14 @@ async fn every_list_page_and_show_costs_a_fixed_number_of_queries() {
             pages: (2, 12),
             list_cost: Cost::SameForAnyPage,
             show: Some((format!("/api/v1/payments/{payment}"), Cost::AtMost(2))),
+        },
+        Row {
+            list: refunds,
+            pages: (2, 12),
+            // The payment (each refund shows it), the count and the page.
+            list_cost: Cost::Exactly(3),
+            // The refund, then its payment.
+            show: Some((format!("{refunds}/{refund}"), Cost::Exactly(2))),
         },
     ];
     for row in rows {

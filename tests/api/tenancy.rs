@@ -105,6 +105,15 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
     .await["id"]
         .as_i64()
         .unwrap();
+    let refund = post(
+        &app,
+        t,
+        &format!("/api/v1/payments/{payment}/refunds"),
+        json!({"refund": {"amount": "1"}}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
     app.runner().run_due().await.unwrap();
     let event = receiver.received()[0].header("webhook-id");
 
@@ -119,6 +128,8 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
         reminders.clone(),
         format!("/api/v1/quotes/{quote}"),
         format!("/api/v1/payments/{payment}"),
+        format!("/api/v1/payments/{payment}/refunds"),
+        format!("/api/v1/payments/{payment}/refunds/{refund}"),
         format!("/api/v1/webhook_endpoints/{endpoint}"),
         format!("/api/v1/webhook_endpoints/{endpoint}/deliveries"),
         format!("/api/v1/events/{event}"),
@@ -316,6 +327,22 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
             Some(json!({"amount": 1})),
         ),
         (Method::DELETE, format!("/api/v1/payments/{payment}"), None),
+        // A payment's refunds.
+        (
+            Method::GET,
+            format!("/api/v1/payments/{payment}/refunds"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/payments/{payment}/refunds"),
+            Some(json!({"amount": "1"})),
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/payments/{payment}/refunds/{refund}"),
+            None,
+        ),
         (
             Method::GET,
             format!("/api/v1/invoices/{sent}/payments"),

@@ -1,9 +1,10 @@
 //! `/api/v1/payments` and `/api/v1/invoices/{id}/payments`: balances, statuses, the rules
-//! of a payment, concurrency, lists, and the events every change records.
+//! of a payment, concurrency, lists, the events every change records, and refunds.
 
 mod create;
 mod events;
 mod list;
+mod refunds;
 mod update;
 
 use reqwest::Method;
