@@ -181,7 +181,7 @@ pub async fn handle(
             .await
         }
         Err(BillingError::NotFound) => not_found(),
-        Err(BillingError::Invalid(_) | BillingError::Refused(_)) => {
+        Err(BillingError::Invalid(_) | BillingError::Refused(_) | BillingError::Locked(..)) => {
             let why = "This quote can no longer be answered.";
             render(
                 state,

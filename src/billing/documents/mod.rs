@@ -5,6 +5,7 @@
 
 pub mod content;
 pub mod items;
+pub mod locked;
 pub mod pricing;
 pub mod read;
 pub mod tax_lines;

@@ -6,6 +6,7 @@ mod delete;
 mod duplicate;
 mod email_limits;
 mod list;
+mod locked;
 mod mark_as_paid;
 mod numbers;
 mod send_invoice;
