@@ -16,9 +16,11 @@ use crate::billing::search::Conditions;
 use crate::billing::status::{InvoiceStatus, transition_refused};
 use crate::billing::{issued, numbering, payment_terms, payments, reminders};
 
+use crate::actor::Actor;
 pub use crate::billing::issued::ISSUED_RULE;
 use crate::money::Currency;
 use crate::paging::{Page, PageRequest, Sort};
+use sqlx::types::Json;
 
 pub const STATUSES: [&str; 7] = InvoiceStatus::NAMES;
 
@@ -59,6 +61,11 @@ pub struct Invoice {
     pub discarded_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who created, first sent and voided it (stamped by the database, `crate::actor`).
+    pub created_by: Option<Json<Actor>>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub sent_by: Option<Json<Actor>>,
+    pub voided_by: Option<Json<Actor>>,
     #[sqlx(flatten)]
     pub term: JoinedTerm,
 }

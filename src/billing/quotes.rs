@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row};
 
+use crate::actor::Actor;
 use crate::billing::documents::content::{self, ContentChanges, Current};
 use crate::billing::documents::locked::Locked;
 use crate::billing::documents::read::{self, Find, FullRow, ListFilter};
@@ -18,6 +19,7 @@ use crate::billing::status::{QuoteStatus, transition_refused};
 use crate::billing::sweeping::{Due, Source};
 use crate::money::Currency;
 use crate::paging::{Page, PageRequest, Sort};
+use sqlx::types::Json;
 
 pub use crate::billing::quote_copies::{convert, duplicate};
 
@@ -60,6 +62,10 @@ pub struct Quote {
     pub discarded_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who created and first sent it (stamped by the database, `crate::actor`).
+    pub created_by: Option<Json<Actor>>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub sent_by: Option<Json<Actor>>,
 }
 
 document_row!(Quote, QUOTE);
