@@ -90,6 +90,13 @@ impl ApiError {
         err
     }
 
+    /// A 422 naming every field a rule refuses, with the rule as its message.
+    pub fn refused_fields(message: impl Into<String>, errors: FieldErrors) -> Self {
+        let mut err = Self::new(StatusCode::UNPROCESSABLE_ENTITY, message);
+        err.0.errors = Some(errors);
+        err
+    }
+
     /// A 422 about one field.
     pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
         let mut errors = FieldErrors::new();
@@ -255,6 +262,7 @@ impl From<crate::billing::error::BillingError> for ApiError {
         match err {
             BillingError::Invalid(errors) => ApiError::validation(errors),
             BillingError::Refused(message) => ApiError::unprocessable(message),
+            BillingError::Locked(message, errors) => ApiError::refused_fields(message, errors),
             BillingError::NotFound => ApiError::record_not_found(),
             BillingError::Database(err) => ApiError::internal(err),
         }

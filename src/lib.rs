@@ -2,6 +2,7 @@
 //!
 //! `ARCHITECTURE.md` maps the modules to their responsibilities.
 
+pub mod actor;
 pub mod admin;
 pub mod api;
 pub mod app;

@@ -222,12 +222,20 @@ pub async fn pdf(
 #[utoipa::path(
     patch, path = "/invoices/{id}", tag = "Invoices",
     summary = "Update an invoice: fields, and nested items (with id: change, without: add, _destroy: remove)",
+    description = "A draft changes freely. Once an invoice leaves draft (sent by email or by \
+        status, viewed, partial, paid, overdue, void) it is issued and fixed: `number`, \
+        `customer_id`, `currency`, `issued_at`, `items_attributes`, `invoice_taxes_attributes`, \
+        `discount_type` and `discount_value` sent with another value than the invoice has \
+        answer 422, each field named in `errors` with the rule (\"issued invoices cannot \
+        change; issue a credit note\"). The same value sent back is accepted (a client may \
+        resend the whole invoice it read). `due_at`, `payment_term_id` and `notes` still \
+        change; the amounts are never recomputed.",
     params(("id" = i64, Path, description = "Invoice id")),
     request_body(content = InvoiceInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The updated invoice", body = InvoiceEnvelope),
         (status = 404, description = "No such invoice in this business", body = ErrorResponse),
-        (status = 422, description = "Invalid fields, or a paid/void invoice's amounts", body = ErrorResponse),
+        (status = 422, description = "Invalid fields, or an issued invoice's locked fields changed (each named in `errors`)", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
 )]

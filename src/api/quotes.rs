@@ -239,12 +239,19 @@ pub async fn pdf(
 #[utoipa::path(
     patch, path = "/quotes/{id}", tag = "Quotes",
     summary = "Update a quote: fields, and nested items (with id: change, without: add, _destroy: remove)",
+    description = "A draft, sent or viewed quote changes freely. Once accepted or invoiced, what \
+        the customer agreed to is fixed: `number`, `customer_id`, `currency`, `issued_at`, \
+        `expires_at`, `items_attributes`, `quote_taxes_attributes`, `discount_type` and \
+        `discount_value` sent with another value than the quote has answer 422, each field \
+        named in `errors` with the rule (\"accepted or invoiced quotes cannot change; duplicate \
+        the quote to offer new terms\"). The same value sent back is accepted (a client may \
+        resend the whole quote it read). `summary` and `notes` still change.",
     params(("id" = i64, Path, description = "Quote id")),
     request_body(content = QuoteInput, content_type = "application/json"),
     responses(
         (status = 200, description = "The updated quote", body = QuoteEnvelope),
         (status = 404, description = "No such quote in this business", body = ErrorResponse),
-        (status = 422, description = "Invalid fields, or an accepted/invoiced quote's amounts", body = ErrorResponse),
+        (status = 422, description = "Invalid fields, or an accepted/invoiced quote's agreed fields changed (each named in `errors`)", body = ErrorResponse),
     ),
     security(("oauth2" = ["write"]))
 )]

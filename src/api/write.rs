@@ -18,8 +18,12 @@ use crate::state::AppState;
 
 pub type Tx = Transaction<'static, Postgres>;
 
+/// A write's transaction, recording the request's actor (`actor::current`: the bearer
+/// token's user or client) on what it changes and the events it publishes.
 pub async fn begin(state: &AppState) -> ApiResult<Tx> {
-    Ok(state.pool.begin().await?)
+    let mut tx = state.pool.begin().await?;
+    crate::actor::assume(&mut tx, &crate::actor::current()).await?;
+    Ok(tx)
 }
 
 /// Renders and records the write's outcome on its transaction, without committing: the

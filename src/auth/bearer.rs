@@ -2,6 +2,7 @@
 //! method needs. Handlers take `Auth` to learn the caller's business (the extractor and
 //! the route layer are in `http::bearer`).
 
+use crate::actor::Actor;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -22,6 +23,8 @@ pub struct Auth {
     pub family_id: Uuid,
     pub application_id: i64,
     pub scopes: String,
+    /// Who the token's writes are recorded as (`crate::actor`).
+    pub actor: Actor,
 }
 
 impl From<tokens::TokenContext> for Auth {
@@ -33,6 +36,11 @@ impl From<tokens::TokenContext> for Auth {
             family_id: t.family_id,
             application_id: t.application_id,
             scopes: t.scopes,
+            actor: if t.client_credentials {
+                Actor::client(t.application_id, t.application_name)
+            } else {
+                Actor::user(t.user_id, t.user_name)
+            },
         }
     }
 }

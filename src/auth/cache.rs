@@ -285,6 +285,9 @@ mod tests {
             scopes: "read".into(),
             expires_at: DateTime::<Utc>::MAX_UTC,
             created_at: DateTime::<Utc>::MIN_UTC,
+            client_credentials: false,
+            user_name: "user".into(),
+            application_name: "app".into(),
         }
     }
 

@@ -117,7 +117,8 @@ pub struct IssuedAccessToken {
     pub created_at: i64,
 }
 
-/// Issues an access token without a refresh token, in a family of its own.
+/// Issues an access token without a refresh token, in a family of its own: the client
+/// credentials grant's, which acts as its application (`TokenContext::client_credentials`).
 pub async fn issue_access_only(
     conn: &mut PgConnection,
     application_id: i64,
@@ -129,8 +130,8 @@ pub async fn issue_access_only(
     sqlx::query(
         "INSERT INTO oauth_access_tokens
              (family_id, application_id, user_id, token_hash, scopes, expires_at, created_at,
-              family_started_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+              family_started_at, client_credentials)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, true)",
     )
     .bind(Uuid::new_v4())
     .bind(application_id)
@@ -205,6 +206,11 @@ pub struct TokenContext {
     pub scopes: String,
     pub expires_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
+    /// Issued by the client credentials grant: it acts as its application.
+    pub client_credentials: bool,
+    /// The user's name, else their email.
+    pub user_name: String,
+    pub application_name: String,
 }
 
 /// The context of a bearer token that is neither expired nor revoked.
@@ -224,9 +230,11 @@ pub async fn find_live_by_hash(
 ) -> sqlx::Result<Option<TokenContext>> {
     sqlx::query_as::<_, TokenContext>(
         "SELECT t.id AS token_id, t.family_id, t.application_id, t.user_id, u.business_id,
-                t.scopes, t.expires_at, t.created_at
+                t.scopes, t.expires_at, t.created_at, t.client_credentials,
+                coalesce(nullif(u.name, ''), u.email) AS user_name, a.name AS application_name
          FROM oauth_access_tokens t
          JOIN users u ON u.id = t.user_id
+         JOIN oauth_applications a ON a.id = t.application_id
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2",
     )
     .bind(hash)

@@ -12,6 +12,10 @@ pub enum BillingError {
     /// A rule about the record as a whole (a paid invoice cannot change its items).
     #[error("{0}")]
     Refused(String),
+    /// A rule about the record that refuses each field named: `message` says why (an
+    /// issued invoice's number, customer and lines are fixed).
+    #[error("{0}")]
+    Locked(String, FieldErrors),
     #[error("not found")]
     NotFound,
     #[error(transparent)]

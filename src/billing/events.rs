@@ -139,6 +139,8 @@ pub struct Event {
     pub event_type: String,
     pub data: sqlx::types::Json<Value>,
     pub created_at: DateTime<Utc>,
+    /// Who did it (`crate::actor`), stamped by the database from the transaction's actor.
+    pub actor: sqlx::types::Json<crate::actor::Actor>,
 }
 
 /// Sortable fields of the log; ties are broken by insertion order (`seq`).
@@ -179,7 +181,7 @@ pub async fn list(
     crate::paging::fetch(
         pool,
         "SELECT count(*) FROM events",
-        "SELECT id, type, data, created_at FROM events",
+        "SELECT id, type, data, created_at, actor FROM events",
         push_where,
         sort,
         "seq",
@@ -191,7 +193,7 @@ pub async fn list(
 /// One event of the business.
 pub async fn find(pool: &sqlx::PgPool, business_id: i64, id: &str) -> sqlx::Result<Option<Event>> {
     sqlx::query_as(
-        "SELECT id, type, data, created_at FROM events WHERE id = $1 AND business_id = $2",
+        "SELECT id, type, data, created_at, actor FROM events WHERE id = $1 AND business_id = $2",
     )
     .bind(id)
     .bind(business_id)
@@ -202,11 +204,17 @@ pub async fn find(pool: &sqlx::PgPool, business_id: i64, id: &str) -> sqlx::Resu
 /// Deletes up to `limit` events recorded before `older_than` (the retention sweep,
 /// `jobs::prune`), oldest first. An event a delivery attempt still logs, or a live
 /// delivery job still names, stays until those are gone: the log never points at nothing.
+/// The log is append-only (a trigger refuses UPDATE and DELETE); this is the one DELETE
+/// it lets through, by saying so in its transaction (`koteshen.prune`).
 pub async fn prune_events(
     pool: &sqlx::PgPool,
     older_than: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<u64> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT set_config('koteshen.prune', 'events', true)")
+        .execute(&mut *tx)
+        .await?;
     let done = sqlx::query(
         "DELETE FROM events WHERE id IN (
              SELECT e.id FROM events e
@@ -221,8 +229,9 @@ pub async fn prune_events(
     )
     .bind(older_than)
     .bind(limit)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(done.rows_affected())
 }
 

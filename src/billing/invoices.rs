@@ -14,9 +14,13 @@ use crate::billing::events::{EventType, Outcome};
 use crate::billing::links::{self, DocKind, LinkKey};
 use crate::billing::search::Conditions;
 use crate::billing::status::{InvoiceStatus, transition_refused};
-use crate::billing::{numbering, payment_terms, payments, reminders};
+use crate::billing::{issued, numbering, payment_terms, payments, reminders};
+
+use crate::actor::Actor;
+pub use crate::billing::issued::ISSUED_RULE;
 use crate::money::Currency;
 use crate::paging::{Page, PageRequest, Sort};
+use sqlx::types::Json;
 
 pub const STATUSES: [&str; 7] = InvoiceStatus::NAMES;
 
@@ -57,6 +61,11 @@ pub struct Invoice {
     pub discarded_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who created, first sent and voided it (stamped by the database, `crate::actor`).
+    pub created_by: Option<Json<Actor>>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub sent_by: Option<Json<Actor>>,
+    pub voided_by: Option<Json<Actor>>,
     #[sqlx(flatten)]
     pub term: JoinedTerm,
 }
@@ -220,13 +229,6 @@ pub struct Changes {
     pub content: ContentChanges,
 }
 
-impl Changes {
-    /// Does the request touch what the invoice charges?
-    fn touches_amounts(&self) -> bool {
-        self.content.touches_amounts() || self.currency.is_some()
-    }
-}
-
 /// Creates an invoice with its items and taxes (`invoice.created`).
 pub async fn create(
     tx: &mut PgConnection,
@@ -301,6 +303,9 @@ pub async fn update(
     let invoice = read::find_row::<Invoice>(&mut *tx, business_id, id, Find::LIVE_FOR_UPDATE)
         .await?
         .ok_or(BillingError::NotFound)?;
+    if invoice.status.content_locked() {
+        return issued::update(tx, business_id, &invoice, changes, now).await;
+    }
     let term_id = changes.payment_term_id.unwrap_or(invoice.payment_term_id);
     let issued_at = changes.issued_at.unwrap_or(invoice.issued_at);
     let due_at = changes.due_at.unwrap_or(invoice.due_at);
@@ -352,8 +357,8 @@ pub async fn update(
     Ok(outcome)
 }
 
-/// What `update` refuses outright (amounts of a locked invoice), and the field errors of
-/// the changes other than the content's, which `content::prepare_update` adds to.
+/// The field errors of a draft's changes other than the content's, which
+/// `content::prepare_update` adds to.
 async fn check_changes(
     conn: &mut PgConnection,
     business_id: i64,
@@ -362,12 +367,6 @@ async fn check_changes(
     issued_at: DateTime<Utc>,
     due_at: DateTime<Utc>,
 ) -> Result<FieldErrors, BillingError> {
-    if changes.touches_amounts() && invoice.status.amounts_locked() {
-        return Err(BillingError::refused(format!(
-            "A {} invoice's items and amounts cannot change",
-            invoice.status
-        )));
-    }
     let mut errors = FieldErrors::new();
     if let Some(customer_id) = changes.customer_id {
         content::check_customer(&mut *conn, business_id, customer_id, &mut errors).await?;
@@ -379,6 +378,19 @@ async fn check_changes(
     {
         errors.add("currency", "cannot change once payments are recorded");
     }
+    check_term_and_dates(conn, business_id, changes, issued_at, due_at, &mut errors).await?;
+    Ok(errors)
+}
+
+/// A new payment term must exist; the due date may not come before the issue date.
+pub(crate) async fn check_term_and_dates(
+    conn: &mut PgConnection,
+    business_id: i64,
+    changes: &Changes,
+    issued_at: DateTime<Utc>,
+    due_at: DateTime<Utc>,
+    errors: &mut FieldErrors,
+) -> sqlx::Result<()> {
     if let Some(Some(new_term)) = changes.payment_term_id
         && payment_terms::find_live(&mut *conn, business_id, new_term)
             .await?
@@ -389,7 +401,7 @@ async fn check_changes(
     if due_at < issued_at {
         errors.add("due_at", "must not be before issued_at");
     }
-    Ok(errors)
+    Ok(())
 }
 
 /// Moves an invoice along its lifecycle (`InvoiceStatus::allowed_transitions`; partial,

@@ -10,6 +10,7 @@ pub mod emailed;
 pub mod error;
 pub mod events;
 pub mod invoices;
+pub mod issued;
 pub mod links;
 pub mod numbering;
 pub mod overdue;

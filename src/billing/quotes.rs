@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row};
 
-use crate::billing::documents::content::{self, ContentChanges};
+use crate::actor::Actor;
+use crate::billing::documents::content::{self, ContentChanges, Current};
+use crate::billing::documents::locked::Locked;
 use crate::billing::documents::read::{self, Find, FullRow, ListFilter};
 use crate::billing::documents::{QUOTE, document_row};
 use crate::billing::error::BillingError;
@@ -17,6 +19,7 @@ use crate::billing::status::{QuoteStatus, transition_refused};
 use crate::billing::sweeping::{Due, Source};
 use crate::money::Currency;
 use crate::paging::{Page, PageRequest, Sort};
+use sqlx::types::Json;
 
 pub use crate::billing::quote_copies::{convert, duplicate};
 
@@ -59,6 +62,10 @@ pub struct Quote {
     pub discarded_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who created and first sent it (stamped by the database, `crate::actor`).
+    pub created_by: Option<Json<Actor>>,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub sent_by: Option<Json<Actor>>,
 }
 
 document_row!(Quote, QUOTE);
@@ -196,6 +203,11 @@ pub async fn create(
     Ok(Outcome::of(EventType::QuoteCreated, business_id, id))
 }
 
+/// Why an accepted or invoiced quote refuses a change to what was agreed (each field
+/// named beside it).
+pub const AGREED_RULE: &str =
+    "accepted or invoiced quotes cannot change; duplicate the quote to offer new terms";
+
 /// Applies a PATCH (no event: Koteshen announces no quote update).
 pub async fn update(
     tx: &mut PgConnection,
@@ -207,12 +219,8 @@ pub async fn update(
     let quote = read::find_row::<Quote>(&mut *tx, business_id, id, Find::LIVE_FOR_UPDATE)
         .await?
         .ok_or(BillingError::NotFound)?;
-    let touches_amounts = changes.content.touches_amounts() || changes.currency.is_some();
-    if touches_amounts && quote.status.amounts_locked() {
-        return Err(BillingError::refused(format!(
-            "An {} quote's items and amounts cannot change",
-            quote.status
-        )));
+    if quote.status.content_locked() {
+        return update_agreed(tx, &quote, changes, now).await;
     }
     let mut errors = FieldErrors::new();
     if let Some(customer_id) = changes.customer_id {
@@ -253,6 +261,44 @@ pub async fn update(
         .execute(&mut *tx)
         .await?;
     prepared.save(&mut *tx, QUOTE, id, now).await?;
+    Ok(())
+}
+
+/// A PATCH of an accepted or invoiced quote (`QuoteStatus::content_locked`): its
+/// customer, number, currency, dates, lines, taxes and discount sent with other values
+/// than it has are refused by name (`AGREED_RULE`), the same values accepted; only the
+/// summary and the notes change, and nothing is repriced.
+async fn update_agreed(
+    tx: &mut PgConnection,
+    quote: &Quote,
+    changes: &Changes,
+    now: DateTime<Utc>,
+) -> Result<(), BillingError> {
+    let mut locked = Locked::new();
+    locked.check("number", changes.number.as_ref(), &quote.number);
+    locked.check(
+        "customer_id",
+        changes.customer_id.as_ref(),
+        &quote.customer_id,
+    );
+    let currency = changes.currency.map(|c| c.code().to_string());
+    locked.check("currency", currency.as_ref(), &quote.currency);
+    locked.check_time("issued_at", changes.issued_at, quote.issued_at);
+    locked.check_time("expires_at", changes.expires_at, quote.expires_at);
+    if changes.content.touches_amounts() {
+        let (discount_type, discount_value) = (quote.discount_type.clone(), quote.discount_value);
+        let current =
+            Current::load(&mut *tx, QUOTE, quote.id, discount_type, discount_value).await?;
+        locked.check_content(QUOTE, &current, &changes.content);
+    }
+    locked.into_result(AGREED_RULE)?;
+    sqlx::query("UPDATE quotes SET summary = $2, notes = $3, updated_at = $4 WHERE id = $1")
+        .bind(quote.id)
+        .bind(changes.summary.clone().unwrap_or(quote.summary.clone()))
+        .bind(changes.notes.clone().unwrap_or(quote.notes.clone()))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }
 

@@ -167,9 +167,11 @@ impl InvoiceStatus {
         !matches!(self, InvoiceStatus::Draft) && !self.is_closed()
     }
 
-    /// Its items and amounts can no longer change.
-    pub const fn amounts_locked(self) -> bool {
-        self.is_closed()
+    /// Issued (it left draft: sent by email or by status, viewed, partial, paid,
+    /// overdue, void): its number, customer, currency, issue date, lines, taxes and
+    /// discount are fixed; a credit note corrects it (`billing::documents::locked`).
+    pub const fn content_locked(self) -> bool {
+        !matches!(self, InvoiceStatus::Draft)
     }
 
     /// Past its due date with a balance, it becomes overdue (`billing::overdue`).
@@ -216,8 +218,9 @@ impl QuoteStatus {
         )
     }
 
-    /// Its items and amounts can no longer change.
-    pub const fn amounts_locked(self) -> bool {
+    /// Accepted or invoiced: its number, customer, currency, dates, lines, taxes and
+    /// discount are fixed (what the customer agreed to).
+    pub const fn content_locked(self) -> bool {
         matches!(self, QuoteStatus::Accepted | QuoteStatus::Invoiced)
     }
 
@@ -376,7 +379,8 @@ mod tests {
         holds_for(all, S::can_be_sent, &open);
         holds_for(all, S::can_be_paid, &open);
         holds_for(all, S::is_closed, &["paid", "void"]);
-        holds_for(all, S::amounts_locked, &["paid", "void"]);
+        let issued = ["sent", "viewed", "partial", "paid", "overdue", "void"];
+        holds_for(all, S::content_locked, &issued);
         holds_for(
             all,
             S::needs_reminder,
@@ -403,7 +407,7 @@ mod tests {
             S::can_be_sent,
             &["draft", "sent", "viewed", "accepted"],
         );
-        holds_for(all, S::amounts_locked, &["accepted", "invoiced"]);
+        holds_for(all, S::content_locked, &["accepted", "invoiced"]);
         let convertible = ["draft", "sent", "viewed", "accepted", "expired"];
         holds_for(all, S::can_be_converted, &convertible);
         holds_for(all, S::expires, &["sent", "viewed"]);

@@ -39,8 +39,10 @@ pub async fn require_bearer(
     .await;
     match checked {
         Ok(auth) => {
+            let actor = auth.actor.clone();
             req.extensions_mut().insert(auth);
-            next.run(req).await
+            // The request's writes are recorded as the token's actor (`write::begin`).
+            crate::actor::acting(actor, next.run(req)).await
         }
         Err(err) => err.into_response(),
     }

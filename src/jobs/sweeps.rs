@@ -14,6 +14,7 @@ use std::pin::Pin;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 
+use crate::actor::Actor;
 use crate::billing::error::BillingError;
 use crate::billing::events::Outcome;
 use crate::billing::sweeping::{self, Due, Source};
@@ -153,6 +154,7 @@ where
     S: for<'c> FnMut(&'c mut PgConnection, Due) -> Step<'c>,
 {
     let mut tx = ctx.pool.begin().await?;
+    crate::actor::assume(&mut tx, &Actor::system(source.name)).await?;
     let Some(outcome) = step(&mut tx, due).await? else {
         return Ok(false);
     };

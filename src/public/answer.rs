@@ -143,6 +143,11 @@ pub async fn handle(
     let now = state.clock.now();
     let result = async {
         let mut tx = state.pool.begin().await?;
+        crate::actor::assume(
+            &mut tx,
+            &crate::actor::Actor::system(crate::actor::CUSTOMER_PAGE),
+        )
+        .await?;
         let answered = customer_page::answer(
             &mut tx,
             &state.links,
@@ -181,7 +186,7 @@ pub async fn handle(
             .await
         }
         Err(BillingError::NotFound) => not_found(),
-        Err(BillingError::Invalid(_) | BillingError::Refused(_)) => {
+        Err(BillingError::Invalid(_) | BillingError::Refused(_) | BillingError::Locked(..)) => {
             let why = "This quote can no longer be answered.";
             render(
                 state,

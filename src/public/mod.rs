@@ -143,6 +143,11 @@ async fn show(
 async fn first_view(state: &AppState, link: &Resolved) -> anyhow::Result<()> {
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
+    crate::actor::assume(
+        &mut tx,
+        &crate::actor::Actor::system(crate::actor::CUSTOMER_PAGE),
+    )
+    .await?;
     let outcome = customer_page::first_view(&mut tx, link, now).await?;
     publish::commit(tx, state.views(), outcome, now).await?;
     Ok(())

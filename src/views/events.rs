@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::actor::Actor;
 use crate::billing::events::Event;
 use crate::timestamp;
 use serde_json::Value;
@@ -29,6 +30,9 @@ pub struct EventView {
     /// The resource (customer, invoice, quote or payment) as the API showed it.
     #[schema(value_type = Object)]
     pub data: Value,
+    /// Who did it: the user behind the token, the OAuth client (a client-credentials
+    /// token), or the system (sweeps, jobs, the customer's page; `id` null).
+    pub actor: Actor,
 }
 
 impl From<Event> for EventView {
@@ -40,6 +44,7 @@ impl From<Event> for EventView {
             created_at: e.created_at,
             occurred_at: e.created_at,
             data: e.data.0,
+            actor: e.actor.0,
         }
     }
 }

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::actor::Actor;
 use crate::timestamp;
 use crate::views::{Views, resource_url};
 use sqlx::PgConnection;
@@ -90,6 +91,17 @@ pub struct InvoiceView {
     #[serde(serialize_with = "timestamp::serialize")]
     #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.913Z")]
     pub updated_at: DateTime<Utc>,
+    /// Who created it (an addition: `created_at` says when). Null on invoices from before
+    /// actors were recorded.
+    pub created_by: Option<Actor>,
+    /// When it was first sent (it left draft for sent: by email, by status, or a
+    /// recurring run's auto-send), and by whom.
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub sent_at: Option<DateTime<Utc>>,
+    pub sent_by: Option<Actor>,
+    /// Who voided it (`voided_at` says when).
+    pub voided_by: Option<Actor>,
     pub subtotal: MoneyView,
     pub discount: MoneyView,
     pub tax_total: MoneyView,
@@ -167,6 +179,10 @@ fn view(public_url: &str, embedded: Embedded<Invoice>) -> InvoiceView {
         discarded_at: i.discarded_at,
         created_at: i.created_at,
         updated_at: i.updated_at,
+        created_by: i.created_by.map(|a| a.0),
+        sent_at: i.sent_at,
+        sent_by: i.sent_by.map(|a| a.0),
+        voided_by: i.voided_by.map(|a| a.0),
         subtotal: money(i.subtotal_cents, &i.currency),
         discount: money(i.discount_cents, &i.currency),
         tax_total: money(i.tax_total_cents, &i.currency),

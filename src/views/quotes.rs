@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::actor::Actor;
 use crate::timestamp;
 use crate::views::{Views, resource_url};
 use sqlx::PgConnection;
@@ -92,6 +93,13 @@ pub struct QuoteView {
     #[serde(serialize_with = "timestamp::serialize")]
     #[schema(value_type = String, format = DateTime, example = "2025-10-21T04:34:18.935Z")]
     pub updated_at: DateTime<Utc>,
+    /// Who created it (an addition; null on quotes from before actors were recorded).
+    pub created_by: Option<Actor>,
+    /// When it was first sent (it left draft for sent), and by whom.
+    #[serde(serialize_with = "timestamp::serialize_option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub sent_at: Option<DateTime<Utc>>,
+    pub sent_by: Option<Actor>,
     #[schema(example = "http://localhost:3000/api/v1/quotes/25.json")]
     pub url: String,
     /// The customer's page (absolute): null until the quote is sent, and after its link
@@ -174,6 +182,9 @@ fn view(public_url: &str, embedded: Embedded<Quote>) -> QuoteView {
         discarded_at: q.discarded_at,
         created_at: q.created_at,
         updated_at: q.updated_at,
+        created_by: q.created_by.map(|a| a.0),
+        sent_at: q.sent_at,
+        sent_by: q.sent_by.map(|a| a.0),
         items: item_views(items, &q.currency),
         taxes: tax_views(taxes, &q.currency),
         business,

@@ -117,6 +117,8 @@ struct Body<'a> {
     created_at: &'a str,
     occurred_at: &'a str,
     data: &'a Value,
+    /// Who did it (`crate::actor`).
+    actor: &'a crate::actor::Actor,
 }
 
 pub use super::signature::standard as sign;
@@ -404,6 +406,7 @@ fn signed_body(
         created_at: &created_at,
         occurred_at: &created_at,
         data: &event.data.0,
+        actor: &event.actor.0,
     })
     .map_err(|e| JobError::Fatal(e.to_string()))?;
     let signature =

@@ -114,7 +114,7 @@ fn discount(kind: Option<&str>, value: Option<Decimal>, errors: &mut FieldErrors
 /// Document-level tax ids after applying the changes to the current ones, each named
 /// tax with the field that named it. At most `MAX_TAXES` of them (the request's list is
 /// capped too, so the removals' `retain` stays small); membership is a set.
-fn apply_tax_changes(
+pub(super) fn apply_tax_changes(
     kind: Kind,
     current: &[TaxLine],
     changes: &[TaxChange],

@@ -5,6 +5,7 @@
 
 pub mod content;
 pub mod items;
+pub mod locked;
 pub mod pricing;
 pub mod read;
 pub mod tax_lines;
@@ -44,7 +45,8 @@ pub const INVOICE: Kind = Kind {
         i.issued_at, i.due_at, i.payment_term_id, i.notes, i.discount_type, i.discount_value,
         i.subtotal_cents, i.discount_cents, i.tax_total_cents, i.total_cents, i.paid_cents,
         i.balance_cents, i.paid, i.emailed_at, i.viewed_at, i.voided_at, i.paid_at,
-        i.discarded_at, i.created_at, i.updated_at,
+        i.discarded_at, i.created_at, i.updated_at, i.created_by, i.sent_at, i.sent_by,
+        i.voided_by,
         pt.name AS term_name, pt.value AS term_value, pt.created_at AS term_created_at,
         pt.updated_at AS term_updated_at",
     // The payment term shows even if deleted since.
@@ -64,7 +66,7 @@ pub const QUOTE: Kind = Kind {
         q.issued_at, q.expires_at, q.summary, q.notes, q.discount_type, q.discount_value,
         q.subtotal_cents, q.discount_cents, q.tax_total_cents, q.total_cents, q.emailed_at,
         q.viewed_at, q.accepted_at, q.rejected_at, q.expired_at, q.invoiced_at, q.invoice_id,
-        q.discarded_at, q.created_at, q.updated_at",
+        q.discarded_at, q.created_at, q.updated_at, q.created_by, q.sent_at, q.sent_by",
     from: "FROM quotes q",
     items_table: "quote_items",
     taxes_table: "quote_taxes",

@@ -7,6 +7,7 @@ mod duplicate;
 mod email_limits;
 mod inclusive;
 mod list;
+mod locked;
 mod mark_as_paid;
 mod numbers;
 mod send_invoice;

@@ -95,3 +95,20 @@ async fn head_prefetches_and_link_previews_do_not_count() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_customer_s_first_view_is_recorded_as_the_customer_page_and_the_send_as_the_user() {
+    let app = TestApp::spawn().await;
+    let s = setup(&app, "Flixtechs").await;
+    let invoice = sent_invoice(&app, &s).await;
+    let user = json!({"type": "user", "id": s.tenant.user_id, "name": s.tenant.email});
+    assert_eq!(invoice["sent_by"], user, "send_invoice records its sender");
+    app.clock.advance(Duration::minutes(5));
+    let (status, _) = open(&app, &page_url(&app, &invoice["public_url"])).await;
+    assert_eq!(status, 200);
+    let events = crate::harness::get(&app, &s.tenant, "/api/v1/events?type=invoice.viewed").await;
+    assert_eq!(
+        events["data"][0]["actor"],
+        json!({"type": "system", "id": null, "name": "customer page"})
+    );
+}

@@ -7,6 +7,7 @@ mod duplicate;
 mod events;
 mod expiry;
 mod list;
+mod locked;
 mod send;
 mod status;
 mod update;
