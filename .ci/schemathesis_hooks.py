@@ -101,8 +101,8 @@ def fresh_path_ids(case):
             case.path_parameters["reminder_id"] = _post(
                 f"/api/v1/invoices/{made}/invoices_reminders",
                 {"invoices_reminder": {"days": 3, "when": "after_due"}})["id"]
-        if case.path.endswith("/send_reminder"):
-            # A draft needs no reminder: remind about an invoice that was sent.
+        if case.path.endswith(("/send_reminder", "/public_link/reissue")):
+            # A draft needs no reminder and has no page link: use an invoice that was sent.
             _post(f"/api/v1/invoices/{made}/status", {"invoice": {"status": "sent"}}, "PATCH")
         fields = _inner(case.body)
         needs_schedule = case.path.endswith("/recurring") and not (
@@ -115,10 +115,16 @@ def fresh_path_ids(case):
     elif resource == "quotes":
         # Converting needs an accepted quote; a status change, a sent one (a draft
         # can only be sent).
-        made = quote(accepted=case.path.endswith("/convert"), sent=case.path.endswith("/status"))
+        made = quote(accepted=case.path.endswith("/convert"),
+                     sent=case.path.endswith(("/status", "/public_link/reissue")))
     elif resource == "payments":
+        # As large and as early as a payment may be, so a generated refund fits in it.
         made = _post("/api/v1/payments", {"payment": {
-            "invoice_id": invoice(), "amount": "10", "payment_method": "cash"}})["id"]
+            "invoice_id": invoice(), "amount": "999999999999", "payment_method": "cash",
+            "paid_at": "2000-01-01T00:00:00Z"}})["id"]
+        if "{refund_id}" in case.path:
+            case.path_parameters["refund_id"] = _post(
+                f"/api/v1/payments/{made}/refunds", {"refund": {"amount": "1"}})["id"]
     elif resource == "webhook_endpoints":
         made = _post("/api/v1/webhook_endpoints", {"webhook_endpoint": {
             "url": "https://example.com/hook", "enabled_events": ["*"]}})["id"]
