@@ -34,7 +34,13 @@ pub fn request_span(req: &Request<Body>) -> Span {
 /// keeping their headers (`Allow`, `Retry-After`).
 pub async fn json_errors(req: Request, next: Next) -> Response {
     let is_head = req.method() == Method::HEAD;
-    let response = next.run(req).await;
+    // The router answers OPTIONS for `/invoices/{id}`, whose `{id}.pdf` form is GET only.
+    let pdf_options = req.method() == Method::OPTIONS && req.uri().path().ends_with(".pdf");
+    let mut response = next.run(req).await;
+    if pdf_options && response.status().is_success() {
+        let allow = HeaderValue::from_static("GET,HEAD");
+        response.headers_mut().insert(header::ALLOW, allow);
+    }
     let status = response.status();
     // HTML is deliberate (the OAuth authorization page's errors), so it stays.
     let deliberate = is_json(&response) || is_html(&response);

@@ -207,3 +207,15 @@ async fn a_pdf_costs_the_same_few_queries_however_many_lines() {
     // when it has one).
     assert_eq!(counts[0], 2, "{counts:?}");
 }
+
+#[tokio::test]
+async fn options_on_the_pdf_form_allows_get_and_head_only() {
+    let app = crate::harness::TestApp::spawn().await;
+    let response = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/api/v1/invoices/1.pdf"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["allow"], "GET,HEAD");
+}
