@@ -62,6 +62,7 @@ pub fn with_middleware(routes: Router, config: &Config) -> Router {
             .layer(PropagateRequestIdLayer::new(request_id))
             .layer(CompressionLayer::new())
             .layer(axum::middleware::from_fn(middleware::json_errors))
+            .layer(axum::middleware::from_fn(middleware::pdf_allow))
             .layer(TimeoutLayer::with_status_code(
                 StatusCode::SERVICE_UNAVAILABLE,
                 config.request_timeout,

@@ -29,18 +29,24 @@ pub fn request_span(req: &Request<Body>) -> Span {
     )
 }
 
-/// Errors answered outside our handlers (405 from the router, 413 from the body limit,
-/// timeouts) come with a plain-text or empty body: give them the documented JSON shape,
-/// keeping their headers (`Allow`, `Retry-After`).
-pub async fn json_errors(req: Request, next: Next) -> Response {
-    let is_head = req.method() == Method::HEAD;
-    // The router answers OPTIONS for `/invoices/{id}`, whose `{id}.pdf` form is GET only.
+/// The router answers OPTIONS for `/invoices/{id}` and `/quotes/{id}` with the show's
+/// methods; their `{id}.pdf` form is GET only (`api::ids` refuses the others with 405).
+pub async fn pdf_allow(req: Request, next: Next) -> Response {
     let pdf_options = req.method() == Method::OPTIONS && req.uri().path().ends_with(".pdf");
     let mut response = next.run(req).await;
     if pdf_options && response.status().is_success() {
         let allow = HeaderValue::from_static("GET,HEAD");
         response.headers_mut().insert(header::ALLOW, allow);
     }
+    response
+}
+
+/// Errors answered outside our handlers (405 from the router, 413 from the body limit,
+/// timeouts) come with a plain-text or empty body: give them the documented JSON shape,
+/// keeping their headers (`Allow`, `Retry-After`).
+pub async fn json_errors(req: Request, next: Next) -> Response {
+    let is_head = req.method() == Method::HEAD;
+    let response = next.run(req).await;
     let status = response.status();
     // HTML is deliberate (the OAuth authorization page's errors), so it stays.
     let deliberate = is_json(&response) || is_html(&response);
