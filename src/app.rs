@@ -79,8 +79,8 @@ pub fn with_middleware(routes: Router, config: &Config) -> Router {
 /// or without a token.
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     use crate::api::{
-        business, business_logo, customers, events, invoices, me, payment_terms, payments,
-        public_links, quotes, refunds, reminders, sending, subscriptions, taxes,
+        business, business_logo, credit_notes, customers, events, invoices, me, payment_terms,
+        payments, public_links, quotes, refunds, reminders, sending, subscriptions, taxes,
         webhook_endpoints as webhooks,
     };
     let protected = OpenApiRouter::<AppState>::new()
@@ -133,6 +133,10 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(payments::show, payments::update, payments::delete))
         .routes(routes!(refunds::list, refunds::create))
         .routes(routes!(refunds::show))
+        .routes(routes!(credit_notes::create))
+        .routes(routes!(credit_notes::apply_credit))
+        .routes(routes!(credit_notes::list))
+        .routes(routes!(credit_notes::show))
         .routes(routes!(webhooks::list, webhooks::create))
         .routes(routes!(webhooks::show, webhooks::update, webhooks::delete))
         .routes(routes!(webhooks::rotate_secret))

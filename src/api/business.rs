@@ -87,6 +87,7 @@ pub struct ProfileInput {
     /// Up to 16 printable characters; blank for none.
     invoice_prefix: Option<String>,
     quote_prefix: Option<String>,
+    credit_note_prefix: Option<String>,
     /// 1 to 12.
     number_padding: Option<i64>,
 }
@@ -218,6 +219,7 @@ fn read_changes(form: &mut Form, obj: &Obj) -> ProfileChanges {
         footer: form.string(obj, "footer", TEXT_MAX).change(),
         invoice_prefix: prefix(form, obj, "invoice_prefix"),
         quote_prefix: prefix(form, obj, "quote_prefix"),
+        credit_note_prefix: prefix(form, obj, "credit_note_prefix"),
         number_padding: form.not_null(obj, "number_padding", padding, false),
         ..ProfileChanges::default()
     };

@@ -69,6 +69,7 @@ pub struct IdempotencyHeader {
         (name = "Payment terms", description = "Days from issue to due"),
         (name = "Invoices", description = "Invoices with items, taxes, discounts and payments"),
         (name = "Quotes", description = "Estimates that become invoices"),
+        (name = "Credit notes", description = "Corrections of issued invoices: credit notes, and the customer credit they leave"),
         (name = "Payments", description = "Payments, standalone or against an invoice"),
         (name = "Webhooks", description = "Signed, retried delivery of events to your URLs"),
         (name = "Events", description = "The business's event log, as webhooks deliver it"),

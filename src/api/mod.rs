@@ -5,6 +5,7 @@ pub mod address;
 pub mod aliases;
 pub mod business;
 pub mod business_logo;
+pub mod credit_notes;
 pub mod customers;
 pub mod docs;
 pub mod documents;

@@ -352,6 +352,11 @@ fn body_limits() -> Vec<(&'static str, &'static str, Value)> {
         ),
         (
             "ProfileInput",
+            "credit_note_prefix",
+            text(formats::PREFIX_MAX as u64),
+        ),
+        (
+            "ProfileInput",
             "number_padding",
             range(*formats::PADDING.start(), *formats::PADDING.end()),
         ),

@@ -33,16 +33,30 @@ pub struct Customer {
     pub notes: Option<String>,
     pub tax_id: Option<String>,
     pub address: Option<Address>,
+    /// Credit from credit notes, per currency (`billing::credit_notes`); none at 0.
+    pub credit_balances: Vec<CreditBalance>,
     pub discarded_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// A customer's credit balance in one currency, in its minor units.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct CreditBalance {
+    pub currency: String,
+    pub cents: i64,
 }
 
 /// The select list and join that every customer read shares.
 pub(crate) const SELECT: &str = concat!(
     "SELECT c.id, c.business_id, c.name, c.company, c.customer_type, c.email,
         c.phone, c.phone_country, c.currency, c.website, c.notes, c.tax_id, c.discarded_at,
-        c.created_at, c.updated_at, ",
+        c.created_at, c.updated_at,
+        (SELECT coalesce(json_agg(json_build_object('currency', cc.currency,
+                                                    'cents', cc.balance_cents)
+                                  ORDER BY cc.currency), '[]'::json)
+         FROM customer_credits cc
+         WHERE cc.customer_id = c.id AND cc.balance_cents > 0) AS credit_balances, ",
     address_columns!(),
     " FROM customers c LEFT JOIN addresses a ON a.id = c.address_id"
 );
@@ -62,6 +76,7 @@ pub(crate) struct Row {
     website: Option<String>,
     notes: Option<String>,
     tax_id: Option<String>,
+    credit_balances: sqlx::types::Json<Vec<CreditBalance>>,
     discarded_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -92,6 +107,7 @@ impl From<Row> for Customer {
             notes: r.notes,
             tax_id: r.tax_id,
             address: r.address.into_address(),
+            credit_balances: r.credit_balances.0,
             discarded_at: r.discarded_at,
             created_at: r.created_at,
             updated_at: r.updated_at,

@@ -38,6 +38,7 @@ impl BillingError {
 const UNIQUE_FIELDS: &[(&str, &str)] = &[
     ("invoices_number_key", "number"),
     ("quotes_number_key", "number"),
+    ("credit_notes_number_key", "number"),
 ];
 
 /// Check constraints that guard a rule the code checks first, should a race get past it.
@@ -46,6 +47,16 @@ const CHECK_FIELDS: &[(&str, &str, &str)] = &[
         "invoices_paid_not_above_total",
         "amount",
         "must be less than or equal to the invoice's balance",
+    ),
+    (
+        "customer_credits_not_negative",
+        "amount",
+        "would take back customer credit that other invoices already used",
+    ),
+    (
+        "invoices_credited_within_total",
+        "amount",
+        "would credit more than the invoice's total",
     ),
     (
         "payments_refunded_within_amount",

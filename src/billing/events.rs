@@ -17,6 +17,7 @@ pub enum Resource {
     /// A payment's refund, shown with its payment.
     Refund,
     Quote,
+    CreditNote,
 }
 
 macro_rules! catalogue {
@@ -73,6 +74,8 @@ catalogue! {
     PaymentUpdated => "payment.updated", Payment;
     PaymentDeleted => "payment.deleted", Payment;
     PaymentRefunded => "payment.refunded", Refund;
+    CreditNoteCreated => "credit_note.created", CreditNote;
+    CreditNoteSent => "credit_note.sent", CreditNote;
 }
 
 impl EventType {
@@ -249,6 +252,7 @@ mod tests {
                 // A refund is announced as a change of its payment.
                 Resource::Payment | Resource::Refund => "payment.",
                 Resource::Quote => "quote.",
+                Resource::CreditNote => "credit_note.",
             };
             assert!(event.name().starts_with(prefix), "{}", event.name());
         }

@@ -52,6 +52,11 @@ pub struct Invoice {
     pub tax_total_cents: i64,
     pub total_cents: i64,
     pub paid_cents: i64,
+    /// What its credit notes took off (`billing::credit_notes`).
+    pub credited_cents: i64,
+    /// What was applied to it from the customer's credit balance.
+    pub credit_applied_cents: i64,
+    /// total − paid − credited − credit applied, never below 0.
     pub balance_cents: i64,
     pub paid: bool,
     pub emailed_at: Option<DateTime<Utc>>,
@@ -426,7 +431,7 @@ pub async fn set_status(
     if to == Some(InvoiceStatus::Void) && unsettled_paid_cents(&invoice) > 0 {
         return Err(BillingError::field(
             "status",
-            "cannot be void while it has payments; refund them first",
+            "cannot be void while it has payments; refund them or credit the invoice first",
         ));
     }
     let Some(to) = to.filter(|to| invoice.status.can_become(*to)) else {
@@ -451,10 +456,12 @@ pub async fn set_status(
 }
 
 /// What the customer paid on the invoice that is still held against it: its payments
-/// less their refunds (`paid_cents`, kept by `payments::settle`). Voiding waits until
-/// this is zero; a credited amount will count against it too once credit notes exist.
+/// less their refunds plus the customer credit applied to it, except what its credit
+/// notes turned into customer credit (`billing::settlement`). Voiding waits until this
+/// is zero: the payments refunded, or the invoice credited in full.
 fn unsettled_paid_cents(invoice: &Invoice) -> i64 {
-    invoice.paid_cents
+    let settled = invoice.paid_cents + invoice.credit_applied_cents;
+    settled.min(invoice.total_cents - invoice.credited_cents)
 }
 
 /// Records a payment for the whole balance, through the same path as any payment
@@ -552,9 +559,14 @@ pub async fn discard(
     let invoice = read::find_row::<Invoice>(&mut *tx, business_id, id, Find::LIVE_FOR_UPDATE)
         .await?
         .ok_or(BillingError::NotFound)?;
-    if invoice.paid_cents > 0 {
+    if invoice.paid_cents > 0 || invoice.credit_applied_cents > 0 {
         return Err(BillingError::refused(
             "An invoice with payments cannot be deleted; void it instead",
+        ));
+    }
+    if invoice.credited_cents > 0 {
+        return Err(BillingError::refused(
+            "An invoice with credit notes cannot be deleted: it is a legal record",
         ));
     }
     sqlx::query("UPDATE invoices SET discarded_at = $2, updated_at = $2 WHERE id = $1")

@@ -1,7 +1,8 @@
-//! Gap-free document numbers: `INV-0001`, `INV-0002`, … and `QOT-0001`, … per business.
+//! Gap-free document numbers: `INV-0001`, `INV-0002`, …, `QOT-0001`, … and `CN-0001`, …
+//! per business.
 //!
 //! The prefix and the zero padding (a minimum width: `INV-10000` after `INV-9999`) are
-//! the business's settings (`businesses.invoice_prefix`, `quote_prefix`,
+//! the business's settings (`businesses.invoice_prefix`, `quote_prefix`, `credit_note_prefix`,
 //! `number_padding`). The counter is a row of `document_counters`, incremented inside the
 //! caller's transaction: the row stays locked until that transaction ends, so a create
 //! that rolls back gives its number back and concurrent creates wait their turn instead
@@ -15,6 +16,7 @@ use sqlx::PgConnection;
 pub enum DocumentKind {
     Invoice,
     Quote,
+    CreditNote,
 }
 
 impl DocumentKind {
@@ -23,6 +25,7 @@ impl DocumentKind {
         match self {
             DocumentKind::Invoice => "invoice",
             DocumentKind::Quote => "quote",
+            DocumentKind::CreditNote => "credit_note",
         }
     }
 
@@ -31,6 +34,7 @@ impl DocumentKind {
         match self {
             DocumentKind::Invoice => "invoices",
             DocumentKind::Quote => "quotes",
+            DocumentKind::CreditNote => "credit_notes",
         }
     }
 }
@@ -57,7 +61,9 @@ pub async fn next_number(
              ON CONFLICT (business_id, kind) DO UPDATE SET last_value = c.last_value + 1
              RETURNING last_value::text AS v
          ), numbered AS (
-             SELECT CASE WHEN $2 = 'quote' THEN b.quote_prefix ELSE b.invoice_prefix END
+             SELECT CASE $2 WHEN 'quote' THEN b.quote_prefix
+                            WHEN 'credit_note' THEN b.credit_note_prefix
+                            ELSE b.invoice_prefix END
                     || lpad(counter.v, greatest(b.number_padding, length(counter.v)), '0')
                     AS number
              FROM counter, businesses b

@@ -67,6 +67,8 @@ const INVOICE_STATUSES: &[(&str, &str)] = &[
     ("cancelled", "void"),
 ];
 
+const CREDIT_NOTE_STATUSES: &[(&str, &str)] = &[("issued", "issued"), ("sent", "sent")];
+
 const QUOTE_STATUSES: &[(&str, &str)] = &[
     ("draft", "draft"),
     ("sent", "sent"),
@@ -132,6 +134,21 @@ pub const QUOTES: &[Attr] = &[
     attr("created_at", "q.created_at", Kind::Time),
     attr("updated_at", "q.updated_at", Kind::Time),
     attr("notes", "q.notes", Kind::Text),
+];
+
+pub const CREDIT_NOTES: &[Attr] = &[
+    attr("id", "n.id", Kind::Int),
+    attr("number", "n.number", Kind::Text),
+    attr("status", "n.status", Kind::Choice(CREDIT_NOTE_STATUSES)),
+    attr("issued_at", "n.issued_at", Kind::Time),
+    attr("invoice_id", "n.invoice_id", Kind::Int),
+    attr("customer_id", "n.customer_id", Kind::Int),
+    attr("currency", "n.currency", Kind::Currency),
+    attr("subtotal", "n.subtotal_cents", Kind::Money("n.currency")),
+    attr("total", "n.total_cents", Kind::Money("n.currency")),
+    attr("created_at", "n.created_at", Kind::Time),
+    attr("updated_at", "n.updated_at", Kind::Time),
+    attr("reason", "n.reason", Kind::Text),
 ];
 
 pub const PAYMENTS: &[Attr] = &[

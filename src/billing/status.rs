@@ -82,6 +82,14 @@ status! {
 }
 
 status! {
+    /// A credit note: issued when created, sent once emailed to the customer.
+    CreditNoteStatus {
+        Issued => "issued",
+        Sent => "sent",
+    }
+}
+
+status! {
     /// A scheduled reminder: waiting, handed to the mailer, or dropped (its invoice was
     /// paid, void, a draft or deleted, or the customer had no address).
     ReminderStatus {

@@ -35,6 +35,7 @@
 //! never an overflow or a panic.
 
 mod allocate;
+mod credit;
 mod currency;
 mod decimal;
 mod format;
@@ -48,6 +49,10 @@ mod totals;
 mod tests;
 
 pub use allocate::{allocate, apportion};
+pub use credit::{
+    Ask, Credit, CreditError, CreditLine, CreditTax, Credited, Issued, IssuedLine, IssuedTax,
+    credit, prorate,
+};
 pub use currency::{Currency, UnknownCurrency};
 pub use decimal::{AmountError, parse_decimal, parse_decimal_str};
 pub use format::{format_amount, format_decimal};

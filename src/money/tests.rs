@@ -437,6 +437,7 @@ fn huge_values_are_errors_not_panics() {
     assert_eq!(balance(100, 150), Some(-50));
 }
 
+mod credit_notes;
 mod inclusive;
 mod inclusive_properties;
 mod properties;

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use crate::billing::customers::Customer;
 use crate::timestamp;
 use crate::views::address::CustomerAddressView;
+use crate::views::documents::{MoneyView, money};
 use crate::views::resource_url;
 
 /// A customer as the documents show it.
@@ -39,6 +40,10 @@ pub struct CustomerView {
     #[schema(example = 1)]
     pub business_id: i64,
     pub address: Option<CustomerAddressView>,
+    /// What credit notes left to the customer's credit (a paid invoice credited), per
+    /// currency, for refunds or later invoices (`POST /invoices/{id}/apply_credit`);
+    /// empty when there is none.
+    pub credit_balances: Vec<MoneyView>,
     #[serde(serialize_with = "timestamp::serialize_option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub discarded_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -69,6 +74,11 @@ impl CustomerView {
             tax_id: c.tax_id,
             business_id: c.business_id,
             address: c.address.map(CustomerAddressView::from),
+            credit_balances: c
+                .credit_balances
+                .iter()
+                .map(|b| money(b.cents, &b.currency))
+                .collect(),
             discarded_at: c.discarded_at,
             created_at: c.created_at,
             updated_at: c.updated_at,

@@ -109,6 +109,12 @@ pub struct InvoiceView {
     /// less the taxes they include). Equals subtotal − discount without inclusive taxes.
     pub net: MoneyView,
     pub total: MoneyView,
+    /// What its credit notes took off the total (an addition: `GET /credit_notes?invoice_id=`
+    /// lists them).
+    pub credited: MoneyView,
+    /// What was applied to it from the customer's credit balance (`apply_credit`).
+    pub credit_applied: MoneyView,
+    /// total − paid − credited − credit applied, never below 0.
     pub balance: MoneyView,
     pub payment_term: Option<EmbeddedTermView>,
     #[schema(example = "http://localhost:3000/api/v1/invoices/150.json")]
@@ -188,6 +194,8 @@ fn view(public_url: &str, embedded: Embedded<Invoice>) -> InvoiceView {
         tax_total: money(i.tax_total_cents, &i.currency),
         net: money(i.total_cents - i.tax_total_cents, &i.currency),
         total: money(i.total_cents, &i.currency),
+        credited: money(i.credited_cents, &i.currency),
+        credit_applied: money(i.credit_applied_cents, &i.currency),
         balance: money(i.balance_cents, &i.currency),
         payment_term,
         items: item_views(items, &i.currency),

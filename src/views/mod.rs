@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod business;
+pub mod credit_notes;
 pub mod customers;
 pub mod documents;
 pub mod events;
@@ -79,6 +80,9 @@ impl<'s> Views<'s> {
             Resource::Refund => to_value(refunds::show_one(conn, url, business_id, id).await?),
             Resource::Quote => {
                 to_value(quotes::show_one(conn, *self, business_id, id, true).await?)
+            }
+            Resource::CreditNote => {
+                to_value(credit_notes::show_one(conn, *self, business_id, id).await?)
             }
         }
     }

@@ -91,6 +91,9 @@ pub struct ProfileView {
     pub invoice_prefix: String,
     #[schema(example = "QOT-")]
     pub quote_prefix: String,
+    /// Before each credit note number (`CN-` → `CN-0001`).
+    #[schema(example = "CN-")]
+    pub credit_note_prefix: String,
     /// Numbers are zero-padded to at least this many digits (1 to 12).
     #[schema(example = 4)]
     pub number_padding: i32,
@@ -137,6 +140,7 @@ impl ProfileView {
             },
             invoice_prefix: p.invoice_prefix,
             quote_prefix: p.quote_prefix,
+            credit_note_prefix: p.credit_note_prefix,
             number_padding: p.number_padding,
             updated_at: p.updated_at,
         }

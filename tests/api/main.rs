@@ -14,6 +14,7 @@ mod harness;
 
 // One folder per resource.
 mod business;
+mod credit_notes;
 mod customers;
 mod events;
 mod invoices;

@@ -34,6 +34,7 @@ pub struct ProfileChanges {
     pub payment_text: Option<Option<String>>,
     pub invoice_prefix: Option<String>,
     pub quote_prefix: Option<String>,
+    pub credit_note_prefix: Option<String>,
     pub number_padding: Option<i32>,
     /// `logo: null`: the logo goes.
     pub remove_logo: bool,
@@ -80,6 +81,7 @@ pub async fn update(
     set("payment_text", c.payment_text.clone());
     set("invoice_prefix", c.invoice_prefix.clone().map(Some));
     set("quote_prefix", c.quote_prefix.clone().map(Some));
+    set("credit_note_prefix", c.credit_note_prefix.clone().map(Some));
     if let Some(padding) = c.number_padding {
         qb.push(", number_padding = ").push_bind(padding);
     }

@@ -120,6 +120,7 @@ pub(crate) struct Profile {
     pub payment_instructions: PaymentInstructions,
     pub invoice_prefix: String,
     pub quote_prefix: String,
+    pub credit_note_prefix: String,
     pub number_padding: i32,
     /// For the documents' money (`render/`).
     #[allow(dead_code)]
@@ -159,6 +160,7 @@ struct ProfileRow {
     payment_text: Option<String>,
     invoice_prefix: String,
     quote_prefix: String,
+    credit_note_prefix: String,
     number_padding: i32,
     default_currency: String,
     public_token: String,
@@ -174,7 +176,7 @@ pub(crate) async fn profile(exec: impl PgExecutor<'_>, business_id: i64) -> sqlx
                 l.content_type AS logo_content_type, b.time_zone, b.locale, b.paper_size,
                 b.accent_color, b.default_notes, b.footer, b.payment_bank_name,
                 b.payment_account_holder, b.payment_iban, b.payment_bic, b.payment_text,
-                b.invoice_prefix, b.quote_prefix, b.number_padding, b.default_currency,
+                b.invoice_prefix, b.quote_prefix, b.credit_note_prefix, b.number_padding, b.default_currency,
                 b.public_token, b.updated_at
          FROM businesses b
          LEFT JOIN addresses a ON a.id = b.address_id
@@ -227,6 +229,7 @@ pub(crate) async fn profile(exec: impl PgExecutor<'_>, business_id: i64) -> sqlx
         },
         invoice_prefix: r.invoice_prefix,
         quote_prefix: r.quote_prefix,
+        credit_note_prefix: r.credit_note_prefix,
         number_padding: r.number_padding,
         default_currency: r.default_currency,
         updated_at: r.updated_at,

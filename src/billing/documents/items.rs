@@ -21,6 +21,10 @@ pub struct Item {
     pub tax_ids: Vec<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// A credit note's item: the invoice item it credits (none for an amount credit).
+    #[sqlx(default)]
+    #[serde(default)]
+    pub invoice_item_id: Option<i64>,
 }
 
 /// A line as it will be after the write: an existing item (`id`) or a new one.
@@ -255,6 +259,7 @@ mod tests {
             tax_ids: vec![],
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            invoice_item_id: None,
         }
     }
 

@@ -1,4 +1,4 @@
-//! What invoices and quotes share: their items, the taxes applied to them, pricing with
+//! What invoices, quotes and credit notes share: their items, the taxes applied to them, pricing with
 //! the money module, numbering, reading them (`read`) and saving what they charge
 //! (`content`). One implementation serves both kinds; `Kind` names the tables and
 //! columns of each, and `Document` ties a kind's row type to its `Kind`.
@@ -32,6 +32,8 @@ pub struct Kind {
     pub taxes_table: &'static str,
     /// The items' and taxes' column pointing at the document.
     pub foreign_key: &'static str,
+    /// More item columns the kind's items have (`, invoice_item_id`), or "".
+    pub item_columns: &'static str,
     /// The request field naming document-level taxes.
     pub taxes_field: &'static str,
     pub numbering: DocumentKind,
@@ -44,7 +46,7 @@ pub const INVOICE: Kind = Kind {
     columns: "SELECT i.id, i.business_id, i.customer_id, i.number, i.status, i.currency,
         i.issued_at, i.due_at, i.payment_term_id, i.notes, i.discount_type, i.discount_value,
         i.subtotal_cents, i.discount_cents, i.tax_total_cents, i.total_cents, i.paid_cents,
-        i.balance_cents, i.paid, i.emailed_at, i.viewed_at, i.voided_at, i.paid_at,
+        i.credited_cents, i.credit_applied_cents, i.balance_cents, i.paid, i.emailed_at, i.viewed_at, i.voided_at, i.paid_at,
         i.discarded_at, i.created_at, i.updated_at, i.created_by, i.sent_at, i.sent_by,
         i.voided_by,
         pt.name AS term_name, pt.value AS term_value, pt.created_at AS term_created_at,
@@ -54,6 +56,7 @@ pub const INVOICE: Kind = Kind {
     items_table: "invoice_items",
     taxes_table: "invoice_taxes",
     foreign_key: "invoice_id",
+    item_columns: "",
     taxes_field: "invoice_taxes_attributes",
     numbering: DocumentKind::Invoice,
 };
@@ -71,8 +74,29 @@ pub const QUOTE: Kind = Kind {
     items_table: "quote_items",
     taxes_table: "quote_taxes",
     foreign_key: "quote_id",
+    item_columns: "",
     taxes_field: "quote_taxes_attributes",
     numbering: DocumentKind::Quote,
+};
+
+pub const CREDIT_NOTE: Kind = Kind {
+    name: "credit_note",
+    table: "credit_notes",
+    alias: "n",
+    columns: "SELECT n.id, n.business_id, n.invoice_id, n.customer_id, n.number, n.status,
+        n.currency, n.issued_at, n.reason, n.discount_type, n.discount_value,
+        n.subtotal_cents, n.discount_cents, n.tax_total_cents, n.total_cents,
+        n.customer_credit_cents, n.emailed_at, n.viewed_at, n.discarded_at, n.created_at,
+        n.updated_at, n.created_by, n.sent_at, n.sent_by, inv.number AS invoice_number,
+        inv.issued_at AS invoice_issued_at",
+    from: "FROM credit_notes n JOIN invoices inv ON inv.id = n.invoice_id",
+    items_table: "credit_note_items",
+    taxes_table: "credit_note_taxes",
+    foreign_key: "credit_note_id",
+    item_columns: ", invoice_item_id",
+    // Credit notes take no tax ids: they credit the invoice's taxes as applied.
+    taxes_field: "taxes",
+    numbering: DocumentKind::CreditNote,
 };
 
 /// A kind's row, read by `Kind::columns`: what the shared reading and saving need of it.

@@ -67,19 +67,20 @@ impl Find {
 /// statements are long).
 fn once_per_kind(
     kind: Kind,
-    cells: &'static [OnceLock<String>; 2],
+    cells: &'static [OnceLock<String>; 3],
     build: impl FnOnce() -> String,
 ) -> &'static str {
     let cell = match kind.numbering {
         DocumentKind::Invoice => &cells[0],
         DocumentKind::Quote => &cells[1],
+        DocumentKind::CreditNote => &cells[2],
     };
     cell.get_or_init(build)
 }
 
 /// The kind's row: `Kind::columns` and its `FROM`.
 fn select(kind: Kind) -> &'static str {
-    static SQL: [OnceLock<String>; 2] = [OnceLock::new(), OnceLock::new()];
+    static SQL: [OnceLock<String>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     once_per_kind(kind, &SQL, || {
         format!("{}\n    {}", kind.columns, kind.from)
     })
@@ -133,11 +134,13 @@ pub struct Response {
     pub responded_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// The link kind of a document kind.
-pub fn link_kind(kind: Kind) -> links::DocKind {
+/// The live page link's nonce of a document kind, as SQL over its alias (credit notes
+/// have no page of their own yet).
+fn link_sql(kind: Kind) -> String {
     match kind.numbering {
-        DocumentKind::Invoice => links::DocKind::Invoice,
-        DocumentKind::Quote => links::DocKind::Quote,
+        DocumentKind::Invoice => links::live_nonce_sql(links::DocKind::Invoice, kind.alias),
+        DocumentKind::Quote => links::live_nonce_sql(links::DocKind::Quote, kind.alias),
+        DocumentKind::CreditNote => "NULL::bytea".to_string(),
     }
 }
 
@@ -145,13 +148,13 @@ pub fn link_kind(kind: Kind) -> links::DocKind {
 /// their own queries give (`items::load`, `tax_lines::load`), the customer and the
 /// business as `customers::SELECT` and `businesses::SELECT_BUSINESS` read them.
 fn full_select(kind: Kind) -> &'static str {
-    static SQL: [OnceLock<String>; 2] = [OnceLock::new(), OnceLock::new()];
+    static SQL: [OnceLock<String>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     once_per_kind(kind, &SQL, || {
         format!(
             "{columns},
         (SELECT coalesce(json_agg(x ORDER BY x.position, x.id), '[]')
          FROM (SELECT id, {fk} AS document_id, position, name, description, quantity,
-                      unit_price, total_cents, tax_ids, created_at, updated_at
+                      unit_price, total_cents, tax_ids, created_at, updated_at{item_columns}
                FROM {items} WHERE {fk} = {a}.id) x) AS items,
         (SELECT coalesce(json_agg(x ORDER BY x.invoice_level DESC, x.id), '[]')
          FROM (SELECT l.id, l.{fk} AS document_id, l.tax_id, l.tax_name, l.tax_rate,
@@ -174,10 +177,11 @@ fn full_select(kind: Kind) -> &'static str {
             customer = customers::SELECT,
             business = businesses::SELECT_BUSINESS,
             from = kind.from,
-            link = links::live_nonce_sql(link_kind(kind), kind.alias),
+            item_columns = kind.item_columns,
+            link = link_sql(kind),
             response = match kind.numbering {
                 DocumentKind::Quote => links::response_sql(links::DocKind::Quote, kind.alias),
-                DocumentKind::Invoice => "NULL::json".to_string(),
+                DocumentKind::Invoice | DocumentKind::CreditNote => "NULL::json".to_string(),
             },
         )
     })

@@ -10,7 +10,7 @@ use super::*;
 
 /// Up to 4 invoice-level taxes (ids 1–4) and definitions for item-level ids 1–6, each
 /// inclusive or not.
-fn taxes(
+pub(super) fn taxes(
     ids: std::ops::RangeInclusive<TaxId>,
     count: std::ops::Range<usize>,
 ) -> impl Strategy<Value = Vec<TaxRate>> {
@@ -26,7 +26,7 @@ fn taxes(
     })
 }
 
-fn item_taxes() -> impl Strategy<Value = Vec<TaxRate>> {
+pub(super) fn item_taxes() -> impl Strategy<Value = Vec<TaxRate>> {
     prop::collection::vec((percent(), any::<bool>()), 6).prop_map(|rates| {
         (1..)
             .zip(rates)
@@ -39,7 +39,7 @@ fn item_taxes() -> impl Strategy<Value = Vec<TaxRate>> {
     })
 }
 
-fn discount() -> impl Strategy<Value = Discount> {
+pub(super) fn discount() -> impl Strategy<Value = Discount> {
     prop_oneof![
         Just(Discount::None),
         percent().prop_map(Discount::Percent),

@@ -4,7 +4,7 @@
 mod create;
 mod events;
 mod list;
-mod refunds;
+pub(crate) mod refunds;
 mod update;
 
 use reqwest::Method;
@@ -12,7 +12,12 @@ use serde_json::{Value, json};
 
 use crate::harness::{Tenant, TestApp, send, show};
 
-async fn pay(app: &TestApp, tenant: &Tenant, invoice_id: i64, amount: &str) -> (u16, Value) {
+pub(crate) async fn pay(
+    app: &TestApp,
+    tenant: &Tenant,
+    invoice_id: i64,
+    amount: &str,
+) -> (u16, Value) {
     send(
         app.authed(
             tenant,
@@ -25,7 +30,7 @@ async fn pay(app: &TestApp, tenant: &Tenant, invoice_id: i64, amount: &str) -> (
 }
 
 /// The business's invoice and payment events, oldest first (its customers' are left out).
-async fn events(app: &TestApp, business_id: i64) -> Vec<(String, String, Value)> {
+pub(crate) async fn events(app: &TestApp, business_id: i64) -> Vec<(String, String, Value)> {
     sqlx::query_as::<_, (String, String, sqlx::types::Json<Value>)>(
         "SELECT id, type, data FROM events
          WHERE business_id = $1 AND type NOT LIKE 'customer.%' ORDER BY seq",

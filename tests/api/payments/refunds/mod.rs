@@ -14,7 +14,12 @@ use super::pay;
 use crate::harness::{Setup, Tenant, TestApp, invoice_of, send};
 
 /// POSTs a refund of the payment: the status and the body.
-async fn refund(app: &TestApp, tenant: &Tenant, payment_id: i64, body: Value) -> (u16, Value) {
+pub(crate) async fn refund(
+    app: &TestApp,
+    tenant: &Tenant,
+    payment_id: i64,
+    body: Value,
+) -> (u16, Value) {
     send(
         app.authed(
             tenant,
@@ -27,7 +32,7 @@ async fn refund(app: &TestApp, tenant: &Tenant, payment_id: i64, body: Value) ->
 }
 
 /// A sent invoice of `amount` USD paid in full by bank transfer: (invoice, payment).
-async fn paid_invoice(app: &TestApp, s: &Setup, amount: &str) -> (i64, i64) {
+pub(crate) async fn paid_invoice(app: &TestApp, s: &Setup, amount: &str) -> (i64, i64) {
     let invoice = invoice_of(app, s, amount).await;
     let (status, body) = pay(app, &s.tenant, invoice, amount).await;
     assert_eq!(status, 201, "{body}");
@@ -46,6 +51,6 @@ async fn refunds_of(app: &TestApp, payment_id: i64) -> (i64, i64) {
     .unwrap()
 }
 
-fn refund_body(amount: &str) -> Value {
+pub(crate) fn refund_body(amount: &str) -> Value {
     json!({"refund": {"amount": amount}})
 }
