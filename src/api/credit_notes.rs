@@ -4,6 +4,7 @@
 //! in `billing::credit_notes`; handlers parse, call it and render.
 
 use axum::extract::{OriginalUri, RawQuery, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
@@ -24,6 +25,7 @@ use crate::error::ApiResult;
 use crate::http::OptionalJson;
 use crate::money::{bounded, check_quantity};
 use crate::paging::Page;
+use crate::render::DocKind;
 use crate::state::AppState;
 use crate::views::credit_notes::{CreditNoteView, render, show_one};
 use crate::views::invoices::show_one as show_invoice;
@@ -220,10 +222,10 @@ pub async fn list(
 
 #[utoipa::path(
     get, path = "/credit_notes/{id}", tag = "Credit notes",
-    summary = "Show a credit note, with the invoice it corrects",
-    params(("id" = i64, Path, description = "Credit note id (`7` or `7.json`)")),
+    summary = "Show a credit note, with the invoice it corrects (`7.pdf` or `Accept: application/pdf`: its PDF)",
+    params(("id" = i64, Path, description = "Credit note id (`7`, `7.json` or `7.pdf`)")),
     responses(
-        (status = 200, description = "The credit note", body = CreditNoteEnvelope),
+        (status = 200, description = "The credit note (or its PDF)", body = CreditNoteEnvelope),
         (status = 404, description = "No such credit note in this business", body = ErrorResponse),
     ),
     security(("oauth2" = ["read"]))
@@ -232,15 +234,42 @@ pub async fn show(
     State(state): State<AppState>,
     auth: Auth,
     ShowId { id, pdf }: ShowId,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
-    if pdf {
-        return Err(record_not_found());
+    if pdf || crate::api::pdf::wants_pdf(&headers) {
+        let answer =
+            crate::api::pdf::answer(&state, auth.business_id, DocKind::CreditNote, id, &headers);
+        return Ok(crate::api::pdf::vary_on_accept(answer.await?));
     }
     let mut conn = state.pool.acquire().await?;
     let view = show_one(&mut conn, state.views(), auth.business_id, id)
         .await?
         .ok_or_else(record_not_found)?;
-    Ok(data(view))
+    Ok(crate::api::pdf::vary_on_accept(data(view)))
+}
+
+#[utoipa::path(
+    get, path = "/credit_notes/{id}/pdf", tag = "Credit notes",
+    summary = "The credit note as a PDF (PDF/A-3b)",
+    params(("id" = i64, Path, description = "Credit note id")),
+    responses(
+        (status = 200, description = "The credit note's PDF", content_type = "application/pdf", body = String,
+         headers(
+            ("ETag" = String, description = "The document's version: send it back as If-None-Match"),
+            ("Content-Disposition" = String, description = "`inline; filename=\"CN-0001.pdf\"`"),
+         )),
+        (status = 304, description = "Not modified: If-None-Match names this version"),
+        (status = 404, description = "No such credit note in this business", body = ErrorResponse),
+    ),
+    security(("oauth2" = ["read"]))
+)]
+pub async fn pdf(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    crate::api::pdf::answer(&state, auth.business_id, DocKind::CreditNote, id, &headers).await
 }
 
 #[utoipa::path(

@@ -46,6 +46,11 @@ async fn run(
         DocKind::Quote => quotes::show_one(&mut tx, state.views(), auth.business_id, id, false)
             .await?
             .map(data),
+        DocKind::CreditNote => {
+            crate::views::credit_notes::show_one(&mut tx, state.views(), auth.business_id, id)
+                .await?
+                .map(data)
+        }
     };
     write::answer(tx, answer.ok_or_else(record_not_found)?).await
 }

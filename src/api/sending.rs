@@ -20,6 +20,7 @@ use serde_json::{Map, Value};
 use sqlx::PgConnection;
 use utoipa::ToSchema;
 
+use crate::api::credit_notes::CreditNoteEnvelope;
 use crate::api::docs::{ErrorResponse, IdempotencyHeader};
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj};
@@ -34,6 +35,7 @@ use crate::http::OptionalJson;
 use crate::mail::content;
 use crate::state::AppState;
 use crate::timestamp;
+use crate::views::credit_notes::show_one as show_credit_note;
 use crate::views::invoices::{InvoiceView, show_one as show_invoice};
 use crate::views::quotes::show_one as show_quote;
 
@@ -313,6 +315,49 @@ pub async fn send_quote(
     within_quota(&sent, now)?;
     write::publish(&state, &mut tx, sent.outcome, now).await?;
     let view = show_quote(&mut tx, state.views(), auth.business_id, id, false)
+        .await?
+        .ok_or_else(record_not_found)?;
+    write::answer(tx, data(view)).await
+}
+
+#[utoipa::path(
+    post, path = "/credit_notes/{id}/send", tag = "Credit notes",
+    summary = "Email the credit note with its PDF (issued becomes sent); emailed_at is set once the mail server accepts it",
+    params(("id" = i64, Path, description = "Credit note id"), IdempotencyHeader),
+    request_body(content = SendInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The credit note, now sent; the email is on its way", body = CreditNoteEnvelope),
+        (status = 404, description = "No such credit note in this business", body = ErrorResponse),
+        (status = 422, description = "Bad addresses or no recipient", body = ErrorResponse),
+        (status = 429, description = "The business's email quota (per rolling hour and day) is used up; nothing changed",
+         body = ErrorResponse,
+         headers(("Retry-After" = u32, description = "Seconds until the oldest counted email leaves its window"))),
+    ),
+    security(("oauth2" = ["write"]))
+)]
+pub async fn send_credit_note(
+    State(state): State<AppState>,
+    auth: Auth,
+    Id(id): Id,
+    OptionalJson(body): OptionalJson,
+) -> ApiResult<Response> {
+    let delivery = read_delivery(&state, body, "credit_note", None).await?;
+    let now = state.clock.now();
+    let mut tx = write::begin(&state).await?;
+    let sent = sending::send_credit_note(
+        &mut tx,
+        &state.links,
+        auth.business_id,
+        id,
+        &delivery,
+        now,
+        quota(&state),
+    )
+    .await?;
+    within_quota(&sent, now)?;
+    check_content(&mut tx, &state, &sent.email).await?;
+    write::publish(&state, &mut tx, sent.outcome, now).await?;
+    let view = show_credit_note(&mut tx, state.views(), auth.business_id, id)
         .await?
         .ok_or_else(record_not_found)?;
     write::answer(tx, data(view)).await

@@ -26,6 +26,19 @@ pub async fn first_view(
     }
     let (business_id, id) = (link.business_id, link.document_id);
     let (viewed_before, moves, event) = match link.kind {
+        // A credit note has no lifecycle past sent, and no event for being seen.
+        DocKind::CreditNote => {
+            sqlx::query(
+                "UPDATE credit_notes SET viewed_at = coalesce(viewed_at, $3)
+                 WHERE id = $1 AND business_id = $2",
+            )
+            .bind(id)
+            .bind(business_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            return Ok(Outcome::none());
+        }
         DocKind::Invoice => {
             let Some(i) =
                 read::find_row::<Invoice>(&mut *tx, business_id, id, Find::LIVE_FOR_UPDATE).await?
@@ -58,6 +71,7 @@ pub async fn first_view(
     let table = match link.kind {
         DocKind::Invoice => "invoices",
         DocKind::Quote => "quotes",
+        DocKind::CreditNote => "credit_notes",
     };
     let sql = format!(
         "UPDATE {table} SET viewed_at = $3,

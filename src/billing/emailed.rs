@@ -13,6 +13,7 @@ use crate::queue::{NewJob, enqueue as enqueue_job};
 pub enum Sent {
     Invoice,
     Quote,
+    CreditNote,
     /// A scheduled reminder of an invoice (`invoice_reminders`).
     Reminder,
 }
@@ -32,6 +33,10 @@ pub async fn stamp_sent<'e>(
         }
         Sent::Quote => {
             "UPDATE quotes SET emailed_at = $3, updated_at = $3 WHERE id = $1 AND business_id = $2"
+        }
+        Sent::CreditNote => {
+            "UPDATE credit_notes SET emailed_at = $3, updated_at = $3
+                 WHERE id = $1 AND business_id = $2"
         }
         Sent::Reminder => {
             "UPDATE invoice_reminders SET status = 'sent', sent_at = $3, updated_at = $3

@@ -38,6 +38,7 @@ pub fn is_well_formed(text: &str) -> bool {
 pub enum DocKind {
     Invoice,
     Quote,
+    CreditNote,
 }
 
 impl DocKind {
@@ -45,6 +46,7 @@ impl DocKind {
         match self {
             DocKind::Invoice => "invoice",
             DocKind::Quote => "quote",
+            DocKind::CreditNote => "credit_note",
         }
     }
 
@@ -52,6 +54,7 @@ impl DocKind {
         match text {
             "invoice" => Some(DocKind::Invoice),
             "quote" => Some(DocKind::Quote),
+            "credit_note" => Some(DocKind::CreditNote),
             _ => None,
         }
     }
@@ -60,6 +63,7 @@ impl DocKind {
         match self {
             DocKind::Invoice => "invoices",
             DocKind::Quote => "quotes",
+            DocKind::CreditNote => "credit_notes",
         }
     }
 }
@@ -204,7 +208,8 @@ pub async fn change(
     }
     Ok(match kind {
         DocKind::Invoice => Outcome::of(EventType::InvoiceUpdated, business_id, document_id),
-        DocKind::Quote => Outcome::none(),
+        // Neither kind has an `updated` event.
+        DocKind::Quote | DocKind::CreditNote => Outcome::none(),
     })
 }
 
@@ -236,9 +241,11 @@ pub async fn resolve(conn: &mut PgConnection, token: &str) -> sqlx::Result<Optio
                               AND i.business_id = l.business_id
          LEFT JOIN quotes q ON l.document_kind = 'quote' AND q.id = l.document_id
                             AND q.business_id = l.business_id
+         LEFT JOIN credit_notes n ON l.document_kind = 'credit_note' AND n.id = l.document_id
+                                  AND n.business_id = l.business_id
          WHERE l.token_hash = $1 AND l.revoked_at IS NULL
-           AND coalesce(i.discarded_at, q.discarded_at) IS NULL
-           AND (i.id IS NOT NULL OR q.id IS NOT NULL)",
+           AND coalesce(i.discarded_at, q.discarded_at, n.discarded_at) IS NULL
+           AND (i.id IS NOT NULL OR q.id IS NOT NULL OR n.id IS NOT NULL)",
     )
     .bind(&hash[..])
     .fetch_optional(conn)

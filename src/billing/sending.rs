@@ -12,7 +12,7 @@ use crate::billing::emailed::{self as email, DocumentEmail, Quota};
 use crate::billing::error::BillingError;
 use crate::billing::events::{EventType, Outcome};
 use crate::billing::links::{self, DocKind, LinkKey};
-use crate::billing::status::{InvoiceStatus, QuoteStatus};
+use crate::billing::status::{CreditNoteStatus, InvoiceStatus, QuoteStatus};
 
 /// Who gets the email and what it says beyond the document. Empty `to`: the customer.
 #[derive(Debug, Clone, Default)]
@@ -182,6 +182,39 @@ pub async fn send_reminder(
     Ok(Sent {
         email: job,
         outcome: Outcome::none(),
+        at: queued.at,
+    })
+}
+
+/// `POST /credit_notes/{id}/send`: an issued credit note becomes sent
+/// (`credit_note.sent`); a sent one is sent again unchanged. Its page link is made.
+pub async fn send_credit_note(
+    tx: &mut PgConnection,
+    key: &LinkKey,
+    business_id: i64,
+    id: i64,
+    delivery: &Delivery,
+    now: DateTime<Utc>,
+    quota: Quota,
+) -> Result<Sent, BillingError> {
+    let note: Target<CreditNoteStatus> =
+        lock_target(&mut *tx, "credit_notes", business_id, id).await?;
+    let to = recipients(&mut *tx, business_id, note.customer_id, delivery).await?;
+    let mut outcome = Outcome::none();
+    if note.status == CreditNoteStatus::Issued {
+        sqlx::query("UPDATE credit_notes SET status = 'sent', updated_at = $2 WHERE id = $1")
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        outcome.push(EventType::CreditNoteSent, business_id, id);
+    }
+    links::ensure(&mut *tx, key, business_id, DocKind::CreditNote, id, now).await?;
+    let job = job(business_id, "credit_note", id, to, delivery);
+    let queued = email::enqueue(&mut *tx, &job, now, None, quota).await?;
+    Ok(Sent {
+        email: job,
+        outcome,
         at: queued.at,
     })
 }

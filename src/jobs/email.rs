@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use sqlx::PgConnection;
 
+use crate::billing::credit_notes::CreditNote;
 use crate::billing::documents::items::Item;
 use crate::billing::documents::read::{self, Deleted};
 use crate::billing::documents::tax_lines::TaxLine;
@@ -37,6 +38,7 @@ pub async fn run(
         "invoice" => Purpose::Invoice,
         "reminder" => Purpose::Reminder,
         "quote" => Purpose::Quote,
+        "credit_note" => Purpose::CreditNote,
         other => return Err(JobError::Fatal(format!("unknown purpose {other}"))),
     };
     let views = Views::new(&ctx.config.public_url, &ctx.links);
@@ -103,6 +105,7 @@ async fn pdf_of(
 ) -> sqlx::Result<Option<Prepared>> {
     let kind = match purpose {
         Purpose::Quote => DocKind::Quote,
+        Purpose::CreditNote => DocKind::CreditNote,
         Purpose::Invoice | Purpose::Reminder => DocKind::Invoice,
     };
     match renderer
@@ -147,6 +150,7 @@ async fn record_delivery(
     let (kind, id) = match purpose {
         Purpose::Invoice => (Sent::Invoice, job.document_id),
         Purpose::Quote => (Sent::Quote, job.document_id),
+        Purpose::CreditNote => (Sent::CreditNote, job.document_id),
         Purpose::Reminder => match job.reminder_id {
             Some(reminder_id) => (Sent::Reminder, reminder_id),
             None => return Ok(()),
@@ -167,6 +171,7 @@ struct Composed {
 fn vars(mail: &DocumentMail, public_url: &str, id: i64) -> mail::content::Vars {
     let collection = match mail.purpose {
         Purpose::Quote => "quotes",
+        Purpose::CreditNote => "credit_notes",
         Purpose::Invoice | Purpose::Reminder => "invoices",
     };
     let url = format!("{public_url}/api/v1/{collection}/{id}.json");
@@ -198,6 +203,7 @@ pub async fn check_content(
     let purpose = match job.purpose.as_str() {
         "reminder" => Purpose::Reminder,
         "quote" => Purpose::Quote,
+        "credit_note" => Purpose::CreditNote,
         _ => Purpose::Invoice,
     };
     let Some(composed) = compose(conn, job, purpose, views).await? else {
@@ -216,6 +222,7 @@ async fn compose(
 ) -> sqlx::Result<Option<Composed>> {
     let doc = match purpose {
         Purpose::Quote => quote_doc(&mut *conn, job, views).await?,
+        Purpose::CreditNote => credit_note_doc(&mut *conn, job, views).await?,
         _ => invoice_doc(&mut *conn, job, views).await?,
     };
     let Some((
@@ -290,6 +297,43 @@ async fn quote_doc(
             subtotal: q.subtotal_cents,
             discount: q.discount_cents,
             total: q.total_cents,
+            balance: None,
+            items: d.items.0,
+            taxes: d.taxes.0,
+        },
+        parties,
+    )))
+}
+
+/// The job's credit note as the email shows it (the reason as its notes); `None` if it
+/// is gone.
+async fn credit_note_doc(
+    conn: &mut PgConnection,
+    job: &DocumentEmail,
+    views: Views<'_>,
+) -> sqlx::Result<Option<(Doc, Parties)>> {
+    let Some(d) =
+        read::find_full::<CreditNote>(conn, job.business_id, job.document_id, Deleted::Excluded)
+            .await?
+    else {
+        return Ok(None);
+    };
+    let Some(parties) = Parties::of(&d) else {
+        return Ok(None);
+    };
+    let page_url = views.page_url(d.link_nonce.as_deref());
+    let n = d.document;
+    Ok(Some((
+        Doc {
+            page_url,
+            number: n.number,
+            closed: false,
+            currency: n.currency,
+            date: n.issued_at,
+            notes: n.reason,
+            subtotal: n.subtotal_cents,
+            discount: n.discount_cents,
+            total: n.total_cents,
             balance: None,
             items: d.items.0,
             taxes: d.taxes.0,
@@ -386,10 +430,10 @@ fn composed(
             .collect(),
         total: amount(doc.total),
         balance: doc.balance.map(amount),
-        date_label: if purpose == Purpose::Quote {
-            "Valid until"
-        } else {
-            "Due"
+        date_label: match purpose {
+            Purpose::Quote => "Valid until",
+            Purpose::CreditNote => "Issued",
+            Purpose::Invoice | Purpose::Reminder => "Due",
         },
         date: doc.date.with_timezone(&tz).format("%Y-%m-%d").to_string(),
         notes: doc.notes.filter(|n| !n.trim().is_empty()),

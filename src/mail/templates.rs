@@ -18,6 +18,7 @@ pub enum Purpose {
     Invoice,
     Reminder,
     Quote,
+    CreditNote,
 }
 
 /// One line of the document, already formatted.
@@ -62,6 +63,7 @@ impl DocumentMail {
         match self.purpose {
             Purpose::Invoice | Purpose::Reminder => "Invoice",
             Purpose::Quote => "Quote",
+            Purpose::CreditNote => "Credit note",
         }
     }
 
@@ -91,6 +93,7 @@ impl DocumentMail {
         match self.purpose {
             Purpose::Invoice | Purpose::Reminder => "View and download the invoice",
             Purpose::Quote => "View, accept or decline the quote",
+            Purpose::CreditNote => "View and download the credit note",
         }
     }
 
@@ -109,6 +112,10 @@ impl DocumentMail {
             ),
             Purpose::Quote => format!(
                 "{} has sent you quote {} for {}.",
+                self.business, self.number, self.total
+            ),
+            Purpose::CreditNote => format!(
+                "{} has issued you credit note {} for {}.",
                 self.business, self.number, self.total
             ),
         }

@@ -140,6 +140,7 @@ impl Renderer {
         let prefix = match kind {
             DocKind::Invoice => "invoice",
             DocKind::Quote => "quote",
+            DocKind::CreditNote => "credit-note",
         };
         Ok(Some(Prepared {
             etag,

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::money::{Currency, NumberFormat};
+use crate::views::credit_notes::CreditNoteView;
 use crate::views::documents::{ItemView, MoneyView, TaxLineView};
 use crate::views::invoices::InvoiceView;
 use crate::views::quotes::QuoteView;
@@ -390,6 +391,53 @@ pub fn invoice(v: &InvoiceView, business: &BusinessPart, customer: Option<Custom
         strong: true,
     });
     m.notes = non_empty(Some(&v.notes)).or_else(|| non_empty(business.default_notes.as_deref()));
+    m
+}
+
+/// A credit note's document: what it credits on which invoice, and why; no payment
+/// instructions (nothing is to be paid).
+pub fn credit_note(
+    v: &CreditNoteView,
+    business: &BusinessPart,
+    customer: Option<CustomerPart>,
+) -> Model {
+    let ctx = Ctx::new(business, &v.currency);
+    let mut m = base(business, customer, &ctx);
+    m.title = "Credit note";
+    m.number = v.number.clone();
+    m.dates = vec![
+        pair("Credit note number", v.number.clone()),
+        pair("Issue date", ctx.date(v.issued_at)),
+        pair("Credits invoice", v.invoice.number.clone()),
+        pair("Invoice date", ctx.date(v.invoice.issued_at)),
+    ];
+    let items: Vec<ItemView> = v.items.iter().map(|i| i.item.clone()).collect();
+    m.lines = lines(&ctx, &items, &v.taxes);
+    m.totals = totals(
+        &ctx,
+        Sums {
+            subtotal: &v.subtotal,
+            discount: &v.discount,
+            discount_type: v.discount_type.as_deref(),
+            discount_value: v.discount_value.as_deref(),
+            taxes: &v.taxes,
+            net: &v.net,
+            total: &v.total,
+        },
+    );
+    if let Some(last) = m.totals.last_mut() {
+        last.label = "Total credited".into();
+    }
+    if v.customer_credit.cents > 0 {
+        m.totals.push(Total {
+            label: "To your credit balance".into(),
+            amount: ctx.money_view(&v.customer_credit),
+            strong: false,
+        });
+    }
+    m.payment = Vec::new();
+    m.payment_text = None;
+    m.notes = v.reason.as_deref().and_then(|r| non_empty(Some(r)));
     m
 }
 

@@ -42,6 +42,21 @@ pub(super) async fn load(
                 updated_at: v.updated_at,
             }))
         }
+        DocKind::CreditNote => {
+            let Some(v) =
+                crate::views::credit_notes::show_one(conn, views, business_id, id).await?
+            else {
+                return Ok(None);
+            };
+            let (business, logo) = business_part(conn, &v.business).await?;
+            let model = model::credit_note(&v, &business, v.customer.as_ref().map(customer_part));
+            Ok(Some(Loaded {
+                model,
+                logo,
+                number: v.number,
+                updated_at: v.updated_at,
+            }))
+        }
         DocKind::Quote => {
             let Some(v) =
                 crate::views::quotes::show_one(conn, views, business_id, id, false).await?

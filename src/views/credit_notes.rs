@@ -98,6 +98,13 @@ pub struct CreditNoteView {
     pub updated_at: DateTime<Utc>,
     #[schema(example = "http://localhost:3000/api/v1/credit_notes/7.json")]
     pub url: String,
+    /// The customer's page (absolute): null until the credit note is sent, and after
+    /// its link is revoked.
+    #[schema(example = "http://localhost:3000/p/3q2-7wEjm0bX5Yt8vJ1kQk4nQ8m2pQy5Zs1wVb3LcXo")]
+    pub public_url: Option<String>,
+    /// The PDF (PDF/A-3b): `…/api/v1/credit_notes/{id}/pdf`.
+    #[schema(example = "http://localhost:3000/api/v1/credit_notes/7/pdf")]
+    pub download_url: String,
     pub business: BusinessView,
     pub customer: Option<CustomerView>,
 }
@@ -119,6 +126,7 @@ fn view(public_url: &str, embedded: Embedded<CreditNote>) -> CreditNoteView {
         taxes,
         business,
         customer,
+        public_url: page_url,
         ..
     } = embedded;
     let currency = Currency::parse(&n.currency).ok();
@@ -134,6 +142,8 @@ fn view(public_url: &str, embedded: Embedded<CreditNote>) -> CreditNoteView {
         .collect();
     CreditNoteView {
         url: resource_url(public_url, "credit_notes", n.id),
+        public_url: page_url,
+        download_url: format!("{public_url}/api/v1/credit_notes/{}/pdf", n.id),
         invoice: CreditedInvoiceView {
             id: n.invoice_id,
             number: n.invoice_number,

@@ -42,7 +42,7 @@ pub fn serialize_number<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S
     number.serialize(s)
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ItemView {
     #[schema(example = 181)]
     pub id: i64,

@@ -134,13 +134,12 @@ pub struct Response {
     pub responded_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// The live page link's nonce of a document kind, as SQL over its alias (credit notes
-/// have no page of their own yet).
-fn link_sql(kind: Kind) -> String {
+/// The link kind of a document kind.
+pub fn link_kind(kind: Kind) -> links::DocKind {
     match kind.numbering {
-        DocumentKind::Invoice => links::live_nonce_sql(links::DocKind::Invoice, kind.alias),
-        DocumentKind::Quote => links::live_nonce_sql(links::DocKind::Quote, kind.alias),
-        DocumentKind::CreditNote => "NULL::bytea".to_string(),
+        DocumentKind::Invoice => links::DocKind::Invoice,
+        DocumentKind::Quote => links::DocKind::Quote,
+        DocumentKind::CreditNote => links::DocKind::CreditNote,
     }
 }
 
@@ -178,7 +177,7 @@ fn full_select(kind: Kind) -> &'static str {
             business = businesses::SELECT_BUSINESS,
             from = kind.from,
             item_columns = kind.item_columns,
-            link = link_sql(kind),
+            link = links::live_nonce_sql(link_kind(kind), kind.alias),
             response = match kind.numbering {
                 DocumentKind::Quote => links::response_sql(links::DocKind::Quote, kind.alias),
                 DocumentKind::Invoice | DocumentKind::CreditNote => "NULL::json".to_string(),

@@ -1,4 +1,4 @@
-//! The customer's page of an invoice or a quote (`/p/{token}`, served by `public`): the
+//! The customer's page of an invoice, a quote or a credit note (`/p/{token}`, served by `public`): the
 //! document as a professional sends it, read through the same one query as its JSON
 //! view (`read::find_full`), every amount the stored minor units formatted for the
 //! currency. `html` renders it; nothing here reads the request or writes.
@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use sqlx::PgConnection;
 
 use crate::billing::businesses::profile;
+use crate::billing::credit_notes::CreditNote;
 use crate::billing::documents::items::Item;
 use crate::billing::documents::read::{self, Deleted, FullRow, Response};
 use crate::billing::documents::tax_lines::TaxLine;
@@ -337,6 +338,53 @@ pub(crate) fn invoice(
     }))
 }
 
+/// A credit note's page from its one read; `None` if it is gone (or its currency unknown).
+pub(crate) fn credit_note(
+    views: Views<'_>,
+    row: FullRow<CreditNote>,
+    branding: Branding,
+) -> sqlx::Result<Option<PageDoc>> {
+    let Ok(currency) = Currency::parse(&row.document.currency) else {
+        return Ok(None);
+    };
+    let (subtotal, discount, tax) = (
+        row.document.subtotal_cents,
+        row.document.discount_cents,
+        row.document.tax_total_cents,
+    );
+    let embedded = Embedded::new(views, row)?;
+    let (n, mut c) = common(embedded, currency, subtotal, discount, tax, &branding);
+    let amount = |cents: i64| format_amount(cents, currency);
+    c.totals
+        .push(("Total credited".into(), amount(n.total_cents)));
+    if n.customer_credit_cents > 0 {
+        c.totals.push((
+            "To your credit balance".into(),
+            amount(n.customer_credit_cents),
+        ));
+    }
+    Ok(Some(PageDoc {
+        noun: "Credit note",
+        number: n.number,
+        status: n.status.as_str().to_string(),
+        logo: c.logo,
+        business: c.business,
+        customer: c.customer,
+        dates: vec![
+            ("Issued", day(n.issued_at, c.tz)),
+            ("Credits invoice", n.invoice_number),
+        ],
+        lines: c.lines,
+        totals: c.totals,
+        headline: ("Total credited".into(), amount(n.total_cents)),
+        payment_terms: None,
+        notes: notes(n.reason),
+        branding,
+        can_respond: false,
+        response: None,
+    }))
+}
+
 /// A quote's page from its one read; `None` if it is gone (or its currency unknown).
 pub(crate) fn quote(
     views: Views<'_>,
@@ -464,6 +512,12 @@ pub async fn find(
         DocKind::Quote => {
             match read::find_full::<Quote>(conn, business_id, id, Deleted::Excluded).await? {
                 Some(row) => quote(views, row, branding, now),
+                None => Ok(None),
+            }
+        }
+        DocKind::CreditNote => {
+            match read::find_full::<CreditNote>(conn, business_id, id, Deleted::Excluded).await? {
+                Some(row) => credit_note(views, row, branding),
                 None => Ok(None),
             }
         }

@@ -49,6 +49,7 @@ async fn every_field_round_trips_wrapped_or_bare() {
             "bic": "deutdeff", "text": "Please quote the invoice number."},
         "invoice_prefix": "F-",
         "quote_prefix": "Q/",
+        "credit_note_prefix": "GS/",
         "number_padding": 6,
     });
     let (status, body) = change(&app, &tenant, json!({"business": sent})).await;
@@ -77,6 +78,7 @@ async fn every_field_round_trips_wrapped_or_bare() {
             "bic": "DEUTDEFF", "text": "Please quote the invoice number."},
         "invoice_prefix": "F-",
         "quote_prefix": "Q/",
+        "credit_note_prefix": "GS/",
         "number_padding": 6,
     });
     let mut answered = body["data"].clone();

@@ -6,6 +6,7 @@
 mod balances;
 mod concurrency;
 mod create;
+mod documents;
 mod events;
 mod list;
 

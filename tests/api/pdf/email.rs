@@ -11,7 +11,7 @@ use crate::harness::{
 };
 
 /// The attachment's MIME headers and its decoded bytes.
-fn attachment(message: &Received) -> (String, Vec<u8>) {
+pub(crate) fn attachment(message: &Received) -> (String, Vec<u8>) {
     let data = &message.data;
     let at = data
         .find("Content-Type: application/pdf")

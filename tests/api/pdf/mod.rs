@@ -2,7 +2,7 @@
 //! back with poppler-utils as a viewer would (`harness::pdf`).
 
 mod content;
-mod email;
+pub(crate) mod email;
 mod http;
 mod inclusive;
 mod marks;
