@@ -101,8 +101,10 @@ def fresh_path_ids(case):
             case.path_parameters["reminder_id"] = _post(
                 f"/api/v1/invoices/{made}/invoices_reminders",
                 {"invoices_reminder": {"days": 3, "when": "after_due"}})["id"]
-        if case.path.endswith(("/send_reminder", "/public_link/reissue")):
-            # A draft needs no reminder and has no page link: use an invoice that was sent.
+        if case.path.endswith(("/send_reminder", "/public_link/reissue", "/credit_notes",
+                               "/apply_credit")):
+            # A draft needs no reminder, has no page link and is not credited: use an
+            # invoice that was sent.
             _post(f"/api/v1/invoices/{made}/status", {"invoice": {"status": "sent"}}, "PATCH")
         fields = _inner(case.body)
         needs_schedule = case.path.endswith("/recurring") and not (
@@ -125,6 +127,10 @@ def fresh_path_ids(case):
         if "{refund_id}" in case.path:
             case.path_parameters["refund_id"] = _post(
                 f"/api/v1/payments/{made}/refunds", {"refund": {"amount": "1"}})["id"]
+    elif resource == "credit_notes":
+        issued = invoice()
+        _post(f"/api/v1/invoices/{issued}/status", {"invoice": {"status": "sent"}}, "PATCH")
+        made = _post(f"/api/v1/invoices/{issued}/credit_notes", {"amount": "1", "reason": "Fixture"})["id"]
     elif resource == "webhook_endpoints":
         made = _post("/api/v1/webhook_endpoints", {"webhook_endpoint": {
             "url": "https://example.com/hook", "enabled_events": ["*"]}})["id"]
@@ -151,7 +157,7 @@ def _instant(text):
 
 WRAPPERS = ("customer", "tax", "payment_term", "invoice", "quote", "payment",
             "invoices_reminder", "reminder", "invoices_subscription", "recurring",
-            "subscription", "webhook_endpoint", "business")
+            "subscription", "webhook_endpoint", "business", "credit_note", "credit")
 
 
 def _inner(body):

@@ -99,6 +99,18 @@ async fn every_list_page_and_show_costs_a_fixed_number_of_queries() {
         refund = post(&app, t, refunds, json!({"amount": "0.05"})).await["id"].clone();
     }
 
+    // Twelve credit notes, one on each of twelve sent invoices.
+    let mut credit_note = Value::Null;
+    for _ in 0..12 {
+        let id = post(&app, t, "/api/v1/invoices", documented_invoice(&s)).await["id"]
+            .as_i64()
+            .unwrap();
+        crate::harness::set_invoice_status(&app, t, id, "sent").await;
+        let path = format!("/api/v1/invoices/{id}/credit_notes");
+        credit_note =
+            post(&app, t, &path, json!({"amount": "1", "reason": "x"})).await["id"].clone();
+    }
+
     // The token was verified by the requests above and is cached: what is counted is the
     // resource's own statements.
     let rows = [
@@ -157,6 +169,17 @@ async fn every_list_page_and_show_costs_a_fixed_number_of_queries() {
             pages: (2, 12),
             list_cost: Cost::SameForAnyPage,
             show: Some((format!("/api/v1/payments/{payment}"), Cost::AtMost(2))),
+        },
+        Row {
+            list: "/api/v1/credit_notes",
+            pages: (2, 12),
+            // As invoices: the total with the page's ids, then those credit notes with
+            // their lines, taxes, invoice, customer and business.
+            list_cost: Cost::Exactly(2),
+            show: Some((
+                format!("/api/v1/credit_notes/{credit_note}"),
+                Cost::Exactly(1),
+            )),
         },
         Row {
             list: refunds,

@@ -4,10 +4,11 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use crate::harness::smtp_sink::SmtpSink;
 use crate::harness::webhook_receiver::{Receiver, subscribe};
 use crate::harness::{
-    app_with_sink, assert_error, documented_invoice, documented_quote, get, invoice_due_in, post,
-    send, setup,
+    TestApp, assert_error, documented_invoice, documented_quote, get, invoice_due_in, post, send,
+    setup,
 };
 
 /// One request of the other business's, and the body it sends.
@@ -15,8 +16,15 @@ type Row = (Method, String, Option<Value>);
 
 #[tokio::test]
 async fn another_business_records_answer_404_on_every_route_and_stay_untouched() {
-    // With a mail sink: the send actions below must queue nothing.
-    let (app, sink) = app_with_sink().await;
+    // With a mail sink: the send actions below must queue nothing. More requests than
+    // one token's budget a minute: the table is about tenancy.
+    let sink = SmtpSink::start().await;
+    let url = sink.url();
+    let app = TestApp::spawn_with(|c| {
+        c.smtp_url = url;
+        c.rate_limit_per_minute = 10_000;
+    })
+    .await;
     let mine = setup(&app, "Mine").await;
     let my_invoice = invoice_due_in(&app, &mine, 10, "sent").await;
 
@@ -35,6 +43,7 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
         "/api/v1/invoices?include_deleted=true",
         "/api/v1/invoices?q[status_in]=sent,paid",
         "/api/v1/quotes",
+        "/api/v1/credit_notes",
         "/api/v1/payments?include_deleted=true",
         "/api/v1/webhook_endpoints",
         "/api/v1/events",
@@ -114,6 +123,15 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
     .await["id"]
         .as_i64()
         .unwrap();
+    let credit_note = post(
+        &app,
+        t,
+        &format!("/api/v1/invoices/{sent}/credit_notes"),
+        json!({"amount": "1", "reason": "Theirs"}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
     app.runner().run_due().await.unwrap();
     let event = receiver.received()[0].header("webhook-id");
 
@@ -130,6 +148,7 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
         format!("/api/v1/payments/{payment}"),
         format!("/api/v1/payments/{payment}/refunds"),
         format!("/api/v1/payments/{payment}/refunds/{refund}"),
+        format!("/api/v1/credit_notes/{credit_note}"),
         format!("/api/v1/webhook_endpoints/{endpoint}"),
         format!("/api/v1/webhook_endpoints/{endpoint}/deliveries"),
         format!("/api/v1/events/{event}"),
@@ -352,6 +371,37 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
             Method::POST,
             format!("/api/v1/invoices/{sent}/payments"),
             Some(json!({"amount": 1})),
+        ),
+        // Credit notes, an invoice's credit notes and credit.
+        (
+            Method::GET,
+            format!("/api/v1/credit_notes/{credit_note}"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/credit_notes/{credit_note}.pdf"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/credit_notes/{credit_note}/pdf"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/credit_notes/{credit_note}/send"),
+            email(),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/invoices/{sent}/credit_notes"),
+            Some(json!({"amount": "1", "reason": "Stolen"})),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/invoices/{sent}/apply_credit"),
+            None,
         ),
         // Webhook endpoints and events.
         (
