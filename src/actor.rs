@@ -83,6 +83,16 @@ pub fn current() -> Actor {
         .unwrap_or_else(|_| Actor::system("system"))
 }
 
+/// A transaction on `pool` that records the current actor (what a write that begins its
+/// own transaction takes instead of `pool.begin()`).
+pub async fn begin(
+    pool: &sqlx::PgPool,
+) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+    let mut tx = pool.begin().await?;
+    assume(&mut tx, &current()).await?;
+    Ok(tx)
+}
+
 /// Makes `actor` the one the transaction on `conn` records (`koteshen.actor`, local to
 /// the transaction).
 pub async fn assume(conn: &mut PgConnection, actor: &Actor) -> sqlx::Result<()> {

@@ -198,6 +198,8 @@ pub async fn delete(
     let (Some(id), Some(reminder_id)) = (parse_id(&id), parse_id(&reminder_id)) else {
         return Err(record_not_found());
     };
-    reminders::delete(&state.pool, auth.business_id, id, reminder_id).await?;
+    let mut tx = write::begin(&state).await?;
+    reminders::delete(&mut tx, auth.business_id, id, reminder_id).await?;
+    tx.commit().await?;
     Ok(no_content())
 }

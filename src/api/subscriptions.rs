@@ -13,6 +13,7 @@ use crate::api::docs::ErrorResponse;
 use crate::api::ids::Id;
 use crate::api::input::{Form, Obj, Patch};
 use crate::api::response::{created, data, no_content};
+use crate::api::write;
 use crate::auth::Auth;
 use crate::billing::recurring::{self, Changes, FREQUENCIES, IfMissing};
 use crate::billing::schedule_phrase;
@@ -274,6 +275,8 @@ pub async fn update(
     security(("oauth2" = ["write"]))
 )]
 pub async fn cancel(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
-    recurring::cancel(&state.pool, auth.business_id, id, state.clock.now()).await?;
+    let mut tx = write::begin(&state).await?;
+    recurring::cancel(&mut tx, auth.business_id, id, state.clock.now()).await?;
+    tx.commit().await?;
     Ok(no_content())
 }

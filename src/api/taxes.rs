@@ -207,15 +207,11 @@ pub async fn update(
     let mut form = Form::new();
     let changes = read_changes(&mut form, &obj, false);
     form.finish()?;
-    let tax = taxes::update(
-        &state.pool,
-        auth.business_id,
-        id,
-        &changes,
-        state.clock.now(),
-    )
-    .await?
-    .ok_or_else(record_not_found)?;
+    let mut tx = write::begin(&state).await?;
+    let tax = taxes::update(&mut *tx, auth.business_id, id, &changes, state.clock.now())
+        .await?
+        .ok_or_else(record_not_found)?;
+    tx.commit().await?;
     Ok(data(TaxView::new(tax, &state.config.public_url)))
 }
 
@@ -230,7 +226,10 @@ pub async fn update(
     security(("oauth2" = ["write"]))
 )]
 pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
-    if taxes::discard(&state.pool, auth.business_id, id, state.clock.now()).await? {
+    let mut tx = write::begin(&state).await?;
+    let discarded = taxes::discard(&mut *tx, auth.business_id, id, state.clock.now()).await?;
+    tx.commit().await?;
+    if discarded {
         Ok(no_content())
     } else {
         Err(record_not_found())

@@ -325,9 +325,11 @@ pub async fn update(
     }
     let changes = read_changes(&state, body, false).await?;
     let now = state.clock.now();
-    let endpoint = endpoints::update(&state.pool, auth.business_id, id, &changes, now)
+    let mut tx = write::begin(&state).await?;
+    let endpoint = endpoints::update(&mut tx, auth.business_id, id, &changes, now)
         .await?
         .ok_or_else(record_not_found)?;
+    tx.commit().await?;
     Ok(data(WebhookEndpointView::new(
         endpoint,
         &state.config.public_url,
@@ -346,7 +348,10 @@ pub async fn update(
     security(("oauth2" = ["write"]))
 )]
 pub async fn delete(State(state): State<AppState>, auth: Auth, Id(id): Id) -> ApiResult<Response> {
-    if endpoints::discard(&state.pool, auth.business_id, id, state.clock.now()).await? {
+    let mut tx = write::begin(&state).await?;
+    let discarded = endpoints::discard(&mut tx, auth.business_id, id, state.clock.now()).await?;
+    tx.commit().await?;
+    if discarded {
         Ok(no_content())
     } else {
         Err(record_not_found())

@@ -59,7 +59,7 @@ impl DocKind {
         }
     }
 
-    fn table(self) -> &'static str {
+    pub(crate) fn table(self) -> &'static str {
         match self {
             DocKind::Invoice => "invoices",
             DocKind::Quote => "quotes",

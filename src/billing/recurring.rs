@@ -237,7 +237,7 @@ pub async fn save(
     if_missing: IfMissing,
     now: DateTime<Utc>,
 ) -> Result<Subscription, BillingError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::actor::begin(pool).await?;
     let tz = invoice_zone(&mut tx, business_id, invoice_id).await?;
     let existing = live(&mut tx, business_id, invoice_id, Lock::ForUpdate).await?;
     let creating = existing.is_none();
@@ -402,7 +402,7 @@ async fn store(
 /// Cancels the invoice's subscription: it shows nowhere after this; the invoices it
 /// made stay.
 pub async fn cancel(
-    pool: &PgPool,
+    pool: &mut PgConnection,
     business_id: i64,
     invoice_id: i64,
     now: DateTime<Utc>,

@@ -202,7 +202,7 @@ pub async fn create(
 }
 
 pub async fn delete(
-    pool: &PgPool,
+    pool: &mut PgConnection,
     business_id: i64,
     invoice_id: i64,
     reminder_id: i64,

@@ -138,25 +138,9 @@ pub async fn send_invoice(
     if !invoice.status.can_be_sent() {
         return Err(BillingError::refused("A void invoice cannot be sent"));
     }
-    let to = recipients(&mut *tx, business_id, invoice.customer_id, delivery).await?;
-    let mut outcome = Outcome::none();
-    if invoice.status == InvoiceStatus::Draft {
-        sqlx::query("UPDATE invoices SET status = 'sent', updated_at = $2 WHERE id = $1")
-            .bind(id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        outcome.push(EventType::InvoiceSent, business_id, id);
-    }
-    // The email carries the customer's page: a link exists once the invoice has gone.
-    links::ensure(&mut *tx, key, business_id, DocKind::Invoice, id, now).await?;
-    let job = job(business_id, "invoice", id, to, delivery);
-    let queued = email::enqueue(&mut *tx, &job, now, None, quota).await?;
-    Ok(Sent {
-        email: job,
-        outcome,
-        at: queued.at,
-    })
+    let first = (invoice.status == InvoiceStatus::Draft).then_some(EventType::InvoiceSent);
+    let target = (DocKind::Invoice, id, invoice.customer_id);
+    dispatch(tx, key, business_id, target, first, delivery, now, quota).await
 }
 
 /// `POST /invoices/{id}/send_reminder`: a payment reminder now, for an invoice that has
@@ -199,24 +183,9 @@ pub async fn send_credit_note(
 ) -> Result<Sent, BillingError> {
     let note: Target<CreditNoteStatus> =
         lock_target(&mut *tx, "credit_notes", business_id, id).await?;
-    let to = recipients(&mut *tx, business_id, note.customer_id, delivery).await?;
-    let mut outcome = Outcome::none();
-    if note.status == CreditNoteStatus::Issued {
-        sqlx::query("UPDATE credit_notes SET status = 'sent', updated_at = $2 WHERE id = $1")
-            .bind(id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        outcome.push(EventType::CreditNoteSent, business_id, id);
-    }
-    links::ensure(&mut *tx, key, business_id, DocKind::CreditNote, id, now).await?;
-    let job = job(business_id, "credit_note", id, to, delivery);
-    let queued = email::enqueue(&mut *tx, &job, now, None, quota).await?;
-    Ok(Sent {
-        email: job,
-        outcome,
-        at: queued.at,
-    })
+    let first = (note.status == CreditNoteStatus::Issued).then_some(EventType::CreditNoteSent);
+    let target = (DocKind::CreditNote, id, note.customer_id);
+    dispatch(tx, key, business_id, target, first, delivery, now, quota).await
 }
 
 /// `POST /quotes/{id}/send`: a draft becomes sent (`quote.sent`); a sent, viewed or
@@ -237,18 +206,42 @@ pub async fn send_quote(
             quote.status
         )));
     }
-    let to = recipients(&mut *tx, business_id, quote.customer_id, delivery).await?;
+    let first = (quote.status == QuoteStatus::Draft).then_some(EventType::QuoteSent);
+    let target = (DocKind::Quote, id, quote.customer_id);
+    dispatch(tx, key, business_id, target, first, delivery, now, quota).await
+}
+
+/// What every send does once the document's status allows it: its first send moves it
+/// to sent (`first`, the event that announces it), its page link is made (the email
+/// carries the customer's page), and the email is queued. `target` is the document's
+/// kind, id and customer.
+#[allow(clippy::too_many_arguments)]
+async fn dispatch(
+    tx: &mut PgConnection,
+    key: &LinkKey,
+    business_id: i64,
+    (kind, id, customer_id): (DocKind, i64, i64),
+    first: Option<EventType>,
+    delivery: &Delivery,
+    now: DateTime<Utc>,
+    quota: Quota,
+) -> Result<Sent, BillingError> {
+    let to = recipients(&mut *tx, business_id, customer_id, delivery).await?;
     let mut outcome = Outcome::none();
-    if quote.status == QuoteStatus::Draft {
-        sqlx::query("UPDATE quotes SET status = 'sent', updated_at = $2 WHERE id = $1")
+    if let Some(event) = first {
+        let sql = format!(
+            "UPDATE {} SET status = 'sent', updated_at = $2 WHERE id = $1",
+            kind.table()
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id)
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        outcome.push(EventType::QuoteSent, business_id, id);
+        outcome.push(event, business_id, id);
     }
-    links::ensure(&mut *tx, key, business_id, DocKind::Quote, id, now).await?;
-    let job = job(business_id, "quote", id, to, delivery);
+    links::ensure(&mut *tx, key, business_id, kind, id, now).await?;
+    let job = job(business_id, kind.as_str(), id, to, delivery);
     let queued = email::enqueue(&mut *tx, &job, now, None, quota).await?;
     Ok(Sent {
         email: job,

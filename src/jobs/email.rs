@@ -11,6 +11,7 @@ use serde_json::Value;
 use sqlx::PgConnection;
 
 use crate::billing::credit_notes::CreditNote;
+use crate::billing::documents::Document;
 use crate::billing::documents::items::Item;
 use crate::billing::documents::read::{self, Deleted};
 use crate::billing::documents::tax_lines::TaxLine;
@@ -269,118 +270,104 @@ impl Parties {
     }
 }
 
-/// The job's quote as the email shows it; `None` if it is gone.
+/// The job's document as the email shows it, read in one query (`read::find_full`) and
+/// made a `Doc` by `doc`; `None` if it is gone.
+async fn read_doc<D: Document>(
+    conn: &mut PgConnection,
+    job: &DocumentEmail,
+    views: Views<'_>,
+    doc: impl FnOnce(D, Items) -> Doc,
+) -> sqlx::Result<Option<(Doc, Parties)>> {
+    let Some(d) =
+        read::find_full::<D>(conn, job.business_id, job.document_id, Deleted::Excluded).await?
+    else {
+        return Ok(None);
+    };
+    let Some(parties) = Parties::of(&d) else {
+        return Ok(None);
+    };
+    let items = Items {
+        page_url: views.page_url(d.link_nonce.as_deref()),
+        items: d.items.0,
+        taxes: d.taxes.0,
+    };
+    Ok(Some((doc(d.document, items), parties)))
+}
+
+/// What every document's email shows beside its own fields.
+struct Items {
+    page_url: Option<String>,
+    items: Vec<Item>,
+    taxes: Vec<TaxLine>,
+}
+
+/// The job's quote as the email shows it.
 async fn quote_doc(
     conn: &mut PgConnection,
     job: &DocumentEmail,
     views: Views<'_>,
 ) -> sqlx::Result<Option<(Doc, Parties)>> {
-    let Some(d) =
-        read::find_full::<quotes::Quote>(conn, job.business_id, job.document_id, Deleted::Excluded)
-            .await?
-    else {
-        return Ok(None);
-    };
-    let Some(parties) = Parties::of(&d) else {
-        return Ok(None);
-    };
-    let page_url = views.page_url(d.link_nonce.as_deref());
-    let q = d.document;
-    Ok(Some((
-        Doc {
-            page_url,
-            number: q.number,
-            closed: false,
-            currency: q.currency,
-            date: q.expires_at,
-            notes: q.notes,
-            subtotal: q.subtotal_cents,
-            discount: q.discount_cents,
-            total: q.total_cents,
-            balance: None,
-            items: d.items.0,
-            taxes: d.taxes.0,
-        },
-        parties,
-    )))
+    read_doc(conn, job, views, |q: quotes::Quote, i: Items| Doc {
+        page_url: i.page_url,
+        number: q.number,
+        closed: false,
+        currency: q.currency,
+        date: q.expires_at,
+        notes: q.notes,
+        subtotal: q.subtotal_cents,
+        discount: q.discount_cents,
+        total: q.total_cents,
+        balance: None,
+        items: i.items,
+        taxes: i.taxes,
+    })
+    .await
 }
 
-/// The job's credit note as the email shows it (the reason as its notes); `None` if it
-/// is gone.
+/// The job's credit note as the email shows it (the reason as its notes).
 async fn credit_note_doc(
     conn: &mut PgConnection,
     job: &DocumentEmail,
     views: Views<'_>,
 ) -> sqlx::Result<Option<(Doc, Parties)>> {
-    let Some(d) =
-        read::find_full::<CreditNote>(conn, job.business_id, job.document_id, Deleted::Excluded)
-            .await?
-    else {
-        return Ok(None);
-    };
-    let Some(parties) = Parties::of(&d) else {
-        return Ok(None);
-    };
-    let page_url = views.page_url(d.link_nonce.as_deref());
-    let n = d.document;
-    Ok(Some((
-        Doc {
-            page_url,
-            number: n.number,
-            closed: false,
-            currency: n.currency,
-            date: n.issued_at,
-            notes: n.reason,
-            subtotal: n.subtotal_cents,
-            discount: n.discount_cents,
-            total: n.total_cents,
-            balance: None,
-            items: d.items.0,
-            taxes: d.taxes.0,
-        },
-        parties,
-    )))
+    read_doc(conn, job, views, |n: CreditNote, i: Items| Doc {
+        page_url: i.page_url,
+        number: n.number,
+        closed: false,
+        currency: n.currency,
+        date: n.issued_at,
+        notes: n.reason,
+        subtotal: n.subtotal_cents,
+        discount: n.discount_cents,
+        total: n.total_cents,
+        balance: None,
+        items: i.items,
+        taxes: i.taxes,
+    })
+    .await
 }
 
-/// The job's invoice (also a reminder's) as the email shows it; `None` if it is gone.
+/// The job's invoice (also a reminder's) as the email shows it.
 async fn invoice_doc(
     conn: &mut PgConnection,
     job: &DocumentEmail,
     views: Views<'_>,
 ) -> sqlx::Result<Option<(Doc, Parties)>> {
-    let Some(d) = read::find_full::<invoices::Invoice>(
-        conn,
-        job.business_id,
-        job.document_id,
-        Deleted::Excluded,
-    )
-    .await?
-    else {
-        return Ok(None);
-    };
-    let Some(parties) = Parties::of(&d) else {
-        return Ok(None);
-    };
-    let page_url = views.page_url(d.link_nonce.as_deref());
-    let (items, taxes) = (d.items.0, d.taxes.0);
-    let i = d.document;
-    Ok(Some((
-        Doc {
-            page_url,
-            number: i.number,
-            closed: i.status.is_closed(),
-            currency: i.currency,
-            date: i.due_at,
-            notes: i.notes,
-            subtotal: i.subtotal_cents,
-            discount: i.discount_cents,
-            total: i.total_cents,
-            balance: Some(i.balance_cents),
-            items,
-            taxes,
-        },
-        parties,
-    )))
+    read_doc(conn, job, views, |v: invoices::Invoice, i: Items| Doc {
+        page_url: i.page_url,
+        number: v.number,
+        closed: v.status.is_closed(),
+        currency: v.currency,
+        date: v.due_at,
+        notes: v.notes,
+        subtotal: v.subtotal_cents,
+        discount: v.discount_cents,
+        total: v.total_cents,
+        balance: Some(v.balance_cents),
+        items: i.items,
+        taxes: i.taxes,
+    })
+    .await
 }
 
 /// The mail from the document, amounts in `currency`'s format and the date in the

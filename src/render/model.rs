@@ -248,6 +248,21 @@ struct Sums<'a> {
     total: &'a MoneyView,
 }
 
+/// The `Sums` of a document view: invoices, quotes and credit notes name them alike.
+macro_rules! sums {
+    ($v:expr) => {
+        Sums {
+            subtotal: &$v.subtotal,
+            discount: &$v.discount,
+            discount_type: $v.discount_type.as_deref(),
+            discount_value: $v.discount_value.as_deref(),
+            taxes: &$v.taxes,
+            net: &$v.net,
+            total: &$v.total,
+        }
+    };
+}
+
 fn totals(ctx: &Ctx, s: Sums<'_>) -> Vec<Total> {
     let row = |label: String, amount: String, strong: bool| Total {
         label,
@@ -367,18 +382,7 @@ pub fn invoice(v: &InvoiceView, business: &BusinessPart, customer: Option<Custom
         m.dates.push(pair("Payment terms", term.name.clone()));
     }
     m.lines = lines(&ctx, &v.items, &v.taxes);
-    m.totals = totals(
-        &ctx,
-        Sums {
-            subtotal: &v.subtotal,
-            discount: &v.discount,
-            discount_type: v.discount_type.as_deref(),
-            discount_value: v.discount_value.as_deref(),
-            taxes: &v.taxes,
-            net: &v.net,
-            total: &v.total,
-        },
-    );
+    m.totals = totals(&ctx, sums!(v));
     let paid = v.total.cents.saturating_sub(v.balance.cents);
     m.totals.push(Total {
         label: "Paid".into(),
@@ -413,18 +417,7 @@ pub fn credit_note(
     ];
     let items: Vec<ItemView> = v.items.iter().map(|i| i.item.clone()).collect();
     m.lines = lines(&ctx, &items, &v.taxes);
-    m.totals = totals(
-        &ctx,
-        Sums {
-            subtotal: &v.subtotal,
-            discount: &v.discount,
-            discount_type: v.discount_type.as_deref(),
-            discount_value: v.discount_value.as_deref(),
-            taxes: &v.taxes,
-            net: &v.net,
-            total: &v.total,
-        },
-    );
+    m.totals = totals(&ctx, sums!(v));
     if let Some(last) = m.totals.last_mut() {
         last.label = "Total credited".into();
     }
@@ -461,18 +454,7 @@ pub fn quote(v: &QuoteView, business: &BusinessPart, customer: Option<CustomerPa
         pair("Valid until", ctx.date(v.expires_at)),
     ];
     m.lines = lines(&ctx, &v.items, &v.taxes);
-    m.totals = totals(
-        &ctx,
-        Sums {
-            subtotal: &v.subtotal,
-            discount: &v.discount,
-            discount_type: v.discount_type.as_deref(),
-            discount_value: v.discount_value.as_deref(),
-            taxes: &v.taxes,
-            net: &v.net,
-            total: &v.total,
-        },
-    );
+    m.totals = totals(&ctx, sums!(v));
     let summary = non_empty(v.summary.as_deref());
     let notes = non_empty(Some(&v.notes)).or_else(|| non_empty(business.default_notes.as_deref()));
     m.notes = match (summary, notes) {

@@ -188,7 +188,7 @@ pub struct Changes {
 /// Applies the changes to a live endpoint; `None` when there is none. Enabling an
 /// endpoint clears why it was disabled and restarts its failure clock.
 pub async fn update(
-    pool: &PgPool,
+    pool: &mut PgConnection,
     business_id: i64,
     id: i64,
     changes: &Changes,
@@ -247,7 +247,7 @@ pub async fn rotate_secret(
 /// Soft delete: nothing more is delivered to it; its deliveries log stays. `false` when
 /// there was no live endpoint.
 pub async fn discard(
-    pool: &PgPool,
+    pool: &mut PgConnection,
     business_id: i64,
     id: i64,
     now: DateTime<Utc>,

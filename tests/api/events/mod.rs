@@ -2,4 +2,5 @@
 //! delivery in `webhook_endpoints/deliveries.rs`).
 
 mod actors;
+mod audit;
 mod list;
