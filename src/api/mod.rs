@@ -8,6 +8,7 @@ pub mod business_logo;
 pub mod customers;
 pub mod docs;
 pub mod documents;
+pub mod einvoice;
 pub mod events;
 pub mod health;
 pub mod ids;

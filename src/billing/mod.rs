@@ -3,6 +3,7 @@
 
 pub mod addresses;
 pub mod businesses;
+pub mod codes;
 pub mod customer_page;
 pub mod customers;
 pub mod documents;

@@ -1,9 +1,13 @@
 //! An invoice as the API shows it, from the one query that reads it with everything it
 //! embeds (`billing::documents::read::find_full`).
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
 
 use crate::actor::Actor;
 use crate::timestamp;
@@ -111,6 +115,15 @@ pub struct InvoiceView {
     pub total: MoneyView,
     pub balance: MoneyView,
     pub payment_term: Option<EmbeddedTermView>,
+    /// The buyer's reference (BT-10 of an e-invoice).
+    pub buyer_reference: Option<String>,
+    /// The buyer's purchase order number (BT-13).
+    pub purchase_order: Option<String>,
+    /// Whether the invoice can be an EN 16931 e-invoice (`GET /invoices/{id}.xml`):
+    /// `true`, or every missing piece by the field to fill in, as a 422's `errors`
+    /// (`{"business.tax_id": ["BT-31: …"]}`).
+    #[schema(schema_with = einvoice_ready_schema)]
+    pub einvoice_ready: EinvoiceReady,
     #[schema(example = "http://localhost:3000/api/v1/invoices/150.json")]
     pub url: String,
     /// The customer's page (absolute): null until the invoice is sent, and after its
@@ -126,17 +139,58 @@ pub struct InvoiceView {
     pub taxes: Vec<TaxLineView>,
 }
 
+/// `true`, or what the invoice lacks to be an e-invoice.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum EinvoiceReady {
+    Ready(bool),
+    Missing(BTreeMap<String, Vec<String>>),
+}
+
+fn einvoice_ready_schema() -> impl Into<RefOr<Schema>> {
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Boolean)
+                .enum_values(Some([true])),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .additional_properties(Some(ArrayBuilder::new().items(
+                    ObjectBuilder::new().schema_type(Type::String),
+                ))),
+        )
+}
+
+impl EinvoiceReady {
+    fn of(row: &FullRow<Invoice>) -> EinvoiceReady {
+        match crate::einvoice::readiness::check(row) {
+            Ok(_) => EinvoiceReady::Ready(true),
+            Err(errors) => EinvoiceReady::Missing(
+                errors
+                    .entries()
+                    .map(|(field, messages)| (field.clone(), messages.clone()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
 /// Renders invoices read with everything they embed (`read::FullRow`); no query.
 pub(crate) fn render(
     views: Views<'_>,
     rows: Vec<FullRow<Invoice>>,
 ) -> sqlx::Result<Vec<InvoiceView>> {
     rows.into_iter()
-        .map(|row| Ok(view(views.public_url(), Embedded::new(views, row)?)))
+        .map(|row| {
+            let ready = EinvoiceReady::of(&row);
+            Ok(view(views.public_url(), Embedded::new(views, row)?, ready))
+        })
         .collect()
 }
 
-fn view(public_url: &str, embedded: Embedded<Invoice>) -> InvoiceView {
+fn view(public_url: &str, embedded: Embedded<Invoice>, ready: EinvoiceReady) -> InvoiceView {
     let Embedded {
         document: i,
         items,
@@ -190,6 +244,9 @@ fn view(public_url: &str, embedded: Embedded<Invoice>) -> InvoiceView {
         total: money(i.total_cents, &i.currency),
         balance: money(i.balance_cents, &i.currency),
         payment_term,
+        buyer_reference: i.buyer_reference,
+        purchase_order: i.purchase_order,
+        einvoice_ready: ready,
         items: item_views(items, &i.currency),
         business,
         customer,

@@ -15,6 +15,7 @@ mod harness;
 // One folder per resource.
 mod business;
 mod customers;
+mod einvoice;
 mod events;
 mod invoices;
 mod payment_terms;
