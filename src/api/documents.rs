@@ -4,8 +4,8 @@
 use rust_decimal::Decimal;
 
 use crate::api::input::{Form, Obj, Patch};
-use crate::billing::documents::content::TaxChange;
 use crate::billing::codes::is_unit_code;
+use crate::billing::documents::content::TaxChange;
 use crate::billing::documents::items::{DEFAULT_UNIT_CODE, LineChange};
 use crate::billing::documents::{MAX_ITEM_ENTRIES, MAX_TAXES};
 use crate::money::{check_fixed_amount, check_percent, check_quantity, check_unit_price};
@@ -38,7 +38,8 @@ pub fn read_items(form: &mut Form, obj: &Obj) -> Vec<LineChange> {
                     if is_unit_code(&upper) {
                         Some(upper)
                     } else {
-                        let message = "is not a UN/ECE Recommendation 20 unit code (e.g. C62, HUR, KGM)";
+                        let message =
+                            "is not a UN/ECE Recommendation 20 unit code (e.g. C62, HUR, KGM)";
                         form.error(item, "unit_code", message);
                         None
                     }

@@ -128,7 +128,8 @@ pub(crate) fn document(spec: &mut Value) {
     ok["description"] = json!("The e-invoice");
     ok["content"] = json!({ XML: xml.clone() });
     ok["headers"]["ETag"] = json!({"description": "The XML's version: send it back as If-None-Match", "schema": {"type": "string"}});
-    op["responses"]["304"] = json!({"description": "Not modified: If-None-Match names this version"});
+    op["responses"]["304"] =
+        json!({"description": "Not modified: If-None-Match names this version"});
     op["responses"]["422"]["description"] =
         json!("The invoice lacks what EN 16931 needs (each piece named), or an unknown syntax");
     spec["paths"]["/api/v1/invoices/{id}.xml"] = json!({"get": op});

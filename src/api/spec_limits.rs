@@ -381,9 +381,21 @@ fn body_limits() -> Vec<(&'static str, &'static str, Value)> {
             "exemption_reason",
             text(taxes::EXEMPTION_REASON_MAX as u64),
         ),
-        ("TaxInput", "exemption_reason_code", clearable_enum(&VATEX_CODES)),
-        ("ItemInput", "unit_code", json!({"pattern": "^[A-Za-z0-9]{1,3}$"})),
-        ("InvoiceInput", "buyer_reference", text(REFERENCE_MAX as u64)),
+        (
+            "TaxInput",
+            "exemption_reason_code",
+            clearable_enum(&VATEX_CODES),
+        ),
+        (
+            "ItemInput",
+            "unit_code",
+            json!({"pattern": "^[A-Za-z0-9]{1,3}$"}),
+        ),
+        (
+            "InvoiceInput",
+            "buyer_reference",
+            text(REFERENCE_MAX as u64),
+        ),
         ("InvoiceInput", "purchase_order", text(REFERENCE_MAX as u64)),
         ("PaymentTermInput", "name", name(NAME_MAX)),
         (

@@ -174,7 +174,10 @@ pub fn check_category(
     match category {
         "S" => {
             if rate <= Decimal::ZERO {
-                errors.add("rate", "must be more than 0 for category S (standard rated)");
+                errors.add(
+                    "rate",
+                    "must be more than 0 for category S (standard rated)",
+                );
             }
         }
         _ => {
@@ -277,7 +280,10 @@ pub async fn update(
         None if matches!(tax.category.as_str(), "S" | "Z") => by_rate(rate).into(),
         None => tax.category.clone(),
     };
-    let reason = changes.exemption_reason.clone().unwrap_or(tax.exemption_reason);
+    let reason = changes
+        .exemption_reason
+        .clone()
+        .unwrap_or(tax.exemption_reason);
     let code = changes
         .exemption_reason_code
         .clone()

@@ -142,7 +142,9 @@ pub fn write(m: &Model) -> io::Result<Vec<u8>> {
             }
             for g in f.groups.iter().filter(|g| g.allowance_cents != 0) {
                 x.wrap("ram:SpecifiedTradeAllowanceCharge", |x| {
-                    x.wrap("ram:ChargeIndicator", |x| x.text("udt:Indicator", &[], "false"))?;
+                    x.wrap("ram:ChargeIndicator", |x| {
+                        x.text("udt:Indicator", &[], "false")
+                    })?;
                     x.text("ram:ActualAmount", &[], &money(g.allowance_cents))?; // BT-92
                     x.text("ram:ReasonCode", &[], "95")?; // BT-98
                     x.text("ram:Reason", &[], "Discount")?; // BT-97

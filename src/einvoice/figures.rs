@@ -153,8 +153,13 @@ pub fn figures(
         .collect();
     let doc_rates: Vec<TaxRate> = document.iter().map(|t| rate(t)).collect();
     let item_rates: Vec<TaxRate> = item_level.iter().map(|t| rate(t)).collect();
-    let totals = match money::compute(currency, &inputs, discount(invoice), &doc_rates, &item_rates)
-    {
+    let totals = match money::compute(
+        currency,
+        &inputs,
+        discount(invoice),
+        &doc_rates,
+        &item_rates,
+    ) {
         Ok(totals) => totals,
         Err(err) => {
             errors.add("total", format!("cannot be computed again: {err}"));

@@ -93,7 +93,13 @@ pub async fn write(
     let safe: String = model
         .number
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     Ok(Written {
         etag: format!("\"{}-{}\"", syntax.as_str(), &hex[..32]),

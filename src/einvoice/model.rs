@@ -121,7 +121,9 @@ pub fn build(row: &FullRow<Invoice>, profile: &Profile) -> Result<Model, FieldEr
     let legal_name = clean(&profile.legal_name);
     let seller = Party {
         name: legal_name.clone().unwrap_or_else(|| profile.name.clone()),
-        trading_name: legal_name.filter(|l| *l != profile.name).map(|_| profile.name.clone()),
+        trading_name: legal_name
+            .filter(|l| *l != profile.name)
+            .map(|_| profile.name.clone()),
         vat_id: vat_id.filter(|_| !outside_scope),
         tax_registration_id: tax_registration_id.filter(|_| !outside_scope),
         legal_id: clean(&profile.registration_number),

@@ -102,10 +102,9 @@ pub fn check_parts(
         }
     }
     let buyer_tax_id = customer.and_then(|c| present(&c.tax_id));
-    let codes: Vec<&str> = figures
-        .iter()
-        .flat_map(|f| f.groups.iter().map(|g| g.category.code.as_str()))
-        .collect();
+    // The categories applied (from the tax lines, so that they are known even when a
+    // line's figures are not).
+    let codes: Vec<&str> = taxes.iter().map(|t| t.category.as_str()).collect();
     let seller_vat = seller.tax_id.is_some_and(is_vat_id);
     let has = |code: &str| codes.contains(&code);
     if codes.iter().any(|c| *c != "O") {

@@ -8,7 +8,10 @@ use super::model::{Model, Party, SPECIFICATION};
 use super::xml::Xml;
 
 const NS: [(&str, &str); 3] = [
-    ("xmlns", "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"),
+    (
+        "xmlns",
+        "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+    ),
     (
         "xmlns:cac",
         "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
@@ -44,7 +47,9 @@ pub fn write(m: &Model) -> io::Result<Vec<u8>> {
             x.text("cbc:ActualDeliveryDate", &[], &date.to_string())?; // BT-72
             x.wrap("cac:DeliveryLocation", |x| {
                 x.wrap("cac:Address", |x| {
-                    x.wrap("cac:Country", |x| x.text("cbc:IdentificationCode", &[], country))
+                    x.wrap("cac:Country", |x| {
+                        x.text("cbc:IdentificationCode", &[], country)
+                    })
                 })
             })
         })?;
@@ -58,7 +63,9 @@ pub fn write(m: &Model) -> io::Result<Vec<u8>> {
                 x.text("cbc:ID", &[], iban)?; // BT-84
                 x.opt("cbc:Name", p.account_name.as_deref())?; // BT-85
                 if let Some(bic) = &p.bic {
-                    x.wrap("cac:FinancialInstitutionBranch", |x| x.text("cbc:ID", &[], bic))?;
+                    x.wrap("cac:FinancialInstitutionBranch", |x| {
+                        x.text("cbc:ID", &[], bic)
+                    })?;
                 }
                 Ok(())
             })?;

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
 use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
 
 use crate::actor::Actor;
 use crate::timestamp;
@@ -157,9 +157,9 @@ fn einvoice_ready_schema() -> impl Into<RefOr<Schema>> {
         .item(
             ObjectBuilder::new()
                 .schema_type(Type::Object)
-                .additional_properties(Some(ArrayBuilder::new().items(
-                    ObjectBuilder::new().schema_type(Type::String),
-                ))),
+                .additional_properties(Some(
+                    ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::String)),
+                )),
         )
 }
 

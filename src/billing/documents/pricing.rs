@@ -166,16 +166,16 @@ pub fn price(
         .map(|t| {
             let tax = book.taxes.get(&t.id);
             AppliedTax {
-            tax_id: t.id,
-            name: tax.map(|tax| tax.name.clone()).unwrap_or_default(),
-            category: tax.map_or_else(|| "S".to_string(), |tax| tax.category.clone()),
-            exemption_reason: tax.and_then(|tax| tax.exemption_reason.clone()),
-            exemption_reason_code: tax.and_then(|tax| tax.exemption_reason_code.clone()),
-            rate: t.rate,
-            inclusive: t.inclusive,
-            invoice_level: t.invoice_level,
-            amount_cents: t.amount_cents,
-        }
+                tax_id: t.id,
+                name: tax.map(|tax| tax.name.clone()).unwrap_or_default(),
+                category: tax.map_or_else(|| "S".to_string(), |tax| tax.category.clone()),
+                exemption_reason: tax.and_then(|tax| tax.exemption_reason.clone()),
+                exemption_reason_code: tax.and_then(|tax| tax.exemption_reason_code.clone()),
+                rate: t.rate,
+                inclusive: t.inclusive,
+                invoice_level: t.invoice_level,
+                amount_cents: t.amount_cents,
+            }
         })
         .collect();
     Ok(Priced { totals, taxes })

@@ -45,19 +45,44 @@ async fn an_invoice_lacking_what_the_standard_needs_names_every_piece() {
         ("items[0].tax_ids", "BT-151"),
         ("items[1].tax_ids", "BT-151"),
     ] {
-        let message = ready[field][0].as_str().unwrap_or_else(|| panic!("{field}: {ready}"));
+        let message = ready[field][0]
+            .as_str()
+            .unwrap_or_else(|| panic!("{field}: {ready}"));
         assert!(message.starts_with(bt), "{field}: {message}");
     }
     assert!(ready.get("items[2].tax_ids").is_none(), "{ready}");
 
     for syntax in ["ubl", "cii"] {
         let path = format!("/api/v1/invoices/{id}.xml?syntax={syntax}");
-        let body = assert_error(app.authed(&tenant, Method::GET, &path).send().await.unwrap(), 422).await;
-        assert_eq!(body["errors"], *ready, "the 422 lists what einvoice_ready shows");
-        assert!(body["message"].as_str().unwrap().contains("business.tax_id"), "{body}");
+        let body = assert_error(
+            app.authed(&tenant, Method::GET, &path)
+                .send()
+                .await
+                .unwrap(),
+            422,
+        )
+        .await;
+        assert_eq!(
+            body["errors"], *ready,
+            "the 422 lists what einvoice_ready shows"
+        );
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap()
+                .contains("business.tax_id"),
+            "{body}"
+        );
     }
     let path = format!("/api/v1/invoices/{id}.xml?syntax=pdf");
-    let body = assert_error(app.authed(&tenant, Method::GET, &path).send().await.unwrap(), 422).await;
+    let body = assert_error(
+        app.authed(&tenant, Method::GET, &path)
+            .send()
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
     assert!(body["errors"]["syntax"].is_array(), "{body}");
 }
 
@@ -76,13 +101,21 @@ async fn accept_xml_the_etag_and_another_business() {
     let id = inv["id"].as_i64().unwrap();
     let ubl = xml(&app, &s.tenant, id, "ubl").await;
     let path = format!("/api/v1/invoices/{id}.xml");
-    let plain = app.authed(&s.tenant, Method::GET, &path).send().await.unwrap();
+    let plain = app
+        .authed(&s.tenant, Method::GET, &path)
+        .send()
+        .await
+        .unwrap();
     let etag = plain.headers()["etag"].to_str().unwrap().to_string();
     assert_eq!(
         plain.headers()["content-disposition"],
         "inline; filename=\"INV-0001.xml\""
     );
-    assert_eq!(plain.bytes().await.unwrap().to_vec(), ubl, "UBL is the default");
+    assert_eq!(
+        plain.bytes().await.unwrap().to_vec(),
+        ubl,
+        "UBL is the default"
+    );
 
     let accepted = app
         .authed(&s.tenant, Method::GET, &format!("/api/v1/invoices/{id}"))
@@ -150,15 +183,30 @@ async fn tax_categories_are_checked_with_their_rate_and_reason() {
     let app = TestApp::spawn().await;
     let tenant = app.tenant("Flixtechs").await;
     for (fields, named) in [
-        (json!({"name": "RC", "rate": "19", "category": "AE", "exemption_reason": "x"}), vec!["rate"]),
-        (json!({"name": "Ex", "rate": "0", "category": "E"}), vec!["exemption_reason"]),
-        (json!({"name": "Z", "rate": "0", "category": "Z", "exemption_reason": "x"}), vec!["exemption_reason"]),
-        (json!({"name": "S", "rate": "19", "category": "X"}), vec!["category"]),
-        (json!({"name": "S", "rate": "19", "category": "E", "exemption_reason_code": "VATEX-XX"}),
-         vec!["exemption_reason_code"]),
+        (
+            json!({"name": "RC", "rate": "19", "category": "AE", "exemption_reason": "x"}),
+            vec!["rate"],
+        ),
+        (
+            json!({"name": "Ex", "rate": "0", "category": "E"}),
+            vec!["exemption_reason"],
+        ),
+        (
+            json!({"name": "Z", "rate": "0", "category": "Z", "exemption_reason": "x"}),
+            vec!["exemption_reason"],
+        ),
+        (
+            json!({"name": "S", "rate": "19", "category": "X"}),
+            vec!["category"],
+        ),
+        (
+            json!({"name": "S", "rate": "19", "category": "E", "exemption_reason_code": "VATEX-XX"}),
+            vec!["exemption_reason_code"],
+        ),
     ] {
         let (status, body) = send(
-            app.authed(&tenant, Method::POST, "/api/v1/taxes").json(&json!({"tax": fields})),
+            app.authed(&tenant, Method::POST, "/api/v1/taxes")
+                .json(&json!({"tax": fields})),
         )
         .await;
         assert_eq!(status, 422, "{fields}: {body}");
@@ -176,7 +224,13 @@ async fn tax_categories_are_checked_with_their_rate_and_reason() {
     assert_eq!(exempt["category"], "E");
     let id = exempt["id"].as_i64().unwrap();
     // Checked on the tax as it will be: a rate above 0 for an exempt tax is refused.
-    let (status, body) = patch(&app, &tenant, &format!("/api/v1/taxes/{id}"), json!({"rate": "5"})).await;
+    let (status, body) = patch(
+        &app,
+        &tenant,
+        &format!("/api/v1/taxes/{id}"),
+        json!({"rate": "5"}),
+    )
+    .await;
     assert_eq!(status, 422, "{body}");
     assert!(body["errors"]["rate"].is_array(), "{body}");
     let (status, body) = patch(
@@ -194,16 +248,23 @@ async fn tax_categories_are_checked_with_their_rate_and_reason() {
 async fn unit_codes_and_references_are_bounded_and_locked_once_issued() {
     let app = TestApp::spawn().await;
     let s = seller(&app, "Flixtechs").await;
-    let (status, body) = send(app.authed(&s.tenant, Method::POST, "/api/v1/invoices").json(&json!({
+    let (status, body) = send(
+        app.authed(&s.tenant, Method::POST, "/api/v1/invoices")
+            .json(&json!({
         "invoice": {"customer_id": s.customer_id, "currency": "EUR",
                     "buyer_reference": "x".repeat(201),
                     "items_attributes": [{"name": "A", "quantity": 1, "unit_price": 1,
                                           "unit_code": "PIECES"},
                                          {"name": "B", "quantity": 1, "unit_price": 1,
-                                          "unit_code": "ZZZ"}]}})))
+                                          "unit_code": "ZZZ"}]}})),
+    )
     .await;
     assert_eq!(status, 422, "{body}");
-    for field in ["buyer_reference", "items_attributes[0].unit_code", "items_attributes[1].unit_code"] {
+    for field in [
+        "buyer_reference",
+        "items_attributes[0].unit_code",
+        "items_attributes[1].unit_code",
+    ] {
         assert!(body["errors"][field].is_array(), "{field}: {body}");
     }
     let inv = invoice(
@@ -228,5 +289,8 @@ async fn unit_codes_and_references_are_bounded_and_locked_once_issued() {
     .await;
     assert_eq!(status, 422, "{body}");
     assert!(body["errors"]["buyer_reference"].is_array(), "{body}");
-    assert!(body["errors"].get("purchase_order").is_none(), "the same value is no change");
+    assert!(
+        body["errors"].get("purchase_order").is_none(),
+        "the same value is no change"
+    );
 }

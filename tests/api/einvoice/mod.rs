@@ -40,7 +40,10 @@ fn validator() -> PathBuf {
 pub fn validate(syntax: &str, name: &str, xml: &[u8]) {
     let dir = std::env::temp_dir().join(format!("koteshen-einvoice-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!("{name}-{syntax}-{}.xml", uuid::Uuid::new_v4().simple()));
+    let file = dir.join(format!(
+        "{name}-{syntax}-{}.xml",
+        uuid::Uuid::new_v4().simple()
+    ));
     std::fs::write(&file, xml).unwrap();
     let output = Command::new("python3")
         .arg(validator())
@@ -54,7 +57,9 @@ pub fn validate(syntax: &str, name: &str, xml: &[u8]) {
     let code = output.status.code();
     if code != Some(0) {
         let xml = String::from_utf8_lossy(xml);
-        panic!("{name}: the {syntax} e-invoice fails EN 16931 ({code:?}):\n{stdout}{stderr}\n{xml}");
+        panic!(
+            "{name}: the {syntax} e-invoice fails EN 16931 ({code:?}):\n{stdout}{stderr}\n{xml}"
+        );
     }
     let _ = std::fs::remove_file(&file);
 }
@@ -64,10 +69,16 @@ pub async fn xml(app: &TestApp, tenant: &Tenant, id: i64, syntax: &str) -> Vec<u
     let path = format!("/api/v1/invoices/{id}.xml?syntax={syntax}");
     let response = app.authed(tenant, Method::GET, &path).send().await.unwrap();
     let status = response.status();
-    let content_type = response.headers()["content-type"].to_str().unwrap().to_string();
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_string();
     let body = response.bytes().await.unwrap().to_vec();
     assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&body));
-    assert!(content_type.starts_with("application/xml"), "{content_type}");
+    assert!(
+        content_type.starts_with("application/xml"),
+        "{content_type}"
+    );
     body
 }
 
@@ -142,5 +153,11 @@ pub async fn invoice(app: &TestApp, s: &Seller, mut fields: Value) -> Value {
     if fields.get("invoice_taxes_attributes").is_none() {
         fields["invoice_taxes_attributes"] = json!([]);
     }
-    post(app, &s.tenant, "/api/v1/invoices", json!({ "invoice": fields })).await
+    post(
+        app,
+        &s.tenant,
+        "/api/v1/invoices",
+        json!({ "invoice": fields }),
+    )
+    .await
 }

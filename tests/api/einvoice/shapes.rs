@@ -53,7 +53,12 @@ async fn many_rates_item_level_with_a_percent_discount() {
     let s = seller(&app, "Flixtechs").await;
     let full = tax(&app, &s.tenant, json!({"name": "USt 19", "rate": "19"})).await;
     let reduced = tax(&app, &s.tenant, json!({"name": "USt 7", "rate": "7"})).await;
-    let zero = tax(&app, &s.tenant, json!({"name": "Zero", "rate": "0", "category": "z"})).await;
+    let zero = tax(
+        &app,
+        &s.tenant,
+        json!({"name": "Zero", "rate": "0", "category": "z"}),
+    )
+    .await;
     let inv = invoice(
         &app,
         &s,
@@ -79,7 +84,10 @@ async fn zero_rated_and_exempt_with_a_reason() {
         json!({"items_attributes": [item("Children's clothes", "4", "20", &[zero])]}),
     )
     .await;
-    assert_eq!(inv["taxes"][0]["category"], "Z", "0 % without a category is Z");
+    assert_eq!(
+        inv["taxes"][0]["category"], "Z",
+        "0 % without a category is Z"
+    );
     validate_both(&app, &s.tenant, inv["id"].as_i64().unwrap(), "zero_rated").await;
 
     let exempt = tax(
@@ -97,7 +105,10 @@ async fn zero_rated_and_exempt_with_a_reason() {
     )
     .await;
     let ubl = validate_both(&app, &s.tenant, inv["id"].as_i64().unwrap(), "exempt").await;
-    assert!(ubl.contains("<cbc:TaxExemptionReason>Exempt under"), "{ubl}");
+    assert!(
+        ubl.contains("<cbc:TaxExemptionReason>Exempt under"),
+        "{ubl}"
+    );
 }
 
 #[tokio::test]
@@ -120,7 +131,10 @@ async fn reverse_charge_between_two_eu_vat_ids_and_an_intra_community_supply() {
     )
     .await;
     let ubl = validate_both(&app, &s.tenant, inv["id"].as_i64().unwrap(), "reverse").await;
-    assert!(ubl.contains("<cbc:CompanyID>BE0123456789</cbc:CompanyID>"), "{ubl}");
+    assert!(
+        ubl.contains("<cbc:CompanyID>BE0123456789</cbc:CompanyID>"),
+        "{ubl}"
+    );
 
     let supply = tax(
         &app,
@@ -135,7 +149,13 @@ async fn reverse_charge_between_two_eu_vat_ids_and_an_intra_community_supply() {
         json!({"items_attributes": [item("Machine", "1", "12000", &[supply])]}),
     )
     .await;
-    validate_both(&app, &s.tenant, inv["id"].as_i64().unwrap(), "intra_community").await;
+    validate_both(
+        &app,
+        &s.tenant,
+        inv["id"].as_i64().unwrap(),
+        "intra_community",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -156,8 +176,12 @@ async fn document_level_tax_with_a_fixed_discount_and_partial_payments() {
     set_invoice_status(&app, &s.tenant, id, "sent").await;
     for amount in ["100.00", "33.33"] {
         let (status, body) = send(
-            app.authed(&s.tenant, Method::POST, &format!("/api/v1/invoices/{id}/payments"))
-                .json(&json!({"payment": {"amount": amount, "paid_at": "2025-10-20"}})),
+            app.authed(
+                &s.tenant,
+                Method::POST,
+                &format!("/api/v1/invoices/{id}/payments"),
+            )
+            .json(&json!({"payment": {"amount": amount, "paid_at": "2025-10-20"}})),
         )
         .await;
         assert_eq!(status, 201, "{body}");
@@ -209,7 +233,10 @@ async fn jpy_and_kwd_keep_their_minor_units() {
     )
     .await;
     let missing = &fils["einvoice_ready"];
-    assert!(missing["currency"][0].as_str().unwrap().contains("BT-5"), "{missing}");
+    assert!(
+        missing["currency"][0].as_str().unwrap().contains("BT-5"),
+        "{missing}"
+    );
 }
 
 #[tokio::test]
@@ -257,7 +284,12 @@ async fn a_hundred_lines_and_a_buyer_outside_the_eu() {
     let items: Vec<_> = (0..100)
         .map(|i| {
             let rate = if i % 3 == 0 { reduced } else { vat };
-            item(&format!("Part {i}"), &format!("{}.5", i % 7 + 1), &format!("{}.37", i + 1), &[rate])
+            item(
+                &format!("Part {i}"),
+                &format!("{}.5", i % 7 + 1),
+                &format!("{}.37", i + 1),
+                &[rate],
+            )
         })
         .collect();
     let inv = invoice(
@@ -266,7 +298,13 @@ async fn a_hundred_lines_and_a_buyer_outside_the_eu() {
         json!({"items_attributes": items, "discount_type": "percent", "discount_value": "2.5"}),
     )
     .await;
-    validate_both(&app, &s.tenant, inv["id"].as_i64().unwrap(), "hundred_lines").await;
+    validate_both(
+        &app,
+        &s.tenant,
+        inv["id"].as_i64().unwrap(),
+        "hundred_lines",
+    )
+    .await;
 
     let export = tax(
         &app,
@@ -280,6 +318,12 @@ async fn a_hundred_lines_and_a_buyer_outside_the_eu() {
                           "items_attributes": [item("Machine", "1", "9000", &[export])],
                           "invoice_taxes_attributes": []});
     body["customer_id"] = json!(swiss);
-    let inv = crate::harness::post(&app, &s.tenant, "/api/v1/invoices", json!({"invoice": body})).await;
+    let inv = crate::harness::post(
+        &app,
+        &s.tenant,
+        "/api/v1/invoices",
+        json!({"invoice": body}),
+    )
+    .await;
     validate_both(&app, &s.tenant, inv["id"].as_i64().unwrap(), "export").await;
 }
