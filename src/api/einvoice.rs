@@ -143,6 +143,32 @@ pub(crate) fn document(spec: &mut Value) {
     }
 }
 
+/// The input limits of the fields e-invoices added (`spec_limits` states them): tax
+/// categories and reasons, unit codes, the buyer's references.
+pub(crate) fn limits() -> Vec<(&'static str, &'static str, Value)> {
+    use crate::api::invoices::REFERENCE_MAX;
+    use crate::billing::{codes, taxes};
+    let mut vatex: Vec<Value> = codes::VATEX_CODES.iter().map(|c| json!(c)).collect();
+    vatex.push(Value::Null);
+    let text = |max: usize| json!({"maxLength": max});
+    vec![
+        ("TaxInput", "category", json!({"enum": taxes::CATEGORIES})),
+        (
+            "TaxInput",
+            "exemption_reason",
+            text(taxes::EXEMPTION_REASON_MAX),
+        ),
+        ("TaxInput", "exemption_reason_code", json!({"enum": vatex})),
+        (
+            "ItemInput",
+            "unit_code",
+            json!({"pattern": "^[A-Za-z0-9]{1,3}$"}),
+        ),
+        ("InvoiceInput", "buyer_reference", text(REFERENCE_MAX)),
+        ("InvoiceInput", "purchase_order", text(REFERENCE_MAX)),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,8 +6,7 @@
 
 use serde_json::{Value, json};
 
-use crate::api::invoices::REFERENCE_MAX;
-use crate::billing::codes::VATEX_CODES;
+use crate::api::einvoice;
 use crate::billing::documents::MAX_TAXES;
 use crate::billing::profile::{countries, formats};
 use crate::billing::{
@@ -133,7 +132,7 @@ pub fn apply(spec: &mut Value) {
             object["anyOf"] = any_of;
         }
     }
-    for (schema, property, limits) in body_limits() {
+    for (schema, property, limits) in body_limits().into_iter().chain(einvoice::limits()) {
         for name in [schema.to_string(), format!("{schema}Update")] {
             if let Some(target) = schemas.pointer_mut(&format!("/{name}/properties/{property}")) {
                 merge(target, &limits);
@@ -204,13 +203,6 @@ fn text(max: u64) -> Value {
 
 fn one_of(values: &[&str]) -> Value {
     json!({"enum": values})
-}
-
-/// One of `values`, or `null` to clear.
-fn clearable_enum(values: &[&str]) -> Value {
-    let mut all: Vec<Value> = values.iter().map(|v| json!(v)).collect();
-    all.push(Value::Null);
-    json!({"enum": all})
 }
 
 /// ISO 3166-1 alpha-2 (any case is accepted; the list is upper-case), or `null` to clear.
@@ -375,28 +367,6 @@ fn body_limits() -> Vec<(&'static str, &'static str, Value)> {
         ("PaymentInstructionsInput", "text", text(TEXT_MAX)),
         ("TaxInput", "name", name(NAME_MAX)),
         ("TaxInput", "rate", decimal(PERCENT)),
-        ("TaxInput", "category", one_of(&taxes::CATEGORIES)),
-        (
-            "TaxInput",
-            "exemption_reason",
-            text(taxes::EXEMPTION_REASON_MAX as u64),
-        ),
-        (
-            "TaxInput",
-            "exemption_reason_code",
-            clearable_enum(&VATEX_CODES),
-        ),
-        (
-            "ItemInput",
-            "unit_code",
-            json!({"pattern": "^[A-Za-z0-9]{1,3}$"}),
-        ),
-        (
-            "InvoiceInput",
-            "buyer_reference",
-            text(REFERENCE_MAX as u64),
-        ),
-        ("InvoiceInput", "purchase_order", text(REFERENCE_MAX as u64)),
         ("PaymentTermInput", "name", name(NAME_MAX)),
         (
             "PaymentTermInput",

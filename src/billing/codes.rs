@@ -4,7 +4,7 @@
 //! `binary_search`.
 
 /// UN/ECE Recommendation 20 (with Rec 21's `X…` packaging codes): an item's `unit_code`.
-pub const UNIT_CODES: [&str; 2162] = [
+pub static UNIT_CODES: [&str; 2162] = [
     "10", "11", "13", "14", "15", "1I", "20", "21", "22", "23", "24", "25", "27", "28", "2A", "2B",
     "2C", "2G", "2H", "2I", "2J", "2K", "2L", "2M", "2N", "2P", "2Q", "2R", "2U", "2X", "2Y", "2Z",
     "33", "34", "35", "37", "38", "3B", "3C", "40", "41", "4C", "4G", "4H", "4K", "4L", "4M", "4N",
@@ -171,7 +171,7 @@ pub const UNIT_CODES: [&str; 2162] = [
 ];
 
 /// The VATEX list: a tax's `exemption_reason_code` (BT-121).
-pub const VATEX_CODES: [&str; 88] = [
+pub static VATEX_CODES: [&str; 88] = [
     "VATEX-EU-132",
     "VATEX-EU-132-1A",
     "VATEX-EU-132-1B",
