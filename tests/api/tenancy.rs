@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 
 use crate::harness::webhook_receiver::{Receiver, subscribe};
 use crate::harness::{
-    app_with_sink, assert_error, documented_invoice, documented_quote, get, invoice_due_in, post,
-    send, setup,
+    TestApp, assert_error, documented_invoice, documented_quote, get, invoice_due_in, post, send,
+    setup,
 };
 
 /// One request of the other business's, and the body it sends.
@@ -15,8 +15,15 @@ type Row = (Method, String, Option<Value>);
 
 #[tokio::test]
 async fn another_business_records_answer_404_on_every_route_and_stay_untouched() {
-    // With a mail sink: the send actions below must queue nothing.
-    let (app, sink) = app_with_sink().await;
+    // With a mail sink: the send actions below must queue nothing. More requests than a
+    // token's minute allows.
+    let sink = crate::harness::smtp_sink::SmtpSink::start().await;
+    let url = sink.url();
+    let app = TestApp::spawn_with(|c| {
+        c.smtp_url = url;
+        c.rate_limit_per_minute = 1000;
+    })
+    .await;
     let mine = setup(&app, "Mine").await;
     let my_invoice = invoice_due_in(&app, &mine, 10, "sent").await;
 
