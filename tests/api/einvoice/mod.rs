@@ -35,15 +35,13 @@ fn validator() -> PathBuf {
         })
 }
 
-/// Runs the EN 16931 rules on `xml` in `syntax` (`ubl`, `cii`): prints every failed rule
-/// (warnings included) and fails the test on a fatal one.
-pub fn validate(syntax: &str, name: &str, xml: &[u8]) {
+/// Runs the EN 16931 rules on `xml` in `syntax`: the validator's exit status and
+/// report, and the file it read.
+fn run_validator(syntax: &str, name: &str, xml: &[u8]) -> (Option<i32>, String, PathBuf) {
     let dir = std::env::temp_dir().join(format!("koteshen-einvoice-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!(
-        "{name}-{syntax}-{}.xml",
-        uuid::Uuid::new_v4().simple()
-    ));
+    let unique = uuid::Uuid::new_v4().simple();
+    let file = dir.join(format!("{name}-{syntax}-{unique}.xml"));
     std::fs::write(&file, xml).unwrap();
     let output = Command::new("python3")
         .arg(validator())
@@ -51,15 +49,34 @@ pub fn validate(syntax: &str, name: &str, xml: &[u8]) {
         .arg(&file)
         .output()
         .expect("python3 runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{name} {syntax}:\n{stdout}{stderr}");
-    let code = output.status.code();
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code(), report, file)
+}
+
+/// A document the rules must refuse: the validator is really looking.
+pub fn assert_refused(syntax: &str, name: &str, xml: &[u8]) -> String {
+    let (code, report, file) = run_validator(syntax, name, xml);
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(
+        code,
+        Some(1),
+        "{name}: a broken {syntax} document passed:\n{report}"
+    );
+    report
+}
+
+/// Runs the EN 16931 rules on `xml` in `syntax` (`ubl`, `cii`): prints every failed rule
+/// (warnings included) and fails the test on a fatal one.
+pub fn validate(syntax: &str, name: &str, xml: &[u8]) {
+    let (code, report, file) = run_validator(syntax, name, xml);
+    println!("{name} {syntax}:\n{report}");
     if code != Some(0) {
         let xml = String::from_utf8_lossy(xml);
-        panic!(
-            "{name}: the {syntax} e-invoice fails EN 16931 ({code:?}):\n{stdout}{stderr}\n{xml}"
-        );
+        panic!("{name}: the {syntax} e-invoice fails EN 16931 ({code:?}):\n{report}\n{xml}");
     }
     if syntax == "cii" {
         xsd(name, &file);

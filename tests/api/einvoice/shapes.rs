@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::json;
 
-use super::{customer, invoice, seller, tax, validate_both};
+use super::{assert_refused, customer, invoice, seller, tax, validate_both};
 use crate::harness::{TestApp, send, set_invoice_status, show};
 
 fn item(name: &str, quantity: &str, price: &str, taxes: &[i64]) -> serde_json::Value {
@@ -45,6 +45,13 @@ async fn one_rate_with_the_figures_the_api_shows() {
     ] {
         assert!(ubl.contains(expected), "{expected} in {ubl}");
     }
+    // The rules do look: the same document with another total fails BR-CO-15.
+    let broken = ubl.replace(
+        ">1136.45</cbc:TaxInclusiveAmount>",
+        ">1136.46</cbc:TaxInclusiveAmount>",
+    );
+    let report = assert_refused("ubl", "one_rate_broken", broken.as_bytes());
+    assert!(report.contains("BR-CO-15"), "{report}");
 }
 
 #[tokio::test]
