@@ -1,13 +1,9 @@
 //! An invoice as the API shows it, from the one query that reads it with everything it
 //! embeds (`billing::documents::read::find_full`).
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
-use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
 
 use crate::actor::Actor;
 use crate::timestamp;
@@ -22,6 +18,7 @@ use crate::views::customers::CustomerView;
 use crate::views::documents::{
     Embedded, ItemView, MoneyView, TaxLineView, item_views, money, tax_views,
 };
+use crate::views::einvoice_ready::{EinvoiceReady, einvoice_ready_schema};
 
 /// The payment term as the documents embed it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -137,44 +134,6 @@ pub struct InvoiceView {
     pub business: BusinessView,
     pub customer: Option<CustomerView>,
     pub taxes: Vec<TaxLineView>,
-}
-
-/// `true`, or what the invoice lacks to be an e-invoice.
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
-pub enum EinvoiceReady {
-    Ready(bool),
-    Missing(BTreeMap<String, Vec<String>>),
-}
-
-fn einvoice_ready_schema() -> impl Into<RefOr<Schema>> {
-    OneOfBuilder::new()
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::Boolean)
-                .enum_values(Some([true])),
-        )
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::Object)
-                .additional_properties(Some(
-                    ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::String)),
-                )),
-        )
-}
-
-impl EinvoiceReady {
-    fn of(row: &FullRow<Invoice>) -> EinvoiceReady {
-        match crate::einvoice::readiness::check(row) {
-            Ok(_) => EinvoiceReady::Ready(true),
-            Err(errors) => EinvoiceReady::Missing(
-                errors
-                    .entries()
-                    .map(|(field, messages)| (field.clone(), messages.clone()))
-                    .collect(),
-            ),
-        }
-    }
 }
 
 /// Renders invoices read with everything they embed (`read::FullRow`); no query.

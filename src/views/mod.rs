@@ -7,6 +7,7 @@ pub mod address;
 pub mod business;
 pub mod customers;
 pub mod documents;
+pub mod einvoice_ready;
 pub mod events;
 pub mod invoices;
 pub mod me;
