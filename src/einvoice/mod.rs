@@ -7,6 +7,8 @@
 
 pub(crate) mod cii;
 pub(crate) mod figures;
+#[cfg(test)]
+mod figures_tests;
 pub(crate) mod model;
 pub(crate) mod readiness;
 pub(crate) mod ubl;
