@@ -64,7 +64,7 @@ echo "$generated"
 generated=$(python3 -c '
 import re, sys
 text = sys.stdin.read()
-known = re.compile(r"WARNING parsing [^\n]*\n\n(Unsupported content type image/[a-z+]+|Cannot parse response for status code [^\n]*Unsupported content_type application/pdf[^\n]*)\n\n[^\n]*(\n[^\n]+)*")
+known = re.compile(r"WARNING parsing [^\n]*\n\n(Unsupported content type image/[a-z+]+|Cannot parse response for status code [^\n]*Unsupported content_type application/(pdf|xml)[^\n]*)\n\n[^\n]*(\n[^\n]+)*")
 print(known.sub("", text).replace("Warning(s) encountered while generating. Client was generated, but some pieces may be missing", ""))
 ' <<<"$generated")
 if grep -qiE "warning|error|skipp" <<<"$generated"; then

@@ -11,6 +11,7 @@ pub mod billing;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod einvoice;
 pub mod error;
 pub mod http;
 pub mod jobs;

@@ -233,9 +233,13 @@ pub async fn list(
 pub async fn show(
     State(state): State<AppState>,
     auth: Auth,
-    ShowId { id, pdf }: ShowId,
+    ShowId { id, pdf, xml }: ShowId,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
+    // Credit notes have no e-invoice form yet.
+    if xml {
+        return Err(record_not_found());
+    }
     if pdf || crate::api::pdf::wants_pdf(&headers) {
         let answer =
             crate::api::pdf::answer(&state, auth.business_id, DocKind::CreditNote, id, &headers);

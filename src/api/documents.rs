@@ -4,8 +4,9 @@
 use rust_decimal::Decimal;
 
 use crate::api::input::{Form, Obj, Patch};
+use crate::billing::codes::is_unit_code;
 use crate::billing::documents::content::TaxChange;
-use crate::billing::documents::items::LineChange;
+use crate::billing::documents::items::{DEFAULT_UNIT_CODE, LineChange};
 use crate::billing::documents::{MAX_ITEM_ENTRIES, MAX_TAXES};
 use crate::money::{check_fixed_amount, check_percent, check_quantity, check_unit_price};
 
@@ -31,10 +32,26 @@ pub fn read_items(form: &mut Form, obj: &Obj) -> Vec<LineChange> {
             let quantity = form.not_null(item, "quantity", quantity, adding);
             let unit_price = form.decimal(item, "unit_price", check_unit_price);
             let unit_price = form.not_null(item, "unit_price", unit_price, adding);
+            let unit_code = match form.string(item, "unit_code", 3) {
+                Patch::Set(code) => {
+                    let upper = code.to_ascii_uppercase();
+                    if is_unit_code(&upper) {
+                        Some(upper)
+                    } else {
+                        let message =
+                            "is not a UN/ECE Recommendation 20 unit code (e.g. C62, HUR, KGM)";
+                        form.error(item, "unit_code", message);
+                        None
+                    }
+                }
+                Patch::Null => Some(DEFAULT_UNIT_CODE.to_string()),
+                _ => None,
+            };
             LineChange {
                 id,
                 destroy,
                 name,
+                unit_code,
                 description: form.string(item, "description", 10_000).change(),
                 quantity,
                 unit_price,

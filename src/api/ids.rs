@@ -27,10 +27,11 @@ async fn raw_id<S: Send + Sync>(parts: &mut Parts, state: &S) -> Result<String, 
     let Path(raw) = Path::<String>::from_request_parts(parts, state)
         .await
         .map_err(|_| record_not_found())?;
-    if raw.ends_with(".pdf") && !matches!(parts.method, Method::GET | Method::HEAD) {
+    let document_form = raw.ends_with(".pdf") || raw.ends_with(".xml");
+    if document_form && !matches!(parts.method, Method::GET | Method::HEAD) {
         return Err(ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,
-            "A document's PDF is read with GET only",
+            "A document's PDF or XML is read with GET only",
         )
         .with_header(header::ALLOW, HeaderValue::from_static("GET,HEAD")));
     }
@@ -46,11 +47,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     }
 }
 
-/// The `{id}` of an invoice's or quote's show: `13`, `13.json`, or `13.pdf` (`pdf`).
+/// The `{id}` of an invoice's or quote's show: `13`, `13.json`, `13.pdf` (`pdf`) or
+/// `13.xml` (`xml`, the e-invoice).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ShowId {
     pub id: i64,
     pub pdf: bool,
+    pub xml: bool,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for ShowId {
@@ -58,12 +61,17 @@ impl<S: Send + Sync> FromRequestParts<S> for ShowId {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let raw = raw_id(parts, state).await?;
-        let (digits, pdf) = match raw.strip_suffix(".pdf") {
-            Some(digits) => (digits, true),
-            None => (raw.as_str(), false),
+        let (digits, pdf, xml) = if let Some(digits) = raw.strip_suffix(".pdf") {
+            (digits, true, false)
+        } else if let Some(digits) = raw.strip_suffix(".xml") {
+            (digits, false, true)
+        } else {
+            (raw.as_str(), false, false)
         };
-        let id = parse_id(digits).filter(|_| !(pdf && digits.ends_with(".json")));
-        id.map(|id| ShowId { id, pdf }).ok_or_else(record_not_found)
+        let suffixed = pdf || xml;
+        let id = parse_id(digits).filter(|_| !(suffixed && digits.ends_with(".json")));
+        id.map(|id| ShowId { id, pdf, xml })
+            .ok_or_else(record_not_found)
     }
 }
 

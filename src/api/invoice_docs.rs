@@ -61,6 +61,12 @@ pub struct InvoiceInput {
     due_at: Option<String>,
     payment_term_id: Option<i64>,
     notes: Option<String>,
+    /// The buyer's reference for routing the invoice (BT-10; a Leitweg-ID for German
+    /// public buyers), at most 200 characters; fixed once issued.
+    buyer_reference: Option<String>,
+    /// The buyer's purchase order number (BT-13), at most 200 characters; fixed once
+    /// issued.
+    purchase_order: Option<String>,
     /// `percent` or `fixed`.
     discount_type: Option<String>,
     /// Percent (0–100) or an amount (≤ subtotal).
@@ -85,6 +91,9 @@ pub struct ItemInput {
     quantity: Option<String>,
     /// ≥ 0, at most 4 decimals.
     unit_price: Option<String>,
+    /// UN/ECE Recommendation 20 unit code (any case): `C62` (one, the default), `HUR`
+    /// hour, `DAY`, `KGM` kilogram, `MTR` metre…
+    unit_code: Option<String>,
     /// Item-level taxes.
     tax_ids: Option<Vec<i64>>,
 }

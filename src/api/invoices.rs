@@ -50,6 +50,9 @@ async fn written(state: &AppState, business_id: i64, id: i64) -> ApiResult<Invoi
         .ok_or_else(record_not_found)
 }
 
+/// At most this many characters in `buyer_reference` and `purchase_order`.
+pub const REFERENCE_MAX: usize = 200;
+
 /// The fields of a create or update body; `creating` makes customer and currency
 /// required.
 fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
@@ -82,6 +85,8 @@ fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
         due_at,
         payment_term_id,
         notes: form.string(obj, "notes", 10_000).change(),
+        buyer_reference: form.string(obj, "buyer_reference", REFERENCE_MAX).change(),
+        purchase_order: form.string(obj, "purchase_order", REFERENCE_MAX).change(),
         content: ContentChanges {
             discount_type,
             discount_value,
@@ -170,13 +175,19 @@ pub async fn create(
 pub async fn show(
     State(state): State<AppState>,
     auth: Auth,
-    ShowId { id, pdf }: ShowId,
+    ShowId { id, pdf, xml }: ShowId,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let mut query = ListQuery::parse(raw.as_deref())?;
     let include_deleted = query.include_deleted();
+    let syntax = query.string("syntax");
     query.finish()?;
+    if !pdf && (xml || crate::api::einvoice::wants_xml(&headers)) {
+        let syntax = crate::api::einvoice::syntax(syntax)?;
+        let answer = crate::api::einvoice::answer(&state, auth.business_id, id, syntax, &headers);
+        return Ok(crate::api::pdf::vary_on_accept(answer.await?));
+    }
     if pdf || crate::api::pdf::wants_pdf(&headers) {
         let answer =
             crate::api::pdf::answer(&state, auth.business_id, DocKind::Invoice, id, &headers);
@@ -224,7 +235,8 @@ pub async fn pdf(
     summary = "Update an invoice: fields, and nested items (with id: change, without: add, _destroy: remove)",
     description = "A draft changes freely. Once an invoice leaves draft (sent by email or by \
         status, viewed, partial, paid, overdue, void) it is issued and fixed: `number`, \
-        `customer_id`, `currency`, `issued_at`, `items_attributes`, `invoice_taxes_attributes`, \
+        `customer_id`, `currency`, `issued_at`, `buyer_reference`, `purchase_order`, \
+        `items_attributes`, `invoice_taxes_attributes`, \
         `discount_type` and `discount_value` sent with another value than the invoice has \
         answer 422, each field named in `errors` with the rule (\"issued invoices cannot \
         change; issue a credit note\"). The same value sent back is accepted (a client may \

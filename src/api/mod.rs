@@ -9,6 +9,7 @@ pub mod credit_notes;
 pub mod customers;
 pub mod docs;
 pub mod documents;
+pub mod einvoice;
 pub mod events;
 pub mod health;
 pub mod ids;

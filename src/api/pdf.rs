@@ -89,7 +89,7 @@ pub fn vary_on_accept(mut response: Response) -> Response {
 }
 
 /// `If-None-Match: *`, or a list naming this ETag (weak or strong).
-fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
+pub(crate) fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()

@@ -196,13 +196,17 @@ pub async fn create(
 pub async fn show(
     State(state): State<AppState>,
     auth: Auth,
-    ShowId { id, pdf }: ShowId,
+    ShowId { id, pdf, xml }: ShowId,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let mut query = ListQuery::parse(raw.as_deref())?;
     let include_deleted = query.include_deleted();
     query.finish()?;
+    if xml {
+        // E-invoices are of invoices only.
+        return Err(record_not_found());
+    }
     if pdf || crate::api::pdf::wants_pdf(&headers) {
         let answer =
             crate::api::pdf::answer(&state, auth.business_id, DocKind::Quote, id, &headers);

@@ -29,6 +29,7 @@ pub fn finish(spec: &utoipa::openapi::OpenApi, config: &Config) -> Value {
     flows["refreshUrl"] = json!(format!("{}/oauth/token", config.public_url));
     spec["components"]["headers"] = shared_headers();
     crate::api::pdf::document(&mut spec);
+    crate::api::einvoice::document(&mut spec);
     crate::api::business_logo::document(&mut spec);
 
     relax_update_bodies(&mut spec);

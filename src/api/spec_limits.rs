@@ -6,6 +6,7 @@
 
 use serde_json::{Value, json};
 
+use crate::api::einvoice;
 use crate::billing::documents::MAX_TAXES;
 use crate::billing::profile::{countries, formats};
 use crate::billing::{
@@ -59,7 +60,7 @@ const NOT_NULL: [(&str, &[&str]); 9] = [
             "number_padding",
         ],
     ),
-    ("TaxInput", &["is_default", "rate", "name"]),
+    ("TaxInput", &["is_default", "rate", "name", "category"]),
     ("WebhookEndpointInput", &["enabled"]),
     ("ReminderInput", &["when"]),
     ("PaymentInput", &["paid_at", "amount", "payment_method"]),
@@ -131,7 +132,7 @@ pub fn apply(spec: &mut Value) {
             object["anyOf"] = any_of;
         }
     }
-    for (schema, property, limits) in body_limits() {
+    for (schema, property, limits) in body_limits().into_iter().chain(einvoice::limits()) {
         for name in [schema.to_string(), format!("{schema}Update")] {
             if let Some(target) = schemas.pointer_mut(&format!("/{name}/properties/{property}")) {
                 merge(target, &limits);

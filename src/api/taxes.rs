@@ -56,6 +56,21 @@ pub struct TaxInput {
     /// Exclusive taxes on the same lines are then computed on that net (Stripe's rule).
     /// Documents keep the flag as applied: changing it later reprices no invoice or quote.
     inclusive: Option<bool>,
+    /// The VAT category an e-invoice states (UNCL 5305): `S` standard rated (a rate
+    /// above 0), `Z` zero rated, `E` exempt, `AE` reverse charge, `K`
+    /// intra-community supply, `G` export outside the EU, `O` outside the scope of VAT
+    /// (all but `S` at a rate of 0). Accepted in any case. Not given: `S` or `Z` by the
+    /// rate (and, on an update of an S or Z tax, it follows a new rate).
+    #[schema(example = "S")]
+    category: Option<String>,
+    /// Why the tax is not charged (BT-120): required for `E`, `AE`, `K`, `G` and `O`
+    /// unless `exemption_reason_code` is given; must be blank for `S` and `Z`. At most
+    /// 1000 characters.
+    #[schema(example = json!(null))]
+    exemption_reason: Option<String>,
+    /// The VATEX code of the reason (BT-121), e.g. `VATEX-EU-AE` (CEF's VATEX list).
+    #[schema(example = json!(null))]
+    exemption_reason_code: Option<String>,
 }
 
 #[derive(IntoParams)]
@@ -94,11 +109,47 @@ fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
     if inclusive == Patch::Null {
         form.error(obj, "inclusive", "must be true or false");
     }
+    let category = match form.string(obj, "category", 2) {
+        Patch::Set(c) => {
+            let upper = c.to_ascii_uppercase();
+            if taxes::CATEGORIES.contains(&upper.as_str()) {
+                Some(upper)
+            } else {
+                let allowed = taxes::CATEGORIES.join(", ");
+                form.error(obj, "category", format!("must be one of {allowed}"));
+                None
+            }
+        }
+        Patch::Null => {
+            form.error(obj, "category", "can't be blank");
+            None
+        }
+        _ => None,
+    };
+    let exemption_reason = form
+        .string(obj, "exemption_reason", taxes::EXEMPTION_REASON_MAX)
+        .change();
+    let exemption_reason_code = match form.string(obj, "exemption_reason_code", 30) {
+        Patch::Set(code) => {
+            let upper = code.to_ascii_uppercase();
+            if crate::billing::codes::is_vatex_code(&upper) {
+                Some(Some(upper))
+            } else {
+                let message = "is not a VATEX code (e.g. VATEX-EU-AE)";
+                form.error(obj, "exemption_reason_code", message);
+                None
+            }
+        }
+        other => other.change(),
+    };
     Changes {
         name: form.not_null(obj, "name", name, creating),
         rate: form.not_null(obj, "rate", rate, creating),
         is_default: is_default.set(),
         inclusive: inclusive.set(),
+        category,
+        exemption_reason,
+        exemption_reason_code,
     }
 }
 
@@ -208,7 +259,7 @@ pub async fn update(
     let changes = read_changes(&mut form, &obj, false);
     form.finish()?;
     let mut tx = write::begin(&state).await?;
-    let tax = taxes::update(&mut *tx, auth.business_id, id, &changes, state.clock.now())
+    let tax = taxes::update(&mut tx, auth.business_id, id, &changes, state.clock.now())
         .await?
         .ok_or_else(record_not_found)?;
     tx.commit().await?;

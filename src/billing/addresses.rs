@@ -143,7 +143,7 @@ pub struct Address {
 }
 
 /// The `address_*` columns of a LEFT JOIN; all NULL when there is no address.
-#[derive(Debug, sqlx::FromRow, serde::Deserialize)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct JoinedAddress {
     pub address_id: Option<i64>,
     pub address_line: Option<String>,

@@ -25,6 +25,10 @@ pub(crate) struct BusinessRow {
     pub(crate) time_zone: String,
     /// The logo's path under the public URL, when the business has one.
     pub(crate) logo_path: Option<String>,
+    /// What an e-invoice's readiness asks of the seller (`einvoice::readiness`); the
+    /// documents do not show them (the profile does).
+    pub(crate) tax_id: Option<String>,
+    pub(crate) registration_number: Option<String>,
     pub(crate) discarded_at: Option<DateTime<Utc>>,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
@@ -39,7 +43,8 @@ macro_rules! select_business {
     () => {
         concat!(
             "SELECT b.id, b.user_id, b.name, b.slug, b.phone,
-                b.phone_country, b.default_currency, b.time_zone, b.discarded_at,
+                b.phone_country, b.default_currency, b.time_zone, b.tax_id,
+                b.registration_number, b.discarded_at,
                 b.created_at, b.updated_at,
                 (SELECT '/logos/' || b.public_token || '/' || l.digest || '.' || ",
             logo_extension_sql!(),

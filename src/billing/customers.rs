@@ -62,7 +62,7 @@ pub(crate) const SELECT: &str = concat!(
 );
 
 /// A customer row (also read back as JSON, from a query that embeds it).
-#[derive(sqlx::FromRow, serde::Deserialize)]
+#[derive(Clone, sqlx::FromRow, serde::Deserialize)]
 pub(crate) struct Row {
     id: i64,
     business_id: i64,

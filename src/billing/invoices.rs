@@ -71,6 +71,9 @@ pub struct Invoice {
     pub sent_at: Option<DateTime<Utc>>,
     pub sent_by: Option<Json<Actor>>,
     pub voided_by: Option<Json<Actor>>,
+    /// The buyer's reference (BT-10) and purchase order (BT-13) an e-invoice carries.
+    pub buyer_reference: Option<String>,
+    pub purchase_order: Option<String>,
     #[sqlx(flatten)]
     pub term: JoinedTerm,
 }
@@ -232,6 +235,8 @@ pub struct Changes {
     pub payment_term_id: Option<Option<i64>>,
     pub notes: Option<Option<String>>,
     pub content: ContentChanges,
+    pub buyer_reference: Option<Option<String>>,
+    pub purchase_order: Option<Option<String>>,
 }
 
 /// Creates an invoice with its items and taxes (`invoice.created`).
@@ -274,8 +279,10 @@ pub async fn create(
     let query = sqlx::query(
         "INSERT INTO invoices (business_id, customer_id, number, status, currency, issued_at,
              due_at, payment_term_id, notes, discount_type, discount_value, subtotal_cents,
-             discount_cents, tax_total_cents, total_cents, created_at, updated_at)
-         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)
+             discount_cents, tax_total_cents, total_cents, created_at, updated_at,
+             buyer_reference, purchase_order)
+         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15,
+             $16, $17)
          RETURNING id",
     )
     .bind(business_id)
@@ -289,6 +296,8 @@ pub async fn create(
     let id: i64 = prepared
         .bind_totals(query)
         .bind(now)
+        .bind(changes.buyer_reference.clone().flatten())
+        .bind(changes.purchase_order.clone().flatten())
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
@@ -334,7 +343,8 @@ pub async fn update(
         "UPDATE invoices SET number = $2, customer_id = $3, currency = $4, issued_at = $5,
              due_at = $6, payment_term_id = $7, notes = $8, discount_type = $9,
              discount_value = $10, subtotal_cents = $11, discount_cents = $12,
-             tax_total_cents = $13, total_cents = $14, updated_at = $15
+             tax_total_cents = $13, total_cents = $14, updated_at = $15,
+             buyer_reference = $16, purchase_order = $17
          WHERE id = $1",
     )
     .bind(id)
@@ -348,6 +358,18 @@ pub async fn update(
     prepared
         .bind_totals(query)
         .bind(now)
+        .bind(
+            changes
+                .buyer_reference
+                .clone()
+                .unwrap_or(invoice.buyer_reference.clone()),
+        )
+        .bind(
+            changes
+                .purchase_order
+                .clone()
+                .unwrap_or(invoice.purchase_order.clone()),
+        )
         .execute(&mut *tx)
         .await?;
     prepared.save(&mut *tx, INVOICE, id, now).await?;

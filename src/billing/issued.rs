@@ -13,7 +13,7 @@ use crate::billing::invoices::{self, Changes, Invoice};
 use crate::billing::reminders;
 
 /// Why an issued invoice refuses a change to its number, customer, currency, issue date,
-/// lines, taxes or discount (each field named beside it).
+/// buyer reference, purchase order, lines, taxes or discount (each field named beside it).
 pub const ISSUED_RULE: &str = "issued invoices cannot change; issue a credit note";
 
 /// A PATCH of an issued invoice (`InvoiceStatus::content_locked`): a field of what it
@@ -37,6 +37,16 @@ pub async fn update(
     let currency = changes.currency.map(|c| c.code().to_string());
     locked.check("currency", currency.as_ref(), &invoice.currency);
     locked.check_time("issued_at", changes.issued_at, invoice.issued_at);
+    locked.check(
+        "buyer_reference",
+        changes.buyer_reference.as_ref(),
+        &invoice.buyer_reference,
+    );
+    locked.check(
+        "purchase_order",
+        changes.purchase_order.as_ref(),
+        &invoice.purchase_order,
+    );
     if changes.content.touches_amounts() {
         let (discount_type, discount_value) =
             (invoice.discount_type.clone(), invoice.discount_value);

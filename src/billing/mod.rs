@@ -3,6 +3,7 @@
 
 pub mod addresses;
 pub mod businesses;
+pub mod codes;
 pub mod credit_notes;
 pub mod customer_page;
 pub mod customers;

@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use sqlx::{PgExecutor, PgPool, Postgres, QueryBuilder};
 
 use crate::billing::customers::like_pattern;
+use crate::billing::error::{BillingError, FieldErrors};
 use crate::paging::{self, Page, PageRequest, Sort};
 
 /// Sortable fields: API name → SQL expression.
@@ -28,6 +29,11 @@ pub struct Tax {
     pub is_default: bool,
     /// The prices of the lines it covers include it (extracted), or it is added on top.
     pub inclusive: bool,
+    /// The VAT category (UNCL 5305, `CATEGORIES`): what an e-invoice says of the tax.
+    pub category: String,
+    /// Why a category that is not taxed is not (BT-120), and its VATEX code (BT-121).
+    pub exemption_reason: Option<String>,
+    pub exemption_reason_code: Option<String>,
     pub discarded_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -36,8 +42,9 @@ pub struct Tax {
 /// The columns of a `Tax`, for SELECT and RETURNING alike (table alias `t`).
 macro_rules! columns {
     () => {
-        "t.id, t.business_id, t.name, t.rate, t.is_default, t.inclusive, t.discarded_at,
-         t.created_at, t.updated_at"
+        "t.id, t.business_id, t.name, t.rate, t.is_default, t.inclusive, t.category,
+         t.exemption_reason, t.exemption_reason_code, t.discarded_at, t.created_at,
+         t.updated_at"
     };
 }
 
@@ -132,26 +139,108 @@ pub async fn defaults<'e>(
     qb.build_query_as().fetch_all(executor).await
 }
 
-/// A tax's fields as a request gives them: `None` keeps the current value.
+/// The VAT categories of EN 16931 (UNCL 5305): standard rated, zero rated, exempt,
+/// reverse charge, intra-community supply, export outside the EU, outside the scope.
+pub const CATEGORIES: [&str; 7] = ["S", "Z", "E", "AE", "K", "G", "O"];
+
+/// At most this many characters in `exemption_reason`.
+pub const EXEMPTION_REASON_MAX: usize = 1000;
+
+/// A tax's fields as a request gives them: `None` keeps the current value, `Some(None)`
+/// clears an optional one.
 #[derive(Debug, Default, Clone)]
 pub struct Changes {
     pub name: Option<String>,
     pub rate: Option<Decimal>,
     pub is_default: Option<bool>,
     pub inclusive: Option<bool>,
+    pub category: Option<String>,
+    pub exemption_reason: Option<Option<String>>,
+    pub exemption_reason_code: Option<Option<String>>,
 }
 
-/// Inserts a tax; the caller has checked that `name` and `rate` are given.
+/// The rules of EN 16931 on a VAT category and its rate and exemption reason, each
+/// error under the field that breaks it: standard rated (S) has a rate above 0; every
+/// other category a rate of 0; S and Z (zero rated) have no exemption reason; E, AE, K,
+/// G and O have a reason or a reason code (BR-S-05, BR-Z-05, BR-E-05/10, BR-AE-05/10,
+/// BR-IC-05/10, BR-G-05/10, BR-O-05/10, BR-S-10, BR-Z-10).
+pub fn check_category(
+    category: &str,
+    rate: Decimal,
+    reason: Option<&str>,
+    code: Option<&str>,
+) -> FieldErrors {
+    let mut errors = FieldErrors::new();
+    match category {
+        "S" => {
+            if rate <= Decimal::ZERO {
+                errors.add(
+                    "rate",
+                    "must be more than 0 for category S (standard rated)",
+                );
+            }
+        }
+        _ => {
+            if !rate.is_zero() {
+                errors.add("rate", format!("must be 0 for category {category}"));
+            }
+        }
+    }
+    if matches!(category, "S" | "Z") {
+        for (field, value) in [
+            ("exemption_reason", reason),
+            ("exemption_reason_code", code),
+        ] {
+            if value.is_some() {
+                errors.add(field, format!("must be blank for category {category}"));
+            }
+        }
+    } else if reason.is_none() && code.is_none() {
+        errors.add(
+            "exemption_reason",
+            format!("can't be blank for category {category} (or give exemption_reason_code)"),
+        );
+    }
+    errors
+}
+
+/// The taxed category a rate implies when none is named: S above 0, Z at 0 (so a tax
+/// created or re-rated as before categories existed stays valid).
+fn by_rate(rate: Decimal) -> &'static str {
+    if rate.is_zero() { "Z" } else { "S" }
+}
+
+fn checked(
+    category: &str,
+    rate: Decimal,
+    reason: Option<&str>,
+    code: Option<&str>,
+) -> Result<(), BillingError> {
+    let errors = check_category(category, rate, reason, code);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(BillingError::Invalid(errors))
+    }
+}
+
+/// Inserts a tax; the caller has checked that `name` and `rate` are given. The category
+/// (S by default) is checked with the rate and reasons (`check_category`).
 pub async fn create<'e>(
     executor: impl PgExecutor<'e>,
     business_id: i64,
     new: &Changes,
     now: DateTime<Utc>,
-) -> sqlx::Result<Tax> {
-    sqlx::query_as(concat!(
+) -> Result<Tax, BillingError> {
+    let rate = new.rate.unwrap_or_default();
+    let category = new.category.clone().unwrap_or_else(|| by_rate(rate).into());
+    let reason = new.exemption_reason.clone().flatten();
+    let code = new.exemption_reason_code.clone().flatten();
+    checked(&category, rate, reason.as_deref(), code.as_deref())?;
+    Ok(sqlx::query_as(concat!(
         "INSERT INTO taxes AS t (business_id, name, rate, is_default, inclusive, created_at,
-             updated_at)
-         VALUES ($1, $2, $3, $4, $6, $5, $5) RETURNING ",
+             updated_at, category, exemption_reason, exemption_reason_code)
+         VALUES ($1, $2, $3, $4, $6, $5, $5, $7, $8, $9) RETURNING ",
         columns!()
     ))
     .bind(business_id)
@@ -160,18 +249,46 @@ pub async fn create<'e>(
     .bind(new.is_default.unwrap_or(false))
     .bind(now)
     .bind(new.inclusive.unwrap_or(false))
+    .bind(&category)
+    .bind(reason)
+    .bind(code)
     .fetch_one(executor)
-    .await
+    .await?)
 }
 
-/// Applies the changes to a live tax in one statement; `None` when there is no such tax.
-pub async fn update<'e>(
-    executor: impl PgExecutor<'e>,
+/// Applies the changes to a live tax: the tax is read and locked first, so that the
+/// category rules are checked on the tax as it will be; `None` when there is no such tax.
+pub async fn update(
+    conn: &mut sqlx::PgConnection,
     business_id: i64,
     id: i64,
     changes: &Changes,
     now: DateTime<Utc>,
-) -> sqlx::Result<Option<Tax>> {
+) -> Result<Option<Tax>, BillingError> {
+    let mut qb = QueryBuilder::new(SELECT);
+    qb.push(" WHERE t.id = ")
+        .push_bind(id)
+        .push(" AND t.business_id = ")
+        .push_bind(business_id)
+        .push(" AND t.discarded_at IS NULL FOR UPDATE");
+    let Some(tax): Option<Tax> = qb.build_query_as().fetch_optional(&mut *conn).await? else {
+        return Ok(None);
+    };
+    let rate = changes.rate.unwrap_or(tax.rate);
+    let category = match &changes.category {
+        Some(category) => category.clone(),
+        None if matches!(tax.category.as_str(), "S" | "Z") => by_rate(rate).into(),
+        None => tax.category.clone(),
+    };
+    let reason = changes
+        .exemption_reason
+        .clone()
+        .unwrap_or(tax.exemption_reason);
+    let code = changes
+        .exemption_reason_code
+        .clone()
+        .unwrap_or(tax.exemption_reason_code);
+    checked(&category, rate, reason.as_deref(), code.as_deref())?;
     let mut qb = QueryBuilder::<Postgres>::new("UPDATE taxes AS t SET updated_at = ");
     qb.push_bind(now);
     if let Some(name) = &changes.name {
@@ -186,6 +303,12 @@ pub async fn update<'e>(
     if let Some(inclusive) = changes.inclusive {
         qb.push(", inclusive = ").push_bind(inclusive);
     }
+    qb.push(", category = ")
+        .push_bind(category)
+        .push(", exemption_reason = ")
+        .push_bind(reason)
+        .push(", exemption_reason_code = ")
+        .push_bind(code);
     qb.push(" WHERE t.id = ")
         .push_bind(id)
         .push(" AND t.business_id = ")
@@ -194,7 +317,7 @@ pub async fn update<'e>(
             " AND t.discarded_at IS NULL RETURNING ",
             columns!()
         ));
-    qb.build_query_as().fetch_optional(executor).await
+    Ok(qb.build_query_as().fetch_optional(&mut *conn).await?)
 }
 
 /// Soft delete: the tax leaves lists, shows and the defaults but stays on the documents

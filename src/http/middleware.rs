@@ -32,7 +32,8 @@ pub fn request_span(req: &Request<Body>) -> Span {
 /// The router answers OPTIONS for `/invoices/{id}` and `/quotes/{id}` with the show's
 /// methods; their `{id}.pdf` form is GET only (`api::ids` refuses the others with 405).
 pub async fn pdf_allow(req: Request, next: Next) -> Response {
-    let pdf_options = req.method() == Method::OPTIONS && req.uri().path().ends_with(".pdf");
+    let pdf_options = req.method() == Method::OPTIONS
+        && (req.uri().path().ends_with(".pdf") || req.uri().path().ends_with(".xml"));
     let mut response = next.run(req).await;
     if pdf_options && response.status().is_success() {
         let allow = HeaderValue::from_static("GET,HEAD");

@@ -55,6 +55,10 @@ pub struct ItemView {
     #[serde(serialize_with = "serialize_number")]
     #[schema(value_type = f64, example = 1)]
     pub quantity: Decimal,
+    /// The unit of the quantity: a UN/ECE Recommendation 20 code (`C62`, one, by
+    /// default; `HUR` hour, `DAY`, `KGM` kilogram…).
+    #[schema(example = "C62")]
+    pub unit_code: String,
     /// quantity × unit_price, rounded to the currency's minor unit, as a decimal string.
     #[schema(example = "400.0")]
     pub total: String,
@@ -76,6 +80,7 @@ impl ItemView {
             description: item.description,
             unit_price: format_decimal(item.unit_price),
             quantity: item.quantity,
+            unit_code: item.unit_code,
             total: format_decimal(cents_to_decimal(item.total_cents, currency)),
             tax_ids: item.tax_ids,
             created_at: item.created_at,
@@ -109,6 +114,11 @@ pub struct TaxLineView {
     /// As applied: `true`, the prices include this tax and `tax_amount` was extracted
     /// from them; `false`, it was added on top. Later changes to the tax leave it.
     pub inclusive: bool,
+    /// The VAT category (S, Z, E, AE, K, G, O) and exemption reason, as applied.
+    #[schema(example = "S")]
+    pub category: String,
+    pub exemption_reason: Option<String>,
+    pub exemption_reason_code: Option<String>,
     /// `true`: applies to the whole document; `false`: to the items that name it.
     pub invoice_level: bool,
     #[serde(serialize_with = "timestamp::serialize")]
@@ -128,6 +138,9 @@ impl TaxLineView {
             tax_amount: money(line.amount_cents, currency),
             tax_rate: format_decimal(line.tax_rate),
             inclusive: line.inclusive,
+            category: line.category,
+            exemption_reason: line.exemption_reason,
+            exemption_reason_code: line.exemption_reason_code,
             invoice_level: line.invoice_level,
             created_at: line.created_at,
             updated_at: line.updated_at,

@@ -18,6 +18,7 @@ use crate::views::customers::CustomerView;
 use crate::views::documents::{
     Embedded, ItemView, MoneyView, TaxLineView, item_views, money, tax_views,
 };
+use crate::views::einvoice_ready::{EinvoiceReady, einvoice_ready_schema};
 
 /// The payment term as the documents embed it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -117,6 +118,15 @@ pub struct InvoiceView {
     /// total − paid − credited − credit applied, never below 0.
     pub balance: MoneyView,
     pub payment_term: Option<EmbeddedTermView>,
+    /// The buyer's reference (BT-10 of an e-invoice).
+    pub buyer_reference: Option<String>,
+    /// The buyer's purchase order number (BT-13).
+    pub purchase_order: Option<String>,
+    /// Whether the invoice can be an EN 16931 e-invoice (`GET /invoices/{id}.xml`):
+    /// `true`, or every missing piece by the field to fill in, as a 422's `errors`
+    /// (`{"business.tax_id": ["BT-31: …"]}`).
+    #[schema(schema_with = einvoice_ready_schema)]
+    pub einvoice_ready: EinvoiceReady,
     #[schema(example = "http://localhost:3000/api/v1/invoices/150.json")]
     pub url: String,
     /// The customer's page (absolute): null until the invoice is sent, and after its
@@ -138,11 +148,14 @@ pub(crate) fn render(
     rows: Vec<FullRow<Invoice>>,
 ) -> sqlx::Result<Vec<InvoiceView>> {
     rows.into_iter()
-        .map(|row| Ok(view(views.public_url(), Embedded::new(views, row)?)))
+        .map(|row| {
+            let ready = EinvoiceReady::of(&row);
+            Ok(view(views.public_url(), Embedded::new(views, row)?, ready))
+        })
         .collect()
 }
 
-fn view(public_url: &str, embedded: Embedded<Invoice>) -> InvoiceView {
+fn view(public_url: &str, embedded: Embedded<Invoice>, ready: EinvoiceReady) -> InvoiceView {
     let Embedded {
         document: i,
         items,
@@ -198,6 +211,9 @@ fn view(public_url: &str, embedded: Embedded<Invoice>) -> InvoiceView {
         credit_applied: money(i.credit_applied_cents, &i.currency),
         balance: money(i.balance_cents, &i.currency),
         payment_term,
+        buyer_reference: i.buyer_reference,
+        purchase_order: i.purchase_order,
+        einvoice_ready: ready,
         items: item_views(items, &i.currency),
         business,
         customer,

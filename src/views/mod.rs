@@ -8,6 +8,7 @@ pub mod business;
 pub mod credit_notes;
 pub mod customers;
 pub mod documents;
+pub mod einvoice_ready;
 pub mod events;
 pub mod invoices;
 pub mod me;

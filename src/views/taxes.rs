@@ -25,6 +25,13 @@ pub struct TaxView {
     /// show the flag as they applied it on their tax lines.
     #[schema(example = false)]
     pub inclusive: bool,
+    /// The VAT category (UNCL 5305): S, Z, E, AE, K, G or O.
+    #[schema(example = "S")]
+    pub category: String,
+    /// Why the tax is not charged (BT-120), for E, AE, K, G and O.
+    pub exemption_reason: Option<String>,
+    /// The reason's VATEX code (BT-121).
+    pub exemption_reason_code: Option<String>,
     #[schema(example = 1)]
     pub business_id: i64,
     #[serde(serialize_with = "timestamp::serialize_option")]
@@ -49,6 +56,9 @@ impl TaxView {
             rate: format_decimal(t.rate),
             is_default: t.is_default,
             inclusive: t.inclusive,
+            category: t.category,
+            exemption_reason: t.exemption_reason,
+            exemption_reason_code: t.exemption_reason_code,
             business_id: t.business_id,
             discarded_at: t.discarded_at,
             created_at: t.created_at,

@@ -16,6 +16,7 @@ mod harness;
 mod business;
 mod credit_notes;
 mod customers;
+mod einvoice;
 mod events;
 mod invoices;
 mod payment_terms;

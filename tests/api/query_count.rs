@@ -228,6 +228,13 @@ async fn every_list_page_and_show_costs_a_fixed_number_of_queries() {
         }
     }
 
+    // An invoice's e-invoice: its one-query read and the profile, whether it answers the
+    // XML or the 422 of what it lacks.
+    let xml = format!("/api/v1/invoices/{invoice}.xml");
+    let (answered, count) = app.counting_queries(app.authed(t, Method::GET, &xml)).await;
+    assert!([200, 422].contains(&answered.status().as_u16()), "{xml}");
+    assert_cost(Cost::Exactly(2), count, &xml);
+
     // The business profile, a singleton: the business with its address and logo.
     for (path, cost) in [("/api/v1/business", Cost::Exactly(1))] {
         let (shown, count) = app.counting_queries(app.authed(t, Method::GET, path)).await;

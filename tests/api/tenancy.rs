@@ -212,6 +212,12 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
         (Method::GET, format!("/api/v1/invoices/{invoice}"), None),
         (Method::GET, format!("/api/v1/invoices/{invoice}.pdf"), None),
         (Method::GET, format!("/api/v1/invoices/{invoice}/pdf"), None),
+        (Method::GET, format!("/api/v1/invoices/{invoice}.xml"), None),
+        (
+            Method::GET,
+            format!("/api/v1/invoices/{invoice}.xml?syntax=cii"),
+            None,
+        ),
         (
             Method::PATCH,
             format!("/api/v1/invoices/{invoice}"),

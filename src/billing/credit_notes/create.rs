@@ -267,7 +267,8 @@ async fn insert_lines(
 ) -> sqlx::Result<()> {
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(
         "INSERT INTO credit_note_items (credit_note_id, invoice_item_id, position, name,
-             description, quantity, unit_price, total_cents, tax_ids, created_at, updated_at) ",
+             description, quantity, unit_price, unit_code, total_cents, tax_ids, created_at,
+             updated_at) ",
     );
     qb.push_values(
         credit.lines.iter().enumerate(),
@@ -286,6 +287,7 @@ async fn insert_lines(
                 .push_bind(source.and_then(|item| item.description.clone()))
                 .push_bind(line.quantity)
                 .push_bind(line.unit_price)
+                .push_bind(source.map_or("C62".to_string(), |item| item.unit_code.clone()))
                 .push_bind(line.total_cents)
                 .push_bind(line.tax_ids.clone())
                 .push_bind(now)
@@ -296,7 +298,8 @@ async fn insert_lines(
     Ok(())
 }
 
-/// The note's tax lines, with the names the invoice's carry, in one statement.
+/// The note's tax lines, with the names and VAT categories the invoice's carry, in one
+/// statement.
 async fn insert_taxes(
     conn: &mut PgConnection,
     id: i64,
@@ -309,21 +312,21 @@ async fn insert_taxes(
     }
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(
         "INSERT INTO credit_note_taxes (credit_note_id, tax_id, tax_name, tax_rate, inclusive,
-             invoice_level, amount_cents, created_at, updated_at) ",
+             invoice_level, amount_cents, category, exemption_reason, exemption_reason_code,
+             created_at, updated_at) ",
     );
     qb.push_values(&credit.taxes, |mut row, tax| {
-        let name = invoice_taxes
-            .iter()
-            .find(|t| t.tax_id == tax.rate.id)
-            .map(|t| t.tax_name.clone())
-            .unwrap_or_default();
+        let line = invoice_taxes.iter().find(|t| t.tax_id == tax.rate.id);
         row.push_bind(id)
             .push_bind(tax.rate.id)
-            .push_bind(name)
+            .push_bind(line.map(|t| t.tax_name.clone()).unwrap_or_default())
             .push_bind(tax.rate.rate)
             .push_bind(tax.rate.inclusive)
             .push_bind(tax.invoice_level)
             .push_bind(tax.amount_cents)
+            .push_bind(line.map_or("S".to_string(), |t| t.category.clone()))
+            .push_bind(line.and_then(|t| t.exemption_reason.clone()))
+            .push_bind(line.and_then(|t| t.exemption_reason_code.clone()))
             .push_bind(now)
             .push_bind(now);
     });

@@ -295,6 +295,9 @@ pub async fn copy(
             name: t.tax_name.clone(),
             rate: t.tax_rate,
             inclusive: t.inclusive,
+            category: t.category.clone(),
+            exemption_reason: t.exemption_reason.clone(),
+            exemption_reason_code: t.exemption_reason_code.clone(),
             invoice_level: t.invoice_level,
             amount_cents: t.amount_cents,
         })

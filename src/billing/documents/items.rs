@@ -17,6 +17,8 @@ pub struct Item {
     pub description: Option<String>,
     pub quantity: Decimal,
     pub unit_price: Decimal,
+    /// UN/ECE Recommendation 20 (`C62`, one).
+    pub unit_code: String,
     pub total_cents: i64,
     pub tax_ids: Vec<i64>,
     pub created_at: DateTime<Utc>,
@@ -35,8 +37,12 @@ pub struct Line {
     pub description: Option<String>,
     pub quantity: Decimal,
     pub unit_price: Decimal,
+    pub unit_code: String,
     pub tax_ids: Vec<i64>,
 }
+
+/// An item's unit when none is given: C62, "one" (a piece).
+pub const DEFAULT_UNIT_CODE: &str = "C62";
 
 impl From<&Item> for Line {
     fn from(item: &Item) -> Self {
@@ -46,6 +52,7 @@ impl From<&Item> for Line {
             description: item.description.clone(),
             quantity: item.quantity,
             unit_price: item.unit_price,
+            unit_code: item.unit_code.clone(),
             tax_ids: item.tax_ids.clone(),
         }
     }
@@ -60,6 +67,7 @@ pub struct LineChange {
     pub description: Option<Option<String>>,
     pub quantity: Option<Decimal>,
     pub unit_price: Option<Decimal>,
+    pub unit_code: Option<String>,
     pub tax_ids: Option<Vec<i64>>,
 }
 
@@ -93,6 +101,9 @@ pub fn apply_changes(existing: &[Item], changes: &[LineChange]) -> Result<Vec<Li
                 if let Some(unit_price) = change.unit_price {
                     line.unit_price = unit_price;
                 }
+                if let Some(unit_code) = &change.unit_code {
+                    line.unit_code = unit_code.clone();
+                }
                 if let Some(tax_ids) = &change.tax_ids {
                     line.tax_ids = tax_ids.clone();
                 }
@@ -120,6 +131,10 @@ pub fn apply_changes(existing: &[Item], changes: &[LineChange]) -> Result<Vec<Li
                     description: change.description.clone().flatten(),
                     quantity,
                     unit_price,
+                    unit_code: change
+                        .unit_code
+                        .clone()
+                        .unwrap_or_else(|| DEFAULT_UNIT_CODE.into()),
                     tax_ids: change.tax_ids.clone().unwrap_or_default(),
                 });
             }
@@ -146,7 +161,7 @@ pub async fn load(
 ) -> sqlx::Result<Vec<Item>> {
     let sql = format!(
         "SELECT id, {fk} AS document_id, position, name, description, quantity, unit_price,
-                total_cents, tax_ids, created_at, updated_at
+                unit_code, total_cents, tax_ids, created_at, updated_at
          FROM {table} WHERE {fk} = ANY($1) ORDER BY {fk}, position, id",
         fk = kind.foreign_key,
         table = kind.items_table,
@@ -194,7 +209,8 @@ pub async fn save(
         }
         let sql = format!(
             "UPDATE {} SET position = $2, name = $3, description = $4, quantity = $5,
-                 unit_price = $6, total_cents = $7, tax_ids = $8, updated_at = $9
+                 unit_price = $6, total_cents = $7, tax_ids = $8, updated_at = $9,
+                 unit_code = $10
              WHERE id = $1",
             kind.items_table
         );
@@ -208,6 +224,7 @@ pub async fn save(
             .bind(total)
             .bind(&line.tax_ids)
             .bind(now)
+            .bind(&line.unit_code)
             .execute(&mut *conn)
             .await?;
     }
@@ -221,7 +238,7 @@ pub async fn save(
     if !new.is_empty() {
         let mut qb = QueryBuilder::<Postgres>::new(format!(
             "INSERT INTO {} ({}, position, name, description, quantity, unit_price,
-                 total_cents, tax_ids, created_at, updated_at) ",
+                 total_cents, tax_ids, created_at, updated_at, unit_code) ",
             kind.items_table, kind.foreign_key
         ));
         qb.push_values(new, |mut row, (position, line, total)| {
@@ -234,7 +251,8 @@ pub async fn save(
                 .push_bind(total)
                 .push_bind(line.tax_ids.clone())
                 .push_bind(now)
-                .push_bind(now);
+                .push_bind(now)
+                .push_bind(line.unit_code.clone());
         });
         qb.build().execute(&mut *conn).await?;
     }
@@ -255,6 +273,7 @@ mod tests {
             description: None,
             quantity: dec!(1),
             unit_price: dec!(10),
+            unit_code: DEFAULT_UNIT_CODE.into(),
             total_cents: 1000,
             tax_ids: vec![],
             created_at: Utc::now(),

@@ -48,7 +48,7 @@ pub const INVOICE: Kind = Kind {
         i.subtotal_cents, i.discount_cents, i.tax_total_cents, i.total_cents, i.paid_cents,
         i.credited_cents, i.credit_applied_cents, i.balance_cents, i.paid, i.emailed_at, i.viewed_at, i.voided_at, i.paid_at,
         i.discarded_at, i.created_at, i.updated_at, i.created_by, i.sent_at, i.sent_by,
-        i.voided_by,
+        i.voided_by, i.buyer_reference, i.purchase_order,
         pt.name AS term_name, pt.value AS term_value, pt.created_at AS term_created_at,
         pt.updated_at AS term_updated_at",
     // The payment term shows even if deleted since.

@@ -25,6 +25,9 @@ struct BookTax {
     name: String,
     rate: Decimal,
     inclusive: bool,
+    category: String,
+    exemption_reason: Option<String>,
+    exemption_reason_code: Option<String>,
 }
 
 /// The taxes a document will carry: their current name, rate and inclusive flag, or the
@@ -39,6 +42,9 @@ impl From<taxes::Tax> for BookTax {
             name: tax.name,
             rate: tax.rate,
             inclusive: tax.inclusive,
+            category: tax.category,
+            exemption_reason: tax.exemption_reason,
+            exemption_reason_code: tax.exemption_reason_code,
         }
     }
 }
@@ -59,6 +65,9 @@ impl TaxBook {
                     name: t.tax_name.clone(),
                     rate: t.tax_rate,
                     inclusive: t.inclusive,
+                    category: t.category.clone(),
+                    exemption_reason: t.exemption_reason.clone(),
+                    exemption_reason_code: t.exemption_reason_code.clone(),
                 };
                 (t.tax_id, tax)
             })
@@ -154,17 +163,19 @@ pub fn price(
     let taxes = totals
         .taxes
         .iter()
-        .map(|t| AppliedTax {
-            tax_id: t.id,
-            name: book
-                .taxes
-                .get(&t.id)
-                .map(|tax| tax.name.clone())
-                .unwrap_or_default(),
-            rate: t.rate,
-            inclusive: t.inclusive,
-            invoice_level: t.invoice_level,
-            amount_cents: t.amount_cents,
+        .map(|t| {
+            let tax = book.taxes.get(&t.id);
+            AppliedTax {
+                tax_id: t.id,
+                name: tax.map(|tax| tax.name.clone()).unwrap_or_default(),
+                category: tax.map_or_else(|| "S".to_string(), |tax| tax.category.clone()),
+                exemption_reason: tax.and_then(|tax| tax.exemption_reason.clone()),
+                exemption_reason_code: tax.and_then(|tax| tax.exemption_reason_code.clone()),
+                rate: t.rate,
+                inclusive: t.inclusive,
+                invoice_level: t.invoice_level,
+                amount_cents: t.amount_cents,
+            }
         })
         .collect();
     Ok(Priced { totals, taxes })

@@ -153,11 +153,12 @@ fn full_select(kind: Kind) -> &'static str {
             "{columns},
         (SELECT coalesce(json_agg(x ORDER BY x.position, x.id), '[]')
          FROM (SELECT id, {fk} AS document_id, position, name, description, quantity,
-                      unit_price, total_cents, tax_ids, created_at, updated_at{item_columns}
+                      unit_price, unit_code, total_cents, tax_ids, created_at, updated_at{item_columns}
                FROM {items} WHERE {fk} = {a}.id) x) AS items,
         (SELECT coalesce(json_agg(x ORDER BY x.invoice_level DESC, x.id), '[]')
          FROM (SELECT l.id, l.{fk} AS document_id, l.tax_id, l.tax_name, l.tax_rate,
-                      l.inclusive, l.invoice_level, l.amount_cents, l.created_at,
+                      l.inclusive, l.category, l.exemption_reason, l.exemption_reason_code,
+                      l.invoice_level, l.amount_cents, l.created_at,
                       l.updated_at, t.name AS current_name, t.rate AS current_rate,
                       t.inclusive AS current_inclusive
                FROM {taxes} l JOIN taxes t ON t.id = l.tax_id

@@ -17,6 +17,10 @@ pub struct TaxLine {
     pub tax_rate: Decimal,
     /// Included in the prices, as applied.
     pub inclusive: bool,
+    /// The VAT category and exemption reason, as applied (`taxes::CATEGORIES`).
+    pub category: String,
+    pub exemption_reason: Option<String>,
+    pub exemption_reason_code: Option<String>,
     pub invoice_level: bool,
     pub amount_cents: i64,
     pub created_at: DateTime<Utc>,
@@ -34,6 +38,9 @@ pub struct AppliedTax {
     pub name: String,
     pub rate: Decimal,
     pub inclusive: bool,
+    pub category: String,
+    pub exemption_reason: Option<String>,
+    pub exemption_reason_code: Option<String>,
     pub invoice_level: bool,
     pub amount_cents: i64,
 }
@@ -46,7 +53,7 @@ pub async fn load(
 ) -> sqlx::Result<Vec<TaxLine>> {
     let sql = format!(
         "SELECT l.id, l.{fk} AS document_id, l.tax_id, l.tax_name, l.tax_rate, l.inclusive,
-                l.invoice_level, l.amount_cents, l.created_at, l.updated_at,
+                l.category, l.exemption_reason, l.exemption_reason_code, l.invoice_level, l.amount_cents, l.created_at, l.updated_at,
                 t.name AS current_name, t.rate AS current_rate,
                 t.inclusive AS current_inclusive
          FROM {table} l JOIN taxes t ON t.id = l.tax_id
@@ -103,16 +110,26 @@ pub async fn save(
     let levels: Vec<bool> = applied.iter().map(|t| t.invoice_level).collect();
     let inclusive: Vec<bool> = applied.iter().map(|t| t.inclusive).collect();
     let amounts: Vec<i64> = applied.iter().map(|t| t.amount_cents).collect();
+    let categories: Vec<String> = applied.iter().map(|t| t.category.clone()).collect();
+    let reasons: Vec<Option<String>> = applied.iter().map(|t| t.exemption_reason.clone()).collect();
+    let codes: Vec<Option<String>> = applied
+        .iter()
+        .map(|t| t.exemption_reason_code.clone())
+        .collect();
     let sql = format!(
         "INSERT INTO {table} ({fk}, tax_id, tax_name, tax_rate, inclusive, invoice_level,
-             amount_cents, created_at, updated_at)
-         SELECT $1, u.tax_id, u.name, u.rate, u.inclusive, u.level, u.amount, $7, $7
+             amount_cents, created_at, updated_at, category, exemption_reason,
+             exemption_reason_code)
+         SELECT $1, u.tax_id, u.name, u.rate, u.inclusive, u.level, u.amount, $7, $7,
+                u.category, u.reason, u.code
          FROM UNNEST($2::bigint[], $3::text[], $4::numeric[], $5::bool[], $6::bigint[],
-                     $8::bool[])
-              AS u(tax_id, name, rate, level, amount, inclusive)
+                     $8::bool[], $9::text[], $10::text[], $11::text[])
+              AS u(tax_id, name, rate, level, amount, inclusive, category, reason, code)
          ON CONFLICT ({fk}, tax_id) DO UPDATE SET
              tax_name = EXCLUDED.tax_name, tax_rate = EXCLUDED.tax_rate,
-             inclusive = EXCLUDED.inclusive,
+             inclusive = EXCLUDED.inclusive, category = EXCLUDED.category,
+             exemption_reason = EXCLUDED.exemption_reason,
+             exemption_reason_code = EXCLUDED.exemption_reason_code,
              invoice_level = EXCLUDED.invoice_level, amount_cents = EXCLUDED.amount_cents,
              updated_at = CASE
                  WHEN ({table}.amount_cents, {table}.invoice_level, {table}.tax_rate,
@@ -132,6 +149,9 @@ pub async fn save(
         .bind(&amounts)
         .bind(now)
         .bind(&inclusive)
+        .bind(&categories)
+        .bind(&reasons)
+        .bind(&codes)
         .execute(&mut *conn)
         .await?;
     Ok(())
