@@ -106,7 +106,7 @@ print(f'{t[len(t) // 2]:.1f} {t[int(len(t) * 0.95) - 1]:.1f} {t[0]:.1f}')"
 }
 printf 'document\tp50 ms\tp95 ms\tmin ms\n'
 printf 'one page (5 lines)\t%s\n' "$(timing "$ONE" | tr ' ' '\t')"
-printf '100 lines (3 pages)\t%s\n' "$(timing "$HUNDRED" | tr ' ' '\t')"
+printf '100 lines (5 pages)\t%s\n' "$(timing "$HUNDRED" | tr ' ' '\t')"
 stop_server
 
 printf '\nPDF_RENDER_CONCURRENCY\tRSS idle MB\tRSS max MB while 8 render\tpeak (VmHWM) MB\t8x10 PDFs in s\n'
