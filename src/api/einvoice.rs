@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::api::ids::record_not_found;
 use crate::api::pdf::matches_etag;
-use crate::einvoice::{self, Refusal, Syntax};
+use crate::einvoice::{self, Refusal, Source, Syntax};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -51,9 +51,9 @@ pub fn syntax(value: Option<String>) -> ApiResult<Syntax> {
     }
 }
 
-/// The invoice's e-invoice for this business, or a 304 when `If-None-Match` names it,
-/// a 404, or the 422 listing every piece it lacks.
-pub async fn answer(
+/// The document's (`D`: an invoice or a credit note) e-invoice for this business, or a
+/// 304 when `If-None-Match` names it, a 404, or the 422 listing every piece it lacks.
+pub async fn answer<D: Source>(
     state: &AppState,
     business_id: i64,
     id: i64,
@@ -61,12 +61,13 @@ pub async fn answer(
     headers: &HeaderMap,
 ) -> ApiResult<Response> {
     let mut conn = state.pool.acquire().await?;
-    let written = match einvoice::write(&mut conn, business_id, id, syntax).await {
+    let written = match einvoice::write::<D>(&mut conn, business_id, id, syntax).await {
         Ok(written) => written,
         Err(Refusal::NotFound) => return Err(record_not_found()),
         Err(Refusal::Missing(errors)) => {
             let message = format!(
-                "The invoice lacks what an EN 16931 e-invoice needs: {}",
+                "The {} lacks what an EN 16931 e-invoice needs: {}",
+                D::EINVOICE.noun(),
                 errors.fields().collect::<Vec<_>>().join(", ")
             );
             return Err(ApiError::refused_fields(message, errors));
