@@ -231,3 +231,47 @@ fn stored_totals_the_engine_does_not_reproduce_are_refused() {
     let errors = figures(&invoice.stored(), &items, &tax_lines).unwrap_err();
     assert!(errors.contains("total"));
 }
+
+/// An amount credit: one line with no taxes of its own, the credit note's tax lines in
+/// one VAT category and rate; over two rates it is named, not guessed.
+#[test]
+fn an_amount_credit_is_one_line_in_its_tax_lines_category() {
+    use super::source::{Kind, Stored};
+    let (_, items, mut tax_lines) = priced(
+        "EUR",
+        &[(dec!(1), dec!(41.67), vec![7])],
+        Discount::None,
+        &[(7, dec!(20), false, false)],
+    );
+    let mut items = items;
+    items[0].tax_ids.clear();
+    tax_lines[0].amount_cents = 833;
+    let stored = Stored {
+        kind: Kind::CreditNote,
+        currency: "EUR",
+        discount: Discount::None,
+        subtotal_cents: 4167,
+        discount_cents: 0,
+        tax_total_cents: 833,
+        total_cents: 5000,
+        paid_cents: 0,
+        due_cents: 5000,
+    };
+    let f = figures(&stored, &items, &tax_lines).unwrap();
+    assert_eq!(f.lines.len(), 1);
+    assert_eq!(f.lines[0].net_cents, 4167);
+    assert_eq!(f.lines[0].net_price, dec!(41.67));
+    assert_eq!(f.groups[0].category.code, "S");
+    assert_eq!(
+        (f.groups[0].taxable_cents, f.groups[0].tax_cents),
+        (4167, 833)
+    );
+    assert_eq!((f.total_cents, f.due_cents, f.paid_cents), (5000, 5000, 0));
+
+    let mut second = tax_lines[0].clone();
+    second.tax_id = 8;
+    second.tax_rate = dec!(7);
+    let errors = figures(&stored, &items, &[tax_lines[0].clone(), second]).unwrap_err();
+    let message = &errors.entries().next().unwrap().1[0];
+    assert!(message.starts_with("BT-151"), "{message}");
+}
