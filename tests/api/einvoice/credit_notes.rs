@@ -301,3 +301,33 @@ async fn etag_accept_and_another_business() {
         assert_error(response, 404).await;
     }
 }
+
+#[tokio::test]
+async fn the_remainder_after_a_line_credit() {
+    let app = TestApp::spawn().await;
+    let s = seller(&app, "Flixtechs").await;
+    let vat = tax(&app, &s.tenant, json!({"name": "USt", "rate": "19"})).await;
+    let inv = invoice(
+        &app,
+        &s,
+        json!({"items_attributes": [item("Licence", "3", "33.33", &[vat]),
+                                    item("Setup", "1", "49.99", &[vat])],
+               "discount_type": "percent", "discount_value": "5"}),
+    )
+    .await;
+    let id = inv["id"].as_i64().unwrap();
+    set_invoice_status(&app, &s.tenant, id, "sent").await;
+    let licence = inv["items"][0]["id"].as_i64().unwrap();
+    let path = format!("/api/v1/invoices/{id}/credit_notes");
+    let first = post(
+        &app,
+        &s.tenant,
+        &path,
+        json!({"items": [{"invoice_item_id": licence, "quantity": "1"}]}),
+    )
+    .await;
+    validate_note(&app, &s, &inv, &first, "cn_first_line").await;
+    let rest = post(&app, &s.tenant, &path, json!({})).await;
+    println!("remainder: {}", rest["einvoice_ready"]);
+    validate_note(&app, &s, &inv, &rest, "cn_remainder").await;
+}
