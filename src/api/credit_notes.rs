@@ -222,8 +222,9 @@ pub async fn list(
 
 #[utoipa::path(
     get, path = "/credit_notes/{id}", tag = "Credit notes",
-    summary = "Show a credit note, with the invoice it corrects (`7.pdf` or `Accept: application/pdf`: its PDF)",
-    params(("id" = i64, Path, description = "Credit note id (`7`, `7.json` or `7.pdf`)")),
+    summary = "Show a credit note, with the invoice it corrects (`7.pdf` or `Accept: application/pdf`: its PDF; `7.xml` or `Accept: application/xml`: its e-invoice)",
+    params(("id" = i64, Path, description = "Credit note id (`7`, `7.json`, `7.pdf` or `7.xml`)"),
+           ("syntax" = Option<String>, Query, description = "With `.xml` or `Accept: application/xml`: `ubl` (default) or `cii`")),
     responses(
         (status = 200, description = "The credit note (or its PDF)", body = CreditNoteEnvelope),
         (status = 404, description = "No such credit note in this business", body = ErrorResponse),
@@ -234,11 +235,22 @@ pub async fn show(
     State(state): State<AppState>,
     auth: Auth,
     ShowId { id, pdf, xml }: ShowId,
+    RawQuery(raw): RawQuery,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    // Credit notes have no e-invoice form yet.
-    if xml {
-        return Err(record_not_found());
+    let mut query = ListQuery::parse(raw.as_deref())?;
+    let syntax = query.string("syntax");
+    query.finish()?;
+    if !pdf && (xml || crate::api::einvoice::wants_xml(&headers)) {
+        let syntax = crate::api::einvoice::syntax(syntax)?;
+        let answer = crate::api::einvoice::answer::<credit_notes::CreditNote>(
+            &state,
+            auth.business_id,
+            id,
+            syntax,
+            &headers,
+        );
+        return Ok(crate::api::pdf::vary_on_accept(answer.await?));
     }
     if pdf || crate::api::pdf::wants_pdf(&headers) {
         let answer =

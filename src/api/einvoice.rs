@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::api::ids::record_not_found;
 use crate::api::pdf::matches_etag;
-use crate::einvoice::{self, Refusal, Syntax};
+use crate::einvoice::{self, Refusal, Source, Syntax};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -51,9 +51,9 @@ pub fn syntax(value: Option<String>) -> ApiResult<Syntax> {
     }
 }
 
-/// The invoice's e-invoice for this business, or a 304 when `If-None-Match` names it,
-/// a 404, or the 422 listing every piece it lacks.
-pub async fn answer(
+/// The document's (`D`: an invoice or a credit note) e-invoice for this business, or a
+/// 304 when `If-None-Match` names it, a 404, or the 422 listing every piece it lacks.
+pub async fn answer<D: Source>(
     state: &AppState,
     business_id: i64,
     id: i64,
@@ -61,12 +61,13 @@ pub async fn answer(
     headers: &HeaderMap,
 ) -> ApiResult<Response> {
     let mut conn = state.pool.acquire().await?;
-    let written = match einvoice::write(&mut conn, business_id, id, syntax).await {
+    let written = match einvoice::write::<D>(&mut conn, business_id, id, syntax).await {
         Ok(written) => written,
         Err(Refusal::NotFound) => return Err(record_not_found()),
         Err(Refusal::Missing(errors)) => {
             let message = format!(
-                "The invoice lacks what an EN 16931 e-invoice needs: {}",
+                "The {} lacks what an EN 16931 e-invoice needs: {}",
+                D::EINVOICE.noun(),
                 errors.fields().collect::<Vec<_>>().join(", ")
             );
             return Err(ApiError::refused_fields(message, errors));
@@ -95,27 +96,51 @@ pub async fn answer(
         .map_err(ApiError::internal)
 }
 
-/// The spec's side: `/invoices/{id}.xml` (the show's handler reads it, `ids::ShowId`)
-/// documented as its own operation, and the show's 200 offering the XML too.
+/// The spec's side: `/invoices/{id}.xml` and `/credit_notes/{id}.xml` (the shows'
+/// handlers read them, `ids::ShowId`) documented as their own operations, and the shows'
+/// 200 offering the XML too.
 pub(crate) fn document(spec: &mut Value) {
-    let show_path = "/api/v1/invoices/{id}";
-    let Some(show) = spec["paths"][show_path].get("get").cloned() else {
+    document_one(
+        spec,
+        "invoices",
+        "invoice",
+        "Invoice",
+        "380 commercial invoice",
+    );
+    document_one(
+        spec,
+        "credit_notes",
+        "credit_note",
+        "Credit note",
+        "381 credit note: UBL CreditNote, its invoice as BT-25/BT-26, its reason as BT-22, \
+         its own amounts positive and due in full; an amount credited over several VAT \
+         rates cannot be one line and answers 422",
+    );
+}
+
+fn document_one(spec: &mut Value, resource: &str, name: &str, label: &str, kind: &str) {
+    let show_path = format!("/api/v1/{resource}/{{id}}");
+    let Some(show) = spec["paths"][&show_path].get("get").cloned() else {
         return;
     };
     let xml = json!({"schema": {"type": "string", "contentMediaType": XML}});
+    let noun = label.to_lowercase();
     let mut op = show;
-    op["operationId"] = json!("invoice_xml");
-    op["summary"] = json!("The invoice as an EN 16931 e-invoice (UBL 2.1 or CII D16B)");
-    op["description"] = json!(
-        "The core profile of EN 16931 (`urn:cen.eu:en16931:2017`): `syntax=ubl` (the \
-         default) an OASIS UBL 2.1 Invoice, `syntax=cii` a UN/CEFACT CrossIndustryInvoice \
-         D16B. Its amounts are the invoice's (README: E-invoices). An invoice that lacks \
-         what the standard needs answers 422 naming each missing piece by field, every \
-         message with its business term (BT-…); the invoice's `einvoice_ready` shows the \
-         same. `Accept: application/xml` on the show answers the same XML."
-    );
+    op["operationId"] = json!(format!("{name}_xml"));
+    op["summary"] = json!(format!(
+        "The {noun} as an EN 16931 e-invoice (UBL 2.1 or CII D16B)"
+    ));
+    op["description"] = json!(format!(
+        "The core profile of EN 16931 (`urn:cen.eu:en16931:2017`), document type {kind}: \
+         `syntax=ubl` (the default) OASIS UBL 2.1, `syntax=cii` a UN/CEFACT \
+         CrossIndustryInvoice D16B. Its amounts are the {noun}'s (README: E-invoices). A \
+         {noun} that lacks what the standard needs answers 422 naming each missing piece \
+         by field, every message with its business term (BT-…); the {noun}'s \
+         `einvoice_ready` shows the same. `Accept: application/xml` on the show answers \
+         the same XML."
+    ));
     op["parameters"] = json!([
-        {"name": "id", "in": "path", "required": true, "description": "Invoice id",
+        {"name": "id", "in": "path", "required": true, "description": format!("{label} id"),
          "schema": {"type": "integer", "format": "int64"}},
         {"name": "syntax", "in": "query", "required": false,
          "description": "`ubl` (default) or `cii`",
@@ -130,10 +155,12 @@ pub(crate) fn document(spec: &mut Value) {
     ok["headers"]["ETag"] = json!({"description": "The XML's version: send it back as If-None-Match", "schema": {"type": "string"}});
     op["responses"]["304"] =
         json!({"description": "Not modified: If-None-Match names this version"});
-    op["responses"]["422"]["description"] =
-        json!("The invoice lacks what EN 16931 needs (each piece named), or an unknown syntax");
-    spec["paths"]["/api/v1/invoices/{id}.xml"] = json!({"get": op});
-    let show_ok = &mut spec["paths"][show_path]["get"]["responses"]["200"];
+    op["responses"]["422"] = json!({
+        "description": format!("The {noun} lacks what EN 16931 needs (each piece named), or an unknown syntax"),
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
+    });
+    spec["paths"][format!("/api/v1/{resource}/{{id}}.xml")] = json!({"get": op});
+    let show_ok = &mut spec["paths"][&show_path]["get"]["responses"]["200"];
     if show_ok.is_object() {
         show_ok["content"][XML] = xml;
         show_ok["description"] = json!(format!(

@@ -185,7 +185,13 @@ pub async fn show(
     query.finish()?;
     if !pdf && (xml || crate::api::einvoice::wants_xml(&headers)) {
         let syntax = crate::api::einvoice::syntax(syntax)?;
-        let answer = crate::api::einvoice::answer(&state, auth.business_id, id, syntax, &headers);
+        let answer = crate::api::einvoice::answer::<invoices::Invoice>(
+            &state,
+            auth.business_id,
+            id,
+            syntax,
+            &headers,
+        );
         return Ok(crate::api::pdf::vary_on_accept(answer.await?));
     }
     if pdf || crate::api::pdf::wants_pdf(&headers) {

@@ -6,7 +6,7 @@ use std::io;
 use chrono::NaiveDate;
 
 use super::figures::{Category, amount, decimal};
-use super::model::{Model, Party, SPECIFICATION};
+use super::model::{Model, Party, Payment, SPECIFICATION};
 use super::xml::Xml;
 
 const NS: [(&str, &str); 4] = [
@@ -48,7 +48,7 @@ pub fn write(m: &Model) -> io::Result<Vec<u8>> {
     })?;
     x.wrap("rsm:ExchangedDocument", |x| {
         x.text("ram:ID", &[], &m.number)?; // BT-1
-        x.text("ram:TypeCode", &[], "380")?; // BT-3
+        x.text("ram:TypeCode", &[], m.kind.type_code())?; // BT-3: 380 or 381
         date(x, "ram:IssueDateTime", m.issue_date)?; // BT-2
         if let Some(note) = &m.note {
             x.wrap("ram:IncludedNote", |x| x.text("ram:Content", &[], note))?; // BT-22
@@ -108,23 +108,13 @@ pub fn write(m: &Model) -> io::Result<Vec<u8>> {
         })?;
         x.wrap("ram:ApplicableHeaderTradeSettlement", |x| {
             let p = &m.payment;
-            x.text("ram:PaymentReference", &[], &p.remittance)?; // BT-83
+            if p.means_code.is_some() {
+                x.text("ram:PaymentReference", &[], &p.remittance)?; // BT-83
+            }
             x.text("ram:InvoiceCurrencyCode", &[], currency)?; // BT-5
-            x.wrap("ram:SpecifiedTradeSettlementPaymentMeans", |x| {
-                x.text("ram:TypeCode", &[], p.means_code)?; // BT-81
-                if let Some(iban) = &p.iban {
-                    x.wrap("ram:PayeePartyCreditorFinancialAccount", |x| {
-                        x.text("ram:IBANID", &[], iban)?; // BT-84
-                        x.opt("ram:AccountName", p.account_name.as_deref()) // BT-85
-                    })?;
-                    if let Some(bic) = &p.bic {
-                        x.wrap("ram:PayeeSpecifiedCreditorFinancialInstitution", |x| {
-                            x.text("ram:BICID", &[], bic) // BT-86
-                        })?;
-                    }
-                }
-                Ok(())
-            })?;
+            if let Some(means) = p.means_code {
+                payment_means(x, means, &m.payment)?;
+            }
             for g in &f.groups {
                 x.wrap("ram:ApplicableTradeTax", |x| {
                     let c = &g.category;
@@ -151,10 +141,15 @@ pub fn write(m: &Model) -> io::Result<Vec<u8>> {
                     x.wrap("ram:CategoryTradeTax", |x| line_tax_inner(x, &g.category))
                 })?;
             }
-            x.wrap("ram:SpecifiedTradePaymentTerms", |x| {
-                x.opt("ram:Description", p.terms.as_deref())?; // BT-20
-                date(x, "ram:DueDateDateTime", m.due_date) // BT-9
-            })?;
+            if p.terms.is_some() || m.due_date.is_some() {
+                x.wrap("ram:SpecifiedTradePaymentTerms", |x| {
+                    x.opt("ram:Description", p.terms.as_deref())?; // BT-20
+                    match m.due_date {
+                        Some(due) => date(x, "ram:DueDateDateTime", due), // BT-9
+                        None => Ok(()),
+                    }
+                })?;
+            }
             x.wrap("ram:SpecifiedTradeSettlementHeaderMonetarySummation", |x| {
                 x.text("ram:LineTotalAmount", &[], &money(f.line_total_cents))?; // BT-106
                 if f.allowance_cents != 0 {
@@ -166,11 +161,40 @@ pub fn write(m: &Model) -> io::Result<Vec<u8>> {
                 x.text("ram:GrandTotalAmount", &[], &money(f.total_cents))?; // BT-112
                 x.text("ram:TotalPrepaidAmount", &[], &money(f.paid_cents))?; // BT-113
                 x.text("ram:DuePayableAmount", &[], &money(f.due_cents)) // BT-115
-            })
+            })?;
+            if let Some((number, day)) = &m.preceding {
+                x.wrap("ram:InvoiceReferencedDocument", |x| {
+                    x.text("ram:IssuerAssignedID", &[], number)?; // BT-25
+                    x.wrap("ram:FormattedIssueDateTime", |x| {
+                        let text = day.format("%Y%m%d").to_string();
+                        x.text("qdt:DateTimeString", &[("format", "102")], &text) // BT-26
+                    })
+                })?;
+            }
+            Ok(())
         })
     })?;
     x.close("rsm:CrossIndustryInvoice")?;
     Ok(x.finish())
+}
+
+/// BG-16 and BG-17.
+fn payment_means(x: &mut Xml, means: &str, p: &Payment) -> io::Result<()> {
+    x.wrap("ram:SpecifiedTradeSettlementPaymentMeans", |x| {
+        x.text("ram:TypeCode", &[], means)?; // BT-81
+        if let Some(iban) = &p.iban {
+            x.wrap("ram:PayeePartyCreditorFinancialAccount", |x| {
+                x.text("ram:IBANID", &[], iban)?; // BT-84
+                x.opt("ram:AccountName", p.account_name.as_deref()) // BT-85
+            })?;
+            if let Some(bic) = &p.bic {
+                x.wrap("ram:PayeeSpecifiedCreditorFinancialInstitution", |x| {
+                    x.text("ram:BICID", &[], bic) // BT-86
+                })?;
+            }
+        }
+        Ok(())
+    })
 }
 
 fn line_tax(x: &mut Xml, c: &Category) -> io::Result<()> {

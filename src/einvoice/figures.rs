@@ -21,8 +21,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::error::FieldErrors;
-use crate::billing::invoices::Invoice;
-use crate::money::{self, Currency, Discount, LineInput, TaxRate};
+use crate::money::{self, Currency, LineInput, TaxRate};
+
+use super::source::{Kind, Stored, is_amount_line};
 
 /// A VAT category as the breakdown groups it (code and rate), with its reason.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,14 +114,6 @@ impl Figures {
     }
 }
 
-fn discount(invoice: &Invoice) -> Discount {
-    match (invoice.discount_type.as_deref(), invoice.discount_value) {
-        (Some("percent"), Some(v)) => Discount::Percent(v),
-        (Some("fixed"), Some(v)) => Discount::Fixed(v),
-        _ => Discount::None,
-    }
-}
-
 fn rate(t: &TaxLine) -> TaxRate {
     TaxRate {
         id: t.tax_id,
@@ -129,18 +122,21 @@ fn rate(t: &TaxLine) -> TaxRate {
     }
 }
 
-/// The figures, or the field errors that keep the invoice from being an e-invoice
+/// The figures, or the field errors that keep the document from being an e-invoice
 /// (a line with no VAT category or more than one, BT-151).
 pub fn figures(
-    invoice: &Invoice,
+    invoice: &Stored<'_>,
     items: &[Item],
     taxes: &[TaxLine],
 ) -> Result<Figures, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let Ok(currency) = Currency::parse(&invoice.currency) else {
+    let Ok(currency) = Currency::parse(invoice.currency) else {
         errors.add("currency", "BT-5: not an ISO 4217 currency");
         return Err(errors);
     };
+    if is_amount_line(invoice.kind, items) {
+        return amount_credit(invoice, currency, &items[0], taxes);
+    }
     let document: Vec<&TaxLine> = taxes.iter().filter(|t| t.invoice_level).collect();
     let item_level: Vec<&TaxLine> = taxes.iter().filter(|t| !t.invoice_level).collect();
     let inputs: Vec<LineInput> = items
@@ -153,34 +149,25 @@ pub fn figures(
         .collect();
     let doc_rates: Vec<TaxRate> = document.iter().map(|t| rate(t)).collect();
     let item_rates: Vec<TaxRate> = item_level.iter().map(|t| rate(t)).collect();
-    let totals = match money::compute(
-        currency,
-        &inputs,
-        discount(invoice),
-        &doc_rates,
-        &item_rates,
-    ) {
-        Ok(totals) => totals,
-        Err(err) => {
-            errors.add("total", format!("cannot be computed again: {err}"));
-            return Err(errors);
-        }
-    };
-    let stored_taxes_agree = totals.taxes.iter().all(|t| {
-        taxes
-            .iter()
-            .any(|l| l.tax_id == t.id && l.amount_cents == t.amount_cents)
-    }) && totals.taxes.len() == taxes.len();
-    if totals.subtotal_cents != invoice.subtotal_cents
-        || totals.discount_cents != invoice.discount_cents
-        || totals.tax_total_cents != invoice.tax_total_cents
-        || totals.total_cents != invoice.total_cents
-        || !stored_taxes_agree
-    {
+    let mut totals =
+        match money::compute(currency, &inputs, invoice.discount, &doc_rates, &item_rates) {
+            Ok(totals) => totals,
+            Err(err) => {
+                errors.add("total", format!("cannot be computed again: {err}"));
+                return Err(errors);
+            }
+        };
+    if !agrees(&totals, invoice, taxes) {
+        by_subtraction(&mut totals, invoice, items, taxes);
+    }
+    if !agrees(&totals, invoice, taxes) {
+        let hint = match invoice.kind {
+            Kind::Invoice => "; save the invoice again to reprice it",
+            Kind::CreditNote => "",
+        };
         errors.add(
             "total",
-            "the stored totals differ from the engine's over the stored lines; \
-             save the invoice again to reprice it",
+            format!("the stored totals differ from the engine's over the stored lines{hint}"),
         );
         return Err(errors);
     }
@@ -289,7 +276,145 @@ pub fn figures(
         tax_cents: invoice.tax_total_cents,
         total_cents: invoice.total_cents,
         paid_cents: invoice.paid_cents,
-        due_cents: invoice.balance_cents,
+        due_cents: invoice.due_cents,
+    })
+}
+
+fn agrees(totals: &money::Totals, stored: &Stored<'_>, taxes: &[TaxLine]) -> bool {
+    totals.subtotal_cents == stored.subtotal_cents
+        && totals.discount_cents == stored.discount_cents
+        && totals.tax_total_cents == stored.tax_total_cents
+        && totals.total_cents == stored.total_cents
+        && totals.taxes.len() == taxes.len()
+        && totals.taxes.iter().all(|t| {
+            taxes
+                .iter()
+                .any(|l| l.tax_id == t.id && l.amount_cents == t.amount_cents)
+        })
+}
+
+/// A credit note's remainder is worked out by subtraction (`money::credit`), which the
+/// engine over its lines may miss by a cent of rounding. With exclusive taxes only, its
+/// stored figures are then taken as they are: each line's stored total, the stored
+/// discount split over the lines by their totals (largest remainder), the stored tax
+/// lines; the checks that follow still ask them to add up.
+fn by_subtraction(
+    totals: &mut money::Totals,
+    stored: &Stored<'_>,
+    items: &[Item],
+    taxes: &[TaxLine],
+) {
+    if stored.kind != Kind::CreditNote || taxes.iter().any(|t| t.inclusive) {
+        return;
+    }
+    let weights: Vec<i64> = items.iter().map(|i| i.total_cents).collect();
+    let Some(shares) = money::allocate(stored.discount_cents, &weights) else {
+        return;
+    };
+    for ((line, item), share) in totals.lines.iter_mut().zip(items).zip(shares) {
+        line.total_cents = item.total_cents;
+        line.discount_cents = share;
+        line.base_cents = item.total_cents - share;
+        line.net_cents = item.total_cents - share;
+    }
+    totals.subtotal_cents = weights.iter().sum();
+    totals.discount_cents = stored.discount_cents;
+    totals.taxes = taxes
+        .iter()
+        .map(|t| money::TaxTotal {
+            id: t.tax_id,
+            rate: t.tax_rate,
+            inclusive: false,
+            invoice_level: t.invoice_level,
+            base_cents: 0,
+            amount_cents: t.amount_cents,
+        })
+        .collect();
+    totals.tax_total_cents = taxes.iter().map(|t| t.amount_cents).sum();
+    totals.total_cents = totals.subtotal_cents - totals.discount_cents + totals.tax_total_cents;
+}
+
+/// An amount credit (`money::credit`): one line without taxes of its own, its tax lines
+/// the invoice's taxes in proportion. Written as one e-invoice line whose VAT category is
+/// that of the credit note's tax lines, so they must all be one category and rate; over
+/// several (an invoice with two VAT rates), the amount cannot be one line and is refused
+/// (credit the invoice's lines instead). BT-131 is the net (total − VAT).
+fn amount_credit(
+    stored: &Stored<'_>,
+    currency: Currency,
+    item: &Item,
+    taxes: &[TaxLine],
+) -> Result<Figures, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let mut categories: Vec<&TaxLine> = Vec::new();
+    for t in taxes {
+        if !categories
+            .iter()
+            .any(|c| c.category == t.category && c.tax_rate == t.tax_rate)
+        {
+            categories.push(t);
+        }
+    }
+    let tax = match categories.as_slice() {
+        [tax] => *tax,
+        [] => {
+            errors.add(
+                "items[0].tax_ids",
+                "BT-151: every e-invoice line has a VAT category; this amount credit has no                  tax (its invoice applied none)",
+            );
+            return Err(errors);
+        }
+        many => {
+            let names: Vec<String> = many
+                .iter()
+                .map(|t| format!("{} {}%", t.category, t.tax_rate.normalize()))
+                .collect();
+            errors.add(
+                "items[0].tax_ids",
+                format!(
+                    "BT-151: an e-invoice line has exactly one VAT category; this amount                      credit spreads over {} ({}): credit the invoice's items instead",
+                    many.len(),
+                    names.join(", ")
+                ),
+            );
+            return Err(errors);
+        }
+    };
+    let net_cents = stored.total_cents - stored.tax_total_cents;
+    let group = Group {
+        category: Category {
+            code: tax.category.clone(),
+            rate: tax.tax_rate,
+            reason: tax.exemption_reason.clone(),
+            reason_code: tax.exemption_reason_code.clone(),
+        },
+        taxable_cents: net_cents,
+        tax_cents: stored.tax_total_cents,
+        allowance_cents: 0,
+    };
+    Ok(Figures {
+        currency,
+        lines: vec![LineFigures {
+            name: item.name.clone(),
+            description: item.description.clone(),
+            quantity: item.quantity,
+            unit_code: item.unit_code.clone(),
+            net_price: money::cents_to_decimal(net_cents, currency)
+                .checked_div(item.quantity)
+                .unwrap_or_default()
+                .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+                .normalize(),
+            net_cents,
+            group: 0,
+        }],
+        groups: vec![group],
+        line_total_cents: net_cents,
+        allowance_cents: 0,
+        net_cents,
+        tax_cents: stored.tax_total_cents,
+        total_cents: stored.total_cents,
+        paid_cents: stored.paid_cents,
+        due_cents: stored.due_cents,
     })
 }
 

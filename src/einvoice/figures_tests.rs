@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 use super::figures::figures;
+use super::source::Source;
 use crate::billing::documents::items::Item;
 use crate::billing::documents::tax_lines::TaxLine;
 use crate::billing::invoices::{Invoice, JoinedTerm};
@@ -136,7 +137,7 @@ fn priced(
 
 /// The standard's sums hold exactly on the figures, and they are the invoice's.
 fn assert_standard_sums(invoice: &Invoice, items: &[Item], taxes: &[TaxLine]) {
-    let f = figures(invoice, items, taxes).unwrap();
+    let f = figures(&invoice.stored(), items, taxes).unwrap();
     let lines: i64 = f.lines.iter().map(|l| l.net_cents).sum();
     assert_eq!(f.line_total_cents, lines, "BR-CO-10");
     let allowances: i64 = f.groups.iter().map(|g| g.allowance_cents).sum();
@@ -176,7 +177,7 @@ fn exclusive_rates_with_a_percent_discount_add_up_as_the_standard_says() {
     ];
     let (invoice, items, tax_lines) = priced("EUR", &lines, Discount::Percent(dec!(7.5)), &taxes);
     assert_standard_sums(&invoice, &items, &tax_lines);
-    let f = figures(&invoice, &items, &tax_lines).unwrap();
+    let f = figures(&invoice.stored(), &items, &tax_lines).unwrap();
     assert_eq!(f.lines[0].net_cents, 9999, "quantity × unit price");
     assert_eq!(f.lines[0].net_price, dec!(33.33));
 }
@@ -191,7 +192,7 @@ fn inclusive_taxes_state_net_lines_and_prices() {
     ];
     let (invoice, items, tax_lines) = priced("EUR", &lines, Discount::Fixed(dec!(3.33)), &taxes);
     assert_standard_sums(&invoice, &items, &tax_lines);
-    let f = figures(&invoice, &items, &tax_lines).unwrap();
+    let f = figures(&invoice.stored(), &items, &tax_lines).unwrap();
     assert_eq!(
         f.lines[0].net_price,
         dec!(16.7983),
@@ -216,7 +217,7 @@ fn a_line_with_no_tax_or_two_is_named() {
     let taxes = [(1, dec!(19), false, false), (2, dec!(2), false, false)];
     let lines = [(dec!(1), dec!(10), vec![]), (dec!(1), dec!(10), vec![1, 2])];
     let (invoice, items, tax_lines) = priced("EUR", &lines, Discount::None, &taxes);
-    let errors = figures(&invoice, &items, &tax_lines).unwrap_err();
+    let errors = figures(&invoice.stored(), &items, &tax_lines).unwrap_err();
     assert!(errors.contains("items[0].tax_ids"));
     assert!(errors.contains("items[1].tax_ids"));
 }
@@ -227,6 +228,50 @@ fn stored_totals_the_engine_does_not_reproduce_are_refused() {
     let lines = [(dec!(1), dec!(10), vec![1])];
     let (mut invoice, items, tax_lines) = priced("EUR", &lines, Discount::None, &taxes);
     invoice.total_cents += 1;
-    let errors = figures(&invoice, &items, &tax_lines).unwrap_err();
+    let errors = figures(&invoice.stored(), &items, &tax_lines).unwrap_err();
     assert!(errors.contains("total"));
+}
+
+/// An amount credit: one line with no taxes of its own, the credit note's tax lines in
+/// one VAT category and rate; over two rates it is named, not guessed.
+#[test]
+fn an_amount_credit_is_one_line_in_its_tax_lines_category() {
+    use super::source::{Kind, Stored};
+    let (_, items, mut tax_lines) = priced(
+        "EUR",
+        &[(dec!(1), dec!(41.67), vec![7])],
+        Discount::None,
+        &[(7, dec!(20), false, false)],
+    );
+    let mut items = items;
+    items[0].tax_ids.clear();
+    tax_lines[0].amount_cents = 833;
+    let stored = Stored {
+        kind: Kind::CreditNote,
+        currency: "EUR",
+        discount: Discount::None,
+        subtotal_cents: 4167,
+        discount_cents: 0,
+        tax_total_cents: 833,
+        total_cents: 5000,
+        paid_cents: 0,
+        due_cents: 5000,
+    };
+    let f = figures(&stored, &items, &tax_lines).unwrap();
+    assert_eq!(f.lines.len(), 1);
+    assert_eq!(f.lines[0].net_cents, 4167);
+    assert_eq!(f.lines[0].net_price, dec!(41.67));
+    assert_eq!(f.groups[0].category.code, "S");
+    assert_eq!(
+        (f.groups[0].taxable_cents, f.groups[0].tax_cents),
+        (4167, 833)
+    );
+    assert_eq!((f.total_cents, f.due_cents, f.paid_cents), (5000, 5000, 0));
+
+    let mut second = tax_lines[0].clone();
+    second.tax_id = 8;
+    second.tax_rate = dec!(7);
+    let errors = figures(&stored, &items, &[tax_lines[0].clone(), second]).unwrap_err();
+    let message = &errors.entries().next().unwrap().1[0];
+    assert!(message.starts_with("BT-151"), "{message}");
 }

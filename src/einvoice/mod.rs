@@ -1,9 +1,10 @@
-//! EN 16931 e-invoices of invoices (the core profile, `urn:cen.eu:en16931:2017`), in
-//! either syntax the standard names: UBL 2.1 (`ubl`) and UN/CEFACT CII D16B (`cii`).
-//! `readiness` says what an invoice lacks (the invoice's JSON shows it), `figures` maps
-//! the stored amounts onto the standard's, `model` gathers the parties and terms, the
-//! writers use quick-xml. Reads the invoice through the documents' one-query read and
-//! the business profile: two queries, no amount computed anew (README: E-invoices).
+//! EN 16931 e-invoices of invoices and credit notes (the core profile,
+//! `urn:cen.eu:en16931:2017`), in either syntax the standard names: UBL 2.1 (`ubl`) and
+//! UN/CEFACT CII D16B (`cii`). `source` is what either document gives, `readiness` says
+//! what a document lacks (its JSON shows it), `figures` maps the stored amounts onto the
+//! standard's, `model` gathers the parties and terms, the writers use quick-xml. Reads
+//! the document through the documents' one-query read and the business profile: two
+//! queries, no amount computed anew (README: E-invoices).
 
 pub(crate) mod cii;
 pub(crate) mod figures;
@@ -11,6 +12,7 @@ pub(crate) mod figures;
 mod figures_tests;
 pub(crate) mod model;
 pub(crate) mod readiness;
+pub(crate) mod source;
 pub(crate) mod ubl;
 mod xml;
 
@@ -20,7 +22,8 @@ use sqlx::PgConnection;
 use crate::billing::businesses::profile::profile;
 use crate::billing::documents::read::{Deleted, find_full};
 use crate::billing::error::FieldErrors;
-use crate::billing::invoices::Invoice;
+
+pub use source::{Kind, Source};
 
 /// Which XML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +53,7 @@ impl Syntax {
 /// A written e-invoice.
 pub struct Written {
     pub bytes: Vec<u8>,
-    /// A strong ETag: the SHA-256 of the bytes (any change to the invoice, its customer
+    /// A strong ETag: the SHA-256 of the bytes (any change to the document, its customer
     /// or the profile that shows in the XML is a new version).
     pub etag: String,
     /// `INV-0001.xml`, the number made safe for a header.
@@ -72,15 +75,15 @@ impl From<sqlx::Error> for Refusal {
     }
 }
 
-/// The business's invoice `id` as an e-invoice in `syntax` (two queries: the invoice's
-/// one-query read, the profile).
-pub async fn write(
+/// The business's document `id` (an invoice or a credit note) as an e-invoice in
+/// `syntax` (two queries: the document's one-query read, the profile).
+pub async fn write<D: Source>(
     conn: &mut PgConnection,
     business_id: i64,
     id: i64,
     syntax: Syntax,
 ) -> Result<Written, Refusal> {
-    let row = find_full::<Invoice>(&mut *conn, business_id, id, Deleted::Excluded)
+    let row = find_full::<D>(&mut *conn, business_id, id, Deleted::Excluded)
         .await?
         .ok_or(Refusal::NotFound)?;
     let profile = profile(&mut *conn, business_id).await?;

@@ -9,10 +9,10 @@ use crate::billing::businesses::profile::Profile;
 use crate::billing::customers::Customer;
 use crate::billing::documents::read::FullRow;
 use crate::billing::error::FieldErrors;
-use crate::billing::invoices::Invoice;
 
 use super::figures::Figures;
 use super::readiness::{self, is_vat_id};
+use super::source::{Kind, Source};
 
 /// The CustomizationID / GuidelineSpecifiedDocumentContextParameter (BT-24): the core
 /// profile of EN 16931.
@@ -49,26 +49,32 @@ pub struct Party {
 /// BG-16 / BG-17.
 #[derive(Debug, Clone)]
 pub struct Payment {
-    /// UNCL 4461: 58 SEPA credit transfer (with an IBAN), 1 not defined otherwise.
-    pub means_code: &'static str,
+    /// UNCL 4461: 58 SEPA credit transfer (with an IBAN), 1 not defined otherwise; none
+    /// for a credit note (the buyer pays nothing: BG-16 is left out).
+    pub means_code: Option<&'static str>,
     /// BT-84, BT-85, BT-86.
     pub iban: Option<String>,
     pub account_name: Option<String>,
     pub bic: Option<String>,
     /// BT-83: the invoice number.
     pub remittance: String,
-    /// BT-20.
+    /// BT-20 (a credit note's says how it is settled: BR-CO-25 asks for a due date or
+    /// payment terms when the amount due is positive).
     pub terms: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// BT-3: 380 or 381.
+    pub kind: Kind,
     /// BT-1.
     pub number: String,
     /// BT-2, in the business's time zone.
     pub issue_date: NaiveDate,
-    /// BT-9.
-    pub due_date: NaiveDate,
+    /// BT-9 (an invoice's).
+    pub due_date: Option<NaiveDate>,
+    /// BT-25 and BT-26: the invoice a credit note corrects.
+    pub preceding: Option<(String, NaiveDate)>,
     /// BT-22.
     pub note: Option<String>,
     /// BT-10.
@@ -99,10 +105,11 @@ fn clean(value: &Option<String>) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The e-invoice of an invoice, or every piece it lacks (`readiness`).
-pub fn build(row: &FullRow<Invoice>, profile: &Profile) -> Result<Model, FieldErrors> {
+/// The e-invoice of a document, or every piece it lacks (`readiness`).
+pub fn build<D: Source>(row: &FullRow<D>, profile: &Profile) -> Result<Model, FieldErrors> {
     let figures = readiness::check(row)?;
-    let invoice = &row.document;
+    let kind = row.document.stored().kind;
+    let invoice = row.document.header();
     let customer = row
         .customer
         .as_ref()
@@ -169,16 +176,27 @@ pub fn build(row: &FullRow<Invoice>, profile: &Profile) -> Result<Model, FieldEr
     let issue_date = date_in(invoice.issued_at, zone);
     let pi = &profile.payment_instructions;
     let iban = clean(&pi.iban);
-    let terms = [
-        invoice.term.term_name.clone(),
-        clean(&pi.text),
-        clean(&pi.bank_name).map(|b| format!("Bank: {b}")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>();
+    let terms = match (kind, &invoice.preceding) {
+        (Kind::CreditNote, Some((number, _))) => vec![format!(
+            "Credited on invoice {number}: deducted from its balance, any excess held as \
+             the buyer's credit"
+        )],
+        _ => [
+            invoice.term_name.clone(),
+            clean(&pi.text),
+            clean(&pi.bank_name).map(|b| format!("Bank: {b}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>(),
+    };
+    let iban = iban.filter(|_| kind == Kind::Invoice);
     let payment = Payment {
-        means_code: if iban.is_some() { "58" } else { "1" },
+        means_code: match (kind, &iban) {
+            (Kind::CreditNote, _) => None,
+            (Kind::Invoice, Some(_)) => Some("58"),
+            (Kind::Invoice, None) => Some("1"),
+        },
         account_name: iban.as_ref().and_then(|_| clean(&pi.account_holder)),
         bic: iban.as_ref().and_then(|_| clean(&pi.bic)),
         iban,
@@ -191,10 +209,15 @@ pub fn build(row: &FullRow<Invoice>, profile: &Profile) -> Result<Model, FieldEr
         .any(|g| g.category.code == "K")
         .then(|| (issue_date, buyer.address.country_code.clone()));
     Ok(Model {
+        kind,
         number: invoice.number.clone(),
         issue_date,
-        due_date: date_in(invoice.due_at, zone),
-        note: clean(&invoice.notes),
+        due_date: invoice.due_at.map(|at| date_in(at, zone)),
+        preceding: invoice
+            .preceding
+            .as_ref()
+            .map(|(number, at)| (number.clone(), date_in(*at, zone))),
+        note: clean(&invoice.note),
         buyer_reference: clean(&invoice.buyer_reference),
         purchase_order: clean(&invoice.purchase_order),
         seller,

@@ -7,10 +7,10 @@ use crate::billing::businesses::BusinessRow;
 use crate::billing::customers::Customer;
 use crate::billing::documents::read::FullRow;
 use crate::billing::error::FieldErrors;
-use crate::billing::invoices::Invoice;
 use crate::billing::profile::countries;
 
 use super::figures::{Figures, figures, fits_two_decimals};
+use super::source::{Source, Stored};
 
 /// A VAT identifier as EN 16931 takes it (BR-CO-9): an ISO 3166-1 alpha-2 prefix (or
 /// `EL`, Greece) and then at least two letters or digits. Other tax ids (an EIN, an
@@ -45,8 +45,8 @@ impl<'a> Seller<'a> {
     }
 }
 
-/// The invoice's figures when it can be an e-invoice, else every missing piece.
-pub fn check(row: &FullRow<Invoice>) -> Result<Figures, FieldErrors> {
+/// The document's figures when it can be an e-invoice, else every missing piece.
+pub fn check<D: Source>(row: &FullRow<D>) -> Result<Figures, FieldErrors> {
     let customer = row.customer.as_ref().map(|c| Customer::from(c.0.clone()));
     let Some(business) = row.business.as_ref() else {
         let mut errors = FieldErrors::new();
@@ -54,7 +54,7 @@ pub fn check(row: &FullRow<Invoice>) -> Result<Figures, FieldErrors> {
         return Err(errors);
     };
     check_parts(
-        &row.document,
+        &row.document.stored(),
         &row.items.0,
         &row.taxes.0,
         &Seller::of(&business.0),
@@ -63,7 +63,7 @@ pub fn check(row: &FullRow<Invoice>) -> Result<Figures, FieldErrors> {
 }
 
 pub fn check_parts(
-    invoice: &Invoice,
+    invoice: &Stored<'_>,
     items: &[crate::billing::documents::items::Item],
     taxes: &[crate::billing::documents::tax_lines::TaxLine],
     seller: &Seller<'_>,
@@ -173,9 +173,10 @@ pub fn check_parts(
             "currency",
             format!(
                 "BT-5: EN 16931 states amounts with at most 2 decimals (BR-DEC); this {} \
-                 invoice has an amount in thousandths ({place}), which it cannot state \
+                 {} has an amount in thousandths ({place}), which it cannot state \
                  without rounding",
-                f.currency.code()
+                f.currency.code(),
+                invoice.kind.noun()
             ),
         );
     }

@@ -1,17 +1,40 @@
-//! The model as an OASIS UBL 2.1 `Invoice` (the syntax Peppol carries), elements in the
-//! schema's order, business terms named beside them.
+//! The model as an OASIS UBL 2.1 `Invoice` or `CreditNote` (the syntax Peppol carries),
+//! elements in the schema's order, business terms named beside them.
 
 use std::io;
 
 use super::figures::{Category, amount, decimal};
-use super::model::{Model, Party, SPECIFICATION};
+use super::model::{Model, Party, Payment, SPECIFICATION};
+use super::source::Kind;
 use super::xml::Xml;
 
-const NS: [(&str, &str); 3] = [
-    (
-        "xmlns",
-        "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
-    ),
+/// The root element, its namespace, the type code's and a line's and its quantity's
+/// element names.
+struct Names {
+    root: &'static str,
+    ns: &'static str,
+    type_code: &'static str,
+    line: &'static str,
+    quantity: &'static str,
+}
+
+const INVOICE: Names = Names {
+    root: "Invoice",
+    ns: "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+    type_code: "cbc:InvoiceTypeCode",
+    line: "cac:InvoiceLine",
+    quantity: "cbc:InvoicedQuantity",
+};
+
+const CREDIT_NOTE: Names = Names {
+    root: "CreditNote",
+    ns: "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
+    type_code: "cbc:CreditNoteTypeCode",
+    line: "cac:CreditNoteLine",
+    quantity: "cbc:CreditedQuantity",
+};
+
+const NS: [(&str, &str); 2] = [
     (
         "xmlns:cac",
         "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
@@ -28,17 +51,33 @@ pub fn write(m: &Model) -> io::Result<Vec<u8>> {
     let currency = f.currency.code();
     let cur = [("currencyID", currency)];
     let money = |cents: i64| amount(cents, f.currency);
-    x.open("Invoice", &NS)?;
+    let n = match m.kind {
+        Kind::Invoice => INVOICE,
+        Kind::CreditNote => CREDIT_NOTE,
+    };
+    let mut ns = vec![("xmlns", n.ns)];
+    ns.extend(NS);
+    x.open(n.root, &ns)?;
     x.text("cbc:CustomizationID", &[], SPECIFICATION)?; // BT-24
     x.text("cbc:ID", &[], &m.number)?; // BT-1
     x.text("cbc:IssueDate", &[], &m.issue_date.to_string())?; // BT-2
-    x.text("cbc:DueDate", &[], &m.due_date.to_string())?; // BT-9
-    x.text("cbc:InvoiceTypeCode", &[], "380")?; // BT-3: commercial invoice
+    if let Some(due) = m.due_date {
+        x.text("cbc:DueDate", &[], &due.to_string())?; // BT-9
+    }
+    x.text(n.type_code, &[], m.kind.type_code())?; // BT-3: 380 invoice, 381 credit note
     x.opt("cbc:Note", m.note.as_deref())?; // BT-22
     x.text("cbc:DocumentCurrencyCode", &[], currency)?; // BT-5
     x.opt("cbc:BuyerReference", m.buyer_reference.as_deref())?; // BT-10
     if let Some(order) = &m.purchase_order {
         x.wrap("cac:OrderReference", |x| x.text("cbc:ID", &[], order))?; // BT-13
+    }
+    if let Some((number, date)) = &m.preceding {
+        x.wrap("cac:BillingReference", |x| {
+            x.wrap("cac:InvoiceDocumentReference", |x| {
+                x.text("cbc:ID", &[], number)?; // BT-25
+                x.text("cbc:IssueDate", &[], &date.to_string()) // BT-26
+            })
+        })?;
     }
     x.wrap("cac:AccountingSupplierParty", |x| party(x, &m.seller, true))?;
     x.wrap("cac:AccountingCustomerParty", |x| party(x, &m.buyer, false))?;
@@ -55,23 +94,9 @@ pub fn write(m: &Model) -> io::Result<Vec<u8>> {
         })?;
     }
     let p = &m.payment;
-    x.wrap("cac:PaymentMeans", |x| {
-        x.text("cbc:PaymentMeansCode", &[], p.means_code)?; // BT-81
-        x.text("cbc:PaymentID", &[], &p.remittance)?; // BT-83
-        if let Some(iban) = &p.iban {
-            x.wrap("cac:PayeeFinancialAccount", |x| {
-                x.text("cbc:ID", &[], iban)?; // BT-84
-                x.opt("cbc:Name", p.account_name.as_deref())?; // BT-85
-                if let Some(bic) = &p.bic {
-                    x.wrap("cac:FinancialInstitutionBranch", |x| {
-                        x.text("cbc:ID", &[], bic)
-                    })?;
-                }
-                Ok(())
-            })?;
-        }
-        Ok(())
-    })?;
+    if let Some(means) = p.means_code {
+        payment_means(&mut x, means, p)?;
+    }
     if let Some(terms) = &p.terms {
         x.wrap("cac:PaymentTerms", |x| x.text("cbc:Note", &[], terms))?; // BT-20
     }
@@ -106,10 +131,10 @@ pub fn write(m: &Model) -> io::Result<Vec<u8>> {
         x.text("cbc:PayableAmount", &cur, &money(f.due_cents)) // BT-115
     })?;
     for (i, line) in f.lines.iter().enumerate() {
-        x.wrap("cac:InvoiceLine", |x| {
+        x.wrap(n.line, |x| {
             x.text("cbc:ID", &[], &(i + 1).to_string())?; // BT-126
             let unit = [("unitCode", line.unit_code.as_str())];
-            x.text("cbc:InvoicedQuantity", &unit, &decimal(line.quantity))?; // BT-129/130
+            x.text(n.quantity, &unit, &decimal(line.quantity))?; // BT-129/130
             x.text("cbc:LineExtensionAmount", &cur, &money(line.net_cents))?; // BT-131
             x.wrap("cac:Item", |x| {
                 x.opt("cbc:Description", line.description.as_deref())?; // BT-154
@@ -122,8 +147,29 @@ pub fn write(m: &Model) -> io::Result<Vec<u8>> {
             })
         })?;
     }
-    x.close("Invoice")?;
+    x.close(n.root)?;
     Ok(x.finish())
+}
+
+/// BG-16 and BG-17.
+fn payment_means(x: &mut Xml, means: &str, p: &Payment) -> io::Result<()> {
+    x.wrap("cac:PaymentMeans", |x| {
+        x.text("cbc:PaymentMeansCode", &[], means)?; // BT-81
+        x.text("cbc:PaymentID", &[], &p.remittance)?; // BT-83
+        if let Some(iban) = &p.iban {
+            x.wrap("cac:PayeeFinancialAccount", |x| {
+                x.text("cbc:ID", &[], iban)?; // BT-84
+                x.opt("cbc:Name", p.account_name.as_deref())?; // BT-85
+                if let Some(bic) = &p.bic {
+                    x.wrap("cac:FinancialInstitutionBranch", |x| {
+                        x.text("cbc:ID", &[], bic)
+                    })?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    })
 }
 
 /// A VAT category: code, rate (none outside the scope of VAT, BR-O-05) and, in the

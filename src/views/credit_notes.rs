@@ -14,6 +14,7 @@ use crate::timestamp;
 use crate::views::business::BusinessView;
 use crate::views::customers::CustomerView;
 use crate::views::documents::{Embedded, ItemView, MoneyView, TaxLineView, money, tax_views};
+use crate::views::einvoice_ready::{EinvoiceReady, einvoice_ready_schema};
 use crate::views::{Views, resource_url};
 
 /// The invoice a credit note corrects.
@@ -82,6 +83,11 @@ pub struct CreditNoteView {
     pub customer_credit: MoneyView,
     pub items: Vec<CreditNoteItemView>,
     pub taxes: Vec<TaxLineView>,
+    /// Whether the credit note can be an EN 16931 e-invoice (`GET
+    /// /credit_notes/{id}.xml`): `true`, or every missing piece by the field to fill in,
+    /// as a 422's `errors`.
+    #[schema(schema_with = einvoice_ready_schema)]
+    pub einvoice_ready: EinvoiceReady,
     #[serde(serialize_with = "timestamp::serialize_option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub emailed_at: Option<DateTime<Utc>>,
@@ -115,11 +121,18 @@ pub(crate) fn render(
     rows: Vec<FullRow<CreditNote>>,
 ) -> sqlx::Result<Vec<CreditNoteView>> {
     rows.into_iter()
-        .map(|row| Ok(view(views.public_url(), Embedded::new(views, row)?)))
+        .map(|row| {
+            let ready = EinvoiceReady::of(&row);
+            Ok(view(views.public_url(), Embedded::new(views, row)?, ready))
+        })
         .collect()
 }
 
-fn view(public_url: &str, embedded: Embedded<CreditNote>) -> CreditNoteView {
+fn view(
+    public_url: &str,
+    embedded: Embedded<CreditNote>,
+    einvoice_ready: EinvoiceReady,
+) -> CreditNoteView {
     let Embedded {
         document: n,
         items,
@@ -168,6 +181,7 @@ fn view(public_url: &str, embedded: Embedded<CreditNote>) -> CreditNoteView {
         customer_credit: money(n.customer_credit_cents, &n.currency),
         items,
         taxes: tax_views(taxes, &n.currency),
+        einvoice_ready,
         emailed_at: n.emailed_at,
         sent_at: n.sent_at,
         sent_by: n.sent_by.map(|a| a.0),

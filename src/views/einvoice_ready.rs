@@ -1,4 +1,4 @@
-//! Whether an invoice can be an EN 16931 e-invoice, as its JSON shows it
+//! Whether an invoice or a credit note can be an EN 16931 e-invoice, as its JSON shows it
 //! (`einvoice_ready`): `true`, or what `einvoice::readiness` finds missing.
 
 use std::collections::BTreeMap;
@@ -8,7 +8,7 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, OneOfBuilder, Schema, Type};
 
 use crate::billing::documents::read::FullRow;
-use crate::billing::invoices::Invoice;
+use crate::einvoice::Source;
 
 /// `true`, or what the invoice lacks to be an e-invoice.
 #[derive(Debug, Serialize)]
@@ -35,7 +35,7 @@ pub(crate) fn einvoice_ready_schema() -> impl Into<RefOr<Schema>> {
 }
 
 impl EinvoiceReady {
-    pub(crate) fn of(row: &FullRow<Invoice>) -> EinvoiceReady {
+    pub(crate) fn of<D: Source>(row: &FullRow<D>) -> EinvoiceReady {
         match crate::einvoice::readiness::check(row) {
             Ok(_) => EinvoiceReady::Ready(true),
             Err(errors) => EinvoiceReady::Missing(

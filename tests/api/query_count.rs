@@ -234,6 +234,11 @@ async fn every_list_page_and_show_costs_a_fixed_number_of_queries() {
     let (answered, count) = app.counting_queries(app.authed(t, Method::GET, &xml)).await;
     assert!([200, 422].contains(&answered.status().as_u16()), "{xml}");
     assert_cost(Cost::Exactly(2), count, &xml);
+    // A credit note's likewise.
+    let xml = format!("/api/v1/credit_notes/{}.xml", credit_note.as_i64().unwrap());
+    let (answered, count) = app.counting_queries(app.authed(t, Method::GET, &xml)).await;
+    assert!([200, 422].contains(&answered.status().as_u16()), "{xml}");
+    assert_cost(Cost::Exactly(2), count, &xml);
 
     // The business profile, a singleton: the business with its address and logo.
     for (path, cost) in [("/api/v1/business", Cost::Exactly(1))] {

@@ -395,6 +395,16 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
             None,
         ),
         (
+            Method::GET,
+            format!("/api/v1/credit_notes/{credit_note}.xml"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/credit_notes/{credit_note}.xml?syntax=cii"),
+            None,
+        ),
+        (
             Method::POST,
             format!("/api/v1/credit_notes/{credit_note}/send"),
             email(),

@@ -3,6 +3,7 @@
 //! own rules (`../shared/validators/en16931`, run with SaxonC-HE: `validate`), and the
 //! routes' HTTP (422 listing what is missing, `einvoice_ready`, ETag, tenancy).
 
+mod credit_notes;
 mod http;
 mod shapes;
 
