@@ -18,28 +18,8 @@ pub const XML: &str = "application/xml";
 /// Whether the client asks for XML: `application/xml` (or `text/xml`) in `Accept`, not
 /// refused with `q=0` and not after `application/json` or the PDF.
 pub fn wants_xml(headers: &HeaderMap) -> bool {
-    let accept = headers
-        .get_all(header::ACCEPT)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','));
-    for range in accept {
-        let mut parts = range.split(';').map(str::trim);
-        let media = parts.next().unwrap_or("").to_ascii_lowercase();
-        let refused = parts.any(|p| {
-            p.strip_prefix("q=")
-                .is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q <= 0.0))
-        });
-        if refused {
-            continue;
-        }
-        match media.as_str() {
-            XML | "text/xml" => return true,
-            "application/json" | crate::api::pdf::PDF => return false,
-            _ => {}
-        }
-    }
-    false
+    let instead = ["application/json", crate::api::pdf::PDF];
+    crate::api::pdf::asks_for(headers, &[XML, "text/xml"], &instead)
 }
 
 /// `?syntax=`: `ubl` (the default) or `cii`; anything else is a 422 naming it.

@@ -17,6 +17,12 @@ pub const PDF: &str = "application/pdf";
 /// Whether the client asks for the PDF: `application/pdf` in `Accept` (not refused with
 /// `q=0`) and not after `application/json`.
 pub fn wants_pdf(headers: &HeaderMap) -> bool {
+    asks_for(headers, &[PDF], &["application/json"])
+}
+
+/// Whether `Accept` names one of `wanted` (not refused with `q=0`) before any of
+/// `instead`: the one reading of `Accept` the PDF and XML forms share.
+pub fn asks_for(headers: &HeaderMap, wanted: &[&str], instead: &[&str]) -> bool {
     let accept = headers
         .get_all(header::ACCEPT)
         .iter()
@@ -32,10 +38,11 @@ pub fn wants_pdf(headers: &HeaderMap) -> bool {
         if refused {
             continue;
         }
-        match media.as_str() {
-            PDF => return true,
-            "application/json" => return false,
-            _ => {}
+        if wanted.contains(&media.as_str()) {
+            return true;
+        }
+        if instead.contains(&media.as_str()) {
+            return false;
         }
     }
     false
