@@ -19,8 +19,9 @@ mod xml;
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
+use crate::billing::businesses::profile::Profile;
 use crate::billing::businesses::profile::profile;
-use crate::billing::documents::read::{Deleted, find_full};
+use crate::billing::documents::read::{Deleted, FullRow, find_full};
 use crate::billing::error::FieldErrors;
 
 pub use source::{Kind, Source};
@@ -72,6 +73,23 @@ pub enum Refusal {
 impl From<sqlx::Error> for Refusal {
     fn from(err: sqlx::Error) -> Self {
         Refusal::Database(err)
+    }
+}
+
+/// The CII e-invoice a Factur-X PDF of this document carries: a document, not void,
+/// that has what the standard needs (else the PDF is plain PDF/A-3b). No query: the
+/// caller read the document and the profile already.
+pub(crate) fn facturx<D: Source>(row: &FullRow<D>, profile: &Profile) -> Option<Vec<u8>> {
+    if row.document.void() {
+        return None;
+    }
+    let model = model::build(row, profile).ok()?;
+    match cii::write(&model) {
+        Ok(bytes) => Some(bytes),
+        Err(error) => {
+            tracing::error!(%error, "writing the Factur-X XML");
+            None
+        }
     }
 }
 

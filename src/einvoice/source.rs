@@ -75,6 +75,10 @@ pub trait Source: Document {
     const EINVOICE: Kind;
     fn stored(&self) -> Stored<'_>;
     fn header(&self) -> Header;
+    /// Whether it is void: its PDF then carries no e-invoice (Factur-X), which a buyer's
+    /// system would book as payable. A draft's does: it is what a business sends when it
+    /// mails the PDF itself.
+    fn void(&self) -> bool;
 }
 
 pub(crate) fn discount(doc: &impl Document) -> Discount {
@@ -114,6 +118,10 @@ impl Source for Invoice {
             preceding: None,
         }
     }
+
+    fn void(&self) -> bool {
+        self.status == crate::billing::status::InvoiceStatus::Void
+    }
 }
 
 /// A credit note states its own amounts, positive (EN 16931: a 381 document carries
@@ -146,6 +154,11 @@ impl Source for CreditNote {
             term_name: None,
             preceding: Some((self.invoice_number.clone(), self.invoice_issued_at)),
         }
+    }
+
+    /// A credit note is never voided (a second one corrects it).
+    fn void(&self) -> bool {
+        false
     }
 }
 

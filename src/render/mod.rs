@@ -1,10 +1,13 @@
-//! Invoice and quote PDFs, typeset in process by typst from one template kept in the repo
-//! (`invoice.typ`): no external binary, no network. PDF/A-3b, fonts embedded.
+//! Invoice, credit note and quote PDFs, typeset in process by typst from one template
+//! kept in the repo (`invoice.typ`): no external binary, no network. PDF/A-3b, fonts
+//! embedded; an issued invoice or credit note that can be an e-invoice is a Factur-X PDF
+//! at the EN 16931 profile (`facturx`: its CII attached as `factur-x.xml`).
 //!
 //! `source` reads the document as the views show it (plus the business profile), `model`
 //! turns it into formatted strings, `world` is the typst world it compiles in. Rendering
 //! is CPU-bound: it runs on the blocking pool, at most `PDF_RENDER_CONCURRENCY` at once.
 
+mod facturx;
 mod model;
 mod source;
 mod world;
@@ -63,8 +66,17 @@ pub struct Prepared {
     pub file_name: String,
     data: Vec<u8>,
     logo: Option<Vec<u8>>,
+    /// The CII e-invoice attached as `factur-x.xml` (a Factur-X PDF), when there is one.
+    einvoice: Option<Vec<u8>>,
     ident: String,
     updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Prepared {
+    /// Whether the PDF will be a Factur-X one.
+    pub fn is_facturx(&self) -> bool {
+        self.einvoice.is_some()
+    }
 }
 
 /// The PDF renderer every handler and job shares (`AppState::renderer`): the fonts and
@@ -123,6 +135,7 @@ impl Renderer {
             serde_json::to_value(&loaded.model).map_err(|e| RenderError::Typeset(e.to_string()))?;
         let mut data = data;
         world::printable_data(&self.inner.engine, &mut data);
+        data["factur_x"] = serde_json::Value::Bool(loaded.einvoice.is_some());
         let data = serde_json::to_vec(&data).map_err(|e| RenderError::Typeset(e.to_string()))?;
         // Everything the PDF shows is in the model and the logo: their hash with the
         // template's version changes whenever the document, its customer or the business
@@ -134,6 +147,10 @@ impl Renderer {
         hash.update([0]);
         if let Some(logo) = &loaded.logo {
             hash.update(logo.digest.as_bytes());
+        }
+        hash.update([0]);
+        if let Some(xml) = &loaded.einvoice {
+            hash.update(xml);
         }
         let digest = hash.finalize();
         let etag = format!("\"{}\"", hex(&digest[..16]));
@@ -149,6 +166,7 @@ impl Renderer {
             updated_at: loaded.updated_at,
             data,
             logo: loaded.logo.map(|l| l.bytes),
+            einvoice: loaded.einvoice,
         }))
     }
 
@@ -166,12 +184,18 @@ impl Renderer {
             file_name,
             data,
             logo,
+            einvoice,
             ident,
             updated_at,
         } = prepared;
-        let bytes =
-            tokio::task::spawn_blocking(move || typeset(engine, data, logo, ident, updated_at))
-                .await??;
+        let inputs = Inputs {
+            data,
+            logo,
+            einvoice,
+            ident,
+            updated_at,
+        };
+        let bytes = tokio::task::spawn_blocking(move || typeset(engine, inputs)).await??;
         Ok(Rendered {
             bytes,
             etag,
@@ -186,24 +210,36 @@ impl Renderer {
         logo: Option<Vec<u8>>,
     ) -> Result<Vec<u8>, RenderError> {
         let data = serde_json::to_vec(model).map_err(|e| RenderError::Typeset(e.to_string()))?;
-        typeset(
-            self.inner.engine.clone(),
+        let inputs = Inputs {
             data,
             logo,
-            "koteshen-sample".into(),
-            chrono::DateTime::UNIX_EPOCH,
-        )
+            einvoice: None,
+            ident: "koteshen-sample".into(),
+            updated_at: chrono::DateTime::UNIX_EPOCH,
+        };
+        typeset(self.inner.engine.clone(), inputs)
     }
 }
 
-fn typeset(
-    engine: Arc<Engine>,
+/// What one typesetting reads.
+struct Inputs {
     data: Vec<u8>,
     logo: Option<Vec<u8>>,
+    einvoice: Option<Vec<u8>>,
     ident: String,
     updated_at: chrono::DateTime<chrono::Utc>,
-) -> Result<Vec<u8>, RenderError> {
-    let world = DocumentWorld::new(engine, data, logo);
+}
+
+fn typeset(engine: Arc<Engine>, inputs: Inputs) -> Result<Vec<u8>, RenderError> {
+    let Inputs {
+        data,
+        logo,
+        einvoice,
+        ident,
+        updated_at,
+    } = inputs;
+    let facturx = einvoice.is_some();
+    let world = DocumentWorld::new(engine, data, logo, einvoice);
     let document = typst::compile::<PagedDocument>(&world)
         .output
         .map_err(|errors| RenderError::Typeset(messages(errors.iter().map(|e| &e.message))))?;
@@ -220,7 +256,11 @@ fn typeset(
     // Typst memoises across compilations; entries no recent render used are dropped, so
     // a long-running server's cache stays bounded.
     typst::comemo::evict(10);
-    pdf
+    let pdf = pdf?;
+    if facturx {
+        return facturx::with_metadata(&pdf).map_err(|e| RenderError::Typeset(e.to_string()));
+    }
+    Ok(pdf)
 }
 
 fn messages<'a>(errors: impl Iterator<Item = &'a typst::ecow::EcoString>) -> String {

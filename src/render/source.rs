@@ -1,19 +1,25 @@
 //! A document's model read from the database through the views' own one-query reads (the
 //! invoice or quote as the API shows it), plus the business's profile: a fixed number of
-//! queries whatever the document holds.
+//! queries whatever the document holds. An issued invoice's or credit note's CII
+//! e-invoice (Factur-X) is built from the same two reads.
 
 use sqlx::PgConnection;
 
 use super::DocKind;
 use super::model::{self, BusinessPart, CustomerPart, Model, Paper};
 use crate::billing::businesses::profile::{self, Logo, PaperSize, Profile};
-use crate::views::business::BusinessView;
+use crate::billing::credit_notes::CreditNote;
+use crate::billing::documents::read::{self, Deleted};
+use crate::billing::invoices::Invoice;
+use crate::einvoice;
 use crate::views::customers::CustomerView;
 
 /// What a PDF is made of: its data, its logo, and what names the version.
 pub(super) struct Loaded {
     pub model: Model,
     pub logo: Option<Logo>,
+    /// The CII e-invoice the PDF carries (Factur-X), when it is one.
+    pub einvoice: Option<Vec<u8>>,
     pub number: String,
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
@@ -28,31 +34,43 @@ pub(super) async fn load(
 ) -> sqlx::Result<Option<Loaded>> {
     match kind {
         DocKind::Invoice => {
-            let Some(v) =
-                crate::views::invoices::find_view(conn, views, business_id, id, false).await?
+            let deleted = Deleted::Excluded;
+            let Some(row) = read::find_full::<Invoice>(conn, business_id, id, deleted).await?
             else {
                 return Ok(None);
             };
-            let (business, logo) = business_part(conn, &v.business).await?;
+            let (p, logo) = profile_and_logo(conn, business_id).await?;
+            let einvoice = einvoice::facturx(&row, &p);
+            let Some(v) = crate::views::invoices::render(views, vec![row])?.pop() else {
+                return Ok(None);
+            };
+            let business = part(p, logo_format(&logo));
             let model = model::invoice(&v, &business, v.customer.as_ref().map(customer_part));
             Ok(Some(Loaded {
                 model,
                 logo,
+                einvoice,
                 number: v.number,
                 updated_at: v.updated_at,
             }))
         }
         DocKind::CreditNote => {
-            let Some(v) =
-                crate::views::credit_notes::show_one(conn, views, business_id, id).await?
+            let deleted = Deleted::Included;
+            let Some(row) = read::find_full::<CreditNote>(conn, business_id, id, deleted).await?
             else {
                 return Ok(None);
             };
-            let (business, logo) = business_part(conn, &v.business).await?;
+            let (p, logo) = profile_and_logo(conn, business_id).await?;
+            let einvoice = einvoice::facturx(&row, &p);
+            let Some(v) = crate::views::credit_notes::render(views, vec![row])?.pop() else {
+                return Ok(None);
+            };
+            let business = part(p, logo_format(&logo));
             let model = model::credit_note(&v, &business, v.customer.as_ref().map(customer_part));
             Ok(Some(Loaded {
                 model,
                 logo,
+                einvoice,
                 number: v.number,
                 updated_at: v.updated_at,
             }))
@@ -63,11 +81,13 @@ pub(super) async fn load(
             else {
                 return Ok(None);
             };
-            let (business, logo) = business_part(conn, &v.business).await?;
+            let (p, logo) = profile_and_logo(conn, v.business.id).await?;
+            let business = part(p, logo_format(&logo));
             let model = model::quote(&v, &business, v.customer.as_ref().map(customer_part));
             Ok(Some(Loaded {
                 model,
                 logo,
+                einvoice: None,
                 number: v.number,
                 updated_at: v.updated_at,
             }))
@@ -75,19 +95,22 @@ pub(super) async fn load(
     }
 }
 
-/// The business's side from its profile (one query) and its logo's bytes (one more, when
-/// it has a logo).
-async fn business_part(
+/// The business's profile (one query) and its logo's bytes (one more, when it has a
+/// logo).
+async fn profile_and_logo(
     conn: &mut PgConnection,
-    b: &BusinessView,
-) -> sqlx::Result<(BusinessPart, Option<Logo>)> {
-    let p = profile::profile(&mut *conn, b.id).await?;
+    business_id: i64,
+) -> sqlx::Result<(Profile, Option<Logo>)> {
+    let p = profile::profile(&mut *conn, business_id).await?;
     let logo = match &p.logo {
-        Some(_) => profile::logo(&mut *conn, b.id).await?,
+        Some(_) => profile::logo(&mut *conn, business_id).await?,
         None => None,
     };
-    let logo_format = logo.as_ref().and_then(|l| image_format(&l.content_type));
-    Ok((part(p, logo_format), logo))
+    Ok((p, logo))
+}
+
+fn logo_format(logo: &Option<Logo>) -> Option<&'static str> {
+    logo.as_ref().and_then(|l| image_format(&l.content_type))
 }
 
 fn image_format(content_type: &str) -> Option<&'static str> {

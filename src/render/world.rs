@@ -1,6 +1,6 @@
-//! The typst `World` a document is compiled in: the one template, the document's data
-//! and logo as virtual files, the fonts loaded once at startup. Nothing else exists in
-//! it: no file system, no packages, no network, no clock.
+//! The typst `World` a document is compiled in: the one template, the document's data,
+//! logo and e-invoice (`/factur-x.xml`) as virtual files, the fonts loaded once at
+//! startup. Nothing else exists in it: no file system, no packages, no network, no clock.
 
 use std::path::Path;
 use std::sync::{Arc, LazyLock};
@@ -15,7 +15,7 @@ use typst::{Library, LibraryExt, World};
 /// The template, one for both kinds; user text never enters it (it reads `/data.json`).
 pub const TEMPLATE: &str = include_str!("invoice.typ");
 /// Changes whenever the template's look changes, so cached PDFs (ETags) do too.
-pub const TEMPLATE_VERSION: &str = "1";
+pub const TEMPLATE_VERSION: &str = "2";
 
 fn file(path: &str) -> FileId {
     let vpath = VirtualPath::new(path).expect("a valid virtual path");
@@ -25,6 +25,7 @@ fn file(path: &str) -> FileId {
 static MAIN: LazyLock<FileId> = LazyLock::new(|| file("/invoice.typ"));
 static DATA: LazyLock<FileId> = LazyLock::new(|| file("/data.json"));
 static LOGO: LazyLock<FileId> = LazyLock::new(|| file("/logo"));
+static EINVOICE: LazyLock<FileId> = LazyLock::new(|| file("/factur-x.xml"));
 
 /// typst-assets' fonts, parsed once per process however many renderers it builds (a
 /// `Font` is a shared handle to its bytes).
@@ -129,14 +130,21 @@ pub struct DocumentWorld {
     engine: Arc<Engine>,
     data: Bytes,
     logo: Option<Bytes>,
+    einvoice: Option<Bytes>,
 }
 
 impl DocumentWorld {
-    pub fn new(engine: Arc<Engine>, data: Vec<u8>, logo: Option<Vec<u8>>) -> Self {
+    pub fn new(
+        engine: Arc<Engine>,
+        data: Vec<u8>,
+        logo: Option<Vec<u8>>,
+        einvoice: Option<Vec<u8>>,
+    ) -> Self {
         DocumentWorld {
             engine,
             data: Bytes::new(data),
             logo: logo.map(Bytes::new),
+            einvoice: einvoice.map(Bytes::new),
         }
     }
 }
@@ -167,6 +175,8 @@ impl World for DocumentWorld {
             Ok(self.data.clone())
         } else if id == *LOGO {
             self.logo.clone().ok_or(FileError::AccessDenied)
+        } else if id == *EINVOICE {
+            self.einvoice.clone().ok_or(FileError::AccessDenied)
         } else if id == *MAIN {
             Ok(Bytes::from_string(self.engine.main.clone()))
         } else {

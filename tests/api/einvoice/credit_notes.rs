@@ -55,6 +55,7 @@ async fn validate_note(
     validate("ubl", name, ubl.as_bytes());
     let cii = xml(app, &s.tenant, id, "cii").await;
     validate("cii", name, cii.as_bytes());
+    super::facturx::assert_facturx(app, &s.tenant, "credit_notes", id, cii.as_bytes(), name).await;
     assert!(ubl.contains("<CreditNote xmlns="), "{ubl}");
     assert!(
         ubl.contains("<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>"),

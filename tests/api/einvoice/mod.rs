@@ -1,9 +1,11 @@
 //! E-invoices (EN 16931): `/invoices/{id}.xml?syntax=ubl|cii` and `Accept:
 //! application/xml`. Every invoice shape is validated in both syntaxes by the standard's
-//! own rules (`../shared/validators/en16931`, run with SaxonC-HE: `validate`), and the
-//! routes' HTTP (422 listing what is missing, `einvoice_ready`, ETag, tenancy).
+//! own rules (`../shared/validators/en16931`, run with SaxonC-HE: `validate`), its PDF
+//! is a Factur-X one carrying the same CII (`facturx`), and the routes' HTTP (422
+//! listing what is missing, `einvoice_ready`, ETag, tenancy).
 
 mod credit_notes;
+mod facturx;
 mod http;
 mod shapes;
 
@@ -124,12 +126,14 @@ pub async fn xml(app: &TestApp, tenant: &Tenant, id: i64, syntax: &str) -> Vec<u
     body
 }
 
-/// Both syntaxes of the invoice pass the rules; answers the UBL.
+/// Both syntaxes of the invoice pass the rules, and its PDF is a Factur-X one carrying
+/// the CII; answers the UBL.
 pub async fn validate_both(app: &TestApp, tenant: &Tenant, id: i64, name: &str) -> String {
     let ubl = xml(app, tenant, id, "ubl").await;
     validate("ubl", name, &ubl);
     let cii = xml(app, tenant, id, "cii").await;
     validate("cii", name, &cii);
+    facturx::assert_facturx(app, tenant, "invoices", id, &cii, name).await;
     String::from_utf8(ubl).unwrap()
 }
 
