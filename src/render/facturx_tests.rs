@@ -15,7 +15,7 @@ fn sample() -> Vec<u8> {
 /// The sample with `extra` in the metadata stream's dictionary.
 fn sample_with(extra: &str) -> Vec<u8> {
     let mut pdf = b"%PDF-1.7\n%ABCD\n\n".to_vec();
-    let mut offsets = vec![None; 6];
+    let mut offsets = [None; 6];
     let mut object = |pdf: &mut Vec<u8>, id: usize, body: String| {
         pdf.extend_from_slice(b"\n");
         offsets[id] = Some(pdf.len());
