@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The PDF benchmark (BENCHMARKS.md, "PDFs"): how long the release server takes to answer
-# an invoice's PDF (one page; 100 lines over three pages), and its memory while it
-# renders 8 at once.
+# The PDF benchmark (BENCHMARKS.md, "PDFs" and "E-invoices"): how long the release server
+# takes to answer an invoice's PDF (one page; 100 lines over five pages; one page as a
+# Factur-X PDF) and a 5-line invoice's UBL and CII, and its memory while it renders 8
+# PDFs at once.
 #
 #   bench/pdf.sh [--no-build] [--runs N] [--concurrency "2 8"]
 #
@@ -84,29 +85,42 @@ rss() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$SERVER_PID/status"; }
 hwm() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVER_PID/status"; }
 
 start_server 2
+# The seller as EN 16931 needs it; a buyer with a country code makes an invoice e-invoice
+# ready (its PDF Factur-X), the other customer (a country name only) does not.
+api PATCH /api/v1/business '{"business": {"legal_name": "Bench Ltd", "email": "billing@example.de",
+  "tax_id": "DE123456789", "address": {"line": "Hauptstr. 1", "city": "Berlin", "post_code": "10115",
+  "country_code": "DE"}, "payment_instructions": {"iban": "DE89370400440532013000"}}}' >/dev/null
+BUYER=$(api POST /api/v1/customers '{"customer": {"name": "Acme SA", "tax_id": "BE0123456789",
+  "address": {"line": "Rue de la Loi 16", "city": "Bruxelles", "post_code": "1000", "country_code": "BE"}}}' | jq .data.id)
 TAX=$(api POST /api/v1/taxes '{"tax": {"name": "VAT", "rate": "15.0"}}' | jq .data.id)
 CUSTOMER=$(api POST /api/v1/customers '{"customer": {"name": "Texas Ins", "email": "a@example.com",
   "address": {"line": "1 Mahem Pl", "city": "East London", "post_code": "5256", "country": "South Africa"}}}' | jq .data.id)
 items() { python3 -c "import json,sys; print(json.dumps([{'name': f'Consulting {i}', 'description': 'Senior engineer, per day', 'quantity': '10', 'unit_price': '500.00'} for i in range(1, int(sys.argv[1]) + 1)]))" "$1"; }
-invoice() { api POST /api/v1/invoices "{\"invoice\": {\"customer_id\": $CUSTOMER, \"currency\": \"USD\",
+invoice() { api POST /api/v1/invoices "{\"invoice\": {\"customer_id\": ${2:-$CUSTOMER}, \"currency\": \"USD\",
   \"discount_type\": \"percent\", \"discount_value\": \"5\", \"notes\": \"Thank you.\",
   \"items_attributes\": $(items "$1"), \"invoice_taxes_attributes\": [{\"tax_id\": $TAX}]}}" | jq .data.id; }
 ONE=$(invoice 5)
 HUNDRED=$(invoice 100)
-pages() { curl -fsS "$BASE/api/v1/invoices/$1.pdf" -H "Authorization: Bearer $TOKEN" -o "$WORK/p.pdf"; pdfinfo "$WORK/p.pdf" | awk '/^Pages:/ {print $2}'; }
-log "invoices: $ONE (5 lines, $(pages "$ONE") page), $HUNDRED (100 lines, $(pages "$HUNDRED") pages)"
+FACTURX=$(invoice 5 "$BUYER")
+pages() { curl -fsS "$BASE/api/v1/invoices/$1.pdf" -H "Authorization: Bearer $TOKEN" -o "$WORK/p.pdf"; pdfinfo "$WORK/p.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}'; }
+attached() { curl -fsS "$BASE/api/v1/invoices/$1.pdf" -H "Authorization: Bearer $TOKEN" -o "$WORK/f.pdf"; pdfdetach -list "$WORK/f.pdf" 2>/dev/null | tail -n +2 | tr '\n' ' '; }
+log "invoices: $ONE (5 lines, $(pages "$ONE") page), $HUNDRED (100 lines, $(pages "$HUNDRED") pages), $FACTURX (5 lines, attached: $(attached "$FACTURX"))"
 
-timing() { # id -> "p50 p95 min" in ms over RUNS sequential requests (after 5 to warm up)
-  for _ in $(seq 5); do curl -fsS -o /dev/null "$BASE/api/v1/invoices/$1.pdf" -H "Authorization: Bearer $TOKEN"; done
+timing() { # path -> "p50 p95 min" in ms over RUNS sequential requests (after 5 to warm up)
+  for _ in $(seq 5); do curl -fsS -o /dev/null "$BASE$1" -H "Authorization: Bearer $TOKEN"; done
   for _ in $(seq "$RUNS"); do
-    curl -fsS -o /dev/null -w '%{time_total}\n' "$BASE/api/v1/invoices/$1.pdf" -H "Authorization: Bearer $TOKEN"
+    curl -fsS -o /dev/null -w '%{time_total}\n' "$BASE$1" -H "Authorization: Bearer $TOKEN"
   done | python3 -c "
 import sys; t = sorted(float(x) * 1000 for x in sys.stdin)
 print(f'{t[len(t) // 2]:.1f} {t[int(len(t) * 0.95) - 1]:.1f} {t[0]:.1f}')"
 }
+row() { printf '%s\t%s\n' "$1" "$(timing "$2" | tr ' ' '\t')"; }
 printf 'document\tp50 ms\tp95 ms\tmin ms\n'
-printf 'one page (5 lines)\t%s\n' "$(timing "$ONE" | tr ' ' '\t')"
-printf '100 lines (5 pages)\t%s\n' "$(timing "$HUNDRED" | tr ' ' '\t')"
+row 'one page (5 lines)' "/api/v1/invoices/$ONE.pdf"
+row '100 lines (5 pages)' "/api/v1/invoices/$HUNDRED.pdf"
+row 'Factur-X, one page (5 lines)' "/api/v1/invoices/$FACTURX.pdf"
+row 'UBL (5 lines)' "/api/v1/invoices/$FACTURX.xml?syntax=ubl"
+row 'CII (5 lines)' "/api/v1/invoices/$FACTURX.xml?syntax=cii"
 stop_server
 
 printf '\nPDF_RENDER_CONCURRENCY\tRSS idle MB\tRSS max MB while 8 render\tpeak (VmHWM) MB\t8x10 PDFs in s\n'

@@ -266,7 +266,11 @@ pub async fn show(
 
 #[utoipa::path(
     get, path = "/credit_notes/{id}/pdf", tag = "Credit notes",
-    summary = "The credit note as a PDF (PDF/A-3b)",
+    summary = "The credit note as a PDF (PDF/A-3b; Factur-X when e-invoice ready)",
+    description = "PDF/A-3b. When the credit note is `einvoice_ready`, a Factur-X 1.0 \
+                   PDF at the EN 16931 profile: its CII e-invoice (as `.xml?syntax=cii` \
+                   answers it) attached as `factur-x.xml`, relationship Alternative, with \
+                   the Factur-X XMP metadata (README: E-invoices).",
     params(("id" = i64, Path, description = "Credit note id")),
     responses(
         (status = 200, description = "The credit note's PDF", content_type = "application/pdf", body = String,

@@ -214,7 +214,11 @@ pub async fn show(
 
 #[utoipa::path(
     get, path = "/invoices/{id}/pdf", tag = "Invoices",
-    summary = "The invoice as a PDF (PDF/A-3b)",
+    summary = "The invoice as a PDF (PDF/A-3b; Factur-X when e-invoice ready)",
+    description = "PDF/A-3b. When the invoice is `einvoice_ready` and not void, a Factur-X 1.0 \
+                   PDF at the EN 16931 profile: its CII e-invoice (as `.xml?syntax=cii` \
+                   answers it) attached as `factur-x.xml`, relationship Alternative, with \
+                   the Factur-X XMP metadata (README: E-invoices).",
     params(("id" = i64, Path, description = "Invoice id")),
     responses(
         (status = 200, description = "The invoice's PDF", content_type = "application/pdf", body = String,
