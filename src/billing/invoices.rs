@@ -524,7 +524,8 @@ pub async fn mark_as_paid(
 
 /// A new draft copying the invoice (`invoice.created`): new number, today's dates (the
 /// due date keeps its distance from the issue date), same customer, items, taxes,
-/// discount, notes and term.
+/// discount, notes, term and the buyer's references (BT-10 routes to the same buyer; a
+/// standing purchase order covers every period of a recurring invoice).
 pub async fn duplicate(
     tx: &mut PgConnection,
     business_id: i64,
@@ -553,10 +554,11 @@ pub async fn copy_as_draft(
     let new_id: i64 = sqlx::query_scalar(
         "INSERT INTO invoices (business_id, customer_id, number, status, currency, issued_at,
              due_at, payment_term_id, notes, discount_type, discount_value, subtotal_cents,
-             discount_cents, tax_total_cents, total_cents, created_at, updated_at)
+             discount_cents, tax_total_cents, total_cents, buyer_reference, purchase_order,
+             created_at, updated_at)
          SELECT business_id, customer_id, $2, 'draft', currency, $3, $4, payment_term_id,
              notes, discount_type, discount_value, subtotal_cents, discount_cents,
-             tax_total_cents, total_cents, $5, $5
+             tax_total_cents, total_cents, buyer_reference, purchase_order, $5, $5
          FROM invoices WHERE id = $1
          RETURNING id",
     )

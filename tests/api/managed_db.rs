@@ -2,7 +2,7 @@
 //! binaries, an empty data directory and a port of its own per test.
 
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -10,31 +10,9 @@ use koteshen::managed_db::server;
 
 use crate::harness::test_postgres::free_port;
 
-/// A data directory under the temporary directory, removed when the test ends.
-struct DataDir(PathBuf);
-
-impl DataDir {
-    fn new() -> DataDir {
-        DataDir(std::env::temp_dir().join(format!(
-            "koteshen-managed-{}",
-            uuid::Uuid::new_v4().simple()
-        )))
-    }
-
-    fn pgdata(&self) -> PathBuf {
-        self.0.join("pgdata")
-    }
-}
-
-impl Drop for DataDir {
-    fn drop(&mut self) {
-        // A server a failed assertion left behind goes first.
-        if let Some(pm) = server::running(&self.pgdata()) {
-            let _ = server::stop(pm.pid, None, &self.pgdata());
-        }
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+#[path = "managed_db_support.rs"]
+mod support;
+use support::{DataDir, failure_line};
 
 /// `koteshen …` with nothing configured but the data directory and the database port.
 fn koteshen(dir: &Path, db_port: u16, args: &[&str]) -> Command {
@@ -232,15 +210,6 @@ async fn without_database_url_the_binary_runs_its_own_postgresql_and_keeps_its_d
     assert!(server::running(&dir.pgdata()).is_none(), "admin stopped it");
 }
 
-/// One line on standard error, from a command that failed.
-fn failure_line(command: &mut Command) -> String {
-    let output = command.output().expect("run koteshen");
-    assert!(!output.status.success());
-    let stderr = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
-    stderr.trim().to_string()
-}
-
 #[test]
 fn a_port_in_use_is_named_in_one_line() {
     let dir = DataDir::new();
@@ -301,38 +270,4 @@ fn a_data_directory_of_another_user_is_named_in_one_line() {
         line.contains("the data directory / belongs to root, not to"),
         "{line}"
     );
-}
-
-/// Built with `download-postgres`, on a machine with no binaries and no network (this
-/// one, with /usr/lib/postgresql hidden by a private mount and an empty PATH): the one
-/// line says the download failed and points at apt-get and DATABASE_URL. Needs root for
-/// the mount namespace; without it the test says SKIPPED and passes.
-#[cfg(feature = "download-postgres")]
-#[test]
-fn with_no_binaries_and_no_network_the_download_failure_is_one_line() {
-    if koteshen::managed_db::owner::effective_uid() != 0 {
-        eprintln!("SKIPPED: hiding the machine's PostgreSQL takes root (a mount namespace)");
-        return;
-    }
-    let dir = DataDir::new();
-    let empty = DataDir::new();
-    std::fs::create_dir_all(&empty.0).unwrap();
-    let script = format!(
-        "/usr/bin/mount --bind '{}' /usr/lib/postgresql && exec '{}' migrate",
-        empty.0.display(),
-        env!("CARGO_BIN_EXE_koteshen")
-    );
-    let mut command = Command::new("/usr/bin/unshare");
-    command
-        .args(["-m", "/bin/sh", "-c", &script])
-        .env_clear()
-        .env("PATH", "/nonexistent")
-        .env("KOTESHEN_DATA_DIR", &dir.0)
-        .env("KOTESHEN_DATABASE_PORT", free_port().to_string())
-        .current_dir(std::env::temp_dir());
-    let line = failure_line(&mut command);
-    assert!(line.contains("no PostgreSQL binaries found"), "{line}");
-    assert!(line.contains("downloading them failed"), "{line}");
-    assert!(line.contains("apt-get install postgresql"), "{line}");
-    assert!(line.contains("DATABASE_URL"), "{line}");
 }

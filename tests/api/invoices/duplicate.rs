@@ -12,6 +12,8 @@ async fn duplicate_makes_a_new_draft_with_a_new_number_and_todays_dates() {
     let mut body = documented_invoice(&s);
     body["invoice"]["due_at"] = json!("2025-10-19T00:00:00Z");
     body["invoice"]["notes"] = json!("Thanks");
+    body["invoice"]["buyer_reference"] = json!("04011000-12345-03");
+    body["invoice"]["purchase_order"] = json!("PO-778");
     let inv = post(&app, &s.tenant, "/api/v1/invoices", body).await;
     patch(
         &app,
@@ -41,6 +43,8 @@ async fn duplicate_makes_a_new_draft_with_a_new_number_and_todays_dates() {
         "customer_id",
         "currency",
         "notes",
+        "buyer_reference",
+        "purchase_order",
         "discount_type",
         "discount_value",
         "payment_term_id",
