@@ -119,6 +119,7 @@ printf 'document\tp50 ms\tp95 ms\tmin ms\n'
 row 'one page (5 lines)' "/api/v1/invoices/$ONE.pdf"
 row '100 lines (5 pages)' "/api/v1/invoices/$HUNDRED.pdf"
 row 'Factur-X, one page (5 lines)' "/api/v1/invoices/$FACTURX.pdf"
+row 'JSON show (5 lines, the baseline)' "/api/v1/invoices/$FACTURX"
 row 'UBL (5 lines)' "/api/v1/invoices/$FACTURX.xml?syntax=ubl"
 row 'CII (5 lines)' "/api/v1/invoices/$FACTURX.xml?syntax=cii"
 stop_server
