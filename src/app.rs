@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(oauth)
         // The customer's page: no token, no API rate limit (`public`).
         .merge(crate::public::router())
+        .merge(crate::dashboard::router())
         .fallback(middleware::not_found);
     let config = state.config.clone();
     with_middleware(routes.with_state(state), &config)

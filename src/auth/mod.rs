@@ -1,5 +1,5 @@
-//! Who is calling: accounts, OAuth applications and tokens, and the bearer check that
-//! guards `/api/v1`.
+//! Who is calling: accounts, OAuth applications and tokens, dashboard sessions, and the
+//! bearer check that guards `/api/v1`.
 
 pub mod accounts;
 pub mod bearer;
@@ -7,6 +7,7 @@ pub mod cache;
 pub mod redirect_uris;
 pub mod scopes;
 pub mod secrets;
+pub mod sessions;
 pub mod tokens;
 
 pub use bearer::Auth;

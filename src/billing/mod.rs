@@ -16,6 +16,7 @@ pub mod issued;
 pub mod links;
 pub mod numbering;
 pub mod overdue;
+pub mod overview;
 pub mod payment_terms;
 pub mod payments;
 pub mod profile;

@@ -1,5 +1,6 @@
 //! The retention sweep: what the server only logs or remembers for a while (events,
-//! delivery attempts, finished jobs, spent OAuth codes and tokens, idempotency keys) is
+//! delivery attempts, finished jobs, spent OAuth codes and tokens, dashboard sessions,
+//! idempotency keys) is
 //! deleted once older than its `config.limits.retain_*`, so no table grows forever.
 //!
 //! Each table's SQL lives with the code that owns the table (`prune_*` there); this runs
@@ -49,6 +50,10 @@ pub async fn sweep(ctx: JobContext) -> anyhow::Result<()> {
     .await?;
     drain("oauth codes", || {
         crate::auth::tokens::prune_codes(pool, oauth_before, BATCH)
+    })
+    .await?;
+    drain("dashboard sessions", || {
+        crate::auth::sessions::prune_sessions(pool, oauth_before, BATCH)
     })
     .await?;
     drain("idempotency keys", || {

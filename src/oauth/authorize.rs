@@ -125,11 +125,7 @@ impl Consent {
         // Counted as a failure before the password is checked (`throttle`).
         let attempt = throttle::reserve(&self.state.pool, email, &ip, now).await?;
         if let throttle::Attempt::Wait(wait) = attempt {
-            let minutes = (wait + 59) / 60;
-            let message = format!(
-                "Too many failed sign-in attempts. Try again in {minutes} minute{}.",
-                if minutes == 1 { "" } else { "s" }
-            );
+            let message = throttle::wait_message(wait);
             return Ok(self.page(
                 &client.name,
                 &scopes,

@@ -99,6 +99,15 @@ pub async fn reserve(
     }))
 }
 
+/// What a person is told when over a limit: how many minutes to wait.
+pub fn wait_message(wait_seconds: i64) -> String {
+    let minutes = (wait_seconds + 59) / 60;
+    format!(
+        "Too many failed sign-in attempts. Try again in {minutes} minute{}.",
+        if minutes == 1 { "" } else { "s" }
+    )
+}
+
 /// A successful sign-in clears the account's failures, its own reservation with them
 /// (not the address's other failures).
 pub async fn clear_account(pool: &PgPool, email: &str) -> sqlx::Result<()> {

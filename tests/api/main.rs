@@ -39,6 +39,7 @@ mod validation;
 // The server around the resources.
 mod admin;
 mod bearer;
+mod dashboard;
 mod docs_ui;
 mod errors;
 mod fairness;

@@ -1,0 +1,148 @@
+//! The dashboard: the account owner's web UI under `/dashboard` (sign in, the overview;
+//! applications, webhooks and settings build on it). Server-rendered HTML from askama
+//! templates (`templates/dashboard/`, escaped by default), one stylesheet served from
+//! here, no script, no CDN: a strict CSP allows nothing else. Every page reads the
+//! signed-in user's business only; every form carries the session's CSRF token.
+
+mod overview;
+mod pages;
+mod session;
+mod sign_in;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+pub use session::SignedIn;
+
+/// The stylesheet, served as `/dashboard/assets/dashboard.css` (the CSP's `style-src
+/// 'self'`).
+const CSS: &str = include_str!("dashboard.css");
+
+/// Nothing but this origin's stylesheet and forms posting to it; never framed.
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+                   base-uri 'none'; frame-ancestors 'none'";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/dashboard", get(overview::show))
+        .route("/dashboard/", get(overview::show))
+        .route(
+            "/dashboard/sign_in",
+            get(sign_in::form).post(sign_in::submit),
+        )
+        .route("/dashboard/sign_out", post(sign_in::sign_out))
+        .route(
+            "/dashboard/sign_out_everywhere",
+            post(sign_in::sign_out_everywhere),
+        )
+        .route("/dashboard/assets/dashboard.css", get(stylesheet))
+}
+
+async fn stylesheet() -> Response {
+    let mut response = CSS.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// The headers of every dashboard page: the CSP, no framing, no caching, no referrer.
+fn security_headers(headers: &mut HeaderMap) {
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::HeaderName::from_static("x-robots-tag"),
+        HeaderValue::from_static("noindex, nofollow"),
+    );
+}
+
+/// A rendered template as a page with `status`.
+fn page(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => {
+            let mut response = (status, html).into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            security_headers(headers);
+            response
+        }
+        Err(error) => failure(error),
+    }
+}
+
+/// A 303 to `to` (after a form, or to the sign-in page).
+fn see_other(to: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let headers = response.headers_mut();
+    if let Ok(location) = HeaderValue::from_str(to) {
+        headers.insert(header::LOCATION, location);
+    }
+    security_headers(headers);
+    response
+}
+
+/// A failure of ours (the database out of reach, a template bug): a plain page, logged.
+fn failure(error: impl std::fmt::Display) -> Response {
+    tracing::error!(%error, "a dashboard page failed");
+    let mut response = (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The dashboard is unavailable; please try again in a moment.",
+    )
+        .into_response();
+    security_headers(response.headers_mut());
+    response
+}
+
+/// A page that stopped early, and the answer it gives instead (a refusal, the failure
+/// page); boxed, a `Response` being large.
+pub struct Stop(Box<Response>);
+
+impl From<Response> for Stop {
+    fn from(response: Response) -> Stop {
+        Stop(Box::new(response))
+    }
+}
+
+impl IntoResponse for Stop {
+    fn into_response(self) -> Response {
+        *self.0
+    }
+}
+
+/// A page's answer: the page, or where it stopped.
+type PageResult = Result<Response, Stop>;
+
+/// `.map_err(db)?` on a database (or password check) error: the failure page.
+fn db(error: impl std::fmt::Display) -> Stop {
+    failure(error).into()
+}

@@ -1,0 +1,96 @@
+//! The dashboard's pages as askama templates (`templates/dashboard/`): every value is
+//! escaped when rendered. What a page shows is decided by its handler; these only hold it.
+
+use askama::Template;
+
+use crate::auth::sessions::Session;
+
+/// The links of the signed-in pages' header.
+const SECTIONS: &[(&str, &str)] = &[("Overview", "/dashboard")];
+
+pub struct NavItem {
+    pub label: &'static str,
+    pub href: &'static str,
+    pub current: bool,
+}
+
+/// The header of a signed-in page: the sections, who is signed in, the sign-out form.
+pub struct Nav {
+    pub items: Vec<NavItem>,
+    pub email: String,
+    pub csrf: String,
+}
+
+impl Nav {
+    pub fn new(session: &Session, current: &str) -> Nav {
+        Nav {
+            items: SECTIONS
+                .iter()
+                .map(|(label, href)| NavItem {
+                    label,
+                    href,
+                    current: *href == current,
+                })
+                .collect(),
+            email: session.email.clone(),
+            csrf: session.csrf_token.clone(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/sign_in.html")]
+pub struct SignInPage {
+    pub nav: Option<Nav>,
+    pub notice: Option<String>,
+    pub csrf: String,
+    pub email: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/message.html")]
+pub struct Message {
+    pub nav: Option<Nav>,
+    pub notice: Option<String>,
+    pub heading: String,
+    pub text: String,
+    pub link_href: String,
+    pub link_label: String,
+}
+
+impl Message {
+    /// A message with a link back to the dashboard.
+    pub fn new(heading: &str, text: &str) -> Message {
+        Message {
+            nav: None,
+            notice: None,
+            heading: heading.into(),
+            text: text.into(),
+            link_href: "/dashboard".into(),
+            link_label: "Back to the dashboard".into(),
+        }
+    }
+}
+
+pub struct EventRow {
+    pub kind: String,
+    pub record: String,
+    pub at: String,
+    pub at_iso: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/overview.html")]
+pub struct OverviewPage {
+    pub nav: Option<Nav>,
+    pub notice: Option<String>,
+    pub csrf: String,
+    pub business_name: String,
+    pub customers: i64,
+    pub open_invoices: i64,
+    pub overdue_invoices: i64,
+    /// "USD 1,234.00", one per currency.
+    pub paid: Vec<String>,
+    pub events: Vec<EventRow>,
+}
