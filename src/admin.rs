@@ -66,6 +66,7 @@ pub async fn create_client(
             scopes,
             confidential: !public,
             owner_id: owner.as_ref().map(|u| u.id),
+            business_id: owner.as_ref().map(|u| u.business_id),
         },
         clock.now(),
     )

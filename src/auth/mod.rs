@@ -2,6 +2,7 @@
 //! bearer check that guards `/api/v1`.
 
 pub mod accounts;
+pub mod applications;
 pub mod bearer;
 pub mod cache;
 pub mod redirect_uris;

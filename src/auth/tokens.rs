@@ -19,6 +19,8 @@ pub struct NewApplication {
     pub confidential: bool,
     /// The user its client-credentials tokens act for; `None`: it cannot use that grant.
     pub owner_id: Option<i64>,
+    /// The business whose dashboard lists and manages it; `None`: the CLI's only.
+    pub business_id: Option<i64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -53,8 +55,8 @@ pub async fn create_application(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO oauth_applications
              (name, uid, secret_hash, confidential, redirect_uris, scopes, created_at, updated_at,
-              owner_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)
+              owner_id, business_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)
          RETURNING id",
     )
     .bind(&app.name)
@@ -65,6 +67,7 @@ pub async fn create_application(
     .bind(&app.scopes)
     .bind(now)
     .bind(app.owner_id)
+    .bind(app.business_id)
     .fetch_one(pool)
     .await?;
     Ok(CreatedApplication {

@@ -1,9 +1,11 @@
-//! The dashboard: the account owner's web UI under `/dashboard` (sign in, the overview;
-//! applications, webhooks and settings build on it). Server-rendered HTML from askama
-//! templates (`templates/dashboard/`, escaped by default), one stylesheet served from
-//! here, no script, no CDN: a strict CSP allows nothing else. Every page reads the
-//! signed-in user's business only; every form carries the session's CSRF token.
+//! The dashboard: the account owner's web UI under `/dashboard` (sign in, the overview,
+//! applications; webhooks and settings build on it). Server-rendered HTML from askama
+//! templates (`templates/dashboard/`, escaped by default), one stylesheet and one small
+//! script (copy buttons) served from here, no CDN: a strict CSP allows nothing else.
+//! Every page reads the signed-in user's business only; every form carries the session's
+//! CSRF token.
 
+mod applications;
 mod overview;
 mod pages;
 mod session;
@@ -19,13 +21,14 @@ use crate::state::AppState;
 
 pub use session::SignedIn;
 
-/// The stylesheet, served as `/dashboard/assets/dashboard.css` (the CSP's `style-src
-/// 'self'`).
+/// The stylesheet and the one script (copy buttons; every page works without it), served
+/// from `/dashboard/assets/` (the CSP's `'self'`).
 const CSS: &str = include_str!("dashboard.css");
+const JS: &str = include_str!("dashboard.js");
 
-/// Nothing but this origin's stylesheet and forms posting to it; never framed.
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
-                   base-uri 'none'; frame-ancestors 'none'";
+/// Nothing but this origin's stylesheet and script and forms posting to it; never framed.
+const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; \
+                   form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -37,19 +40,42 @@ pub fn router() -> Router<AppState> {
         )
         .route("/dashboard/sign_out", post(sign_in::sign_out))
         .route(
+            "/dashboard/applications",
+            get(applications::list).post(applications::create),
+        )
+        .route("/dashboard/applications/new", get(applications::new))
+        .route(
+            "/dashboard/applications/{id}",
+            get(applications::edit).post(applications::update),
+        )
+        .route(
+            "/dashboard/applications/{id}/rotate_secret",
+            post(applications::rotate_secret),
+        )
+        .route(
+            "/dashboard/applications/{id}/delete",
+            post(applications::delete),
+        )
+        .route(
             "/dashboard/sign_out_everywhere",
             post(sign_in::sign_out_everywhere),
         )
         .route("/dashboard/assets/dashboard.css", get(stylesheet))
+        .route("/dashboard/assets/dashboard.js", get(script))
 }
 
 async fn stylesheet() -> Response {
-    let mut response = CSS.into_response();
+    asset(CSS, "text/css; charset=utf-8")
+}
+
+async fn script() -> Response {
+    asset(JS, "text/javascript; charset=utf-8")
+}
+
+fn asset(body: &'static str, content_type: &'static str) -> Response {
+    let mut response = body.into_response();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/css; charset=utf-8"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=3600"),

@@ -3,10 +3,14 @@
 
 use askama::Template;
 
+use crate::auth::applications::Application;
 use crate::auth::sessions::Session;
 
 /// The links of the signed-in pages' header.
-const SECTIONS: &[(&str, &str)] = &[("Overview", "/dashboard")];
+const SECTIONS: &[(&str, &str)] = &[
+    ("Overview", "/dashboard"),
+    ("Applications", "/dashboard/applications"),
+];
 
 pub struct NavItem {
     pub label: &'static str,
@@ -93,4 +97,47 @@ pub struct OverviewPage {
     /// "USD 1,234.00", one per currency.
     pub paid: Vec<String>,
     pub events: Vec<EventRow>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/applications.html")]
+pub struct ApplicationsPage {
+    pub nav: Option<Nav>,
+    pub notice: Option<String>,
+    pub applications: Vec<Application>,
+}
+
+/// The register and edit form (`id` set when editing).
+#[derive(Template)]
+#[template(path = "dashboard/application_form.html")]
+pub struct ApplicationForm {
+    pub nav: Option<Nav>,
+    pub notice: Option<String>,
+    pub heading: String,
+    pub action: String,
+    pub submit: String,
+    pub csrf: String,
+    pub id: Option<i64>,
+    pub name: String,
+    pub redirect_uris: String,
+    pub show_kind: bool,
+    pub confidential: bool,
+    pub read: bool,
+    pub write: bool,
+    pub errors: Vec<String>,
+}
+
+/// An application's credentials, the secret shown this once.
+#[derive(Template)]
+#[template(path = "dashboard/application_secret.html")]
+pub struct ApplicationSecret {
+    pub nav: Option<Nav>,
+    pub notice: Option<String>,
+    pub id: i64,
+    pub name: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    pub confidential: bool,
+    pub authorize_url: String,
+    pub token_url: String,
 }

@@ -2,6 +2,7 @@
 //! over HTTP by a small cookie-keeping client (`Browser`); the headless-browser tests
 //! drive the same pages in Chromium.
 
+mod applications;
 mod sessions;
 
 use std::collections::HashMap;

@@ -107,6 +107,7 @@ async fn a_client_credentials_token_s_writes_are_recorded_as_the_client() {
             scopes: "read write".into(),
             confidential: true,
             owner_id: Some(s.tenant.user_id),
+            business_id: Some(s.tenant.business_id),
         },
         now,
     )

@@ -179,6 +179,7 @@ impl TestApp {
                 scopes: "read write".into(),
                 confidential: true,
                 owner_id: None,
+                business_id: None,
             },
             now,
         )

@@ -46,6 +46,7 @@ pub async fn setup_with_scopes(app: &TestApp, public: bool, scopes: &str) -> Set
             scopes: scopes.into(),
             confidential: !public,
             owner_id: None,
+            business_id: None,
         },
         now,
     )
