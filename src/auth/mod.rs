@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod applications;
 pub mod bearer;
 pub mod cache;
+pub mod grants;
 pub mod redirect_uris;
 pub mod scopes;
 pub mod secrets;

@@ -11,6 +11,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::pages::{ApplicationForm, ApplicationSecret, ApplicationsPage, Message, Nav};
+use super::session::TokenForm;
 use super::{PageResult, SignedIn, Stop, db, page, see_other};
 use crate::auth::applications::{self, Application, Changes};
 use crate::auth::{redirect_uris, tokens};
@@ -324,19 +325,13 @@ pub async fn update(
     Ok(see_other(SECTION))
 }
 
-#[derive(Deserialize)]
-pub struct TokenOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// `POST /dashboard/applications/{id}/rotate_secret`: a new secret, shown once.
 pub async fn rotate_secret(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(id): Path<String>,
     headers: HeaderMap,
-    Form(form): Form<TokenOnly>,
+    Form(form): Form<TokenForm>,
 ) -> PageResult {
     signed_in.check_form(&headers, &form.csrf)?;
     let app = owned(&state, &signed_in, &id).await?;
@@ -354,7 +349,7 @@ pub async fn delete(
     signed_in: SignedIn,
     Path(id): Path<String>,
     headers: HeaderMap,
-    Form(form): Form<TokenOnly>,
+    Form(form): Form<TokenForm>,
 ) -> PageResult {
     signed_in.check_form(&headers, &form.csrf)?;
     let app = owned(&state, &signed_in, &id).await?;

@@ -6,6 +6,7 @@
 //! CSRF token.
 
 mod applications;
+mod authorized;
 mod overview;
 mod pages;
 mod session;
@@ -44,6 +45,11 @@ pub fn router() -> Router<AppState> {
             get(applications::list).post(applications::create),
         )
         .route("/dashboard/applications/new", get(applications::new))
+        .route("/dashboard/authorized", get(authorized::list))
+        .route(
+            "/dashboard/authorized/{id}/revoke",
+            post(authorized::revoke),
+        )
         .route(
             "/dashboard/applications/{id}",
             get(applications::edit).post(applications::update),

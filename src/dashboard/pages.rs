@@ -4,12 +4,14 @@
 use askama::Template;
 
 use crate::auth::applications::Application;
+use crate::auth::grants::Authorized;
 use crate::auth::sessions::Session;
 
 /// The links of the signed-in pages' header.
 const SECTIONS: &[(&str, &str)] = &[
     ("Overview", "/dashboard"),
     ("Applications", "/dashboard/applications"),
+    ("Authorized applications", "/dashboard/authorized"),
 ];
 
 pub struct NavItem {
@@ -140,4 +142,13 @@ pub struct ApplicationSecret {
     pub confidential: bool,
     pub authorize_url: String,
     pub token_url: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/authorized.html")]
+pub struct AuthorizedPage {
+    pub nav: Option<Nav>,
+    pub notice: Option<String>,
+    pub csrf: String,
+    pub grants: Vec<Authorized>,
 }

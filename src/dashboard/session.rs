@@ -76,6 +76,13 @@ pub fn forbidden() -> Response {
     )
 }
 
+/// A form that carries nothing but its CSRF token (sign out, rotate, delete, revoke).
+#[derive(serde::Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
 /// The signed-in user, from the session cookie. A request without a live session is sent
 /// to the sign-in page.
 pub struct SignedIn(pub Session);

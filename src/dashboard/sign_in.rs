@@ -11,8 +11,8 @@ use serde::Deserialize;
 
 use super::pages::SignInPage;
 use super::session::{
-    self, SESSION_COOKIE, SIGN_IN_COOKIE, SignedIn, cookie, cross_site, read_cookie, same_token,
-    session_cookie,
+    self, SESSION_COOKIE, SIGN_IN_COOKIE, SignedIn, TokenForm, cookie, cross_site, read_cookie,
+    same_token, session_cookie,
 };
 use super::{PageResult, db, page, see_other};
 use crate::auth::secrets::random_token;
@@ -144,12 +144,6 @@ pub async fn submit(
     headers.append(header::SET_COOKIE, session_cookie(&state, &started.token));
     headers.append(header::SET_COOKIE, cookie(&state, SIGN_IN_COOKIE, "", 0));
     Ok(response)
-}
-
-#[derive(Deserialize)]
-pub struct TokenForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 /// `POST /dashboard/sign_out`: ends this session.

@@ -3,6 +3,7 @@
 //! drive the same pages in Chromium.
 
 mod applications;
+mod authorized;
 mod sessions;
 
 use std::collections::HashMap;
