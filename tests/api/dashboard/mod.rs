@@ -4,6 +4,7 @@
 
 mod applications;
 mod authorized;
+mod browser;
 mod sessions;
 
 use std::collections::HashMap;

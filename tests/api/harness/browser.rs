@@ -65,3 +65,15 @@ pub async fn run_script(root: &Path, script: &str, args: &[&str]) -> String {
     );
     stdout
 }
+
+/// A client app's redirect URI: a page on this machine the browser can land on.
+pub async fn serve_callback() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let routes = axum::Router::new().route(
+        "/callback",
+        axum::routing::get(|| async { axum::response::Html("<p>Signed in.</p>") }),
+    );
+    tokio::spawn(async move { axum::serve(listener, routes).await });
+    format!("http://{address}/callback")
+}

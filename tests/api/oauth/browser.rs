@@ -5,19 +5,7 @@ use std::path::Path;
 
 use super::*;
 use crate::harness::TestApp;
-use crate::harness::browser::{browser_available, run_script};
-
-/// The client app's redirect URI: a page on this machine the browser can land on.
-async fn serve_callback() -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let routes = axum::Router::new().route(
-        "/callback",
-        axum::routing::get(|| async { axum::response::Html("<p>Signed in.</p>") }),
-    );
-    tokio::spawn(async move { axum::serve(listener, routes).await });
-    format!("http://{address}/callback")
-}
+use crate::harness::browser::{browser_available, run_script, serve_callback};
 
 #[tokio::test]
 async fn a_person_signs_in_and_allows_access_in_a_real_browser() {
