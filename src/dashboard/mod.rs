@@ -11,6 +11,7 @@ mod overview;
 mod pages;
 mod session;
 mod sign_in;
+mod webhooks;
 
 use askama::Template;
 use axum::Router;
@@ -46,6 +47,19 @@ pub fn router() -> Router<AppState> {
         )
         .route("/dashboard/applications/new", get(applications::new))
         .route("/dashboard/authorized", get(authorized::list))
+        .route(
+            "/dashboard/webhooks",
+            get(webhooks::list).post(webhooks::create),
+        )
+        .route("/dashboard/webhooks/new", get(webhooks::new))
+        .route("/dashboard/webhooks/{id}", get(webhooks::show))
+        .route("/dashboard/webhooks/{id}/enable", post(webhooks::enable))
+        .route("/dashboard/webhooks/{id}/disable", post(webhooks::disable))
+        .route(
+            "/dashboard/webhooks/{id}/rotate_secret",
+            post(webhooks::rotate_secret),
+        )
+        .route("/dashboard/webhooks/{id}/delete", post(webhooks::delete))
         .route(
             "/dashboard/authorized/{id}/revoke",
             post(authorized::revoke),

@@ -6,12 +6,14 @@ use askama::Template;
 use crate::auth::applications::Application;
 use crate::auth::grants::Authorized;
 use crate::auth::sessions::Session;
+use crate::webhooks::deliveries::Attempt;
 
 /// The links of the signed-in pages' header.
 const SECTIONS: &[(&str, &str)] = &[
     ("Overview", "/dashboard"),
     ("Applications", "/dashboard/applications"),
     ("Authorized applications", "/dashboard/authorized"),
+    ("Webhooks", "/dashboard/webhooks"),
 ];
 
 pub struct NavItem {
@@ -151,4 +153,55 @@ pub struct AuthorizedPage {
     pub notice: Option<String>,
     pub csrf: String,
     pub grants: Vec<Authorized>,
+}
+
+/// An endpoint as the list shows it.
+pub struct EndpointRow {
+    pub id: i64,
+    pub url: String,
+    pub events: String,
+    pub state: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/webhooks.html")]
+pub struct WebhooksPage {
+    pub nav: Option<Nav>,
+    pub notice: Option<String>,
+    pub endpoints: Vec<EndpointRow>,
+}
+
+pub struct EventChoice {
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/webhook_form.html")]
+pub struct WebhookForm {
+    pub nav: Option<Nav>,
+    pub notice: Option<String>,
+    pub csrf: String,
+    pub url: String,
+    pub choices: Vec<EventChoice>,
+    pub errors: Vec<String>,
+}
+
+/// One endpoint: its state, its actions, its recent deliveries; its signing secret when
+/// just created or rotated (this once).
+#[derive(Template)]
+#[template(path = "dashboard/webhook.html")]
+pub struct WebhookPage {
+    pub nav: Option<Nav>,
+    pub notice: Option<String>,
+    pub csrf: String,
+    pub id: i64,
+    pub url: String,
+    pub events: String,
+    pub state: String,
+    pub enabled: bool,
+    pub secret: Option<String>,
+    pub rotated: bool,
+    pub deliveries: Vec<Attempt>,
 }

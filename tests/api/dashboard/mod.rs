@@ -6,6 +6,7 @@ mod applications;
 mod authorized;
 mod browser;
 mod sessions;
+mod webhooks;
 
 use std::collections::HashMap;
 
