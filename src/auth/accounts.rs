@@ -42,11 +42,7 @@ pub async fn create_business_with_owner(
     if !email.contains('@') || email.len() > 254 {
         return Err(CreateUserError::Invalid("the email address is invalid"));
     }
-    if password.chars().count() < 8 {
-        return Err(CreateUserError::Invalid(
-            "the password must be at least 8 characters",
-        ));
-    }
+    check_password(password)?;
     let password_hash = secrets::hash_password(password.to_string()).await?;
 
     let mut tx = pool.begin().await.map_err(anyhow::Error::from)?;
@@ -80,6 +76,48 @@ pub async fn create_business_with_owner(
         .map_err(anyhow::Error::from)?;
     tx.commit().await.map_err(anyhow::Error::from)?;
     Ok(user)
+}
+
+/// A password is at least 8 characters (and at most 1024, a bound on the hashing).
+fn check_password(password: &str) -> Result<(), CreateUserError> {
+    let length = password.chars().count();
+    if length < 8 {
+        return Err(CreateUserError::Invalid(
+            "the password must be at least 8 characters",
+        ));
+    }
+    if length > 1024 {
+        return Err(CreateUserError::Invalid(
+            "the password must be at most 1024 characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Sets the user's password and, in the same transaction, ends every dashboard session
+/// of theirs (a stolen session does not outlive the change). OAuth tokens stay: they are
+/// revoked per application (`grants`).
+pub async fn change_password(
+    pool: &PgPool,
+    user_id: i64,
+    password: &str,
+    now: DateTime<Utc>,
+) -> Result<(), CreateUserError> {
+    check_password(password)?;
+    let password_hash = secrets::hash_password(password.to_string()).await?;
+    let mut tx = pool.begin().await.map_err(anyhow::Error::from)?;
+    sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
+        .bind(user_id)
+        .bind(&password_hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(anyhow::Error::from)?;
+    crate::auth::sessions::end_all(&mut *tx, user_id, now)
+        .await
+        .map_err(anyhow::Error::from)?;
+    tx.commit().await.map_err(anyhow::Error::from)?;
+    Ok(())
 }
 
 pub async fn find_user_by_email(pool: &PgPool, email: &str) -> sqlx::Result<Option<User>> {

@@ -97,16 +97,20 @@ pub async fn end(pool: &PgPool, id: i64, now: DateTime<Utc>) -> sqlx::Result<()>
     Ok(())
 }
 
-/// Ends every session of the user ("sign out everywhere", a password change); answers
-/// how many were live.
-pub async fn end_all(pool: &PgPool, user_id: i64, now: DateTime<Utc>) -> sqlx::Result<u64> {
+/// Ends every session of the user ("sign out everywhere", a password change, on the
+/// change's transaction); answers how many were live.
+pub async fn end_all<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "UPDATE dashboard_sessions SET revoked_at = $2
          WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2",
     )
     .bind(user_id)
     .bind(now)
-    .execute(pool)
+    .execute(executor)
     .await?;
     Ok(done.rows_affected())
 }

@@ -52,6 +52,10 @@ pub struct Config {
     /// Whether webhook endpoints may point at private, loopback or link-local addresses
     /// (tests and local development only).
     pub webhook_allow_private: bool,
+    /// `SIGNUP=open`: anyone may create an account (and its business) at
+    /// `/dashboard/sign_up`. `closed` (the default): accounts come from `koteshen admin
+    /// create-user` only.
+    pub signup_open: bool,
     /// Where email goes: `smtp://host:port` (plain), `smtp://…?tls=required` (STARTTLS),
     /// `smtps://…` (TLS); user and password in the URL when the server wants them.
     pub smtp_url: String,
@@ -90,6 +94,7 @@ impl fmt::Debug for Config {
             .field("worker_poll_interval", &self.worker_poll_interval)
             .field("sweep_interval", &self.sweep_interval)
             .field("webhook_allow_private", &self.webhook_allow_private)
+            .field("signup_open", &self.signup_open)
             .field("smtp_url", &redact_url(&self.smtp_url))
             .field("mail_from", &self.mail_from)
             .field("pdf_font_dir", &self.pdf_font_dir)
@@ -211,6 +216,17 @@ impl Config {
                 "must be true or false",
                 |_| true,
             )?,
+            signup_open: match var("SIGNUP").as_deref().map(str::trim) {
+                None | Some("closed") => false,
+                Some("open") => true,
+                Some(other) => {
+                    return Err(ConfigError {
+                        var: "SIGNUP",
+                        value: other.to_string(),
+                        problem: "must be open or closed",
+                    });
+                }
+            },
             smtp_url,
             mail_from,
             pdf_font_dir: var("PDF_FONT_DIR").map(PathBuf::from),
@@ -391,6 +407,15 @@ mod tests {
         assert_eq!(c.token_endpoint_per_minute, 60);
         assert_eq!(c.failed_bearer_per_minute, 20);
         assert!(!c.webhook_allow_private);
+        assert!(!c.signup_open, "sign-up is closed unless opened");
+    }
+
+    #[test]
+    fn signup_is_open_or_closed() {
+        assert!(config(&[("SIGNUP", "open")]).unwrap().signup_open);
+        assert!(!config(&[("SIGNUP", "closed")]).unwrap().signup_open);
+        let err = config(&[("SIGNUP", "yes")]).unwrap_err();
+        assert_eq!(err.var, "SIGNUP");
     }
 
     #[test]

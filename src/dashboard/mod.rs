@@ -5,12 +5,14 @@
 //! Every page reads the signed-in user's business only; every form carries the session's
 //! CSRF token.
 
+mod account;
 mod applications;
 mod authorized;
 mod overview;
 mod pages;
 mod session;
 mod sign_in;
+mod sign_up;
 mod webhooks;
 
 use askama::Template;
@@ -41,6 +43,15 @@ pub fn router() -> Router<AppState> {
             get(sign_in::form).post(sign_in::submit),
         )
         .route("/dashboard/sign_out", post(sign_in::sign_out))
+        .route(
+            "/dashboard/sign_up",
+            get(sign_up::form).post(sign_up::submit),
+        )
+        .route("/dashboard/account", get(account::show))
+        .route(
+            "/dashboard/account/password",
+            post(account::change_password),
+        )
         .route(
             "/dashboard/applications",
             get(applications::list).post(applications::create),

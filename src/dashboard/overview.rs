@@ -45,7 +45,6 @@ pub async fn show(State(state): State<AppState>, signed_in: SignedIn) -> PageRes
         &OverviewPage {
             nav: Some(Nav::new(session, "/dashboard")),
             notice: None,
-            csrf: session.csrf_token.clone(),
             business_name: o.business_name,
             customers: o.customers,
             open_invoices: o.open_invoices,

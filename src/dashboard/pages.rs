@@ -14,6 +14,7 @@ const SECTIONS: &[(&str, &str)] = &[
     ("Applications", "/dashboard/applications"),
     ("Authorized applications", "/dashboard/authorized"),
     ("Webhooks", "/dashboard/webhooks"),
+    ("Account", "/dashboard/account"),
 ];
 
 pub struct NavItem {
@@ -49,6 +50,28 @@ impl Nav {
 #[derive(Template)]
 #[template(path = "dashboard/sign_in.html")]
 pub struct SignInPage {
+    pub nav: Option<Nav>,
+    pub notice: Option<String>,
+    pub csrf: String,
+    pub email: String,
+    pub error: Option<String>,
+    pub signup_open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/sign_up.html")]
+pub struct SignUpPage {
+    pub nav: Option<Nav>,
+    pub notice: Option<String>,
+    pub csrf: String,
+    pub business_name: String,
+    pub email: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/account.html")]
+pub struct AccountPage {
     pub nav: Option<Nav>,
     pub notice: Option<String>,
     pub csrf: String,
@@ -93,7 +116,6 @@ pub struct EventRow {
 pub struct OverviewPage {
     pub nav: Option<Nav>,
     pub notice: Option<String>,
-    pub csrf: String,
     pub business_name: String,
     pub customers: i64,
     pub open_invoices: i64,

@@ -32,6 +32,23 @@ pub fn cookie(state: &AppState, name: &str, value: &str, max_age: i64) -> Header
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
+/// A token for a form shown before any session (sign in, sign up) and the cookie that
+/// holds it: the post must carry both (double submit).
+pub fn pre_session_token(state: &AppState) -> (String, HeaderValue) {
+    let token = crate::auth::secrets::random_token();
+    let cookie = cookie(state, SIGN_IN_COOKIE, &token, PRE_SESSION_SECONDS);
+    (token, cookie)
+}
+
+/// Whether a pre-session form's post carries the token its cookie holds, from this site.
+pub fn pre_session_ok(headers: &HeaderMap, submitted: &str) -> bool {
+    let expected = read_cookie(headers, SIGN_IN_COOKIE).unwrap_or("");
+    !cross_site(headers) && same_token(expected, submitted)
+}
+
+/// How long a pre-session form's token lives (seconds).
+const PRE_SESSION_SECONDS: i64 = 3600;
+
 /// The session cookie for a new session.
 pub fn session_cookie(state: &AppState, token: &str) -> HeaderValue {
     cookie(state, SESSION_COOKIE, token, ABSOLUTE_HOURS * 3600)

@@ -11,18 +11,14 @@ use serde::Deserialize;
 
 use super::pages::SignInPage;
 use super::session::{
-    self, SESSION_COOKIE, SIGN_IN_COOKIE, SignedIn, TokenForm, cookie, cross_site, read_cookie,
-    same_token, session_cookie,
+    self, SESSION_COOKIE, SIGN_IN_COOKIE, SignedIn, TokenForm, cookie, read_cookie, session_cookie,
 };
 use super::{PageResult, db, page, see_other};
-use crate::auth::secrets::random_token;
 use crate::auth::{accounts, sessions};
 use crate::http::ratelimit::ClientIp;
 use crate::oauth::throttle;
 use crate::state::AppState;
 
-/// How long the sign-in form's own token lives (seconds).
-const SIGN_IN_TOKEN_SECONDS: i64 = 3600;
 /// Bounds on what the form takes (the browser's `maxlength` says the same).
 const EMAIL_MAX: usize = 254;
 const PASSWORD_MAX: usize = 1024;
@@ -35,7 +31,7 @@ fn sign_in_page(
     error: Option<String>,
     notice: Option<String>,
 ) -> Response {
-    let token = random_token();
+    let (token, token_cookie) = session::pre_session_token(state);
     let mut response = page(
         status,
         &SignInPage {
@@ -44,12 +40,12 @@ fn sign_in_page(
             csrf: token.clone(),
             email: email.to_string(),
             error,
+            signup_open: state.config.signup_open,
         },
     );
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        cookie(state, SIGN_IN_COOKIE, &token, SIGN_IN_TOKEN_SECONDS),
-    );
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, token_cookie);
     response
 }
 
@@ -83,8 +79,7 @@ pub async fn submit(
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> PageResult {
-    let expected = read_cookie(&headers, SIGN_IN_COOKIE).unwrap_or("");
-    if cross_site(&headers) || !same_token(expected, &form.csrf) {
+    if !session::pre_session_ok(&headers, &form.csrf) {
         return Ok(session::forbidden());
     }
     let email = form.email.trim();

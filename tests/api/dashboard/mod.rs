@@ -2,6 +2,7 @@
 //! over HTTP by a small cookie-keeping client (`Browser`); the headless-browser tests
 //! drive the same pages in Chromium.
 
+mod accounts;
 mod applications;
 mod authorized;
 mod browser;
