@@ -71,6 +71,7 @@ pub fn router() -> Router<AppState> {
             post(webhooks::rotate_secret),
         )
         .route("/dashboard/webhooks/{id}/delete", post(webhooks::delete))
+        .route("/dashboard/webhooks/{id}/resend", post(webhooks::resend))
         .route(
             "/dashboard/authorized/{id}/revoke",
             post(authorized::revoke),

@@ -370,3 +370,54 @@ action_handler!(enable, Action::Enable);
 action_handler!(disable, Action::Disable);
 action_handler!(rotate_secret, Action::Rotate);
 action_handler!(delete, Action::Delete);
+
+#[derive(serde::Deserialize)]
+pub struct ResendForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    event_id: String,
+}
+
+/// `POST /dashboard/webhooks/{id}/resend`: one more attempt of an event in the log.
+pub async fn resend(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<ResendForm>,
+) -> PageResult {
+    signed_in.check_form(&headers, &form.csrf)?;
+    let id = parse_id(&id)?;
+    let business_id = signed_in.0.business_id;
+    let endpoint = endpoints::find(&state.pool, business_id, id, false)
+        .await
+        .map_err(db)?
+        .ok_or_else(not_found)?;
+    let mut tx = begin(&state, &signed_in).await?;
+    let event_id: String = form.event_id.chars().take(64).collect();
+    let queued = deliveries::resend(
+        &mut tx,
+        business_id,
+        endpoint.id,
+        &event_id,
+        state.clock.now(),
+    )
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    let notice = if queued {
+        "Queued: the event is sent again within seconds (one attempt)."
+    } else {
+        "Nothing was queued: that event is not in this endpoint's log, or is already queued again."
+    };
+    endpoint_page(
+        &state,
+        &signed_in,
+        endpoint,
+        None,
+        false,
+        Some(notice.into()),
+    )
+    .await
+}

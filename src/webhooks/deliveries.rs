@@ -104,6 +104,47 @@ struct DeliverJob {
     business_id: i64,
     endpoint_id: i64,
     event_id: String,
+    /// A "send again" (`resend`): one attempt more, whatever earlier ones settled, and
+    /// no retries of its own.
+    #[serde(default)]
+    manual: bool,
+}
+
+/// Queues one more attempt of a delivery the business asked to send again (the
+/// dashboard): the next attempt number, judged succeeded or failed, never retried. Only
+/// an event already in the endpoint's log, of the business; a second ask while one is
+/// queued does nothing. Answers whether it was queued.
+pub async fn resend(
+    conn: &mut sqlx::PgConnection,
+    business_id: i64,
+    endpoint_id: i64,
+    event_id: &str,
+    now: DateTime<Utc>,
+) -> sqlx::Result<bool> {
+    let logged: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM webhook_deliveries
+                        WHERE business_id = $1 AND endpoint_id = $2 AND event_id = $3)",
+    )
+    .bind(business_id)
+    .bind(endpoint_id)
+    .bind(event_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if !logged {
+        return Ok(false);
+    }
+    let job = crate::queue::NewJob {
+        unique_key: Some(format!("webhook-resend:{event_id}:{endpoint_id}")),
+        business_id: Some(business_id),
+        max_attempts: MAX_ATTEMPTS * 2,
+        ..crate::queue::NewJob::new(
+            DELIVER,
+            serde_json::json!({"business_id": business_id, "endpoint_id": endpoint_id,
+                               "event_id": event_id, "manual": true}),
+            now,
+        )
+    };
+    Ok(crate::queue::enqueue(conn, job).await?.is_some())
 }
 
 /// What a receiver gets: the event as `GET /events/{id}` shows it, plus Koteshen's
@@ -232,7 +273,7 @@ pub async fn deliver(ctx: JobContext, payload: Value) -> Result<(), JobError> {
     if !endpoint.enabled || !endpoint.subscribes_to(&event.event_type) {
         return Ok(()); // disabled or unsubscribed since
     }
-    let Some(attempt) = next_attempt(pool, endpoint.id, &event.id).await? else {
+    let Some(attempt) = next_attempt(pool, endpoint.id, &event.id, job.manual).await? else {
         return Ok(()); // a run that died before finishing its job already settled it
     };
     let limits = &ctx.config.limits;
@@ -262,7 +303,7 @@ pub async fn deliver(ctx: JobContext, payload: Value) -> Result<(), JobError> {
             "every in-flight slot of the endpoint is taken".into(),
         ));
     };
-    let outcome = with_slot(&ctx, &endpoint, &event, attempt, gate).await;
+    let outcome = with_slot(&ctx, &endpoint, &event, attempt, gate, job.manual).await;
     // Given back whatever happened; a failure here leaves it to its lease.
     if let Err(err) = throttle::release(pool, slot).await {
         tracing::warn!(endpoint = endpoint.id, error = %err, "releasing a delivery slot failed");
@@ -278,6 +319,7 @@ async fn with_slot(
     event: &events::Event,
     attempt: i32,
     gate: throttle::Gate,
+    manual: bool,
 ) -> Result<(), JobError> {
     let breaker = Breaker::of(ctx);
     let probe = gate == throttle::Gate::Probe;
@@ -291,7 +333,7 @@ async fn with_slot(
             ));
         }
     }
-    attempt_delivery(ctx, endpoint, event, attempt, probe).await
+    attempt_delivery(ctx, endpoint, event, attempt, probe, manual).await
 }
 
 /// One attempt, with a slot held: POST, judge, record; `probe` when it is the circuit
@@ -302,7 +344,22 @@ async fn attempt_delivery(
     event: &events::Event,
     attempt: i32,
     probe: bool,
+    manual: bool,
 ) -> Result<(), JobError> {
+    // A manual attempt is the only one its job makes: a failure is final.
+    let judge = |answer, attempt, failing_since, now| {
+        let verdict = judge(answer, attempt, failing_since, now);
+        if manual && verdict.outcome == "retrying" {
+            Verdict {
+                outcome: "failed",
+                next_attempt_at: None,
+                job: Ok(()),
+                ..verdict
+            }
+        } else {
+            verdict
+        }
+    };
     let pool = &ctx.pool;
     let now = ctx.clock.now();
     let (body, signed) = signed_body(endpoint, event, now)?;
@@ -375,11 +432,13 @@ impl Breaker {
     }
 }
 
-/// The attempt number this run makes; `None` when an earlier run settled the delivery.
+/// The attempt number this run makes; `None` when an earlier run settled the delivery
+/// (a manual "send again" is one more whatever earlier runs settled).
 async fn next_attempt(
     pool: &PgPool,
     endpoint_id: i64,
     event_id: &str,
+    manual: bool,
 ) -> sqlx::Result<Option<i32>> {
     let (done, finished): (i64, bool) = sqlx::query_as(
         "SELECT count(*), coalesce(bool_or(outcome <> 'retrying'), false)
@@ -389,7 +448,7 @@ async fn next_attempt(
     .bind(event_id)
     .fetch_one(pool)
     .await?;
-    Ok((!finished).then(|| i32::try_from(done).unwrap_or(i32::MAX - 1) + 1))
+    Ok((manual || !finished).then(|| i32::try_from(done).unwrap_or(i32::MAX - 1) + 1))
 }
 
 /// The request body and the headers that sign it, as of `now`.

@@ -235,3 +235,100 @@ async fn the_form_checks_the_url_and_the_events_and_ids_stay_in_their_business()
             .unwrap();
     assert_eq!(untouched, (true, None));
 }
+
+/// The `event_id` of the page's first "Send again" form.
+fn event_id_on(page: &Page) -> String {
+    let marker = "name=\"event_id\" value=\"";
+    let start = page.body.find(marker).expect("a send again form") + marker.len();
+    let end = page.body[start..].find('"').unwrap() + start;
+    page.body[start..end].to_string()
+}
+
+async fn resend(browser: &mut Browser<'_>, id: i64, csrf: &str, event: &str) -> Page {
+    let path = format!("/dashboard/webhooks/{id}/resend");
+    browser
+        .post(&path, &[("csrf", csrf), ("event_id", event)])
+        .await
+}
+
+#[tokio::test]
+async fn send_again_makes_one_more_attempt_and_never_retries_it() {
+    let app = TestApp::spawn().await;
+    let tenant = app.tenant("Flixtechs").await;
+    let receiver = Receiver::start().await;
+    let response = app
+        .authed(&tenant, reqwest::Method::POST, "/api/v1/webhook_endpoints")
+        .json(&json!({"webhook_endpoint": {"url": receiver.url(), "enabled_events": ["*"]}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let id = endpoint_id(&app, &receiver.url()).await;
+    post(
+        &app,
+        &tenant,
+        "/api/v1/customers",
+        json!({"customer": {"name": "Texas Ins"}}),
+    )
+    .await;
+    app.runner().run_due().await.unwrap();
+    assert_eq!(receiver.received().len(), 1);
+
+    let mut browser = Browser::new(&app);
+    assert_eq!(browser.sign_in(&tenant.email, PASSWORD).await.status, 303);
+    let page = browser.get(&format!("/dashboard/webhooks/{id}")).await;
+    let event_id = event_id_on(&page);
+    let csrf = page.csrf();
+    let queued = resend(&mut browser, id, &csrf, &event_id).await;
+    assert!(queued.body.contains("Queued"), "{}", queued.body);
+    let twice = resend(&mut browser, id, &csrf, &event_id).await;
+    assert!(
+        twice.body.contains("Nothing was queued"),
+        "a second ask while queued"
+    );
+    app.runner().run_due().await.unwrap();
+    let received = receiver.received();
+    assert_eq!(received.len(), 2, "sent again, once");
+    assert_eq!(
+        received[0].header("webhook-id"),
+        received[1].header("webhook-id")
+    );
+
+    // Only an event in this endpoint's log.
+    let unknown = resend(&mut browser, id, &csrf, "evt_not_in_the_log").await;
+    assert!(
+        unknown.body.contains("Nothing was queued"),
+        "{} {}",
+        unknown.status,
+        unknown.body
+    );
+
+    // A failing send again is logged as failed and not retried.
+    receiver.otherwise(500);
+    assert!(
+        resend(&mut browser, id, &csrf, &event_id)
+            .await
+            .body
+            .contains("Queued")
+    );
+    app.runner().run_due().await.unwrap();
+    assert_eq!(receiver.received().len(), 3);
+    app.clock.advance(chrono::Duration::hours(2));
+    app.runner().run_due().await.unwrap();
+    assert_eq!(receiver.received().len(), 3, "no retry of a manual attempt");
+    let outcomes: Vec<(i32, String)> = sqlx::query_as(
+        "SELECT attempt, outcome FROM webhook_deliveries WHERE endpoint_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        outcomes,
+        vec![
+            (1, "succeeded".into()),
+            (2, "succeeded".into()),
+            (3, "failed".into())
+        ]
+    );
+}
