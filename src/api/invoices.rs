@@ -382,6 +382,7 @@ pub async fn duplicate(
 ) -> ApiResult<Response> {
     let now = state.clock.now();
     let mut tx = write::begin(&state).await?;
-    let outcome = invoices::duplicate(&mut tx, auth.business_id, id, now).await?;
+    let outcome =
+        crate::billing::invoice_copies::duplicate(&mut tx, auth.business_id, id, now).await?;
     write::create(&state, tx, outcome, now).await
 }

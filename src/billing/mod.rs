@@ -11,6 +11,7 @@ pub mod documents;
 pub mod emailed;
 pub mod error;
 pub mod events;
+pub mod invoice_copies;
 pub mod invoices;
 pub mod issued;
 pub mod links;

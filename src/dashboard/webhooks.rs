@@ -396,7 +396,7 @@ pub async fn resend(
         .ok_or_else(not_found)?;
     let mut tx = begin(&state, &signed_in).await?;
     let event_id: String = form.event_id.chars().take(64).collect();
-    let queued = deliveries::resend(
+    let queued = crate::webhooks::resend::resend(
         &mut tx,
         business_id,
         endpoint.id,

@@ -16,5 +16,6 @@ pub mod address;
 pub mod client;
 pub mod deliveries;
 pub mod endpoints;
+pub mod resend;
 pub mod signature;
 pub mod throttle;

@@ -14,7 +14,7 @@ use crate::billing::error::BillingError;
 use crate::billing::events::{EventType, Outcome};
 use crate::billing::sending::customer_email;
 use crate::billing::sweeping::{Due, Source};
-use crate::billing::{invoices, schedule};
+use crate::billing::{invoice_copies, schedule};
 
 /// Occurrences made per sweep, all subscriptions together; the next sweep takes the
 /// rest.
@@ -139,7 +139,7 @@ async fn make_run(
     now: DateTime<Utc>,
     quota: email::Quota,
 ) -> Result<Outcome, BillingError> {
-    let id = invoices::copy_as_draft(
+    let id = invoice_copies::copy_as_draft(
         &mut *conn,
         sub.business_id,
         sub.invoice_id,
