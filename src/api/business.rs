@@ -3,8 +3,10 @@
 
 use axum::extract::State;
 use axum::response::Response;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
+use sqlx::PgConnection;
 use utoipa::ToSchema;
 
 use crate::api::address::{self, AddressInput};
@@ -119,28 +121,42 @@ pub async fn update(
     Json(body): Json<Value>,
 ) -> ApiResult<Response> {
     let obj = Obj::from_body(body, "business")?;
-    let mut form = Form::new();
-    let mut changes = read_changes(&mut form, &obj);
     let public_url = &state.config.public_url;
     let mut tx = write::begin(&state).await?;
-    if let Patch::Set(url) = form.string(&obj, "logo", 2048) {
-        // A profile sent back as it was read keeps its logo; any other URL is not an upload.
-        let current = profile::profile(&mut *tx, auth.business_id).await?.logo;
-        if current.map(|l| format!("{public_url}{}", l.path())) != Some(url) {
-            form.error(&obj, "logo", "upload a logo with PUT /api/v1/business/logo");
-        }
-    } else if obj.has("logo") && form.raw(&obj, "logo").is_some_and(Value::is_null) {
-        changes.remove_logo = true;
-    }
-    form.finish()?;
     let now = state.clock.now();
-    changes::update(&mut tx, auth.business_id, &changes, now).await?;
+    apply(&mut tx, auth.business_id, &obj, public_url, now).await?;
     let view = ProfileView::new(
         profile::profile(&mut *tx, auth.business_id).await?,
         public_url,
     );
     write::commit(&state, tx, Outcome::default(), now).await?;
     Ok(data(view))
+}
+
+/// Reads a profile change from `obj` and makes it on `tx`: the API's PATCH body, or the
+/// dashboard's settings form read into the same JSON, so a field has one set of rules.
+/// Every invalid field is named in the 422 before anything is written.
+pub(crate) async fn apply(
+    tx: &mut PgConnection,
+    business_id: i64,
+    obj: &Obj,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let mut form = Form::new();
+    let mut changes = read_changes(&mut form, obj);
+    if let Patch::Set(url) = form.string(obj, "logo", 2048) {
+        // A profile sent back as it was read keeps its logo; any other URL is not an upload.
+        let current = profile::profile(&mut *tx, business_id).await?.logo;
+        if current.map(|l| format!("{public_url}{}", l.path())) != Some(url) {
+            form.error(obj, "logo", "upload a logo with PUT /api/v1/business/logo");
+        }
+    } else if obj.has("logo") && form.raw(obj, "logo").is_some_and(Value::is_null) {
+        changes.remove_logo = true;
+    }
+    form.finish()?;
+    changes::update(tx, business_id, &changes, now).await?;
+    Ok(())
 }
 
 /// A value checked by one of the `billing::profile` formats, the error named by field.

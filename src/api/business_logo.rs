@@ -5,6 +5,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
 
 use crate::api::business::ProfileEnvelope;
 use crate::api::docs::ErrorResponse;
@@ -48,11 +50,9 @@ pub async fn upload(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     let (declared, bytes) = upload_part(declared, &body)?;
-    let content_type = image::check(&declared, bytes)
-        .map_err(|message| ApiError::invalid_field("logo", message))?;
     let now = state.clock.now();
     let mut tx = write::begin(&state).await?;
-    logos::store(&mut tx, auth.business_id, content_type, bytes, now).await?;
+    store(&mut tx, auth.business_id, &declared, bytes, now).await?;
     let profile = profile::profile(&mut *tx, auth.business_id).await?;
     let view = ProfileView::new(profile, &state.config.public_url);
     write::commit(&state, tx, Outcome::default(), now).await?;
@@ -73,6 +73,21 @@ pub async fn remove(State(state): State<AppState>, auth: Auth) -> ApiResult<Resp
     Ok(no_content())
 }
 
+/// Checks an uploaded image (`declared` is its type as sent) and makes it the logo: the
+/// API's upload and the dashboard's.
+pub(crate) async fn store(
+    tx: &mut PgConnection,
+    business_id: i64,
+    declared: &str,
+    bytes: &[u8],
+    now: DateTime<Utc>,
+) -> ApiResult<()> {
+    let content_type = image::check(declared, bytes)
+        .map_err(|message| ApiError::invalid_field("logo", message))?;
+    logos::store(tx, business_id, content_type, bytes, now).await?;
+    Ok(())
+}
+
 /// The declared type (lower-case, parameters dropped) and the image's bytes: the body
 /// itself, or a multipart body's `logo` part.
 fn upload_part<'b>(content_type: &str, body: &'b [u8]) -> ApiResult<(String, &'b [u8])> {
@@ -91,7 +106,7 @@ fn upload_part<'b>(content_type: &str, body: &'b [u8]) -> ApiResult<(String, &'b
         .ok_or_else(|| ApiError::invalid_field("logo", "the multipart body has no `logo` part"))
 }
 
-fn media_type(content_type: &str) -> String {
+pub(crate) fn media_type(content_type: &str) -> String {
     content_type
         .split(';')
         .next()
@@ -102,7 +117,11 @@ fn media_type(content_type: &str) -> String {
 
 /// The part named `name` of a multipart/form-data body (RFC 7578): its Content-Type and
 /// its bytes. Parts are found by their delimiter line, `--boundary`.
-fn multipart_part<'b>(body: &'b [u8], boundary: &str, name: &str) -> Option<(String, &'b [u8])> {
+pub(crate) fn multipart_part<'b>(
+    body: &'b [u8],
+    boundary: &str,
+    name: &str,
+) -> Option<(String, &'b [u8])> {
     let delimiter = format!("\r\n--{boundary}");
     // The first delimiter may open the body without the CRLF before it.
     let mut rest = body.strip_prefix(&delimiter.as_bytes()[2..])?;

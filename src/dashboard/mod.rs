@@ -1,9 +1,9 @@
 //! The dashboard: the account owner's web UI under `/dashboard` (sign in, the overview,
-//! applications; webhooks and settings build on it). Server-rendered HTML from askama
-//! templates (`templates/dashboard/`, escaped by default), one stylesheet and one small
-//! script (copy buttons) served from here, no CDN: a strict CSP allows nothing else.
-//! Every page reads the signed-in user's business only; every form carries the session's
-//! CSRF token.
+//! applications, authorized applications, webhooks, business settings, the account).
+//! Server-rendered HTML from askama templates (`templates/dashboard/`, escaped by
+//! default), one stylesheet and one small script (copy buttons) served from here, no
+//! CDN: a strict CSP allows nothing else. Every page reads the signed-in user's business
+//! only; every form carries the session's CSRF token.
 
 mod account;
 mod applications;
@@ -11,6 +11,7 @@ mod authorized;
 mod overview;
 mod pages;
 mod session;
+mod settings;
 mod sign_in;
 mod sign_up;
 mod webhooks;
@@ -21,6 +22,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
+use crate::actor::{self, Actor};
 use crate::state::AppState;
 
 pub use session::SignedIn;
@@ -58,6 +60,15 @@ pub fn router() -> Router<AppState> {
         )
         .route("/dashboard/applications/new", get(applications::new))
         .route("/dashboard/authorized", get(authorized::list))
+        .route(
+            "/dashboard/settings",
+            get(settings::show).post(settings::update),
+        )
+        .route("/dashboard/settings/logo", post(settings::upload_logo))
+        .route(
+            "/dashboard/settings/logo/delete",
+            post(settings::remove_logo),
+        )
         .route(
             "/dashboard/webhooks",
             get(webhooks::list).post(webhooks::create),
@@ -203,4 +214,15 @@ type PageResult = Result<Response, Stop>;
 /// `.map_err(db)?` on a database (or password check) error: the failure page.
 fn db(error: impl std::fmt::Display) -> Stop {
     failure(error).into()
+}
+
+/// A transaction that records the signed-in user as the actor (the audit log's).
+async fn begin(
+    state: &AppState,
+    signed_in: &SignedIn,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, Stop> {
+    let mut tx = state.pool.begin().await.map_err(db)?;
+    let who = Actor::user(signed_in.0.user_id, signed_in.0.email.clone());
+    actor::assume(&mut tx, &who).await.map_err(db)?;
+    Ok(tx)
 }

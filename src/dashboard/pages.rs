@@ -14,6 +14,7 @@ const SECTIONS: &[(&str, &str)] = &[
     ("Applications", "/dashboard/applications"),
     ("Authorized applications", "/dashboard/authorized"),
     ("Webhooks", "/dashboard/webhooks"),
+    ("Settings", "/dashboard/settings"),
     ("Account", "/dashboard/account"),
 ];
 
@@ -226,4 +227,43 @@ pub struct WebhookPage {
     pub secret: Option<String>,
     pub rotated: bool,
     pub deliveries: Vec<Attempt>,
+}
+
+/// A field of the settings form.
+pub struct SettingsField {
+    /// The input's name: the PATCH body's field (`address.city`).
+    pub key: &'static str,
+    pub id: String,
+    pub label: &'static str,
+    /// `text`, `email`, `url`, `number`, `textarea` or `select` (the paper size).
+    pub kind: &'static str,
+    pub time_zone: bool,
+    pub max: usize,
+    pub help: &'static str,
+    /// The ids of its help and error texts (`aria-describedby`), space-separated.
+    pub described_by: String,
+    pub value: String,
+    pub errors: Vec<String>,
+}
+
+pub struct SettingsSection {
+    pub heading: &'static str,
+    pub fields: Vec<SettingsField>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/settings.html")]
+pub struct SettingsPage {
+    pub nav: Option<Nav>,
+    pub notice: Option<String>,
+    pub csrf: String,
+    pub sections: Vec<SettingsSection>,
+    pub time_zones: Vec<&'static str>,
+    /// The current logo's path (`/logos/…`, this origin).
+    pub logo: Option<String>,
+    /// The upload's `accept`.
+    pub logo_types: String,
+    pub logo_max: String,
+    /// Every refusal, "Label: message".
+    pub errors: Vec<String>,
 }

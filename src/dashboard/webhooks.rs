@@ -14,8 +14,7 @@ use super::pages::{
     EndpointRow, EventChoice, Message, Nav, WebhookForm, WebhookPage, WebhooksPage,
 };
 use super::session::TokenForm;
-use super::{PageResult, SignedIn, Stop, db, page, see_other};
-use crate::actor::{self, Actor};
+use super::{PageResult, SignedIn, Stop, begin, db, page, see_other};
 use crate::billing::events::TYPES;
 use crate::billing::search::Conditions;
 use crate::paging::{PageRequest, Sort};
@@ -64,17 +63,6 @@ fn not_found() -> Stop {
     message.link_href = SECTION.into();
     message.link_label = "All webhook endpoints".into();
     page(StatusCode::NOT_FOUND, &message).into()
-}
-
-/// A transaction that records the signed-in user as the actor (the audit log's).
-async fn begin(
-    state: &AppState,
-    signed_in: &SignedIn,
-) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, Stop> {
-    let mut tx = state.pool.begin().await.map_err(db)?;
-    let who = Actor::user(signed_in.0.user_id, signed_in.0.email.clone());
-    actor::assume(&mut tx, &who).await.map_err(db)?;
-    Ok(tx)
 }
 
 fn parse_id(id: &str) -> Result<i64, Stop> {

@@ -118,3 +118,58 @@ async fn an_owner_adds_a_webhook_endpoint_and_sees_its_delivery_in_a_real_browse
         assert!(file.exists(), "{}", file.display());
     }
 }
+
+/// A real logo for the browser to upload and show: an SVG (the server checks it as the
+/// API's upload does).
+const LOGO_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="240" height="64" viewBox="0 0 240 64">
+  <rect width="64" height="64" rx="12" fill="#1746c9"/>
+  <rect x="80" y="18" width="150" height="28" rx="6" fill="#1d2433"/></svg>"##;
+
+#[tokio::test]
+async fn an_owner_changes_the_business_settings_and_uploads_a_logo_in_a_real_browser() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if !browser_available(root, "the dashboard's settings in a browser") {
+        return;
+    }
+    let app = TestApp::spawn_with(|c| c.signup_open = true).await;
+    let tenant = app.tenant("Mine").await;
+    let logo = std::env::temp_dir().join(format!("koteshen-logo-{}.svg", uuid::Uuid::new_v4()));
+    std::fs::write(&logo, LOGO_SVG).unwrap();
+    let base = app.url("");
+    let logo_path = logo.display().to_string();
+    let stdout = run_script(
+        root,
+        "dashboard_settings.mjs",
+        &[&base, &tenant.email, super::PASSWORD, &logo_path],
+    )
+    .await;
+    std::fs::remove_file(&logo).ok();
+    let seen: serde_json::Value =
+        serde_json::from_str(stdout.trim()).expect("JSON from the script");
+    assert_eq!(seen["sign_up_heading"], "Create an account", "{seen}");
+    assert!(seen["error"].as_str().unwrap().contains("IBAN: "), "{seen}");
+    assert_eq!(seen["invalid"], "true", "{seen}");
+    assert_eq!(seen["kept_city"], "East London", "{seen}");
+    assert_eq!(seen["saved"], "The settings were saved.", "{seen}");
+    assert_eq!(seen["saved_name"], "Flixtechs", "{seen}");
+    assert_eq!(seen["logo_notice"], "The logo was uploaded.", "{seen}");
+    assert_eq!(seen["logo_width"], 240, "the logo is shown: {seen}");
+    assert_eq!(
+        seen["console_errors"],
+        serde_json::json!([]),
+        "CSP violations: {seen}"
+    );
+    let business = crate::harness::show(&app, &tenant, "/api/v1/business").await;
+    assert_eq!(business["address"]["city"], "East London", "{business}");
+    assert_eq!(business["time_zone"], "Africa/Johannesburg");
+    for page in [
+        "sign-up",
+        "settings",
+        "settings-refused",
+        "settings-saved",
+        "account",
+    ] {
+        let file = root.join(format!("test-artifacts/dashboard-{page}.png"));
+        assert!(file.exists(), "{}", file.display());
+    }
+}

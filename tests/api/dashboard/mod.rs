@@ -7,6 +7,7 @@ mod applications;
 mod authorized;
 mod browser;
 mod sessions;
+mod settings;
 mod webhooks;
 
 use std::collections::HashMap;
@@ -128,6 +129,34 @@ impl<'a> Browser<'a> {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
+        self.send(request).await
+    }
+
+    /// A `multipart/form-data` post of a file part `logo` (a PNG, say) and, if given, the
+    /// CSRF token, as a browser sends a file form.
+    pub async fn multipart(&mut self, path: &str, csrf: Option<&str>, file: &[u8]) -> Page {
+        let boundary = "----koteshen-test-boundary";
+        let mut body = Vec::new();
+        if let Some(csrf) = csrf {
+            body.extend(format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n"
+            ).bytes());
+        }
+        body.extend(format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"logo.png\"\r\n\
+             Content-Type: image/png\r\n\r\n"
+        ).bytes());
+        body.extend(file);
+        body.extend(format!("\r\n--{boundary}--\r\n").bytes());
+        let request = self
+            .app
+            .client
+            .post(self.app.url(path))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
         self.send(request).await
     }
 
