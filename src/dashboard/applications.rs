@@ -258,7 +258,8 @@ pub async fn create(
             redirect_uris: checked.redirect_uris,
             scopes: checked.scopes,
             confidential: checked.confidential,
-            owner_id: None,
+            // Its client-credentials tokens act for whoever registered it.
+            owner_id: Some(signed_in.0.user_id),
             business_id: Some(business_id),
         },
         state.clock.now(),

@@ -141,13 +141,14 @@ async fn a_registered_application_runs_the_authorization_code_flow_until_deleted
         "invalid_client",
     )
     .await;
-    // The new one authenticates (an application without an owner may not use this grant).
-    assert_oauth_error(
-        ask(credentials(&new_secret)).await,
-        400,
-        "unauthorized_client",
-    )
-    .await;
+    // The new one gets a token of the client credentials grant (the customers page's
+    // way), acting for the user who registered the application.
+    let granted = tokens_of(ask(credentials(&new_secret)).await).await;
+    let own = granted["access_token"].as_str().unwrap().to_string();
+    let who = me(&app, &own).await;
+    assert_eq!(who.status(), 200);
+    let who: serde_json::Value = who.json().await.unwrap();
+    assert_eq!(who["data"]["user"]["email"], owner.email.as_str(), "{who}");
     assert_eq!(me(&app, &access).await.status(), 200);
 
     // Deleting it ends its tokens at once.
@@ -160,6 +161,7 @@ async fn a_registered_application_runs_the_authorization_code_flow_until_deleted
         .await;
     assert_eq!(deleted.status, 303);
     assert_eq!(me(&app, &access).await.status(), 401);
+    assert_eq!(me(&app, &own).await.status(), 401);
     let list = browser.get("/dashboard/applications").await;
     assert!(!list.body.contains(&client_id));
 }

@@ -26,7 +26,7 @@ async fn an_owner_registers_an_application_and_revokes_its_grant_in_a_real_brows
     .await;
     let seen: serde_json::Value =
         serde_json::from_str(stdout.trim()).expect("JSON from the script");
-    assert_eq!(seen["copy_buttons"], 3, "{seen}");
+    assert_eq!(seen["copy_buttons"], 4, "{seen}");
     assert_eq!(seen["secret_shown_again"], false, "{seen}");
     assert_eq!(seen["me_before"], 200, "{seen}");
     assert_eq!(seen["listed"], true, "{seen}");
