@@ -81,8 +81,8 @@ pub fn with_middleware(routes: Router, config: &Config) -> Router {
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     use crate::api::{
         business, business_logo, credit_notes, customers, events, invoices, me, payment_terms,
-        payments, public_links, quotes, refunds, reminders, sending, subscriptions, taxes,
-        webhook_endpoints as webhooks,
+        payments, products, public_links, quotes, refunds, reminders, sending, subscriptions,
+        taxes, webhook_endpoints as webhooks,
     };
     let protected = OpenApiRouter::<AppState>::new()
         .routes(routes!(me::show))
@@ -94,6 +94,8 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
             customers::update,
             customers::delete
         ))
+        .routes(routes!(products::list, products::create))
+        .routes(routes!(products::show, products::update, products::delete))
         .routes(routes!(taxes::list, taxes::create))
         .routes(routes!(taxes::show, taxes::update, taxes::delete))
         .routes(routes!(payment_terms::list, payment_terms::create))

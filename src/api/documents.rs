@@ -24,8 +24,12 @@ pub fn read_items(form: &mut Form, obj: &Obj) -> Vec<LineChange> {
         .map(|item| {
             let id = form.integer(item, "id").set();
             let destroy = form.boolean(item, "_destroy").set().unwrap_or(false);
-            // A new item needs all three; an existing one may change any of them.
-            let adding = id.is_none() && !destroy;
+            // The catalogue product whose name, price, unit and taxes it takes where the
+            // entry leaves them out (`billing::products::fill_items`).
+            let product_id = form.integer(item, "product_id").set();
+            // A new item needs all three (a product gives them); an existing one may
+            // change any of them.
+            let adding = id.is_none() && !destroy && !item.has("product_id");
             let name = form.string(item, "name", 1000);
             let name = form.not_null(item, "name", name, adding);
             let quantity = form.decimal(item, "quantity", check_quantity);
@@ -59,6 +63,7 @@ pub fn read_items(form: &mut Form, obj: &Obj) -> Vec<LineChange> {
                     .ids(item, "tax_ids", MAX_TAXES, "taxes")
                     .change()
                     .map(Option::unwrap_or_default),
+                product_id,
             }
         })
         .collect()

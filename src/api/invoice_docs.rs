@@ -96,6 +96,11 @@ pub struct ItemInput {
     unit_code: Option<String>,
     /// Item-level taxes.
     tax_ids: Option<Vec<i64>>,
+    /// A catalogue product (`/products`): the name, description, unit price (when the
+    /// product is priced in the document's currency), unit and default taxes it has fill
+    /// in what the entry leaves out, and a new item's quantity defaults to 1. The item
+    /// keeps its own copy.
+    product_id: Option<i64>,
 }
 
 #[derive(Debug, ToSchema)]

@@ -23,6 +23,7 @@ pub mod params;
 pub mod payment_terms;
 pub mod payments;
 pub mod pdf;
+pub mod products;
 pub mod public_links;
 pub mod quotes;
 pub mod ransack;

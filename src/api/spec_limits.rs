@@ -20,7 +20,7 @@ const NAME_MAX: u64 = 255;
 const TEXT_MAX: u64 = 10_000;
 /// Decimal input: digits with up to four decimals (`"400.0"`, `"15"`), as the money
 /// module reads them; JSON numbers are accepted too.
-const DECIMAL: &str = r"^\d{1,12}(\.\d{1,4})?$"; // MAX_INTEGER_DIGITS
+pub(crate) const DECIMAL: &str = r"^\d{1,12}(\.\d{1,4})?$"; // MAX_INTEGER_DIGITS
 /// A payment: more than zero, with no more decimals than its currency has (two for most;
 /// JPY none, KWD three: the server names the currency's limit).
 const AMOUNT: &str = r"^([1-9]\d{0,11}(\.\d{1,2})?|0\.(0[1-9]|[1-9]\d?))$";
@@ -49,7 +49,7 @@ const REQUIRED: [(&str, &[&str]); 6] = [
 
 /// Fields that are not `null` in a body: a create refuses them blank, and an update
 /// either refuses `null` or reads it as "leave it" (so a client has no reason to send it).
-const NOT_NULL: [(&str, &[&str]); 9] = [
+const NOT_NULL: [(&str, &[&str]); 10] = [
     (
         "ProfileInput",
         &[
@@ -61,6 +61,10 @@ const NOT_NULL: [(&str, &[&str]); 9] = [
         ],
     ),
     ("TaxInput", &["is_default", "rate", "name", "category"]),
+    (
+        "ProductInput",
+        &["name", "unit_price", "currency", "active"],
+    ),
     ("WebhookEndpointInput", &["enabled"]),
     ("ReminderInput", &["when"]),
     ("PaymentInput", &["paid_at", "amount", "payment_method"]),
@@ -124,7 +128,8 @@ pub fn apply(spec: &mut Value) {
         // An item entry names an existing item (an update) or gives a new one's fields.
         (
             "ItemInput",
-            json!([{"required": ["id"]}, {"required": ["name", "quantity", "unit_price"]}]),
+            json!([{"required": ["id"]}, {"required": ["product_id"]},
+                   {"required": ["name", "quantity", "unit_price"]}]),
         ),
     ];
     for (schema, any_of) in alternatives {
@@ -132,7 +137,11 @@ pub fn apply(spec: &mut Value) {
             object["anyOf"] = any_of;
         }
     }
-    for (schema, property, limits) in body_limits().into_iter().chain(einvoice::limits()) {
+    for (schema, property, limits) in body_limits()
+        .into_iter()
+        .chain(einvoice::limits())
+        .chain(crate::api::products::limits())
+    {
         for name in [schema.to_string(), format!("{schema}Update")] {
             if let Some(target) = schemas.pointer_mut(&format!("/{name}/properties/{property}")) {
                 merge(target, &limits);
@@ -193,11 +202,11 @@ fn merge(target: &mut Value, limits: &Value) {
 }
 
 /// A required name: not blank, at most `max` characters.
-fn name(max: u64) -> Value {
+pub(crate) fn name(max: u64) -> Value {
     json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": r"\S"})
 }
 
-fn text(max: u64) -> Value {
+pub(crate) fn text(max: u64) -> Value {
     json!({"maxLength": max})
 }
 
@@ -212,11 +221,11 @@ fn country_code() -> Value {
     json!({"enum": codes})
 }
 
-fn currency() -> Value {
+pub(crate) fn currency() -> Value {
     json!({"enum": Currency::all_codes()})
 }
 
-fn decimal(pattern: &str) -> Value {
+pub(crate) fn decimal(pattern: &str) -> Value {
     json!({"anyOf": [
         {"type": "string", "pattern": pattern},
         {"type": "number", "minimum": 0, "exclusiveMaximum": 1_000_000_000_000u64, "multipleOf": 0.0001}
@@ -412,6 +421,7 @@ fn body_limits() -> Vec<(&'static str, &'static str, Value)> {
             json!({"maxItems": crate::billing::documents::MAX_ITEMS}),
         ),
         ("ItemInput", "id", id()),
+        ("ItemInput", "product_id", id()),
         ("ItemInput", "name", name(1000)),
         ("ItemInput", "description", text(TEXT_MAX)),
         ("ItemInput", "quantity", decimal(DECIMAL)),
@@ -525,6 +535,7 @@ fn query_limits(path: &str, parameter: &mut Value) {
     let allowed: Option<&[(&str, &str)]> = match resource {
         "customers" => Some(&customers::SORTS),
         "taxes" => Some(&taxes::SORTS),
+        "products" => Some(&crate::billing::products::SORTS),
         "payment_terms" => Some(&payment_terms::SORTS),
         "invoices" => Some(&invoices::SORTS),
         "quotes" => Some(&quotes::SORTS),

@@ -39,6 +39,7 @@ const UNIQUE_FIELDS: &[(&str, &str)] = &[
     ("invoices_number_key", "number"),
     ("quotes_number_key", "number"),
     ("credit_notes_number_key", "number"),
+    ("products_sku_key", "sku"),
 ];
 
 /// Check constraints that guard a rule the code checks first, should a race get past it.

@@ -18,6 +18,7 @@ pub enum Resource {
     Refund,
     Quote,
     CreditNote,
+    Product,
 }
 
 macro_rules! catalogue {
@@ -76,6 +77,9 @@ catalogue! {
     PaymentRefunded => "payment.refunded", Refund;
     CreditNoteCreated => "credit_note.created", CreditNote;
     CreditNoteSent => "credit_note.sent", CreditNote;
+    ProductCreated => "product.created", Product;
+    ProductUpdated => "product.updated", Product;
+    ProductDeleted => "product.deleted", Product;
 }
 
 impl EventType {
@@ -253,6 +257,7 @@ mod tests {
                 Resource::Payment | Resource::Refund => "payment.",
                 Resource::Quote => "quote.",
                 Resource::CreditNote => "credit_note.",
+                Resource::Product => "product.",
             };
             assert!(event.name().starts_with(prefix), "{}", event.name());
         }

@@ -20,6 +20,7 @@ pub mod overdue;
 pub mod overview;
 pub mod payment_terms;
 pub mod payments;
+pub mod products;
 pub mod profile;
 pub mod quote_copies;
 pub mod quotes;

@@ -204,6 +204,19 @@ pub const CUSTOMERS: &[Attr] = &[
     attr("updated_at", "c.updated_at", Kind::Time),
 ];
 
+pub const PRODUCTS: &[Attr] = &[
+    attr("id", "p.id", Kind::Int),
+    attr("name", "p.name", Kind::Text),
+    attr("sku", "p.sku", Kind::Text),
+    attr("description", "p.description", Kind::Text),
+    attr("unit_price", "p.unit_price", Kind::Decimal),
+    attr("currency", "p.currency", Kind::Currency),
+    attr("unit_code", "p.unit_code", Kind::Text),
+    attr("active", "p.active", Kind::Bool),
+    attr("created_at", "p.created_at", Kind::Time),
+    attr("updated_at", "p.updated_at", Kind::Time),
+];
+
 pub const TAXES: &[Attr] = &[
     attr("id", "t.id", Kind::Int),
     attr("name", "t.name", Kind::Text),

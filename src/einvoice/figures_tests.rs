@@ -61,6 +61,7 @@ fn priced(
             created_at: now,
             updated_at: now,
             invoice_item_id: None,
+            product_id: None,
         })
         .collect();
     let tax_lines = totals

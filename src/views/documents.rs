@@ -64,6 +64,10 @@ pub struct ItemView {
     pub total: String,
     /// Item-level taxes.
     pub tax_ids: Vec<i64>,
+    /// The catalogue product the item's defaults came from (`null`: none). The item is
+    /// its own copy: changing the product changes no document.
+    #[schema(example = json!(null))]
+    pub product_id: Option<i64>,
     #[serde(serialize_with = "timestamp::serialize")]
     #[schema(value_type = String, format = DateTime, example = "2025-10-21T03:39:57.893Z")]
     pub created_at: DateTime<Utc>,
@@ -83,6 +87,7 @@ impl ItemView {
             unit_code: item.unit_code,
             total: format_decimal(cents_to_decimal(item.total_cents, currency)),
             tax_ids: item.tax_ids,
+            product_id: item.product_id,
             created_at: item.created_at,
             updated_at: item.updated_at,
         }

@@ -15,6 +15,7 @@ pub mod me;
 pub mod page;
 pub mod payment_terms;
 pub mod payments;
+pub mod products;
 pub mod profile;
 pub mod quotes;
 pub mod refunds;
@@ -84,6 +85,10 @@ impl<'s> Views<'s> {
             }
             Resource::CreditNote => {
                 to_value(credit_notes::show_one(conn, *self, business_id, id).await?)
+            }
+            Resource::Product => {
+                let product = crate::billing::products::find(conn, business_id, id, true).await?;
+                to_value(product.map(|p| products::ProductView::new(p, url)))
             }
         }
     }

@@ -22,6 +22,7 @@ mod invoices;
 mod payment_terms;
 mod payments;
 pub(crate) mod pdf;
+mod products;
 pub(crate) mod public_page;
 mod quotes;
 mod reminders;

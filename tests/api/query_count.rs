@@ -79,6 +79,13 @@ async fn every_list_page_and_show_costs_a_fixed_number_of_queries() {
             .collect(),
     )
     .await;
+    let product = created(
+        "/api/v1/products",
+        (0..12)
+            .map(|i| json!({"name": format!("P{i}"), "unit_price": i, "sku": format!("P{i}")}))
+            .collect(),
+    )
+    .await;
     created(
         "/api/v1/payment_terms",
         (0..10)
@@ -153,6 +160,13 @@ async fn every_list_page_and_show_costs_a_fixed_number_of_queries() {
             // The count and the page.
             list_cost: Cost::Exactly(2),
             show: Some((format!("/api/v1/taxes/{tax}"), Cost::Exactly(1))),
+        },
+        Row {
+            list: "/api/v1/products",
+            pages: (2, 12),
+            // The count and the page.
+            list_cost: Cost::Exactly(2),
+            show: Some((format!("/api/v1/products/{product}"), Cost::Exactly(1))),
         },
         Row {
             list: "/api/v1/payment_terms",

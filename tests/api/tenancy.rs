@@ -37,6 +37,9 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
         "/api/v1/taxes?include_deleted=true",
         "/api/v1/taxes?q=vat",
         "/api/v1/taxes?is_default=false",
+        "/api/v1/products",
+        "/api/v1/products?include_deleted=true",
+        "/api/v1/products?q=host",
         "/api/v1/payment_terms",
         "/api/v1/payment_terms?include_deleted=true",
         "/api/v1/payment_terms?q=90",
@@ -58,6 +61,15 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
     let t = &theirs.tenant;
     let customer = theirs.customer_id;
     let tax = theirs.vat_id;
+    let product = post(
+        &app,
+        t,
+        "/api/v1/products",
+        json!({"product": {"name": "Hosting", "sku": "HOST", "unit_price": "9.99"}}),
+    )
+    .await["id"]
+        .as_i64()
+        .unwrap();
     let term = post(
         &app,
         t,
@@ -139,6 +151,7 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
     let their_views = [
         format!("/api/v1/customers/{customer}"),
         format!("/api/v1/taxes/{tax}"),
+        format!("/api/v1/products/{product}"),
         format!("/api/v1/payment_terms/{term}"),
         format!("/api/v1/invoices/{invoice}"),
         format!("/api/v1/invoices/{invoice}/invoices_subscription"),
@@ -191,6 +204,19 @@ async fn another_business_records_answer_404_on_every_route_and_stay_untouched()
             Some(json!({"name": "Stolen"})),
         ),
         (Method::DELETE, format!("/api/v1/taxes/{tax}"), None),
+        // Products.
+        (Method::GET, format!("/api/v1/products/{product}"), None),
+        (
+            Method::GET,
+            format!("/api/v1/products/{product}?include_deleted=true"),
+            None,
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/products/{product}"),
+            Some(json!({"name": "Stolen"})),
+        ),
+        (Method::DELETE, format!("/api/v1/products/{product}"), None),
         // Payment terms.
         (Method::GET, format!("/api/v1/payment_terms/{term}"), None),
         (

@@ -268,7 +268,7 @@ async fn insert_lines(
     let mut qb: QueryBuilder<Postgres> = QueryBuilder::new(
         "INSERT INTO credit_note_items (credit_note_id, invoice_item_id, position, name,
              description, quantity, unit_price, unit_code, total_cents, tax_ids, created_at,
-             updated_at) ",
+             updated_at, product_id) ",
     );
     qb.push_values(
         credit.lines.iter().enumerate(),
@@ -291,7 +291,8 @@ async fn insert_lines(
                 .push_bind(line.total_cents)
                 .push_bind(line.tax_ids.clone())
                 .push_bind(now)
-                .push_bind(now);
+                .push_bind(now)
+                .push_bind(source.and_then(|item| item.product_id));
         },
     );
     qb.build().execute(conn).await?;

@@ -16,6 +16,7 @@ use super::tax_lines::{self, TaxLine};
 use super::{Document, Kind, MAX_TAXES};
 use crate::billing::error::BillingError;
 use crate::billing::error::FieldErrors;
+use crate::billing::products;
 use crate::money::{Currency, Discount, check_percent};
 
 /// An entry of `invoice_taxes_attributes`: add a tax (`tax_id`), or remove one
@@ -189,7 +190,8 @@ pub async fn reprice(
     currency: Option<Currency>,
     errors: &mut FieldErrors,
 ) -> Result<Option<Repriced>, BillingError> {
-    let lines = items::apply_changes(&current.items, &changes.items).unwrap_or_else(|e| {
+    let filled = products::fill_items(conn, business_id, &changes.items, currency, errors).await?;
+    let lines = items::apply_changes(&current.items, &filled).unwrap_or_else(|e| {
         errors.merge_prefixed("", e);
         Vec::new()
     });
@@ -205,7 +207,7 @@ pub async fn reprice(
     };
     let discount = discount(discount_type.as_deref(), discount_value, errors);
 
-    let names_taxes = changes.taxes.is_some() || changes.items.iter().any(|i| i.tax_ids.is_some());
+    let names_taxes = changes.taxes.is_some() || filled.iter().any(|i| i.tax_ids.is_some());
     let (book, document_taxes) = if current.is_new && !names_taxes {
         let (book, ids) = TaxBook::defaults(conn, business_id).await?;
         (Some(book), ids)
@@ -216,7 +218,7 @@ pub async fn reprice(
             changes.taxes.as_deref().unwrap_or(&[]),
             errors,
         );
-        named.extend(named_item_taxes(&changes.items));
+        named.extend(named_item_taxes(&filled));
         match TaxBook::resolve(conn, business_id, &current.taxes, &named).await {
             Ok(book) => (Some(book), ids),
             Err(BillingError::Invalid(e)) => {

@@ -27,6 +27,10 @@ pub struct Item {
     #[sqlx(default)]
     #[serde(default)]
     pub invoice_item_id: Option<i64>,
+    /// The catalogue product its defaults came from (`billing::products`), if any.
+    #[sqlx(default)]
+    #[serde(default)]
+    pub product_id: Option<i64>,
 }
 
 /// A line as it will be after the write: an existing item (`id`) or a new one.
@@ -39,6 +43,7 @@ pub struct Line {
     pub unit_price: Decimal,
     pub unit_code: String,
     pub tax_ids: Vec<i64>,
+    pub product_id: Option<i64>,
 }
 
 /// An item's unit when none is given: C62, "one" (a piece).
@@ -54,6 +59,7 @@ impl From<&Item> for Line {
             unit_price: item.unit_price,
             unit_code: item.unit_code.clone(),
             tax_ids: item.tax_ids.clone(),
+            product_id: item.product_id,
         }
     }
 }
@@ -69,6 +75,8 @@ pub struct LineChange {
     pub unit_price: Option<Decimal>,
     pub unit_code: Option<String>,
     pub tax_ids: Option<Vec<i64>>,
+    /// The catalogue product it names (its defaults filled in by `products::fill_items`).
+    pub product_id: Option<i64>,
 }
 
 /// Applies the changes in order to the existing items; errors are keyed
@@ -107,6 +115,9 @@ pub fn apply_changes(existing: &[Item], changes: &[LineChange]) -> Result<Vec<Li
                 if let Some(tax_ids) = &change.tax_ids {
                     line.tax_ids = tax_ids.clone();
                 }
+                if change.product_id.is_some() {
+                    line.product_id = change.product_id;
+                }
             }
             None if change.destroy => {}
             None => {
@@ -136,6 +147,7 @@ pub fn apply_changes(existing: &[Item], changes: &[LineChange]) -> Result<Vec<Li
                         .clone()
                         .unwrap_or_else(|| DEFAULT_UNIT_CODE.into()),
                     tax_ids: change.tax_ids.clone().unwrap_or_default(),
+                    product_id: change.product_id,
                 });
             }
         }
@@ -161,7 +173,7 @@ pub async fn load(
 ) -> sqlx::Result<Vec<Item>> {
     let sql = format!(
         "SELECT id, {fk} AS document_id, position, name, description, quantity, unit_price,
-                unit_code, total_cents, tax_ids, created_at, updated_at
+                unit_code, total_cents, tax_ids, created_at, updated_at, product_id
          FROM {table} WHERE {fk} = ANY($1) ORDER BY {fk}, position, id",
         fk = kind.foreign_key,
         table = kind.items_table,
@@ -210,7 +222,7 @@ pub async fn save(
         let sql = format!(
             "UPDATE {} SET position = $2, name = $3, description = $4, quantity = $5,
                  unit_price = $6, total_cents = $7, tax_ids = $8, updated_at = $9,
-                 unit_code = $10
+                 unit_code = $10, product_id = $11
              WHERE id = $1",
             kind.items_table
         );
@@ -225,6 +237,7 @@ pub async fn save(
             .bind(&line.tax_ids)
             .bind(now)
             .bind(&line.unit_code)
+            .bind(line.product_id)
             .execute(&mut *conn)
             .await?;
     }
@@ -238,7 +251,7 @@ pub async fn save(
     if !new.is_empty() {
         let mut qb = QueryBuilder::<Postgres>::new(format!(
             "INSERT INTO {} ({}, position, name, description, quantity, unit_price,
-                 total_cents, tax_ids, created_at, updated_at, unit_code) ",
+                 total_cents, tax_ids, created_at, updated_at, unit_code, product_id) ",
             kind.items_table, kind.foreign_key
         ));
         qb.push_values(new, |mut row, (position, line, total)| {
@@ -252,7 +265,8 @@ pub async fn save(
                 .push_bind(line.tax_ids.clone())
                 .push_bind(now)
                 .push_bind(now)
-                .push_bind(line.unit_code.clone());
+                .push_bind(line.unit_code.clone())
+                .push_bind(line.product_id);
         });
         qb.build().execute(&mut *conn).await?;
     }
@@ -279,6 +293,7 @@ mod tests {
             created_at: Utc::now(),
             updated_at: Utc::now(),
             invoice_item_id: None,
+            product_id: None,
         }
     }
 

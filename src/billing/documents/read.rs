@@ -153,7 +153,8 @@ fn full_select(kind: Kind) -> &'static str {
             "{columns},
         (SELECT coalesce(json_agg(x ORDER BY x.position, x.id), '[]')
          FROM (SELECT id, {fk} AS document_id, position, name, description, quantity,
-                      unit_price, unit_code, total_cents, tax_ids, created_at, updated_at{item_columns}
+                      unit_price, unit_code, total_cents, tax_ids, created_at, updated_at,
+                      product_id{item_columns}
                FROM {items} WHERE {fk} = {a}.id) x) AS items,
         (SELECT coalesce(json_agg(x ORDER BY x.invoice_level DESC, x.id), '[]')
          FROM (SELECT l.id, l.{fk} AS document_id, l.tax_id, l.tax_name, l.tax_rate,
