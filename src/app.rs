@@ -80,9 +80,9 @@ pub fn with_middleware(routes: Router, config: &Config) -> Router {
 /// or without a token.
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     use crate::api::{
-        business, business_logo, credit_notes, customers, events, invoices, me, payment_terms,
-        payments, products, public_links, quotes, refunds, reminders, sending, subscriptions,
-        taxes, webhook_endpoints as webhooks,
+        bulk, business, business_logo, credit_notes, customers, events, invoices, me,
+        payment_terms, payments, products, public_links, quotes, refunds, reminders, sending,
+        subscriptions, taxes, webhook_endpoints as webhooks,
     };
     let protected = OpenApiRouter::<AppState>::new()
         .routes(routes!(me::show))
@@ -109,6 +109,7 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(invoices::pdf))
         .routes(routes!(invoices::set_status))
         .routes(routes!(invoices::mark_as_paid))
+        .routes(routes!(bulk::bulk))
         .routes(routes!(invoices::duplicate))
         .routes(routes!(public_links::revoke_invoice))
         .routes(routes!(public_links::reissue_invoice))

@@ -141,6 +141,7 @@ pub fn apply(spec: &mut Value) {
         .into_iter()
         .chain(einvoice::limits())
         .chain(crate::api::products::limits())
+        .chain(crate::api::bulk::limits())
     {
         for name in [schema.to_string(), format!("{schema}Update")] {
             if let Some(target) = schemas.pointer_mut(&format!("/{name}/properties/{property}")) {

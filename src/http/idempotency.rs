@@ -137,6 +137,23 @@ pub async fn idempotent(State(state): State<AppState>, req: Request, next: Next)
 tokio::task_local! {
     /// The claim of the keyed POST being handled, for `api::write` to store its answer in.
     static SLOT: Arc<Slot>;
+    /// Set inside `apart`: the writes there are parts of the keyed request, not its answer.
+    static APART: ();
+}
+
+/// Runs `work` (one action of a bulk request, say) with the request's claim out of its
+/// reach: its writes store no answer and mark nothing committed. The request stores its
+/// own answer after, with `store_in` on a transaction of its own.
+pub async fn apart<F: Future>(work: F) -> F::Output {
+    APART.scope((), work).await
+}
+
+/// The claim of the keyed POST being handled, unless inside `apart`.
+fn slot() -> Option<Arc<Slot>> {
+    if APART.try_with(|_| ()).is_ok() {
+        return None;
+    }
+    SLOT.try_with(Arc::clone).ok()
 }
 
 /// A claimed key, as the handler's writes see it.
@@ -177,7 +194,7 @@ impl Slot {
 /// the claim is no longer this request's (it was taken over as abandoned): the write
 /// must then not commit. Call `committed(true)` once the transaction has committed.
 pub async fn store_in(conn: &mut PgConnection, response: Response) -> Result<Response, ApiError> {
-    let Ok(slot) = SLOT.try_with(Arc::clone) else {
+    let Some(slot) = slot() else {
         return Ok(response);
     };
     let (parts, body) = response.into_parts();
@@ -206,13 +223,13 @@ pub async fn store_in(conn: &mut PgConnection, response: Response) -> Result<Res
 /// Says that the handler's write has committed, with its answer stored (`store_in`) or
 /// not; outside a keyed POST, nothing.
 pub fn committed(with_answer: bool) {
-    let _ = SLOT.try_with(|slot| {
+    if let Some(slot) = slot() {
         slot.advance(if with_answer {
             Progress::Stored
         } else {
             Progress::Committed
-        })
-    });
+        });
+    }
 }
 
 /// Stores the answer on the claim this request holds (identified by its time).
