@@ -80,7 +80,7 @@ pub fn with_middleware(routes: Router, config: &Config) -> Router {
 /// or without a token.
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     use crate::api::{
-        bulk, business, business_logo, credit_notes, customers, events, invoices, me,
+        batch, bulk, business, business_logo, credit_notes, customers, events, invoices, me,
         payment_terms, payments, products, public_links, quotes, refunds, reminders, sending,
         subscriptions, taxes, webhook_endpoints as webhooks,
     };
@@ -110,6 +110,7 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(invoices::set_status))
         .routes(routes!(invoices::mark_as_paid))
         .routes(routes!(bulk::bulk))
+        .routes(routes!(batch::batch))
         .routes(routes!(invoices::duplicate))
         .routes(routes!(public_links::revoke_invoice))
         .routes(routes!(public_links::reissue_invoice))

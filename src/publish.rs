@@ -23,6 +23,15 @@ impl Published {
     pub fn first(self) -> Option<Value> {
         self.rendered.into_iter().next().map(|(_, value)| value)
     }
+
+    /// The records of every `event` change, in order (what a batch create answers).
+    pub fn of(self, event: EventType) -> Vec<Value> {
+        self.rendered
+            .into_iter()
+            .filter(|(change, _)| change.event == event)
+            .map(|(_, value)| value)
+            .collect()
+    }
 }
 
 /// Renders, records and commits a change's outcome.

@@ -55,7 +55,7 @@ pub const REFERENCE_MAX: usize = 200;
 
 /// The fields of a create or update body; `creating` makes customer and currency
 /// required.
-fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
+pub(crate) fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
     let required = |form: &mut Form, field: &str, present: bool| {
         if creating && !present && !form.has_error(obj, field) {
             form.error(obj, field, "can't be blank");

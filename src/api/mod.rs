@@ -3,6 +3,7 @@
 
 pub mod address;
 pub mod aliases;
+pub mod batch;
 pub mod bulk;
 pub mod business;
 pub mod business_logo;

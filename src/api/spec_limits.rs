@@ -142,6 +142,7 @@ pub fn apply(spec: &mut Value) {
         .chain(einvoice::limits())
         .chain(crate::api::products::limits())
         .chain(crate::api::bulk::limits())
+        .chain(crate::api::batch::limits())
     {
         for name in [schema.to_string(), format!("{schema}Update")] {
             if let Some(target) = schemas.pointer_mut(&format!("/{name}/properties/{property}")) {

@@ -1,6 +1,7 @@
 //! `/api/v1/invoices` and its actions: the documented endpoints, money, numbering; and
 //! sending by email through the job queue to a real SMTP server (the test's sink).
 
+mod batch;
 mod bulk;
 mod create;
 mod delete;
