@@ -69,6 +69,39 @@ def invoice():
         return _post("/api/v1/invoices", body())["id"]
 
 
+def product():
+    return _fixture("product", lambda: _post("/api/v1/products", {"product": {
+        "name": "Fixture product", "unit_price": "1", "currency": "USD"}})["id"])
+
+
+class _Entry:
+    """One invoice of a batch, as if it were the body of `POST /invoices`."""
+
+    def __init__(self, body):
+        self.path, self.method, self.query, self.body = "/api/v1/invoices", "POST", None, body
+
+
+def report_period(case):
+    """A report's period as the document states in words: `from` on or before `to`, and a
+    revenue report of at most 1000 intervals."""
+    from datetime import date
+    query = case.query or {}
+    def day(key):
+        try:
+            return date.fromisoformat(str(query.get(key)))
+        except ValueError:
+            return None
+    start, end = day("from"), day("to")
+    if start and not end:
+        query["to"], end = query["from"], start
+    if start and end and start > end:
+        query["from"], query["to"] = query["to"], query["from"]
+        start, end = end, start
+    if case.path == "/api/v1/reports/revenue" and start:
+        # A long span in days or weeks would pass the cap: one day's report, by month.
+        query["to"], query["interval"] = start.isoformat(), "month"
+
+
 def quote(accepted=False, sent=False):
     body = lambda: {"quote": {
         "customer_id": customer(), "currency": "USD", "items_attributes": ITEMS,
@@ -157,7 +190,8 @@ def _instant(text):
 
 WRAPPERS = ("customer", "tax", "payment_term", "invoice", "quote", "payment",
             "invoices_reminder", "reminder", "invoices_subscription", "recurring",
-            "subscription", "webhook_endpoint", "business", "credit_note", "credit")
+            "subscription", "webhook_endpoint", "business", "credit_note", "credit",
+            "product", "bulk", "batch")
 
 
 def _inner(body):
@@ -174,9 +208,22 @@ def real_references(case):
     if case.method == "GET" and case.query and "sort" in case.query and "s" in case.query:
         # `sort` and Ransack's `s` are two ways to say one thing: giving both is a 422.
         del case.query["s"]
+    if case.path.startswith("/api/v1/reports/"):
+        report_period(case)
     fields = _inner(case.body)
     if not isinstance(fields, dict):
         return
+    if case.path == "/api/v1/invoices/batch":
+        for entry in fields.get("invoices") or []:
+            if isinstance(entry, dict):
+                real_references(_Entry(entry))
+        return
+    if case.path.startswith("/api/v1/products"):
+        # SKUs are unique per business; default taxes must be this business's.
+        if isinstance(fields.get("sku"), str) and fields["sku"].strip():
+            fields["sku"] = fields["sku"][:50] + "-" + uuid.uuid4().hex[:8]
+        if fields.get("tax_ids"):
+            fields["tax_ids"] = [tax()]
     if isinstance(fields.get("number"), str) and fields["number"].strip():
         # Numbers are unique per business; a generated one is often taken already.
         fields["number"] = fields["number"][:50] + "-" + uuid.uuid4().hex[:8]
@@ -232,6 +279,12 @@ def real_references(case):
         if isinstance(fields.get(end), str) and fields[end] and start not in fields:
             fields[start] = fields[end]
     for item in fields.get("items_attributes") or []:
+        if isinstance(item, dict) and item.get("product_id") is not None:
+            # A product of this business, priced by the item (its currency is the document's).
+            item["product_id"] = product()
+            item.setdefault("unit_price", "1")
+            if item.get("unit_price") is None:
+                item["unit_price"] = "1"
         if isinstance(item, dict) and all(k in item for k in ("name", "quantity", "unit_price")):
             item.pop("id", None)
             item.pop("_destroy", None)

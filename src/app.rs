@@ -81,8 +81,8 @@ pub fn with_middleware(routes: Router, config: &Config) -> Router {
 pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     use crate::api::{
         batch, bulk, business, business_logo, credit_notes, customers, events, invoices, me,
-        payment_terms, payments, products, public_links, quotes, refunds, reminders, sending,
-        subscriptions, taxes, webhook_endpoints as webhooks,
+        payment_terms, payments, products, public_links, quotes, refunds, reminders, reports,
+        sending, subscriptions, taxes, webhook_endpoints as webhooks,
     };
     let protected = OpenApiRouter::<AppState>::new()
         .routes(routes!(me::show))
@@ -111,6 +111,10 @@ pub fn api_routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenA
         .routes(routes!(invoices::mark_as_paid))
         .routes(routes!(bulk::bulk))
         .routes(routes!(batch::batch))
+        .routes(routes!(reports::summary))
+        .routes(routes!(reports::aging))
+        .routes(routes!(reports::tax))
+        .routes(routes!(reports::revenue))
         .routes(routes!(invoices::duplicate))
         .routes(routes!(public_links::revoke_invoice))
         .routes(routes!(public_links::reissue_invoice))

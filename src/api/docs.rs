@@ -67,6 +67,7 @@ pub struct IdempotencyHeader {
         (name = "Customers", description = "Clients and contacts"),
         (name = "Taxes", description = "Tax rates applied to invoices and quotes"),
         (name = "Products", description = "The catalogue items name with `product_id`"),
+        (name = "Reports", description = "Financial summaries, as JSON or CSV"),
         (name = "Payment terms", description = "Days from issue to due"),
         (name = "Invoices", description = "Invoices with items, taxes, discounts and payments"),
         (name = "Quotes", description = "Estimates that become invoices"),

@@ -31,6 +31,7 @@ pub mod quotes;
 pub mod ransack;
 pub mod refunds;
 pub mod reminders;
+pub mod reports;
 pub mod response;
 pub mod sending;
 pub mod spec;

@@ -561,6 +561,15 @@ fn query_limits(path: &str, parameter: &mut Value) {
         "payment_method" => Some(one_of(&payments::METHODS)),
         "type" if resource == "events" => Some(one_of(&events::TYPES)),
         "currency" => Some(currency()),
+        "from" | "to" | "as_of"
+            if resource == "summary"
+                || resource == "aging"
+                || resource == "tax"
+                || resource == "revenue" =>
+        {
+            Some(json!({"format": "date"}))
+        }
+        "interval" => Some(one_of(&crate::billing::reports::Interval::NAMES)),
         "q" => None,
         n if is_string
             && (n.ends_with("_from")

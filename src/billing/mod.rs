@@ -27,6 +27,7 @@ pub mod quotes;
 pub mod recurring;
 pub mod refunds;
 pub mod reminders;
+pub mod reports;
 pub mod schedule;
 pub mod schedule_phrase;
 pub mod search;

@@ -20,6 +20,7 @@ pub mod profile;
 pub mod quotes;
 pub mod refunds;
 pub mod reminders;
+pub mod reports;
 pub mod subscriptions;
 pub mod taxes;
 pub mod webhooks;

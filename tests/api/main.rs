@@ -26,6 +26,7 @@ mod products;
 pub(crate) mod public_page;
 mod quotes;
 mod reminders;
+mod reports;
 mod subscriptions;
 mod taxes;
 mod webhook_endpoints;
