@@ -247,3 +247,26 @@ async fn bad_periods_are_refused_and_another_business_sees_none_of_it() {
     .await;
     assert_eq!(tax["taxes"], json!([]));
 }
+
+#[tokio::test]
+async fn each_report_costs_a_fixed_number_of_queries() {
+    let app = TestApp::spawn().await;
+    let f = fixture(&app).await;
+    // The zone, then the report (the summary: the period's and the overall one), however
+    // many invoices, customers or intervals there are.
+    for (path, cost) in [
+        ("/api/v1/reports/summary?from=2025-10-01&to=2025-10-31", 3),
+        ("/api/v1/reports/aging", 2),
+        ("/api/v1/reports/tax?from=2025-10-01&to=2025-10-31", 2),
+        (
+            "/api/v1/reports/revenue?from=2025-01-01&to=2025-10-31&interval=day",
+            2,
+        ),
+    ] {
+        let (response, count) = app
+            .counting_queries(app.authed(&f.s.tenant, Method::GET, path))
+            .await;
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(count, cost, "{path}");
+    }
+}
