@@ -8,7 +8,7 @@
 #   bench/run.sh --capture       re-capture bench/sql/*.sql from the server's query log
 #
 # Options: --invoices N, --duration S, --clients "8 32", --workloads "create show list
-# payment", --no-build, --limit SECONDS
+# payment", --no-build, --debug (the debug binary), --limit SECONDS
 # (the whole run is killed after it; default 3600). Environment: BENCH_PG (server URL
 # without database, default postgres://postgres@127.0.0.1:5432).
 #
@@ -37,6 +37,7 @@ while [ $# -gt 0 ]; do
     --duration) DURATION=$2; shift ;;
     --clients) CLIENTS=$2; shift ;;
     --no-build) BUILD=0 ;;
+    --debug) PROFILE=debug ;;
     --limit) LIMIT=$2; shift ;;
     --workloads) WORKLOADS=$2; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
