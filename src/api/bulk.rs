@@ -104,7 +104,12 @@ async fn run(state: &AppState, auth: &Auth, action: &str, id: i64) -> Response {
             let body = Json(json!({"status": "void"}));
             invoices::set_status(State(state.clone()), auth.clone(), Id(id), body).await
         }
-        _ => invoices::delete(State(state.clone()), auth.clone(), Id(id)).await,
+        "delete" => invoices::delete(State(state.clone()), auth.clone(), Id(id)).await,
+        // `read` lets only `ACTIONS` through.
+        other => Err(ApiError::invalid_field(
+            "action",
+            format!("{other} is not an action"),
+        )),
     };
     answer.unwrap_or_else(IntoResponse::into_response)
 }

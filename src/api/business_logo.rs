@@ -95,18 +95,22 @@ fn upload_part<'b>(content_type: &str, body: &'b [u8]) -> ApiResult<(String, &'b
     if essence != "multipart/form-data" {
         return Ok((essence, body));
     }
-    let boundary = content_type
-        .split(';')
-        .filter_map(|p| p.trim().strip_prefix("boundary="))
-        .next()
-        .map(|b| b.trim_matches('"'))
-        .filter(|b| !b.is_empty())
+    let boundary = boundary(content_type)
         .ok_or_else(|| ApiError::invalid_field("logo", "the multipart body has no boundary"))?;
     multipart_part(body, boundary, "logo")
         .ok_or_else(|| ApiError::invalid_field("logo", "the multipart body has no `logo` part"))
 }
 
-pub(crate) fn media_type(content_type: &str) -> String {
+/// A multipart `Content-Type`'s `boundary` parameter, unquoted; `None` when there is none.
+pub(crate) fn boundary(content_type: &str) -> Option<&str> {
+    content_type
+        .split(';')
+        .filter_map(|p| p.trim().strip_prefix("boundary="))
+        .map(|b| b.trim_matches('"'))
+        .find(|b| !b.is_empty())
+}
+
+fn media_type(content_type: &str) -> String {
     content_type
         .split(';')
         .next()

@@ -36,21 +36,7 @@ pub fn read_items(form: &mut Form, obj: &Obj) -> Vec<LineChange> {
             let quantity = form.not_null(item, "quantity", quantity, adding);
             let unit_price = form.decimal(item, "unit_price", check_unit_price);
             let unit_price = form.not_null(item, "unit_price", unit_price, adding);
-            let unit_code = match form.string(item, "unit_code", 3) {
-                Patch::Set(code) => {
-                    let upper = code.to_ascii_uppercase();
-                    if is_unit_code(&upper) {
-                        Some(upper)
-                    } else {
-                        let message =
-                            "is not a UN/ECE Recommendation 20 unit code (e.g. C62, HUR, KGM)";
-                        form.error(item, "unit_code", message);
-                        None
-                    }
-                }
-                Patch::Null => Some(DEFAULT_UNIT_CODE.to_string()),
-                _ => None,
-            };
+            let unit_code = read_unit_code(form, item);
             LineChange {
                 id,
                 destroy,
@@ -67,6 +53,25 @@ pub fn read_items(form: &mut Form, obj: &Obj) -> Vec<LineChange> {
             }
         })
         .collect()
+}
+
+/// `unit_code`: a UN/ECE Recommendation 20 code in any case (stored upper-case); `null`
+/// is the default, C62. `None` when absent or invalid (the error is named).
+pub fn read_unit_code(form: &mut Form, obj: &Obj) -> Option<String> {
+    match form.string(obj, "unit_code", 3) {
+        Patch::Set(code) => {
+            let upper = code.to_ascii_uppercase();
+            if is_unit_code(&upper) {
+                Some(upper)
+            } else {
+                let message = "is not a UN/ECE Recommendation 20 unit code (e.g. C62, HUR, KGM)";
+                form.error(obj, "unit_code", message);
+                None
+            }
+        }
+        Patch::Null => Some(DEFAULT_UNIT_CODE.to_string()),
+        _ => None,
+    }
 }
 
 /// Reads the discount fields. A percent over 100 in a body that names the type is an

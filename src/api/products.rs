@@ -8,6 +8,7 @@ use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::docs::{ErrorResponse, ListMeta, ShowParams};
+use crate::api::documents::read_unit_code;
 use crate::api::ids::{Id, record_not_found};
 use crate::api::input::{Form, Obj, Patch};
 use crate::api::pagination::Paginated;
@@ -15,7 +16,6 @@ use crate::api::params::ListQuery;
 use crate::api::response::{data, no_content};
 use crate::api::write;
 use crate::auth::Auth;
-use crate::billing::codes::is_unit_code;
 use crate::billing::documents::MAX_TAXES;
 use crate::billing::products::{self, Changes, Filter};
 use crate::error::ApiResult;
@@ -102,20 +102,7 @@ fn read_changes(form: &mut Form, obj: &Obj, creating: bool) -> Changes {
         }
         _ => None,
     };
-    let unit_code = match form.string(obj, "unit_code", 3) {
-        Patch::Set(code) => {
-            let upper = code.to_ascii_uppercase();
-            if is_unit_code(&upper) {
-                Some(upper)
-            } else {
-                let message = "is not a UN/ECE Recommendation 20 unit code (e.g. C62, HUR, KGM)";
-                form.error(obj, "unit_code", message);
-                None
-            }
-        }
-        Patch::Null => Some("C62".to_string()),
-        _ => None,
-    };
+    let unit_code = read_unit_code(form, obj);
     let active = form.boolean(obj, "active");
     if active == Patch::Null {
         form.error(obj, "active", "must be true or false");

@@ -82,8 +82,16 @@ fn date(query: &mut ListQuery, name: &str) -> Option<NaiveDate> {
     }
 }
 
-fn today(state: &AppState, tz: Tz) -> NaiveDate {
-    state.clock.now().with_timezone(&tz).date_naive()
+/// What every report starts from: the business's zone, the query, and today there.
+async fn opening(
+    state: &AppState,
+    auth: &Auth,
+    raw: Option<&str>,
+) -> ApiResult<(Tz, ListQuery, NaiveDate)> {
+    let tz = reports::time_zone(&state.pool, auth.business_id).await?;
+    let query = ListQuery::parse(raw)?;
+    let today = state.clock.now().with_timezone(&tz).date_naive();
+    Ok((tz, query, today))
 }
 
 /// `from` and `to`, defaulted and checked.
@@ -139,9 +147,8 @@ pub async fn summary(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let tz = reports::time_zone(&state.pool, auth.business_id).await?;
-    let mut query = ListQuery::parse(raw.as_deref())?;
-    let (from, to) = period(&mut query, today(&state, tz));
+    let (tz, mut query, today) = opening(&state, &auth, raw.as_deref()).await?;
+    let (from, to) = period(&mut query, today);
     query.finish()?;
     let now = state.clock.now();
     let days = Period::days(from, to, tz);
@@ -175,9 +182,8 @@ pub async fn aging(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let tz = reports::time_zone(&state.pool, auth.business_id).await?;
-    let mut query = ListQuery::parse(raw.as_deref())?;
-    let as_of = date(&mut query, "as_of").unwrap_or_else(|| today(&state, tz));
+    let (tz, mut query, today) = opening(&state, &auth, raw.as_deref()).await?;
+    let as_of = date(&mut query, "as_of").unwrap_or(today);
     query.finish()?;
     let rows = reports::aging(&state.pool, auth.business_id, as_of, tz).await?;
     let report = AgingReport::new(as_of, tz.name(), rows);
@@ -208,9 +214,8 @@ pub async fn tax(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let tz = reports::time_zone(&state.pool, auth.business_id).await?;
-    let mut query = ListQuery::parse(raw.as_deref())?;
-    let (from, to) = period(&mut query, today(&state, tz));
+    let (tz, mut query, today) = opening(&state, &auth, raw.as_deref()).await?;
+    let (from, to) = period(&mut query, today);
     query.finish()?;
     let rows = reports::tax(&state.pool, auth.business_id, Period::days(from, to, tz)).await?;
     let report = TaxReport::new(from, to, tz.name(), rows);
@@ -239,9 +244,8 @@ pub async fn revenue(
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
-    let tz = reports::time_zone(&state.pool, auth.business_id).await?;
-    let mut query = ListQuery::parse(raw.as_deref())?;
-    let (from, to) = period(&mut query, today(&state, tz));
+    let (tz, mut query, today) = opening(&state, &auth, raw.as_deref()).await?;
+    let (from, to) = period(&mut query, today);
     let interval = query
         .one_of("interval", &Interval::NAMES)
         .and_then(|i| Interval::parse(&i))

@@ -458,11 +458,7 @@ pub async fn upload_logo(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    let boundary = content_type
-        .split(';')
-        .filter_map(|p| p.trim().strip_prefix("boundary="))
-        .map(|b| b.trim_matches('"'))
-        .find(|b| !b.is_empty());
+    let boundary = business_logo::boundary(content_type);
     let part = |name: &str| boundary.and_then(|b| business_logo::multipart_part(&body, b, name));
     let csrf = part("csrf").map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned());
     signed_in.check_form(&headers, csrf.as_deref().unwrap_or(""))?;
