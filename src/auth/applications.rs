@@ -113,8 +113,9 @@ pub async fn rotate_secret(
 
 /// Deletes the application with its codes and tokens, in one transaction: every token
 /// it had stops at once (deleting a live token notifies every process's token cache).
-/// False when the business has no such application.
-pub async fn delete(pool: &PgPool, business_id: i64, id: i64) -> sqlx::Result<bool> {
+/// Answers the ids of the tokens deleted (for the caller to evict from its token cache),
+/// `None` when the business has no such application.
+pub async fn delete(pool: &PgPool, business_id: i64, id: i64) -> sqlx::Result<Option<Vec<i64>>> {
     let mut tx = pool.begin().await?;
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM oauth_applications WHERE business_id = $1 AND id = $2 FOR UPDATE",
@@ -124,12 +125,14 @@ pub async fn delete(pool: &PgPool, business_id: i64, id: i64) -> sqlx::Result<bo
     .fetch_optional(&mut *tx)
     .await?;
     if found.is_none() {
-        return Ok(false);
+        return Ok(None);
     }
-    sqlx::query("DELETE FROM oauth_access_tokens WHERE application_id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    let tokens: Vec<i64> = sqlx::query_scalar(
+        "DELETE FROM oauth_access_tokens WHERE application_id = $1 RETURNING id",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
     sqlx::query("DELETE FROM oauth_access_grants WHERE application_id = $1")
         .bind(id)
         .execute(&mut *tx)
@@ -139,5 +142,5 @@ pub async fn delete(pool: &PgPool, business_id: i64, id: i64) -> sqlx::Result<bo
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(Some(tokens))
 }

@@ -38,23 +38,24 @@ pub async fn list(
     .await
 }
 
-/// Revokes what the user gave `application_id`: its tokens and unused codes. Answers how
-/// many tokens were live.
+/// Revokes what the user gave `application_id`: its tokens and unused codes. Answers the
+/// ids of the tokens that were live (for the caller to evict from its token cache).
 pub async fn revoke(
     pool: &PgPool,
     user_id: i64,
     application_id: i64,
     now: DateTime<Utc>,
-) -> sqlx::Result<u64> {
+) -> sqlx::Result<Vec<i64>> {
     let mut tx = pool.begin().await?;
-    let revoked = sqlx::query(
+    let revoked: Vec<i64> = sqlx::query_scalar(
         "UPDATE oauth_access_tokens SET revoked_at = $3
-         WHERE user_id = $1 AND application_id = $2 AND revoked_at IS NULL",
+         WHERE user_id = $1 AND application_id = $2 AND revoked_at IS NULL
+         RETURNING id",
     )
     .bind(user_id)
     .bind(application_id)
     .bind(now)
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
     sqlx::query(
         "UPDATE oauth_access_grants SET expires_at = $3
@@ -66,5 +67,5 @@ pub async fn revoke(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(revoked.rows_affected())
+    Ok(revoked)
 }

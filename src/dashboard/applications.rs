@@ -354,11 +354,13 @@ pub async fn delete(
 ) -> PageResult {
     signed_in.check_form(&headers, &form.csrf)?;
     let app = owned(&state, &signed_in, &id).await?;
-    if !applications::delete(&state.pool, signed_in.0.business_id, app.id)
+    let Some(tokens) = applications::delete(&state.pool, signed_in.0.business_id, app.id)
         .await
         .map_err(db)?
-    {
+    else {
         return Err(not_found());
-    }
+    };
+    // The notification reaches this process's cache later; the next request must not.
+    state.token_cache.evict(&tokens);
     Ok(see_other(SECTION))
 }

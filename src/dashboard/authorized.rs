@@ -47,9 +47,11 @@ pub async fn revoke(
         Ok(id) => grants::revoke(&state.pool, signed_in.0.user_id, id, state.clock.now())
             .await
             .map_err(db)?,
-        Err(_) => 0,
+        Err(_) => Vec::new(),
     };
-    let notice = if revoked > 0 {
+    // The notification reaches this process's cache later; the next request must not.
+    state.token_cache.evict(&revoked);
+    let notice = if !revoked.is_empty() {
         "Access revoked: the application's tokens no longer work.".to_string()
     } else {
         "That application had no access to revoke.".to_string()
