@@ -7,20 +7,27 @@
 //! What counts: an invoice once issued (not a draft, not void, not deleted), by its
 //! issue date; a credit note by its issue date; a payment (not deleted) by its date,
 //! less the refunds made in the same period.
+//!
+//! The flows (invoiced, credited, paid, refunded, tax) are read from the running sums
+//! per quarter hour that triggers keep (`report_slots`, `report_tax_slots`, migration
+//! 370) whenever the period's bounds are quarter hours, which every local midnight of
+//! a zone in use since 1980 is; otherwise, and in the tests that check the sums, from
+//! the documents (`*_from_documents`). The open balances are always read from the open
+//! invoices (a partial index holds them).
 
 mod aging;
 mod revenue;
 mod summary;
 mod tax;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sqlx::PgPool;
 
 pub use aging::{AgingRow, aging};
-pub use revenue::{Interval, RevenueRow, revenue};
-pub use summary::{SummaryRow, summary};
-pub use tax::{TaxRow, tax};
+pub use revenue::{Interval, RevenueRow, revenue, revenue_from_documents};
+pub use summary::{SummaryRow, summary, summary_from_documents};
+pub use tax::{TaxRow, tax, tax_from_documents};
 
 use crate::billing::schedule;
 
@@ -49,6 +56,23 @@ impl Period {
         }
     }
 }
+
+impl Period {
+    /// Whether the running sums answer it exactly: each bound a quarter hour (UTC).
+    pub fn on_slots(&self) -> bool {
+        [self.start, self.end]
+            .iter()
+            .flatten()
+            .all(|t| t.timestamp().rem_euclid(SLOT_SECONDS) == 0 && t.year() >= SLOTS_SINCE)
+    }
+}
+
+/// The running sums' grain (`report_slot()` in migration 370).
+const SLOT_SECONDS: i64 = 15 * 60;
+/// Every zone's offset has been whole quarter hours since this year (Monrovia's
+/// -0:44:30 ended in 1972, Kathmandu's +5:30 became +5:45 in 1986): from it on, any local
+/// midnight is a slot's start.
+const SLOTS_SINCE: i32 = 1980;
 
 /// The business's time zone (UTC when the stored one is unknown).
 pub async fn time_zone(pool: &PgPool, business_id: i64) -> sqlx::Result<Tz> {

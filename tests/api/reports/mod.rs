@@ -3,6 +3,7 @@
 //! input and tenancy.
 
 mod figures;
+mod slots;
 
 use reqwest::Method;
 use serde_json::{Value, json};
