@@ -6,7 +6,9 @@
 #
 #   bench/reports.sh [--invoices N] [--requests R] [--no-build]   (default 1,000,000 and 30)
 #
-# Loopback only; the database is dropped and the server stopped on exit.
+# BENCH_DB=name reuses a database an earlier run kept (BENCH_KEEP_DB=1): no seeding, and
+# the database is kept (this binary migrates it first).
+# Loopback only; the database is dropped (unless kept) and the server stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=1000000
@@ -36,15 +38,23 @@ cleanup() {
 trap cleanup EXIT
 log() { printf '[reports %s] %s\n' "$(date +%T)" "$*" >&2; }
 
-log "seeding $N invoices with bench/run.sh (kept)"
-BENCH_KEEP_DB=1 bench/run.sh --invoices "$N" --workloads show --clients 8 --duration 1 \
-  $BUILD 2>"$WORK/run.err" >/dev/null || { cat "$WORK/run.err" >&2; exit 1; }
-DB=$(sed -n 's/^bench: kept database \([^ ]*\).*/\1/p' "$WORK/run.err")
-[ -n "$DB" ] || { cat "$WORK/run.err" >&2; exit 1; }
-DBURL=$PG/$DB
-BUSINESS=$(psql "$DBURL" -qAtc "SELECT id FROM businesses ORDER BY id LIMIT 1")
-log "history for business $BUSINESS (bench/reports_seed.sql)"
-psql "$DBURL" -q -v business="$BUSINESS" -f bench/reports_seed.sql >/dev/null
+if [ -n "${BENCH_DB:-}" ]; then
+  DBURL=$PG/$BENCH_DB
+  log "reusing $BENCH_DB (kept); migrating it"
+  DATABASE_URL=$DBURL RUST_LOG=warn "$BIN" migrate >/dev/null
+  if [ -z "${BENCH_KEEP_DB:-}" ]; then DB=$BENCH_DB; fi
+else
+  log "seeding $N invoices with bench/run.sh (kept)"
+  BENCH_KEEP_DB=1 bench/run.sh --invoices "$N" --workloads show --clients 8 --duration 1 \
+    $BUILD 2>"$WORK/run.err" >/dev/null || { cat "$WORK/run.err" >&2; exit 1; }
+  DB=$(sed -n 's/^bench: kept database \([^ ]*\).*/\1/p' "$WORK/run.err")
+  [ -n "$DB" ] || { cat "$WORK/run.err" >&2; exit 1; }
+  DBURL=$PG/$DB
+  BUSINESS=$(psql "$DBURL" -qAtc "SELECT id FROM businesses ORDER BY id LIMIT 1")
+  log "history for business $BUSINESS (bench/reports_seed.sql)"
+  psql "$DBURL" -q -v business="$BUSINESS" -f bench/reports_seed.sql >/dev/null
+  if [ -n "${BENCH_KEEP_DB:-}" ]; then DB=""; log "keeping database ${DBURL##*/}"; fi
+fi
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE=http://127.0.0.1:$PORT
