@@ -12,7 +12,7 @@ use super::session::session_cookie;
 use super::{PageResult, SignedIn, db, page};
 use crate::auth::accounts::{self, CreateUserError};
 use crate::auth::sessions::{self, Session};
-use crate::http::ratelimit::ClientIp;
+use crate::http::client_ip::ClientIp;
 use crate::oauth::throttle;
 use crate::state::AppState;
 

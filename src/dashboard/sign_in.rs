@@ -15,7 +15,7 @@ use super::session::{
 };
 use super::{PageResult, db, page, see_other};
 use crate::auth::{accounts, sessions};
-use crate::http::ratelimit::ClientIp;
+use crate::http::client_ip::ClientIp;
 use crate::oauth::throttle;
 use crate::state::AppState;
 

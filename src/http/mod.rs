@@ -2,6 +2,7 @@
 //! answers for requests that match no route.
 
 pub mod bearer;
+pub mod client_ip;
 pub mod form;
 pub mod idempotency;
 pub mod json;

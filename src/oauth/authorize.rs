@@ -21,7 +21,7 @@ use oxide_auth_async::endpoint::authorization::AuthorizationFlow;
 use oxide_auth_axum::{OAuthRequest, OAuthResponse, WebError};
 
 use crate::auth::{accounts, secrets};
-use crate::http::ratelimit::ClientIp;
+use crate::http::client_ip::ClientIp;
 use crate::oauth::authorize_page::{self, LoginForm};
 use crate::oauth::client_auth::Params;
 use crate::oauth::clients;

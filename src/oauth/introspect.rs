@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use crate::auth::secrets::token_hash;
-use crate::http::ratelimit::ClientIp;
+use crate::http::client_ip::ClientIp;
 use crate::oauth::client_auth;
 use crate::oauth::errors::{OAuthError, no_store};
 use crate::state::AppState;

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::auth::secrets::token_hash;
-use crate::http::ratelimit::ClientIp;
+use crate::http::client_ip::ClientIp;
 use crate::oauth::authorizer::revoke_family;
 use crate::oauth::client_auth;
 use crate::oauth::errors::{OAuthError, no_store};

@@ -18,7 +18,7 @@ use oxide_auth_async::endpoint::refresh::RefreshFlow;
 use oxide_auth_axum::{OAuthRequest, OAuthResponse};
 
 use crate::auth::tokens::{IssuedAccessToken, IssuedToken};
-use crate::http::ratelimit::ClientIp;
+use crate::http::client_ip::ClientIp;
 use crate::oauth::client_auth::{self, ClientCredentials, Params};
 use crate::oauth::client_credentials;
 use crate::oauth::endpoint::{FlowError, NoOwner, OAuthEndpoint};
