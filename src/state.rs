@@ -43,14 +43,20 @@ impl AppState {
             config.pdf_font_dir.as_deref(),
             config.limits.pdf_render_concurrency,
         );
+        let limiter = match config.rate_limit_store {
+            crate::config::RateLimitStore::Memory => crate::ratelimit::Limiter::default(),
+            crate::config::RateLimitStore::Postgres => crate::ratelimit::Limiter::new(Arc::new(
+                crate::ratelimit::PostgresStore::beside(&pool),
+            )),
+        };
         AppState {
             argon2,
+            limiter,
             links,
             renderer,
             pool,
             config: Arc::new(config),
             clock,
-            limiter: crate::ratelimit::Limiter::default(),
             token_cache: crate::auth::cache::TokenCache::default(),
         }
     }

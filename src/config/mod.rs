@@ -10,7 +10,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 mod limits;
+mod proxies;
 pub use limits::Limits;
+pub use proxies::TrustedProxies;
 
 #[derive(Clone)]
 pub struct Config {
@@ -43,6 +45,11 @@ pub struct Config {
     pub token_endpoint_per_minute: u32,
     /// Invalid bearer tokens per minute one client IP may send before it gets 429s.
     pub failed_bearer_per_minute: u32,
+    /// `RATE_LIMIT_STORE`: where the budgets are counted (`ratelimit`).
+    pub rate_limit_store: RateLimitStore,
+    /// `TRUSTED_PROXIES`: the peers whose `Forwarded` / `X-Forwarded-For` name the client
+    /// (`http::client_ip`); none by default.
+    pub trusted_proxies: TrustedProxies,
     /// Whether `serve` also runs the background workers (`koteshen worker` always does).
     pub workers: bool,
     /// How often an idle worker looks for due jobs.
@@ -68,6 +75,15 @@ pub struct Config {
     pub limits: Limits,
 }
 
+/// Where the rate-limit counters live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimitStore {
+    /// In this process: right for a single server.
+    Memory,
+    /// In the database: one budget across every process on it.
+    Postgres,
+}
+
 /// Secrets live in the database URL (a password), so Debug prints it redacted.
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -90,6 +106,8 @@ impl fmt::Debug for Config {
             .field("rate_limit_per_minute", &self.rate_limit_per_minute)
             .field("token_endpoint_per_minute", &self.token_endpoint_per_minute)
             .field("failed_bearer_per_minute", &self.failed_bearer_per_minute)
+            .field("rate_limit_store", &self.rate_limit_store)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("workers", &self.workers)
             .field("worker_poll_interval", &self.worker_poll_interval)
             .field("sweep_interval", &self.sweep_interval)
@@ -194,6 +212,24 @@ impl Config {
             rate_limit_per_minute: per_minute(&var, "RATE_LIMIT_PER_MINUTE", 100)?,
             token_endpoint_per_minute: per_minute(&var, "TOKEN_RATE_LIMIT_PER_MINUTE", 60)?,
             failed_bearer_per_minute: per_minute(&var, "FAILED_BEARER_RATE_LIMIT_PER_MINUTE", 20)?,
+            rate_limit_store: match var("RATE_LIMIT_STORE").as_deref().map(str::trim) {
+                None | Some("memory") => RateLimitStore::Memory,
+                Some("postgres") => RateLimitStore::Postgres,
+                Some(other) => {
+                    return Err(ConfigError {
+                        var: "RATE_LIMIT_STORE",
+                        value: other.to_string(),
+                        problem: "must be memory (one server) or postgres (several on one \
+                                  database; redis is not built in)",
+                    });
+                }
+            },
+            trusted_proxies: TrustedProxies::parse(&var("TRUSTED_PROXIES").unwrap_or_default())
+                .map_err(|bad| ConfigError {
+                    var: "TRUSTED_PROXIES",
+                    value: bad,
+                    problem: "must be comma-separated CIDRs or IP addresses",
+                })?,
             workers: parse(&var, "WORKERS", true, "must be true or false", |_| true)?,
             worker_poll_interval: Duration::from_millis(parse(
                 &var,

@@ -2,9 +2,9 @@
 //! `/api/v1`, the OAuth endpoints' checks (per address, per client id), the 429 and the
 //! rate-limit headers.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -42,32 +42,6 @@ fn set_headers(headers: &mut HeaderMap, verdict: &Verdict) {
     }
 }
 
-/// The client's IP as the socket saw it (the server runs with connect info).
-pub fn client_ip(req: &Request) -> Option<IpAddr> {
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip())
-}
-
-/// Extractor for the client's IP; `None` when the server runs without connect info.
-pub struct ClientIp(pub Option<IpAddr>);
-
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &S,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip()),
-        ))
-    }
-}
-
 /// Route layer inside `require_bearer`: counts the request against its token grant's
 /// budget (refreshes keep the grant, so they keep the budget).
 pub async fn per_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -75,14 +49,10 @@ pub async fn per_token(State(state): State<AppState>, req: Request, next: Next) 
         return next.run(req).await;
     };
     let key = format!("token:{}", auth.family_id);
-    let verdict = match state
+    let verdict = state
         .limiter
         .check(&key, state.config.rate_limit_per_minute, state.clock.now())
-        .await
-    {
-        Ok(verdict) => verdict,
-        Err(err) => return ApiError::internal(err).into_response(),
-    };
+        .await;
     let mut response = if verdict.allowed {
         next.run(req).await
     } else {
@@ -96,25 +66,25 @@ pub async fn per_token(State(state): State<AppState>, req: Request, next: Next) 
 /// past the limit, further invalid tokens from it answer 429 instead of 401. A valid
 /// token never reaches the count, so it is never blocked here.
 pub async fn failed_bearer(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let ip = client_ip(&req);
+    let ip = crate::http::client_ip::of(&state, req.extensions(), req.headers());
     let response = next.run(req).await;
     let Some(ip) = ip else { return response };
     if !is_invalid_token(&response) {
         return response;
     }
     let key = format!("bearer-fail:{ip}");
-    match state
+    let verdict = state
         .limiter
         .check(
             &key,
             state.config.failed_bearer_per_minute,
             state.clock.now(),
         )
-        .await
-    {
-        Ok(verdict) if !verdict.allowed => too_many_requests(&verdict).into_response(),
-        Ok(_) => response,
-        Err(err) => ApiError::internal(err).into_response(),
+        .await;
+    if verdict.allowed {
+        response
+    } else {
+        too_many_requests(&verdict).into_response()
     }
 }
 
@@ -130,11 +100,8 @@ fn is_invalid_token(response: &Response) -> bool {
 /// Per client IP on the OAuth endpoints that authenticate a client (token, revoke,
 /// introspect), one budget for all three, counted on every request before anything is
 /// read: `Some` is the refusal's verdict.
-pub async fn oauth_address(
-    state: &AppState,
-    ip: Option<IpAddr>,
-) -> anyhow::Result<Option<Verdict>> {
-    let Some(ip) = ip else { return Ok(None) };
+pub async fn oauth_address(state: &AppState, ip: Option<IpAddr>) -> Option<Verdict> {
+    let ip = ip?;
     let key = format!("oauth:{ip}");
     over(state, &key, state.config.token_endpoint_per_minute).await
 }
@@ -142,7 +109,7 @@ pub async fn oauth_address(
 /// Per client id, on the same endpoints: counted once a request names its client and
 /// before its secret is verified, so guessing one client's secret (or making the server
 /// hash for it) is bounded wherever the guesses come from.
-pub async fn oauth_client(state: &AppState, client_id: &str) -> anyhow::Result<Option<Verdict>> {
+pub async fn oauth_client(state: &AppState, client_id: &str) -> Option<Verdict> {
     // The id is the caller's to choose: its hash keeps every key short.
     let key = format!(
         "oauth-client:{}",
@@ -151,7 +118,7 @@ pub async fn oauth_client(state: &AppState, client_id: &str) -> anyhow::Result<O
     over(state, &key, state.config.limits.client_auth_per_minute).await
 }
 
-async fn over(state: &AppState, key: &str, limit: u32) -> anyhow::Result<Option<Verdict>> {
-    let verdict = state.limiter.check(key, limit, state.clock.now()).await?;
-    Ok((!verdict.allowed).then_some(verdict))
+async fn over(state: &AppState, key: &str, limit: u32) -> Option<Verdict> {
+    let verdict = state.limiter.check(key, limit, state.clock.now()).await;
+    (!verdict.allowed).then_some(verdict)
 }

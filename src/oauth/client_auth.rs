@@ -125,9 +125,8 @@ pub fn credentials(headers: &HeaderMap, params: &Params) -> Result<ClientCredent
 /// first thing on every endpoint that authenticates a client.
 pub async fn limit_address(state: &AppState, ip: Option<IpAddr>) -> Result<(), OAuthError> {
     match ratelimit::oauth_address(state, ip).await {
-        Ok(None) => Ok(()),
-        Ok(Some(verdict)) => Err(OAuthError::slow_down(verdict.reset_in)),
-        Err(err) => Err(OAuthError::server_error(Some(err))),
+        None => Ok(()),
+        Some(verdict) => Err(OAuthError::slow_down(verdict.reset_in)),
     }
 }
 
@@ -140,9 +139,8 @@ pub async fn claimed(
 ) -> Result<ClientCredentials, OAuthError> {
     let claimed = credentials(headers, params)?;
     match ratelimit::oauth_client(state, &claimed.client_id).await {
-        Ok(None) => Ok(claimed),
-        Ok(Some(verdict)) => Err(OAuthError::slow_down(verdict.reset_in)),
-        Err(err) => Err(OAuthError::server_error(Some(err))),
+        None => Ok(claimed),
+        Some(verdict) => Err(OAuthError::slow_down(verdict.reset_in)),
     }
 }
 

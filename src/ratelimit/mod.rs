@@ -5,13 +5,25 @@
 //! (`/oauth/token`, `/oauth/revoke`, `/oauth/introspect`); per client IP for invalid
 //! bearer tokens.
 //!
-//! Counters live behind `CounterStore`, so a store shared by several server processes can
-//! replace the in-process one without touching the rules. This is the counting; the
-//! middleware that applies the budgets to requests is `http::ratelimit`.
+//! Counters live behind `CounterStore` (`RATE_LIMIT_STORE`): in this process's memory
+//! (`memory`, the default, right for one server) or in PostgreSQL (`postgres`, one
+//! budget for every process on the database). This is the counting; the middleware that
+//! applies the budgets to requests is `http::ratelimit`.
+//!
+//! A store that fails (the database out of reach, its pool exhausted) fails open: the
+//! request is served unmetered and an error is logged, at most once per window per
+//! process with the count of the checks it let through. The budgets protect the server
+//! from overuse; refusing every request because the counter is unavailable would turn a
+//! counter outage into a full outage.
+
+mod postgres;
+
+pub use postgres::PostgresStore;
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
@@ -93,6 +105,14 @@ pub struct Verdict {
 #[derive(Clone)]
 pub struct Limiter {
     store: Arc<dyn CounterStore>,
+    failures: Arc<Failures>,
+}
+
+/// The checks a failing store let through, for the log.
+#[derive(Default)]
+struct Failures {
+    unlogged: AtomicU64,
+    logged_window: AtomicI64,
 }
 
 impl Default for Limiter {
@@ -103,26 +123,50 @@ impl Default for Limiter {
 
 impl Limiter {
     pub fn new(store: Arc<dyn CounterStore>) -> Self {
-        Limiter { store }
+        Limiter {
+            store,
+            failures: Arc::default(),
+        }
     }
 
-    /// Counts one request under `key` and says whether it is within `limit`.
-    pub async fn check(
-        &self,
-        key: &str,
-        limit: u32,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<Verdict> {
+    /// Counts one request under `key` and says whether it is within `limit`. A store
+    /// that fails lets it through (see the module's documentation).
+    pub async fn check(&self, key: &str, limit: u32, now: DateTime<Utc>) -> Verdict {
         let window_start = now.timestamp().div_euclid(WINDOW_SECONDS) * WINDOW_SECONDS;
-        let count = self.store.hit(key, window_start).await?;
+        let count = match self.store.hit(key, window_start).await {
+            Ok(count) => count,
+            Err(err) => {
+                self.failed(window_start, &err);
+                0
+            }
+        };
         let reset_at = window_start + WINDOW_SECONDS;
-        Ok(Verdict {
+        Verdict {
             limit,
             remaining: u32::try_from(u64::from(limit).saturating_sub(count)).unwrap_or(0),
             reset_at,
             reset_in: (reset_at - now.timestamp()).max(1),
             allowed: count <= u64::from(limit),
-        })
+        }
+    }
+
+    fn failed(&self, window_start: i64, err: &anyhow::Error) {
+        let unlogged = self.failures.unlogged.fetch_add(1, Ordering::Relaxed) + 1;
+        if self
+            .failures
+            .logged_window
+            .fetch_max(window_start, Ordering::Relaxed)
+            < window_start
+        {
+            self.failures
+                .unlogged
+                .fetch_sub(unlogged, Ordering::Relaxed);
+            tracing::error!(
+                error = %format!("{err:#}"),
+                checks_let_through = unlogged,
+                "the rate-limit store failed: requests are served unmetered until it answers"
+            );
+        }
     }
 }
 
@@ -139,17 +183,17 @@ mod tests {
         let limiter = Limiter::default();
         let start = 1_700_000_080; // 40 s into a minute
         for n in 1..=3u32 {
-            let v = limiter.check("k", 3, at(start)).await.unwrap();
+            let v = limiter.check("k", 3, at(start)).await;
             assert!(v.allowed);
             assert_eq!(v.remaining, 3 - n);
             assert_eq!(v.reset_in, 20);
             assert_eq!(v.reset_at, 1_700_000_100);
         }
-        let over = limiter.check("k", 3, at(start + 5)).await.unwrap();
+        let over = limiter.check("k", 3, at(start + 5)).await;
         assert!(!over.allowed);
         assert_eq!(over.remaining, 0);
         assert_eq!(over.reset_in, 15);
-        let next = limiter.check("k", 3, at(start + 20)).await.unwrap();
+        let next = limiter.check("k", 3, at(start + 20)).await;
         assert!(next.allowed);
         assert_eq!(next.remaining, 2);
     }

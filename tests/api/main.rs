@@ -57,4 +57,5 @@ mod outage;
 mod overdue;
 mod prune;
 mod ratelimit;
+mod scale_out;
 mod shutdown;

@@ -4,7 +4,7 @@
 mod authorize_page;
 mod browser;
 mod endpoints;
-mod flow;
+pub mod flow;
 mod refresh_expiry;
 mod rejections;
 
